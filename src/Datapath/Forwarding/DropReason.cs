@@ -1,0 +1,36 @@
+// Every drop has exactly one reason, declared here once: the enum indexes the drop counters and
+// its lower-case name is the reason label in stats and metrics.
+namespace FastBridge.Datapath.Forwarding;
+
+public enum DropReason
+{
+    /// <summary>Shorter than an Ethernet header.</summary>
+    Runt,
+
+    /// <summary>Source MAC is multicast/broadcast or all-zero: never learned, never forwarded (802.1D).</summary>
+    InvalidSource,
+
+    /// <summary>Destination 01:80:C2:00:00:01-0F not opened by the group forward mask.</summary>
+    LinkLocal,
+
+    /// <summary>Known unicast whose destination lives behind the ingress port.</summary>
+    SamePort,
+
+    /// <summary>Longer than the egress port's MTU allows.</summary>
+    TooBig,
+
+    /// <summary>The egress port's transmit ring had no free slot.</summary>
+    NoTxRoom,
+
+    /// <summary>The kernel dropped it before we could read it: our receive ring was full.</summary>
+    RxRingFull,
+}
+
+public static class DropReasons
+{
+    public const int Count = (int)DropReason.RxRingFull + 1;
+
+    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full"];
+
+    public static string Label(DropReason reason) => s_labels[(int)reason];
+}

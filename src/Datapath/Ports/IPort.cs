@@ -1,0 +1,38 @@
+// The port backend contract: one poll loop's handle on one interface (its own socket or queue),
+// moved in bursts. AF_PACKET, AF_XDP and the in-memory backend implement it. Only the owning
+// poll thread calls Receive/ReleaseReceived/Transmit/Flush; they never throw, never block and
+// never allocate. Set-up (the constructor of an implementation) fails loudly instead.
+namespace FastBridge.Datapath.Ports;
+
+public interface IPort : IDisposable
+{
+    /// <summary>The interface name, for logs and counters.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// The longest frame this port transmits: MTU + Ethernet header + one VLAN tag, the limit the
+    /// Linux bridge applies (is_skb_forwardable). Longer frames are dropped as too big.
+    /// </summary>
+    int MaxFrameLength { get; }
+
+    /// <summary>A descriptor that polls readable when frames wait, for the idle blocking wait; -1 if none.</summary>
+    int PollFd { get; }
+
+    /// <summary>
+    /// Appends received frames to <paramref name="batch"/> until it is full or the port has no more.
+    /// Returns the number added, or a negative errno when the port failed for good (interface gone, link lost).
+    /// </summary>
+    int Receive(FrameBatch batch);
+
+    /// <summary>Gives the memory of the frames from the last Receive back to the backend.</summary>
+    void ReleaseReceived();
+
+    /// <summary>
+    /// Queues batch[indices[i]] for transmission in order, copying or handing over each frame and
+    /// re-inserting a stripped VLAN tag. Returns how many were queued; the rest found no room.
+    /// </summary>
+    int Transmit(FrameBatch batch, ReadOnlySpan<int> indices);
+
+    /// <summary>Kicks the kernel to send what Transmit queued (one syscall per port per burst at most).</summary>
+    void Flush();
+}

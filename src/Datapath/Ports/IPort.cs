@@ -35,4 +35,11 @@ public interface IPort : IDisposable
 
     /// <summary>Kicks the kernel to send what Transmit queued (one syscall per port per burst at most).</summary>
     void Flush();
+
+    /// <summary>
+    /// Adds the drops the backend made or saw itself, indexed by DropReason (the kernel's receive-ring
+    /// overruns, frames truncated by the ring), to <paramref name="byReason"/>. Called from the stats
+    /// reader, not the poll thread; the backend keeps these counts single-writer or reads them from the kernel.
+    /// </summary>
+    void AddBackendDrops(Span<ulong> byReason);
 }

@@ -1,0 +1,168 @@
+// The 802.1D forwarding decision for one burst from one ingress port, in separate passes as VPP
+// does: validate and extract keys, learn all sources, look up all destinations, then build one
+// transmit list per egress port and hand each port its list in one call. One instance per poll
+// loop; scratch arrays are allocated once here, so Process allocates nothing.
+using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Frames;
+using FastBridge.Datapath.Ports;
+
+namespace FastBridge.Datapath.Forwarding;
+
+public sealed unsafe class BatchForwarder
+{
+    private readonly FdbTable _fdb;
+    private readonly PortSet _ports;
+    private readonly WorkerCounters _counters;
+    private readonly ushort _groupForwardMask;
+
+    // Per frame of the burst, for the frames that passed validation.
+    private readonly int[] _valid;
+    private readonly ulong[] _sourceKeys;
+    private readonly ulong[] _destinationKeys;
+    private readonly int[] _destinationPorts;
+
+    // Per egress port: frame indices to send, laid out [port * batchCapacity + n].
+    private readonly int[] _txIndices;
+    private readonly int[] _txCounts;
+    private readonly int _batchCapacity;
+
+    public BatchForwarder(FdbTable fdb, PortSet ports, WorkerCounters counters, ushort groupForwardMask, int batchCapacity = FrameBatch.DefaultCapacity)
+    {
+        _fdb = fdb;
+        _ports = ports;
+        _counters = counters;
+        _groupForwardMask = groupForwardMask;
+        _batchCapacity = batchCapacity;
+        _valid = new int[batchCapacity];
+        _sourceKeys = new ulong[batchCapacity];
+        _destinationKeys = new ulong[batchCapacity];
+        _destinationPorts = new int[batchCapacity];
+        _txIndices = new int[ports.Capacity * batchCapacity];
+        _txCounts = new int[ports.Capacity];
+    }
+
+    /// <summary>Forwards every frame of <paramref name="batch"/>, received on port <paramref name="ingress"/>.</summary>
+    public void Process(FrameBatch batch, int ingress, uint now)
+    {
+        ref PortCounters rx = ref _counters.Ports[ingress];
+        int valid = Validate(batch, ref rx);
+        if (valid == 0)
+        {
+            return;
+        }
+
+        _fdb.LearnBatch(_sourceKeys.AsSpan(0, valid), ingress, now, ref _counters.Fdb);
+        _fdb.LookupBatch(_destinationKeys.AsSpan(0, valid), _destinationPorts.AsSpan(0, valid));
+
+        for (int j = 0; j < valid; j++)
+        {
+            int frame = _valid[j];
+            ulong destination = FdbKey.Mac(_destinationKeys[j]);
+            if (MacAddress.IsGroup(destination))
+            {
+                // 01:80:C2:00:00:00 (STP) floods while we run no STP, as the Linux bridge does;
+                // 01-0F stay on their link unless the group forward mask opens them.
+                if (MacAddress.IsLinkLocal(destination, out int low) && low != 0 && (_groupForwardMask & (1 << low)) == 0)
+                {
+                    rx.Drops[(int)DropReason.LinkLocal]++;
+                    continue;
+                }
+                Flood(batch, frame, ingress, ref rx);
+                continue;
+            }
+
+            int egress = _destinationPorts[j];
+            if (egress == FdbTable.Miss || !_ports.IsUp(egress))
+            {
+                Flood(batch, frame, ingress, ref rx);
+            }
+            else if (egress == ingress)
+            {
+                rx.Drops[(int)DropReason.SamePort]++;
+            }
+            else
+            {
+                Enqueue(batch, frame, egress);
+            }
+        }
+
+        TransmitQueued(batch);
+    }
+
+    /// <summary>Counts every frame received and keeps the ones that may be forwarded; returns how many.</summary>
+    private int Validate(FrameBatch batch, ref PortCounters rx)
+    {
+        int valid = 0;
+        for (int i = 0; i < batch.Count; i++)
+        {
+            ref FrameRef frame = ref batch[i];
+            rx.RxPackets++;
+            rx.RxBytes += (ulong)frame.WireLength;
+            if (!EthernetFrame.TryParse(frame.Bytes, out EthernetFrame ethernet))
+            {
+                rx.Drops[(int)DropReason.Runt]++;
+                continue;
+            }
+            ulong source = ethernet.Source;
+            if (MacAddress.IsGroup(source) || MacAddress.IsZero(source))
+            {
+                rx.Drops[(int)DropReason.InvalidSource]++;
+                continue;
+            }
+            // VLAN id 0 while the bridge is not VLAN-aware: one learning domain, tags carried through.
+            _sourceKeys[valid] = FdbKey.Make(source, 0);
+            _destinationKeys[valid] = FdbKey.Make(ethernet.Destination, 0);
+            _valid[valid++] = i;
+        }
+        return valid;
+    }
+
+    private void Flood(FrameBatch batch, int frame, int ingress, ref PortCounters rx)
+    {
+        rx.Floods++;
+        int count = _ports.Count;
+        for (int port = 0; port < count; port++)
+        {
+            if (port != ingress && _ports.IsUp(port))
+            {
+                Enqueue(batch, frame, port);
+            }
+        }
+    }
+
+    private void Enqueue(FrameBatch batch, int frame, int egress)
+    {
+        if (batch[frame].WireLength > _ports.MaxFrameLength(egress))
+        {
+            _counters.Ports[egress].Drops[(int)DropReason.TooBig]++;
+            return;
+        }
+        _txIndices[egress * _batchCapacity + _txCounts[egress]++] = frame;
+    }
+
+    private void TransmitQueued(FrameBatch batch)
+    {
+        int count = _ports.Count;
+        for (int port = 0; port < count; port++)
+        {
+            int queued = _txCounts[port];
+            if (queued == 0)
+            {
+                continue;
+            }
+            _txCounts[port] = 0;
+            ReadOnlySpan<int> indices = _txIndices.AsSpan(port * _batchCapacity, queued);
+            IPort egress = _ports.Port(port);
+            int sent = egress.Transmit(batch, indices);
+            egress.Flush();
+
+            ref PortCounters tx = ref _counters.Ports[port];
+            tx.TxPackets += (ulong)sent;
+            for (int i = 0; i < sent; i++)
+            {
+                tx.TxBytes += (ulong)batch[indices[i]].WireLength;
+            }
+            tx.Drops[(int)DropReason.NoTxRoom] += (ulong)(queued - sent);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+// Counters written by exactly one poll loop each: plain ulong increments, no atomics. Readers on
+// other threads sum them when asked (a 64-bit read on x64 is never torn); nothing is folded on the
+// hot path.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using FastBridge.Datapath.Fdb;
+
+namespace FastBridge.Datapath.Forwarding;
+
+[InlineArray(DropReasons.Count)]
+public struct DropCounts
+{
+    private ulong _element0;
+}
+
+/// <summary>One poll loop's counters for one port; 128 bytes so neighbours never share a cache line pair.</summary>
+[StructLayout(LayoutKind.Sequential, Size = 128)]
+public struct PortCounters
+{
+    public ulong RxPackets;
+    public ulong RxBytes;
+    public ulong TxPackets;
+    public ulong TxBytes;
+
+    /// <summary>Frames received on this port that were flooded (unknown unicast, broadcast, multicast).</summary>
+    public ulong Floods;
+
+    /// <summary>By DropReason: ingress reasons on the ingress port, TooBig and NoTxRoom on the egress port.</summary>
+    public DropCounts Drops;
+
+    public void Add(in PortCounters other)
+    {
+        RxPackets += other.RxPackets;
+        RxBytes += other.RxBytes;
+        TxPackets += other.TxPackets;
+        TxBytes += other.TxBytes;
+        Floods += other.Floods;
+        for (int i = 0; i < DropReasons.Count; i++)
+        {
+            Drops[i] += other.Drops[i];
+        }
+    }
+}
+
+/// <summary>Everything one poll loop counts. Owned and written by that loop's thread only.</summary>
+public sealed class WorkerCounters
+{
+    public WorkerCounters(int portCapacity) => Ports = new PortCounters[portCapacity];
+
+    public PortCounters[] Ports { get; }
+
+    /// <summary>FDB events caused by this loop's learning.</summary>
+    public FdbLearnCounts Fdb;
+
+    /// <summary>Bursts processed and frames in them: average batch size = Frames / Batches.</summary>
+    public ulong Batches;
+    public ulong Frames;
+
+    /// <summary>Stopwatch ticks spent in loop iterations that moved frames, and in all iterations.</summary>
+    public ulong BusyTicks;
+    public ulong LoopTicks;
+}

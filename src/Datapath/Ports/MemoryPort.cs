@@ -1,0 +1,176 @@
+// An in-memory port for unit tests and microbenchmarks: frames injected by the test are received
+// from a native slab, transmitted frames are copied into a bounded native capture ring. Receive
+// and Transmit allocate nothing; a full capture ring means no TX room, as a full kernel ring would.
+using System.Runtime.InteropServices;
+using FastBridge.Datapath.Forwarding;
+
+namespace FastBridge.Datapath.Ports;
+
+public sealed unsafe class MemoryPort : IPort
+{
+    private const int DefaultSlotSize = 16384;
+
+    private readonly int _slotSize;
+    private readonly Ring _rx;
+    private readonly Ring _tx;
+    private int _received;
+
+    public MemoryPort(string name, int mtu = 1500, int rxSlots = 256, int txSlots = 256, int slotSize = DefaultSlotSize)
+    {
+        Name = name;
+        MaxFrameLength = mtu + 18;
+        _slotSize = slotSize;
+        _rx = new Ring(rxSlots, slotSize);
+        _tx = new Ring(txSlots, slotSize);
+    }
+
+    public string Name { get; }
+
+    public int MaxFrameLength { get; }
+
+    public int PollFd => -1;
+
+    /// <summary>Frames waiting to be received.</summary>
+    public int Pending => _rx.Count;
+
+    /// <summary>Frames transmitted and not yet taken.</summary>
+    public int Transmitted => _tx.Count;
+
+    /// <summary>Queues a frame to be received, as if it arrived on the wire (with a tag the kernel stripped, if given).</summary>
+    public void Inject(ReadOnlySpan<byte> frame, ushort strippedTpid = 0, ushort strippedTci = 0)
+    {
+        if (frame.Length > _slotSize || !_rx.TryPush(frame, strippedTpid, strippedTci))
+        {
+            throw new InvalidOperationException($"{Name}: receive ring full or frame longer than {_slotSize} bytes");
+        }
+    }
+
+    /// <summary>Takes the oldest transmitted frame, the way it would appear on the wire; false if none.</summary>
+    public bool TryTakeTransmitted(out byte[] frame) => _tx.TryPop(out frame);
+
+    public int Receive(FrameBatch batch)
+    {
+        int added = 0;
+        while (!batch.IsFull && _received < _rx.Count)
+        {
+            ref Ring.Slot slot = ref _rx.Peek(_received++);
+            batch.Add(slot.Data, slot.Length, slot.Tpid, slot.Tci);
+            added++;
+        }
+        return added;
+    }
+
+    public void ReleaseReceived()
+    {
+        _rx.Drop(_received);
+        _received = 0;
+    }
+
+    public int Transmit(FrameBatch batch, ReadOnlySpan<int> indices)
+    {
+        int queued = 0;
+        foreach (int index in indices)
+        {
+            ref FrameRef frame = ref batch[index];
+            if (frame.WireLength > _slotSize || !_tx.TryPushWire(frame))
+            {
+                break;
+            }
+            queued++;
+        }
+        return queued;
+    }
+
+    public void Flush()
+    {
+    }
+
+    public void AddBackendDrops(Span<ulong> byReason)
+    {
+    }
+
+    public void Dispose()
+    {
+        _rx.Dispose();
+        _tx.Dispose();
+    }
+
+    /// <summary>A fixed ring of fixed-size native slots.</summary>
+    private sealed class Ring : IDisposable
+    {
+        private readonly Slot[] _slots;
+        private readonly byte* _memory;
+        private int _head;
+
+        public Ring(int slots, int slotSize)
+        {
+            _slots = new Slot[slots];
+            _memory = (byte*)NativeMemory.AlignedAlloc((nuint)(slots * slotSize), 64);
+            for (int i = 0; i < slots; i++)
+            {
+                _slots[i].Data = _memory + (long)i * slotSize;
+            }
+        }
+
+        public int Count { get; private set; }
+
+        public ref Slot Peek(int offset) => ref _slots[(_head + offset) % _slots.Length];
+
+        public bool TryPush(ReadOnlySpan<byte> frame, ushort tpid, ushort tci)
+        {
+            if (Count == _slots.Length)
+            {
+                return false;
+            }
+            ref Slot slot = ref Peek(Count++);
+            frame.CopyTo(new Span<byte>(slot.Data, frame.Length));
+            slot.Length = frame.Length;
+            slot.Tpid = tpid;
+            slot.Tci = tci;
+            return true;
+        }
+
+        /// <summary>Copies a frame as it leaves on the wire: a stripped tag goes back after the MAC addresses.</summary>
+        public bool TryPushWire(in FrameRef frame)
+        {
+            if (Count == _slots.Length)
+            {
+                return false;
+            }
+            ref Slot slot = ref Peek(Count++);
+            slot.Length = VlanTag.CopyWithTag(frame, new Span<byte>(slot.Data, frame.WireLength));
+            slot.Tpid = 0;
+            slot.Tci = 0;
+            return true;
+        }
+
+        public bool TryPop(out byte[] frame)
+        {
+            if (Count == 0)
+            {
+                frame = [];
+                return false;
+            }
+            ref Slot slot = ref Peek(0);
+            frame = new ReadOnlySpan<byte>(slot.Data, slot.Length).ToArray();
+            Drop(1);
+            return true;
+        }
+
+        public void Drop(int count)
+        {
+            _head = (_head + count) % _slots.Length;
+            Count -= count;
+        }
+
+        public void Dispose() => NativeMemory.AlignedFree(_memory);
+
+        public struct Slot
+        {
+            public byte* Data;
+            public int Length;
+            public ushort Tpid;
+            public ushort Tci;
+        }
+    }
+}

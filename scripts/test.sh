@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test, as root: unit tests, and integration tests that build their own network
+# namespaces and veth pairs and run FastBridge (and the Linux bridge, for comparison) between them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "$(id -u)" -ne 0 ]; then
+  echo "test: run as root (the integration tests create namespaces and raw sockets)" >&2
+  exit 1
+fi
+scripts/deps.sh
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test FastBridge.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+# One plain closing line for readers that do not know dotnet test's summary format.
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+echo "tests: $passed passed, $failed failed"
+exit $status

@@ -1,0 +1,139 @@
+// `fastbridge lab`: the classic Linux bridge walkthrough with FastBridge in the bridge's place.
+// `lab up` builds namespaces net1-net3 whose veth peers veth1_p-veth3_p stay in the root namespace
+// as switch ports; `lab down` removes them; `lab` alone builds them, runs the switch, pings
+// between every pair of hosts, prints what crossed which port and tears everything down.
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Frames;
+using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Ports;
+
+namespace FastBridge.ControlPlane.Lab;
+
+internal static class LabCommand
+{
+    public static Command Create()
+    {
+        var up = new Command("up", "Build namespaces net1-net3 and switch ports veth1_p-veth3_p, and leave them.");
+        up.SetAction(_ => Guard(() =>
+        {
+            LabTopology topology = Build();
+            Console.Out.WriteLine("lab: up. Switch it with: fastbridge run " + string.Join(" ", topology.Hosts.Select(h => "--port " + h.PortInterface)));
+            Console.Out.WriteLine("lab: then try: ip netns exec net1 ping 192.168.0.102; remove it with: fastbridge lab down");
+            return 0;
+        }));
+        var down = new Command("down", "Remove the lab's namespaces and ports.");
+        down.SetAction(_ => Guard(() =>
+        {
+            LabTopology.RemoveClassic();
+            Console.Out.WriteLine("lab: down");
+            return 0;
+        }));
+        var lab = new Command("lab", "Build the lab, switch it with FastBridge, ping across it, show what crossed which port, tear it down.")
+        {
+            up, down,
+        };
+        lab.SetAction(_ => Guard(RunDemo));
+        return lab;
+    }
+
+    private static int Guard(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (SwitchRunner.IsRefusal(e) || e is InvalidOperationException)
+        {
+            Console.Error.WriteLine($"fastbridge: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>The walkthrough's topology, with send offloads off on the host ends as a real NIC peer would have them.</summary>
+    private static LabTopology Build() =>
+        LabTopology.Classic(prepareHost: host => Namespaces.RunIn(host.Namespace, () => PortOffloads.DisableSendOffloads(host.HostInterface)));
+
+    private static int RunDemo()
+    {
+        RequireTool("ping", "iputils-ping");
+        using var cancel = new CancellationTokenSource();
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cancel.Cancel(); });
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancel.Cancel(); });
+
+        using LabTopology topology = Build();
+        string[] ports = topology.Hosts.Select(h => h.PortInterface).ToArray();
+        using SwitchRunner runner = SwitchRunner.Start(ports, new BridgeOptions(), Console.Out);
+        foreach (LabHost host in topology.Hosts)
+        {
+            Console.Out.WriteLine($"lab: {host.Namespace} {host.HostInterface} {host.Address} {MacAddress.Format(host.Mac)} <-> port {host.PortInterface}");
+        }
+        Console.Out.WriteLine($"lab: FastBridge forwarding on {string.Join(", ", ports)}");
+
+        int failed = 0;
+        for (int from = 0; from < topology.Hosts.Count && !cancel.IsCancellationRequested; from++)
+        {
+            for (int to = from + 1; to < topology.Hosts.Count && !cancel.IsCancellationRequested; to++)
+            {
+                failed += Ping(topology.Hosts[from], topology.Hosts[to]) ? 0 : 1;
+            }
+        }
+        PrintCrossings(runner.Bridge);
+        Console.Out.WriteLine(failed == 0 ? "lab: every host reached every other through FastBridge" : $"lab: {failed} ping runs failed");
+        Console.Out.WriteLine("lab: tearing down");
+        return failed == 0 && !cancel.IsCancellationRequested ? 0 : 1;
+    }
+
+    private static bool Ping(LabHost from, LabHost to)
+    {
+        string address = to.Address.Split('/')[0];
+        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in (string[])["netns", "exec", from.Namespace, "ping", "-c", "3", "-i", "0.2", "-W", "2", address])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using Process ping = Process.Start(start)!;
+        string output = ping.StandardOutput.ReadToEnd() + ping.StandardError.ReadToEnd();
+        ping.WaitForExit();
+        string summary = output.Split('\n').FirstOrDefault(l => l.Contains("packets transmitted", StringComparison.Ordinal))?.Trim() ?? output.Trim();
+        string rtt = output.Split('\n').FirstOrDefault(l => l.StartsWith("rtt", StringComparison.Ordinal))?.Trim() ?? "";
+        Console.Out.WriteLine($"lab: {from.Namespace} -> {to.Namespace} ({address}): {summary}{(rtt.Length > 0 ? "; " + rtt : "")}");
+        return ping.ExitCode == 0;
+    }
+
+    private static void PrintCrossings(Bridge bridge)
+    {
+        BridgeStats stats = bridge.ReadStats();
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"{"port",-10} {"rx pkts",8} {"rx bytes",9} {"tx pkts",8} {"tx bytes",9} {"flooded",8} {"dropped",8}");
+        foreach (PortStats port in stats.Ports)
+        {
+            PortCounters c = port.Counters;
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{port.Name,-10} {c.RxPackets,8} {c.RxBytes,9} {c.TxPackets,8} {c.TxBytes,9} {c.Floods,8} {StatsLine.Drops(c),8}"));
+        }
+        var entries = new List<FdbEntry>();
+        bridge.Fdb.CopyTo(entries);
+        uint now = (uint)(Environment.TickCount64 / 1000);
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"{"mac",-17} {"port",-10} {"age",4}");
+        foreach (FdbEntry entry in entries.OrderBy(e => e.Port))
+        {
+            Console.Out.WriteLine($"{MacAddress.Format(FdbKey.Mac(entry.Key)),-17} {bridge.PortNames[entry.Port],-10} {now - entry.LastSeen,3}s");
+        }
+        Console.Out.WriteLine();
+    }
+
+    private static void RequireTool(string tool, string package)
+    {
+        bool found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, tool)));
+        if (!found)
+        {
+            throw new InvalidOperationException($"the lab needs {tool}: apt-get install -y {package} (scripts/setup.sh installs it)");
+        }
+    }
+}

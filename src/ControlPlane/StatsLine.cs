@@ -1,0 +1,65 @@
+// The one-line summary `fastbridge run` prints every --stats-interval seconds: per port packets
+// in and out, floods and drops since the last line, FDB size and events, and how busy the poll
+// loops were.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FastBridge.Datapath.Forwarding;
+
+namespace FastBridge.ControlPlane;
+
+internal sealed class StatsLine
+{
+    private readonly Bridge _bridge;
+    private BridgeStats _last;
+    private long _lastAt = Stopwatch.GetTimestamp();
+
+    public StatsLine(Bridge bridge)
+    {
+        _bridge = bridge;
+        _last = bridge.ReadStats();
+    }
+
+    public string Next()
+    {
+        BridgeStats now = _bridge.ReadStats();
+        var line = new StringBuilder("stats:");
+        for (int i = 0; i < now.Ports.Count; i++)
+        {
+            PortCounters c = now.Ports[i].Counters;
+            PortCounters p = _last.Ports[i].Counters;
+            line.Append(CultureInfo.InvariantCulture,
+                $" {now.Ports[i].Name}{(now.Ports[i].Up ? "" : "(down)")} rx {c.RxPackets - p.RxPackets} tx {c.TxPackets - p.TxPackets}");
+            ulong drops = Drops(c) - Drops(p);
+            if (drops > 0)
+            {
+                line.Append(CultureInfo.InvariantCulture, $" drop {drops}");
+            }
+            line.Append(';');
+        }
+        // Busy: time the loops spent moving frames, as a share of wall time across all loops.
+        double busy = 0;
+        for (int i = 0; i < now.Workers.Count; i++)
+        {
+            busy += now.Workers[i].BusySeconds - _last.Workers[i].BusySeconds;
+        }
+        long at = Stopwatch.GetTimestamp();
+        double wall = Stopwatch.GetElapsedTime(_lastAt, at).TotalSeconds * now.Workers.Count;
+        _lastAt = at;
+        line.Append(CultureInfo.InvariantCulture,
+            $" fdb {now.FdbEntries} (learned {now.Fdb.Learned - _last.Fdb.Learned}, moved {now.Fdb.Moved - _last.Fdb.Moved}, aged {now.Aged - _last.Aged});");
+        line.Append(CultureInfo.InvariantCulture, $" busy {(wall > 0 ? 100 * busy / wall : 0):F1}%");
+        _last = now;
+        return line.ToString();
+    }
+
+    internal static ulong Drops(in PortCounters counters)
+    {
+        ulong sum = 0;
+        for (int i = 0; i < DropReasons.Count; i++)
+        {
+            sum += counters.Drops[i];
+        }
+        return sum;
+    }
+}

@@ -1,6 +1,9 @@
 // An in-memory port for unit tests and microbenchmarks: frames injected by the test are received
 // from a native slab, transmitted frames are copied into a bounded native capture ring. Receive
 // and Transmit allocate nothing; a full capture ring means no TX room, as a full kernel ring would.
+// In replay mode (benchmarks, allocation tests) received frames are received again and again, and
+// transmitted frames are copied to one scratch slot and counted, so a handful of injected frames
+// drive any number of bursts.
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Forwarding;
 
@@ -13,11 +16,13 @@ public sealed unsafe class MemoryPort : IPort
     private readonly int _slotSize;
     private readonly Ring _rx;
     private readonly Ring _tx;
+    private readonly bool _replay;
     private int _received;
 
-    public MemoryPort(string name, int mtu = 1500, int rxSlots = 256, int txSlots = 256, int slotSize = DefaultSlotSize)
+    public MemoryPort(string name, int mtu = 1500, int rxSlots = 256, int txSlots = 256, int slotSize = DefaultSlotSize, bool replay = false)
     {
         Name = name;
+        _replay = replay;
         MaxFrameLength = mtu + 18;
         _slotSize = slotSize;
         _rx = new Ring(rxSlots, slotSize);
@@ -36,6 +41,9 @@ public sealed unsafe class MemoryPort : IPort
     /// <summary>Frames transmitted and not yet taken.</summary>
     public int Transmitted => _tx.Count;
 
+    /// <summary>In replay mode: frames transmitted since creation.</summary>
+    public long TransmittedTotal { get; private set; }
+
     /// <summary>Queues a frame to be received, as if it arrived on the wire (with a tag the kernel stripped, if given).</summary>
     public void Inject(ReadOnlySpan<byte> frame, ushort strippedTpid = 0, ushort strippedTci = 0)
     {
@@ -51,7 +59,8 @@ public sealed unsafe class MemoryPort : IPort
     public int Receive(FrameBatch batch)
     {
         int added = 0;
-        while (!batch.IsFull && _received < _rx.Count)
+        int available = _replay ? Math.Min(_rx.Count, batch.Capacity) : _rx.Count;
+        while (!batch.IsFull && _received < available)
         {
             ref Ring.Slot slot = ref _rx.Peek(_received++);
             batch.Add(slot.Data, slot.Length, slot.Tpid, slot.Tci);
@@ -62,7 +71,10 @@ public sealed unsafe class MemoryPort : IPort
 
     public void ReleaseReceived()
     {
-        _rx.Drop(_received);
+        if (!_replay)
+        {
+            _rx.Drop(_received);
+        }
         _received = 0;
     }
 
@@ -76,8 +88,13 @@ public sealed unsafe class MemoryPort : IPort
             {
                 break;
             }
+            if (_replay)
+            {
+                _tx.Drop(1);
+            }
             queued++;
         }
+        TransmittedTotal += queued;
         return queued;
     }
 

@@ -1,0 +1,76 @@
+using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Ports;
+
+namespace FastBridge.Tests.Forwarding;
+
+/// <summary>Principle 11: after start-up, forwarding allocates nothing, checked over a million frames.</summary>
+public sealed class ZeroAllocationTests
+{
+    [Fact]
+    public void Process_MillionFramesOfMixedTraffic_AllocatesNothing()
+    {
+        MemoryPort[] ports = [new("p0", replay: true), new("p1", replay: true), new("p2", replay: true), new("p3", replay: true)];
+        try
+        {
+            var counters = new WorkerCounters(ports.Length);
+            var forwarder = new BatchForwarder(new FdbTable(4096), new PortSet(ports, new PortStates(ports.Length)), counters, groupForwardMask: 0);
+            var batch = new FrameBatch();
+
+            // Stations 1..3 live behind ports 1..3; port 0 sends them known unicast, unknown unicast, broadcast and LLDP.
+            for (int port = 1; port < ports.Length; port++)
+            {
+                ports[port].Inject(TestFrames.Build(MacAddress(0xFF_FFFF_FFFF), MacAddress((ulong)port)));
+            }
+            for (int i = 0; i < FrameBatch.DefaultCapacity; i++)
+            {
+                ulong destination = (i % 8) switch
+                {
+                    0 => 0xFFFF_FFFF_FFFFUL,
+                    1 => 0x0180_C200_000EUL,
+                    2 => 0x0200_0000_9999UL,
+                    _ => MacAddress((ulong)(1 + i % 3)),
+                };
+                ports[0].Inject(TestFrames.Build(destination, MacAddress(0x100 + (ulong)(i % 16)), length: 60 + i));
+            }
+
+            void Burst(int ingress)
+            {
+                batch.Clear();
+                ports[ingress].Receive(batch);
+                forwarder.Process(batch, ingress, now: 7);
+                ports[ingress].ReleaseReceived();
+            }
+
+            for (int port = 1; port < ports.Length; port++)
+            {
+                Burst(port);
+            }
+            for (int i = 0; i < 1000; i++)
+            {
+                Burst(0);
+            }
+
+            const int Bursts = 1_000_000 / FrameBatch.DefaultCapacity;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Bursts; i++)
+            {
+                Burst(0);
+            }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            Assert.Equal(0, allocated);
+            Assert.True(counters.Ports[0].RxPackets >= 1_000_000UL);
+            Assert.True(ports[1].TransmittedTotal > 500_000, $"port 1 sent {ports[1].TransmittedTotal}");
+        }
+        finally
+        {
+            foreach (MemoryPort port in ports)
+            {
+                port.Dispose();
+            }
+        }
+    }
+
+    private static ulong MacAddress(ulong low) => 0x0200_0000_0000UL | low;
+}

@@ -98,6 +98,23 @@ public sealed class Bridge : IDisposable
     /// <summary>One tick: age the FDB, check port health, report and flush ports that went down.</summary>
     public void Housekeeping()
     {
+        // Timer ticks may overlap if one runs long; one at a time keeps the reports single.
+        if (!Monitor.TryEnter(_reportedDown))
+        {
+            return;
+        }
+        try
+        {
+            HousekeepingTick();
+        }
+        finally
+        {
+            Monitor.Exit(_reportedDown);
+        }
+    }
+
+    private void HousekeepingTick()
+    {
         uint now = (uint)(Environment.TickCount64 / 1000);
         Interlocked.Add(ref _aged, Fdb.Age(now, _options.AgeingTimeSeconds));
         for (int port = 0; port < PortNames.Count; port++)

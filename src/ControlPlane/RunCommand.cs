@@ -95,8 +95,9 @@ internal static class RunCommand
         {
             runner = SwitchRunner.Start(ports, options);
         }
-        catch (Exception e) when (SwitchRunner.IsRefusal(e))
+        catch (Exception e)
         {
+            // A refusal or a set-up failure (naming the interface and errno): one line, nothing left changed.
             Console.Error.WriteLine($"fastbridge: {e.Message}");
             return 1;
         }

@@ -23,9 +23,6 @@ internal sealed class SwitchRunner : IDisposable
 
     public Bridge Bridge { get; }
 
-    /// <summary>Refusals are the errors a user can fix: their message is the one line to print.</summary>
-    public static bool IsRefusal(Exception e) => e is PortRefusedException or PrivilegeException or ArgumentException;
-
     public static SwitchRunner Start(IReadOnlyList<string> portNames, BridgeOptions options, TextWriter? log = null)
     {
         log ??= Console.Error;

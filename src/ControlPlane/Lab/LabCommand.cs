@@ -47,7 +47,7 @@ internal static class LabCommand
         {
             return action();
         }
-        catch (Exception e) when (SwitchRunner.IsRefusal(e) || e is InvalidOperationException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             Console.Error.WriteLine($"fastbridge: {e.Message}");
             return 1;

@@ -123,6 +123,10 @@ public static unsafe class NetInterface
     private static string? MasterOf(string name)
     {
         string link = $"/sys/class/net/{name}/master";
+        if (!Directory.Exists(link))
+        {
+            return null;
+        }
         FileSystemInfo? target = new FileInfo(link).ResolveLinkTarget(returnFinalTarget: false);
         return target is null ? null : Path.GetFileName(target.FullName.TrimEnd('/'));
     }

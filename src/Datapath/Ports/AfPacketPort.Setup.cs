@@ -1,0 +1,126 @@
+// Set-up of the AF_PACKET port: the socket, the TPACKET_V3 rings in one mmap, bind, promiscuous
+// membership and fanout, in the order the kernel requires. Runs once on the thread that adds the port;
+// every failure names the interface, the step and the errno, and leaves nothing open behind it.
+using System.Numerics;
+using System.Runtime.InteropServices;
+using FastBridge.Datapath.Interop;
+using static FastBridge.Datapath.Interop.IfPacket;
+
+namespace FastBridge.Datapath.Ports;
+
+public sealed unsafe partial class AfPacketPort
+{
+    public AfPacketPort(NetInterfaceInfo iface, AfPacketOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(iface);
+        ArgumentNullException.ThrowIfNull(options);
+        Name = iface.Name;
+        MaxFrameLength = iface.Mtu + EthHeaderLength + VlanTagLength;
+
+        int pageSize = Environment.SystemPageSize;
+        if (options.RxBlockSize <= 0 || options.RxBlockSize % pageSize != 0 || options.RxBlockCount <= 0 || options.TxFrameCount <= 0 || options.RetireTimeoutMs <= 0)
+        {
+            throw new ArgumentException($"interface {Name}: AfPacketOptions {options} invalid (block size a multiple of {pageSize}, counts and timeout positive)", nameof(options));
+        }
+        _rxBlockSize = options.RxBlockSize;
+        _rxBlockCount = options.RxBlockCount;
+        _txDataOffset = Tpacket3TxDataOffset;
+        // Header + the longest frame + a tag re-inserted into a frame that arrived with one stripped.
+        _txFrameSize = (int)BitOperations.RoundUpToPowerOf2((uint)(_txDataOffset + MaxFrameLength + VlanTagLength));
+        int txBlockSize = Math.Max(pageSize, _txFrameSize);
+        int txFramesPerBlock = txBlockSize / _txFrameSize;
+        int txBlockCount = (options.TxFrameCount + txFramesPerBlock - 1) / txFramesPerBlock;
+        _txFrameCount = txBlockCount * txFramesPerBlock;
+
+        // Protocol 0: no frames are queued to the socket (from any interface) until bind names one.
+        _fd = Libc.socket(Libc.AfPacket, Libc.SockRaw | Libc.SockCloexec, 0);
+        if (_fd < 0)
+        {
+            throw Failure("socket(AF_PACKET, SOCK_RAW)", Marshal.GetLastPInvokeError());
+        }
+        try
+        {
+            SetInt(PacketVersion, TpacketV3, "PACKET_VERSION TPACKET_V3");
+            // V3 receive packs frames of any size into blocks; tp_frame_size is only checked (block / frame * blocks == frame_nr).
+            int rxFrameSize = Math.Min(_txFrameSize, _rxBlockSize);
+            var rx = new TpacketReq3
+            {
+                TpBlockSize = (uint)_rxBlockSize,
+                TpBlockNr = (uint)_rxBlockCount,
+                TpFrameSize = (uint)rxFrameSize,
+                TpFrameNr = (uint)(_rxBlockSize / rxFrameSize * _rxBlockCount),
+                TpRetireBlkTov = (uint)options.RetireTimeoutMs,
+            };
+            SetOption(PacketRxRing, &rx, sizeof(TpacketReq3), "PACKET_RX_RING");
+            // V3 transmit is frame based; it insists on retire timeout, private size and feature word 0.
+            var tx = new TpacketReq3
+            {
+                TpBlockSize = (uint)txBlockSize,
+                TpBlockNr = (uint)txBlockCount,
+                TpFrameSize = (uint)_txFrameSize,
+                TpFrameNr = (uint)_txFrameCount,
+            };
+            SetOption(PacketTxRing, &tx, sizeof(TpacketReq3), "PACKET_TX_RING");
+            SetInt(PacketQdiscBypass, 1, "PACKET_QDISC_BYPASS");
+            SetInt(PacketIgnoreOutgoing, 1, "PACKET_IGNORE_OUTGOING");
+
+            nuint rxLength = (nuint)_rxBlockSize * (nuint)_rxBlockCount;
+            _mapLength = rxLength + (nuint)txBlockSize * (nuint)txBlockCount;
+            void* map = Libc.mmap(null, _mapLength, Libc.ProtRead | Libc.ProtWrite, Libc.MapShared | Libc.MapPopulate, _fd, 0);
+            if (map == Libc.MapFailed)
+            {
+                throw Failure("mmap of the rings", Marshal.GetLastPInvokeError());
+            }
+            _map = (byte*)map;
+            _rxRing = _map;
+            _txRing = _map + rxLength;
+
+            var address = new SockaddrLl { SllFamily = Libc.AfPacket, SllProtocol = Htons(EthPAll), SllIfindex = iface.IfIndex };
+            if (Libc.bind(_fd, &address, (uint)sizeof(SockaddrLl)) != 0)
+            {
+                throw Failure("bind", Marshal.GetLastPInvokeError());
+            }
+            // Binding to an interface that is down leaves ENETDOWN pending; it is not a failure of the port.
+            Libc.TakeSocketError(_fd);
+
+            // The kernel drops the membership when the socket closes, even on kill -9: promiscuity is always undone.
+            var mreq = new PacketMreq { MrIfindex = iface.IfIndex, MrType = PacketMrPromisc };
+            SetOption(PacketAddMembership, &mreq, sizeof(PacketMreq), "PACKET_ADD_MEMBERSHIP PACKET_MR_PROMISC");
+            if (options.FanoutGroup != 0)
+            {
+                // Hash fanout keeps each flow on one poll loop, so it stays in order.
+                SetInt(PacketFanout, options.FanoutGroup | (PacketFanoutHash << 16), $"PACKET_FANOUT group {options.FanoutGroup}");
+            }
+        }
+        catch
+        {
+            ReleaseResources();
+            throw;
+        }
+    }
+
+    private void SetInt(int option, int value, string step) => SetOption(option, &value, sizeof(int), step);
+
+    private void SetOption(int option, void* value, int length, string step)
+    {
+        if (Libc.setsockopt(_fd, SolPacket, option, value, (uint)length) != 0)
+        {
+            throw Failure(step, Marshal.GetLastPInvokeError());
+        }
+    }
+
+    private InvalidOperationException Failure(string step, int errno) =>
+        new($"interface {Name}: AF_PACKET {step} failed: {Libc.ErrnoText(errno)}");
+
+    private void ReleaseResources()
+    {
+        if (_map != null)
+        {
+            Libc.munmap(_map, _mapLength);
+        }
+        if (_fd >= 0)
+        {
+            Libc.close(_fd);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+// Looks at an interface before the switch touches it, and refuses the ones it must not take:
+// missing, loopback, not Ethernet, or already enslaved to a bridge, bond or Open vSwitch. Changes
+// nothing and needs no privileges (SIOCGIF* on an AF_INET datagram socket, sysfs reads).
+using System.Globalization;
+using FastBridge.Datapath.Interop;
+
+namespace FastBridge.Datapath.Ports;
+
+public sealed record NetInterfaceInfo(string Name, int IfIndex, int Mtu, ulong Mac, bool IsUp);
+
+/// <summary>The switch will not take this interface; the message is one line naming it and why.</summary>
+public sealed class PortRefusedException : Exception
+{
+    public PortRefusedException(string message) : base(message) { }
+}
+
+/// <summary>The process lacks a capability the datapath needs; the message is one line.</summary>
+public sealed class PrivilegeException : Exception
+{
+    public PrivilegeException(string message) : base(message) { }
+}
+
+public static unsafe class NetInterface
+{
+    private const int CapNetAdmin = 12;
+    private const int CapNetRaw = 13;
+
+    public static NetInterfaceInfo Inspect(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!Netdevice.IsValidName(name) || Libc.if_nametoindex(name) == 0)
+        {
+            throw new PortRefusedException($"interface '{name}' does not exist");
+        }
+
+        int fd = Netdevice.OpenControlSocket();
+        if (fd < 0)
+        {
+            throw new PortRefusedException($"interface {name}: cannot open a control socket: {Libc.ErrnoText(-fd)}");
+        }
+        try
+        {
+            Netdevice.IfReq request = Netdevice.NewRequest(name);
+            Query(fd, name, Netdevice.SiocGIfIndex, "SIOCGIFINDEX", ref request);
+            int ifIndex = request.IfIndex;
+            Query(fd, name, Netdevice.SiocGIfFlags, "SIOCGIFFLAGS", ref request);
+            int flags = (ushort)request.Flags;
+            if ((flags & Netdevice.IffLoopback) != 0)
+            {
+                throw new PortRefusedException($"interface {name} is a loopback interface");
+            }
+            Query(fd, name, Netdevice.SiocGIfMtu, "SIOCGIFMTU", ref request);
+            int mtu = request.Mtu;
+            Query(fd, name, Netdevice.SiocGIfHwAddr, "SIOCGIFHWADDR", ref request);
+            ushort hwType = request.HwAddrFamily;
+            if (hwType != Netdevice.ArphrdEther)
+            {
+                throw new PortRefusedException($"interface {name} is not Ethernet (hardware type {HardwareTypeName(hwType)})");
+            }
+            ulong mac = 0;
+            for (int i = 0; i < 6; i++)
+            {
+                mac = (mac << 8) | request.HwAddrData[i];
+            }
+
+            string? master = MasterOf(name);
+            if (master is not null)
+            {
+                throw new PortRefusedException($"interface {name} is already enslaved to {MasterKind(master)} {master}; release it from there first");
+            }
+            return new NetInterfaceInfo(name, ifIndex, mtu, mac, (flags & Netdevice.IffUp) != 0);
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
+    public static void RequirePrivileges()
+    {
+        ulong capEff = ReadCapEff();
+        bool raw = (capEff & (1UL << CapNetRaw)) != 0;
+        bool admin = (capEff & (1UL << CapNetAdmin)) != 0;
+        if (!raw || !admin)
+        {
+            string missing = (raw, admin) switch
+            {
+                (false, false) => "CAP_NET_RAW and CAP_NET_ADMIN",
+                (false, true) => "CAP_NET_RAW",
+                _ => "CAP_NET_ADMIN",
+            };
+            throw new PrivilegeException($"fastbridge needs {missing} (run as root or grant them, e.g. AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN)");
+        }
+    }
+
+    /// <summary>The effective capability set from /proc/self/status (CapEff, hex).</summary>
+    internal static ulong ReadCapEff()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("CapEff:", StringComparison.Ordinal))
+            {
+                return ulong.Parse(line.AsSpan(7).Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+            }
+        }
+        throw new PrivilegeException("cannot read CapEff from /proc/self/status");
+    }
+
+    private static void Query(int fd, string name, uint request, string requestName, ref Netdevice.IfReq ifreq)
+    {
+        int errno = Netdevice.Ioctl(fd, request, ref ifreq);
+        if (errno == Libc.Enodev || errno == Libc.Enxio)
+        {
+            throw new PortRefusedException($"interface '{name}' does not exist");
+        }
+        if (errno != 0)
+        {
+            throw new PortRefusedException($"interface {name}: {requestName} failed: {Libc.ErrnoText(errno)}");
+        }
+    }
+
+    /// <summary>The name of the device this one is enslaved to (/sys/class/net/IF/master), or null.</summary>
+    private static string? MasterOf(string name)
+    {
+        string link = $"/sys/class/net/{name}/master";
+        if (!Directory.Exists(link))
+        {
+            return null;
+        }
+        FileSystemInfo? target = new FileInfo(link).ResolveLinkTarget(returnFinalTarget: false);
+        return target is null ? null : Path.GetFileName(target.FullName.TrimEnd('/'));
+    }
+
+    private static string MasterKind(string master)
+    {
+        if (Directory.Exists($"/sys/class/net/{master}/bridge"))
+        {
+            return "bridge";
+        }
+        if (Directory.Exists($"/sys/class/net/{master}/bonding"))
+        {
+            return "bond";
+        }
+        return master == "ovs-system" ? "Open vSwitch" : "master device";
+    }
+
+    private static string HardwareTypeName(ushort hwType) => hwType switch
+    {
+        Netdevice.ArphrdNone => "none, e.g. a tun device",
+        Netdevice.ArphrdLoopback => "loopback",
+        _ => $"ARPHRD {hwType}",
+    };
+}

@@ -1,0 +1,138 @@
+// Offload switches around a switch port. Receive: GRO and LRO off, or a raw socket would read merged
+// super-frames longer than the MTU that no egress port could send; Dispose turns back on exactly what
+// this turned off. Send (lab only): TSO, GSO and TX checksum off on the host end of a veth pair, since a
+// real NIC never hands a raw socket GSO frames or frames with unfinished checksums. Set-up threads only.
+using FastBridge.Datapath.Interop;
+
+namespace FastBridge.Datapath.Ports;
+
+public sealed class PortOffloads : IDisposable
+{
+    private readonly string _ifName;
+    private readonly bool _groWasOn;
+    private readonly bool _lroWasOn;
+    private bool _disposed;
+
+    private PortOffloads(string ifName, bool groWasOn, bool lroWasOn)
+    {
+        _ifName = ifName;
+        _groWasOn = groWasOn;
+        _lroWasOn = lroWasOn;
+    }
+
+    /// <summary>Turns GRO and LRO off on <paramref name="ifName"/>, remembering which were on.</summary>
+    public static PortOffloads DisableReceiveOffloads(string ifName)
+    {
+        int fd = OpenControl(ifName);
+        try
+        {
+            bool groWasOn = TurnOff(fd, ifName, Ethtool.GGro, Ethtool.SGro, "GRO");
+            bool lroWasOn = false;
+            int errno = Ethtool.Get(fd, ifName, Ethtool.GFlags, out uint flags);
+            if (errno == 0 && (flags & Ethtool.EthFlagLro) != 0)
+            {
+                Check(Ethtool.Set(fd, ifName, Ethtool.SFlags, flags & ~Ethtool.EthFlagLro), ifName, "turning LRO off");
+                lroWasOn = true;
+            }
+            else if (errno != 0 && errno != Libc.Eopnotsupp)
+            {
+                Check(errno, ifName, "reading the LRO flag");
+            }
+            return new PortOffloads(ifName, groWasOn, lroWasOn);
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
+    /// <summary>Turns TSO, GSO and TX checksum offload off (lab veth host ends); works inside Namespaces.RunIn.</summary>
+    public static void DisableSendOffloads(string ifName)
+    {
+        int fd = OpenControl(ifName);
+        try
+        {
+            TurnOff(fd, ifName, Ethtool.GTso, Ethtool.STso, "TSO");
+            TurnOff(fd, ifName, Ethtool.GGso, Ethtool.SGso, "GSO");
+            TurnOff(fd, ifName, Ethtool.GTxCsum, Ethtool.STxCsum, "TX checksum offload");
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
+    /// <summary>Turns back on what DisableReceiveOffloads turned off; an interface that has vanished is left alone.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        if (!_groWasOn && !_lroWasOn)
+        {
+            return;
+        }
+        int fd = OpenControl(_ifName);
+        try
+        {
+            if (_groWasOn)
+            {
+                Restore(Ethtool.Set(fd, _ifName, Ethtool.SGro, 1), "turning GRO back on");
+            }
+            if (_lroWasOn)
+            {
+                int errno = Ethtool.Get(fd, _ifName, Ethtool.GFlags, out uint flags);
+                Restore(errno == 0 ? Ethtool.Set(fd, _ifName, Ethtool.SFlags, flags | Ethtool.EthFlagLro) : errno, "turning LRO back on");
+            }
+        }
+        finally
+        {
+            Libc.close(fd);
+        }
+    }
+
+    private void Restore(int errno, string step)
+    {
+        if (errno != Libc.Enodev && errno != Libc.Enxio)
+        {
+            Check(errno, _ifName, step);
+        }
+    }
+
+    /// <summary>Reads a feature; turns it off if on. Returns whether it was on. A device without the feature (EOPNOTSUPP) counts as off.</summary>
+    private static bool TurnOff(int fd, string ifName, uint getCommand, uint setCommand, string feature)
+    {
+        int errno = Ethtool.Get(fd, ifName, getCommand, out uint value);
+        if (errno == Libc.Eopnotsupp)
+        {
+            return false;
+        }
+        Check(errno, ifName, $"reading {feature}");
+        if (value == 0)
+        {
+            return false;
+        }
+        Check(Ethtool.Set(fd, ifName, setCommand, 0), ifName, $"turning {feature} off");
+        return true;
+    }
+
+    private static int OpenControl(string ifName)
+    {
+        int fd = Netdevice.OpenControlSocket();
+        if (fd < 0)
+        {
+            throw new InvalidOperationException($"interface {ifName}: cannot open a control socket: {Libc.ErrnoText(-fd)}");
+        }
+        return fd;
+    }
+
+    private static void Check(int errno, string ifName, string step)
+    {
+        if (errno != 0)
+        {
+            throw new InvalidOperationException($"interface {ifName}: {step} via ethtool failed: {Libc.ErrnoText(errno)}");
+        }
+    }
+}

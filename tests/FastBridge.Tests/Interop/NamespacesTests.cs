@@ -1,0 +1,53 @@
+using FastBridge.Datapath.Interop;
+using FastBridge.Tests.Ports;
+
+namespace FastBridge.Tests.Interop;
+
+public sealed class NamespacesTests
+{
+    [Fact]
+    public void RunIn_Namespace_SeesItsLinksNotTheHosts()
+    {
+        using VethLab lab = VethLab.Create();
+        uint inside = 0, hostInside = 0;
+        Namespaces.RunIn(lab.Netns, () =>
+        {
+            inside = Libc.if_nametoindex(lab.Peer);
+            hostInside = Libc.if_nametoindex(lab.Host);
+        });
+        Assert.NotEqual(0u, inside);
+        Assert.Equal(0u, hostInside);
+        Assert.Equal(0u, Libc.if_nametoindex(lab.Peer));
+        Assert.NotEqual(0u, Libc.if_nametoindex(lab.Host));
+    }
+
+    [Fact]
+    public void RunIn_ActionThrows_RethrowsOnCaller()
+    {
+        using VethLab lab = VethLab.Empty();
+        lab.AddNamespace(lab.Netns);
+        var ex = Assert.Throws<InvalidTimeZoneException>(() => Namespaces.RunIn(lab.Netns, () => throw new InvalidTimeZoneException("inside")));
+        Assert.Equal("inside", ex.Message);
+    }
+
+    [Fact]
+    public void RunIn_MissingNamespace_Throws()
+    {
+        Assert.ThrowsAny<IOException>(() => Namespaces.RunIn("fbapnonexist00", () => { }));
+    }
+
+    [Fact]
+    public void TryPinCurrentThread_ValidAndInvalidCpu_ReportsResult()
+    {
+        bool pinned = false, refused = true;
+        var thread = new Thread(() =>
+        {
+            pinned = Libc.TryPinCurrentThread(0);
+            refused = Libc.TryPinCurrentThread(4096);
+        });
+        thread.Start();
+        thread.Join();
+        Assert.True(pinned);
+        Assert.False(refused);
+    }
+}

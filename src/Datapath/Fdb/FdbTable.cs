@@ -84,6 +84,7 @@ public sealed class FdbTable
     }
 
     /// <summary>Learns one source. Key 0 (the all-zero MAC on VLAN 0) is never learned: Unchanged.</summary>
+    /// <remarks>port must be 0..MaxPort; not checked here, as the datapath never throws (the poll loop owns valid port ids).</remarks>
     public LearnOutcome Learn(ulong key, int port, uint now) =>
         key == 0 ? LearnOutcome.Unchanged : LearnOne(Volatile.Read(ref _slots), key, FdbHash.Hash(key), port, now);
 

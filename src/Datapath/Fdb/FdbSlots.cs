@@ -1,0 +1,310 @@
+// One generation of the FDB's storage, Swiss-table style: groups of 16 slots, a tag byte per slot
+// (7 hash bits, or Empty / Tombstone), and three parallel arrays so the write-hot value words never
+// share a cache line with the keys and tags that every lookup reads. Poll-loop threads probe, claim
+// and CAS slots here lock-free; control-plane threads (under FdbTable's lock) tombstone slots and
+// fill a fresh, still private generation. FdbTable.cs explains how tombstones are reclaimed.
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace FastBridge.Datapath.Fdb;
+
+internal sealed class FdbSlots
+{
+    public const int GroupSize = 16;
+
+    // A full slot's tag is 0..127 (high bit clear). Empty slots start with a zero key; a slot whose key
+    // is claimed keeps the Empty tag until its value is written, then the tag is published.
+    private const byte Empty = 0x80;
+    private const byte Tombstone = 0xFE;
+
+    private readonly byte[] _tags;
+    private readonly ulong[] _keys;
+    private readonly FdbValue[] _values;
+    private readonly nuint _groupMask;
+
+    // Live plus claimed-not-yet-published entries: the MaxEntries gate. Inserts on every core write it,
+    // so it sits on its own cache line, away from the array references every lookup reads.
+    private PaddedCount _count;
+
+    public FdbSlots(int groupCount)
+    {
+        Debug.Assert(BitOperations.IsPow2(groupCount));
+        int slots = groupCount * GroupSize;
+        // Pinned (POH) so a prefetch may take a raw address; old generations are freed by the GC once
+        // no thread still holds them, which is what makes the swap-and-forget rebuild safe.
+        _tags = GC.AllocateUninitializedArray<byte>(slots, pinned: true);
+        _tags.AsSpan().Fill(Empty);
+        _keys = GC.AllocateArray<ulong>(slots, pinned: true);
+        _values = GC.AllocateArray<FdbValue>(slots, pinned: true);
+        _groupMask = (nuint)(groupCount - 1);
+    }
+
+    public int SlotCount => _tags.Length;
+
+    public int Count => Volatile.Read(ref _count.Value);
+
+    /// <summary>Tombstones in this generation; written by the control plane only (under the lock).</summary>
+    public int Tombstones { get; private set; }
+
+    /// <summary>The slot of the present entry for key, or -1. Lock-free; any thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Find(ulong key, ulong hash, out FdbValue value)
+    {
+        ref byte tags0 = ref MemoryMarshal.GetArrayDataReference(_tags);
+        ref ulong keys0 = ref MemoryMarshal.GetArrayDataReference(_keys);
+        ref FdbValue values0 = ref MemoryMarshal.GetArrayDataReference(_values);
+        byte tag = FdbHash.Tag(hash);
+        Vector128<byte> wanted = Vector128.Create(tag);
+        nuint group = FdbHash.Group(hash, _groupMask);
+        for (nuint probe = 1; probe <= _groupMask + 1; probe++)
+        {
+            nuint first = group * GroupSize;
+            Vector128<byte> tags = Vector128.LoadUnsafe(ref tags0, first);
+            uint matches = Vector128.Equals(tags, wanted).ExtractMostSignificantBits();
+            while (matches != 0)
+            {
+                nuint slot = first + (nuint)BitOperations.TrailingZeroCount(matches);
+                matches &= matches - 1;
+                // The vector load gives no ordering; this acquire re-read of the tag orders the key and
+                // value reads after it, pairing with the inserter's publish after its value write.
+                if (Volatile.Read(ref Unsafe.Add(ref tags0, slot)) == tag && Unsafe.Add(ref keys0, slot) == key)
+                {
+                    value = FdbValue.Read(ref Unsafe.Add(ref values0, slot));
+                    if (value.IsPresent)
+                    {
+                        return (int)slot;
+                    }
+                }
+            }
+            // Inserts take the first empty slot of the probe sequence, so a group with an empty slot ends it.
+            if (Vector128.EqualsAny(tags, Vector128.Create(Empty)))
+            {
+                break;
+            }
+            group = (group + probe) & _groupMask; // triangular probing visits every group of a power-of-two table
+        }
+        value = default;
+        return -1;
+    }
+
+    /// <summary>
+    /// The slot holding key (present, or claimed by another thread and not yet written), or a slot newly
+    /// claimed for it by CAS of the key into the first empty slot of the probe sequence (claimed = true;
+    /// the caller must then Fill and Publish it). -1 when Count reached maxEntries or no slot is empty.
+    /// Lock-free; any thread.
+    /// </summary>
+    public int FindOrClaim(ulong key, ulong hash, int maxEntries, out bool claimed)
+    {
+        Debug.Assert(key != 0, "key 0 marks an empty slot");
+        claimed = false;
+        bool reserved = false;
+        ref byte tags0 = ref MemoryMarshal.GetArrayDataReference(_tags);
+        ref ulong keys0 = ref MemoryMarshal.GetArrayDataReference(_keys);
+        Vector128<byte> wanted = Vector128.Create(FdbHash.Tag(hash));
+        nuint group = FdbHash.Group(hash, _groupMask);
+        for (nuint probe = 1; probe <= _groupMask + 1; probe++)
+        {
+            nuint first = group * GroupSize;
+            Vector128<byte> tags = Vector128.LoadUnsafe(ref tags0, first);
+            // Only slots tagged Empty (free, or claimed and unpublished) or with our tag can hold our key
+            // or a zero key; a tombstone holding our key is dead.
+            uint candidates = (Vector128.Equals(tags, wanted) | Vector128.Equals(tags, Vector128.Create(Empty))).ExtractMostSignificantBits();
+            while (candidates != 0)
+            {
+                nuint slot = first + (nuint)BitOperations.TrailingZeroCount(candidates);
+                candidates &= candidates - 1;
+                ref ulong keyCell = ref Unsafe.Add(ref keys0, slot);
+                ulong seen = Volatile.Read(ref keyCell);
+                if (seen == 0)
+                {
+                    if (!reserved && !TryReserve(maxEntries))
+                    {
+                        return -1;
+                    }
+                    reserved = true;
+                    seen = Interlocked.CompareExchange(ref keyCell, key, 0);
+                    if (seen == 0)
+                    {
+                        claimed = true;
+                        return (int)slot;
+                    }
+                    // Lost the race: the winner's key is now fixed in this slot; if it is ours, join it.
+                }
+                if (seen == key && IsLiveOrUnwritten((int)slot))
+                {
+                    if (reserved)
+                    {
+                        Interlocked.Decrement(ref _count.Value);
+                    }
+                    return (int)slot;
+                }
+            }
+            group = (group + probe) & _groupMask;
+        }
+        if (reserved)
+        {
+            Interlocked.Decrement(ref _count.Value);
+        }
+        return -1;
+    }
+
+    /// <summary>Writes the first value of a claimed slot; returns what was there (unwritten when it took).</summary>
+    public FdbValue Fill(int slot, FdbValue value) => FdbValue.CompareExchange(ref _values[slot], value, default);
+
+    /// <summary>Makes a claimed slot visible to lookups. CAS from Empty so a tombstone is never revived.</summary>
+    public void Publish(int slot, ulong hash) => Interlocked.CompareExchange(ref _tags[slot], FdbHash.Tag(hash), Empty);
+
+    public FdbValue ReadValue(int slot) => FdbValue.Read(ref _values[slot]);
+
+    /// <summary>
+    /// The learn of a known key: writes the value word only if the port changed or the stamp moves forward,
+    /// so a hot entry is not rewritten by every frame on every core. False if the entry is not present
+    /// (unwritten, or being removed).
+    /// </summary>
+    public bool TryRefresh(int slot, int port, uint now, out LearnOutcome outcome)
+    {
+        ref FdbValue cell = ref _values[slot];
+        FdbValue current = FdbValue.Read(ref cell);
+        while (true)
+        {
+            if (!current.IsPresent)
+            {
+                outcome = LearnOutcome.Unchanged;
+                return false;
+            }
+            if (current.IsStatic)
+            {
+                outcome = LearnOutcome.Static;
+                return true;
+            }
+            bool samePort = current.Port == port;
+            bool newer = (int)(now - current.LastSeen) > 0; // another core may pass a `now` a second behind
+            if (samePort && !newer)
+            {
+                outcome = LearnOutcome.Unchanged;
+                return true;
+            }
+            FdbValue next = FdbValue.Dynamic(port, newer ? now : current.LastSeen);
+            FdbValue seen = FdbValue.CompareExchange(ref cell, next, current);
+            if (seen == current)
+            {
+                outcome = samePort ? LearnOutcome.Refreshed : LearnOutcome.Moved;
+                return true;
+            }
+            current = seen;
+        }
+    }
+
+    /// <summary>Replaces whatever value a found or claimed slot has (control plane: static and dynamic adds).</summary>
+    public void Overwrite(int slot, FdbValue value)
+    {
+        ref FdbValue cell = ref _values[slot];
+        FdbValue current = FdbValue.Read(ref cell);
+        while (true)
+        {
+            FdbValue seen = FdbValue.CompareExchange(ref cell, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+            current = seen;
+        }
+    }
+
+    /// <summary>
+    /// Removes the entry if its value is still <paramref name="expected"/>: CAS to Dead (so a racing refresh
+    /// or move either lands first and fails this, or fails itself), then tombstone the tag. Control plane only.
+    /// </summary>
+    public bool TryKill(int slot, FdbValue expected)
+    {
+        if (FdbValue.CompareExchange(ref _values[slot], FdbValue.Dead, expected) != expected)
+        {
+            return false;
+        }
+        Volatile.Write(ref _tags[slot], Tombstone);
+        Interlocked.Decrement(ref _count.Value);
+        Tombstones++;
+        return true;
+    }
+
+    /// <summary>The key and value of a published, present slot. Control plane (sweeps, copies).</summary>
+    public bool TryGetLive(int slot, out ulong key, out FdbValue value)
+    {
+        key = 0;
+        value = default;
+        if ((Volatile.Read(ref _tags[slot]) & Empty) != 0)
+        {
+            return false;
+        }
+        key = Volatile.Read(ref _keys[slot]);
+        value = FdbValue.Read(ref _values[slot]);
+        return value.IsPresent;
+    }
+
+    /// <summary>Inserts into a generation no other thread can see yet (a rebuild): plain writes, no races.</summary>
+    public void PlaceFresh(ulong key, FdbValue value)
+    {
+        ulong hash = FdbHash.Hash(key);
+        nuint group = FdbHash.Group(hash, _groupMask);
+        for (nuint probe = 1; probe <= _groupMask + 1; probe++)
+        {
+            nuint first = group * GroupSize;
+            uint free = Vector128.Equals(Vector128.LoadUnsafe(ref _tags[0], first), Vector128.Create(Empty)).ExtractMostSignificantBits();
+            if (free != 0)
+            {
+                nuint slot = first + (nuint)BitOperations.TrailingZeroCount(free);
+                _keys[slot] = key;
+                _values[slot] = value;
+                _tags[slot] = FdbHash.Tag(hash);
+                _count.Value++;
+                return;
+            }
+            group = (group + probe) & _groupMask;
+        }
+        throw new UnreachableException("a rebuild holds at most MaxEntries, half the slots");
+    }
+
+    /// <summary>
+    /// Prefetches the home group's tags and the first line of its keys. Inserts fill a group from slot 0
+    /// and the table stays under half full of live entries, so most entries sit in the first eight slots.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(ulong hash)
+    {
+        if (Sse.IsSupported)
+        {
+            nuint first = FdbHash.Group(hash, _groupMask) * GroupSize;
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_tags), first)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_keys), first)));
+        }
+    }
+
+    private bool TryReserve(int maxEntries)
+    {
+        // Read first: a full table under a flood of new sources must not have every core hammering the line.
+        if (Volatile.Read(ref _count.Value) >= maxEntries)
+        {
+            return false;
+        }
+        if (Interlocked.Increment(ref _count.Value) > maxEntries)
+        {
+            Interlocked.Decrement(ref _count.Value);
+            return false;
+        }
+        return true;
+    }
+
+    private bool IsLiveOrUnwritten(int slot) =>
+        Volatile.Read(ref _tags[slot]) != Tombstone && !FdbValue.Read(ref _values[slot]).IsDead;
+
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct PaddedCount
+    {
+        [FieldOffset(64)]
+        public int Value;
+    }
+}

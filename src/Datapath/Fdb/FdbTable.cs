@@ -1,0 +1,310 @@
+// The forwarding database: (VLAN, MAC) -> port. Poll-loop threads (one per core) call Lookup,
+// LookupBatch, Learn and LearnBatch concurrently: lock-free, no allocation, no exceptions. Control-plane
+// threads (ager timer, CLI, API) call the rest; they serialise on one lock that the datapath never takes.
+//
+// Insertion: a key is CASed into the first empty slot (key 0) of its probe sequence; the winner writes the
+// value word, then publishes the slot's tag; a loser re-reads the slot and joins it if the key is its own,
+// else probes on. A slot's key never changes once claimed, within one generation of the storage.
+//
+// Reclamation: removal CASes the value word to Dead and then tombstones the tag; tombstones are never
+// reused in place. When a control-plane operation leaves more than a quarter of the slots tombstoned, it
+// copies the live entries into a fresh generation (FdbSlots) off to the side and publishes it with one
+// reference swap; the old generation is freed by the GC once no poll thread still holds it. This is safe
+// because (1) within a generation keys are only ever added to empty slots, so the "first empty slot"
+// rule, and thus "one live slot per key", holds for every racing inserter; (2) a learn that lands in the
+// old generation after the copy is lost harmlessly, as the next frame from that station re-learns it, and
+// the old generation's count dies with it, so nothing leaks; (3) static entries are written only under
+// the lock, as is the copy, and learning never rewrites a static value, so a static entry is never lost.
+// Bounds: live entries <= MaxEntries <= half the slots, tombstones <= a quarter, so claimed slots stay
+// under three quarters (well under the 7/8 where Swiss-table probes grow long).
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace FastBridge.Datapath.Fdb;
+
+public sealed class FdbTable
+{
+    public const int Miss = -1;
+
+    /// <summary>Ports are 0..4095 and stored in 16 bits of the value word.</summary>
+    public const int MaxPort = 4095;
+
+    /// <summary>2^26 entries: 2^27 slots, 2.1 GiB of keys and values; far past any real bridge.</summary>
+    internal const int MaxSupportedEntries = 1 << 26;
+
+    /// <summary>Keys hashed and prefetched together: the 32 hashes fit on the stack in 256 bytes.</summary>
+    private const int HashChunk = 32;
+
+    private readonly Lock _control = new();
+    private readonly int _groupCount;
+    private FdbSlots _slots;
+
+    /// <param name="maxEntries">1 .. 2^26. Slots: at least twice this, in a power of two of 16-slot groups.</param>
+    public FdbTable(int maxEntries)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxEntries, MaxSupportedEntries);
+        MaxEntries = maxEntries;
+        long groups = (2L * maxEntries + FdbSlots.GroupSize - 1) / FdbSlots.GroupSize;
+        _groupCount = (int)BitOperations.RoundUpToPowerOf2((uint)groups);
+        _slots = new FdbSlots(_groupCount);
+    }
+
+    public int MaxEntries { get; }
+
+    /// <summary>Live entries; approximate while learners run (it counts inserts in flight).</summary>
+    public int Count => Volatile.Read(ref _slots).Count;
+
+    internal int SlotCount => _groupCount * FdbSlots.GroupSize;
+
+    /// <summary>Generations published by reclamation, for tests.</summary>
+    internal int Rebuilds { get; private set; }
+
+    public int Lookup(ulong key) => Volatile.Read(ref _slots).Find(key, FdbHash.Hash(key), out FdbValue value) >= 0 ? value.Port : Miss;
+
+    /// <summary>ports[i] = Lookup(keys[i]). Hashes a chunk of keys with SIMD, prefetches their groups, then probes.</summary>
+    /// <exception cref="ArgumentException">ports is shorter than keys (a caller bug, never a runtime condition).</exception>
+    public void LookupBatch(ReadOnlySpan<ulong> keys, Span<int> ports)
+    {
+        if (ports.Length < keys.Length)
+        {
+            throw new ArgumentException("ports must be at least as long as keys", nameof(ports));
+        }
+        FdbSlots slots = Volatile.Read(ref _slots);
+        Span<ulong> hashes = stackalloc ulong[HashChunk];
+        for (int start = 0; start < keys.Length; start += HashChunk)
+        {
+            ReadOnlySpan<ulong> chunk = keys.Slice(start, Math.Min(HashChunk, keys.Length - start));
+            HashAndPrefetch(slots, chunk, hashes);
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                ports[start + i] = slots.Find(chunk[i], hashes[i], out FdbValue value) >= 0 ? value.Port : Miss;
+            }
+        }
+    }
+
+    /// <summary>Learns one source. Key 0 (the all-zero MAC on VLAN 0) is never learned: Unchanged.</summary>
+    /// <remarks>port must be 0..MaxPort; not checked here, as the datapath never throws (the poll loop owns valid port ids).</remarks>
+    public LearnOutcome Learn(ulong key, int port, uint now) =>
+        key == 0 ? LearnOutcome.Unchanged : LearnOne(Volatile.Read(ref _slots), key, FdbHash.Hash(key), port, now);
+
+    /// <summary>Learns all source keys of one burst, all from one ingress port, adding to counts.</summary>
+    public void LearnBatch(ReadOnlySpan<ulong> keys, int port, uint now, ref FdbLearnCounts counts)
+    {
+        FdbSlots slots = Volatile.Read(ref _slots);
+        Span<ulong> hashes = stackalloc ulong[HashChunk];
+        for (int start = 0; start < keys.Length; start += HashChunk)
+        {
+            ReadOnlySpan<ulong> chunk = keys.Slice(start, Math.Min(HashChunk, keys.Length - start));
+            HashAndPrefetch(slots, chunk, hashes);
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                if (chunk[i] == 0)
+                {
+                    continue;
+                }
+                switch (LearnOne(slots, chunk[i], hashes[i], port, now))
+                {
+                    case LearnOutcome.Learned: counts.Learned++; break;
+                    case LearnOutcome.Moved: counts.Moved++; break;
+                    case LearnOutcome.TableFull: counts.Full++; break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds a static entry, or makes an existing entry static on this port. False if the table is full.</summary>
+    /// <exception cref="ArgumentException">key is 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">port is outside 0..4095.</exception>
+    public bool AddStatic(ulong key, int port)
+    {
+        Validate(key, port);
+        lock (_control)
+        {
+            return Upsert(key, FdbValue.Static(port));
+        }
+    }
+
+    /// <summary>
+    /// Adds a dynamic entry (what `bridge fdb add MAC dev IF` without `static` does), or replaces an
+    /// existing one, static included, with it. False if the table is full. Throws as AddStatic does.
+    /// </summary>
+    public bool AddDynamic(ulong key, int port, uint now)
+    {
+        Validate(key, port);
+        lock (_control)
+        {
+            return Upsert(key, FdbValue.Dynamic(port, now));
+        }
+    }
+
+    /// <summary>Removes the entry, static or dynamic. False if there was none.</summary>
+    public bool Remove(ulong key)
+    {
+        lock (_control)
+        {
+            FdbSlots slots = _slots;
+            int slot = slots.Find(key, FdbHash.Hash(key), out FdbValue value);
+            if (slot < 0)
+            {
+                return false;
+            }
+            // A learner may refresh or move it meanwhile; retry with what it wrote.
+            while (!slots.TryKill(slot, value))
+            {
+                value = slots.ReadValue(slot);
+            }
+            if (slots.Tombstones > slots.SlotCount / 4)
+            {
+                Rebuild(slots, default(KeepAll));
+            }
+            return true;
+        }
+    }
+
+    /// <summary>Removes the dynamic entries on port; returns how many.</summary>
+    public int FlushPort(int port) => Sweep(new DynamicOnPort(port));
+
+    /// <summary>Removes all dynamic entries; returns how many.</summary>
+    public int FlushAll() => Sweep(default(AnyDynamic));
+
+    /// <summary>Removes dynamic entries with now - LastSeen >= ageingTime (a LastSeen after now is age 0); returns how many.</summary>
+    public int Age(uint now, uint ageingTime) => Sweep(new AgedOut(now, ageingTime));
+
+    /// <summary>Clears into, then fills it with a snapshot of the live entries.</summary>
+    public void CopyTo(List<FdbEntry> into)
+    {
+        into.Clear();
+        lock (_control)
+        {
+            FdbSlots slots = _slots;
+            for (int slot = 0; slot < slots.SlotCount; slot++)
+            {
+                if (slots.TryGetLive(slot, out ulong key, out FdbValue value))
+                {
+                    into.Add(new FdbEntry(key, value.Port, value.IsStatic, value.LastSeen));
+                }
+            }
+        }
+    }
+
+    private LearnOutcome LearnOne(FdbSlots slots, ulong key, ulong hash, int port, uint now)
+    {
+        int slot = slots.Find(key, hash, out _);
+        if (slot >= 0 && slots.TryRefresh(slot, port, now, out LearnOutcome outcome))
+        {
+            return outcome;
+        }
+        return LearnNew(slots, key, hash, port, now);
+    }
+
+    // The slow path, taken once per new station: claim a slot (or join the thread that just did).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LearnOutcome LearnNew(FdbSlots slots, ulong key, ulong hash, int port, uint now)
+    {
+        int slot = slots.FindOrClaim(key, hash, MaxEntries, out bool claimed);
+        if (slot < 0)
+        {
+            return LearnOutcome.TableFull;
+        }
+        if (!claimed)
+        {
+            // Present: refresh or move it. Unwritten: another core is learning it from this very burst, or
+            // it is being removed; either way leaving it alone loses nothing the next frame cannot redo.
+            return slots.TryRefresh(slot, port, now, out LearnOutcome outcome) ? outcome : LearnOutcome.Unchanged;
+        }
+        // Only the control plane can have written between our claim and our fill (an add joining us); its value wins.
+        FdbValue before = slots.Fill(slot, FdbValue.Dynamic(port, now));
+        slots.Publish(slot, hash);
+        return before.IsUnwritten ? LearnOutcome.Learned : before.IsStatic ? LearnOutcome.Static : LearnOutcome.Unchanged;
+    }
+
+    // Under the lock.
+    private bool Upsert(ulong key, FdbValue value)
+    {
+        FdbSlots slots = _slots;
+        ulong hash = FdbHash.Hash(key);
+        int slot = slots.FindOrClaim(key, hash, MaxEntries, out _);
+        if (slot < 0)
+        {
+            return false;
+        }
+        // Whether we claimed it, found it present, or joined a learner's unwritten claim: our value wins,
+        // and a learner's later Fill fails against it.
+        slots.Overwrite(slot, value);
+        slots.Publish(slot, hash);
+        return true;
+    }
+
+    private int Sweep<TSweep>(TSweep sweep) where TSweep : struct, IFdbSweep
+    {
+        lock (_control)
+        {
+            FdbSlots slots = _slots;
+            int removed = 0;
+            for (int slot = 0; slot < slots.SlotCount; slot++)
+            {
+                while (slots.TryGetLive(slot, out _, out FdbValue value) && sweep.ShouldRemove(value))
+                {
+                    if (slots.Tombstones >= slots.SlotCount / 4)
+                    {
+                        // Too many tombstones: finish this sweep as a copy of the survivors instead.
+                        return removed + Rebuild(slots, sweep);
+                    }
+                    if (slots.TryKill(slot, value))
+                    {
+                        removed++;
+                        break;
+                    }
+                    // A learner refreshed or moved it meanwhile: judge the new value.
+                }
+            }
+            return removed;
+        }
+    }
+
+    // Under the lock. Copies the entries sweep keeps into a fresh generation and publishes it; returns
+    // how many present entries it left behind.
+    private int Rebuild<TSweep>(FdbSlots old, TSweep sweep) where TSweep : struct, IFdbSweep
+    {
+        var fresh = new FdbSlots(_groupCount);
+        int dropped = 0;
+        for (int slot = 0; slot < old.SlotCount; slot++)
+        {
+            if (!old.TryGetLive(slot, out ulong key, out FdbValue value))
+            {
+                continue;
+            }
+            if (sweep.ShouldRemove(value))
+            {
+                dropped++;
+            }
+            else
+            {
+                fresh.PlaceFresh(key, value);
+            }
+        }
+        Volatile.Write(ref _slots, fresh); // release: the fresh arrays are complete before anyone sees them
+        Rebuilds++;
+        return dropped;
+    }
+
+    private static void HashAndPrefetch(FdbSlots slots, ReadOnlySpan<ulong> keys, Span<ulong> hashes)
+    {
+        FdbHash.HashBatch(keys, hashes);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            slots.Prefetch(hashes[i]);
+        }
+    }
+
+    private static void Validate(ulong key, int port)
+    {
+        if (key == 0)
+        {
+            throw new ArgumentException("the all-zero MAC on VLAN 0 is never an FDB entry", nameof(key));
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, MaxPort);
+    }
+}

@@ -3,8 +3,6 @@
 // Receive/ReleaseReceived/Transmit/Flush, which never throw, allocate or block; the stats reader calls
 // AddBackendDrops. Set-up in the constructor fails loudly, naming the interface, the step and the errno.
 // Set-up lives in AfPacketPort.Setup.cs. Layout and kernel rules: Documentation/networking/packet_mmap.rst, net/packet/af_packet.c.
-using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
@@ -149,18 +147,7 @@ public sealed unsafe partial class AfPacketPort : IPort
             {
                 break;
             }
-            byte* data = slot + _txDataOffset;
-            if (frame.StrippedTpid == 0)
-            {
-                Unsafe.CopyBlockUnaligned(data, frame.Data, (uint)frame.Length);
-            }
-            else
-            {
-                Unsafe.CopyBlockUnaligned(data, frame.Data, 12);
-                BinaryPrimitives.WriteUInt16BigEndian(new Span<byte>(data + 12, 2), frame.StrippedTpid);
-                BinaryPrimitives.WriteUInt16BigEndian(new Span<byte>(data + 14, 2), frame.StrippedTci);
-                Unsafe.CopyBlockUnaligned(data + 16, frame.Data + 12, (uint)(frame.Length - 12));
-            }
+            VlanTag.CopyWithTag(frame, new Span<byte>(slot + _txDataOffset, wireLength));
             hdr->TpNextOffset = 0;
             hdr->TpLen = (uint)wireLength;
             hdr->TpSnaplen = (uint)wireLength;

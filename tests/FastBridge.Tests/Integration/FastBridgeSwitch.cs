@@ -19,6 +19,8 @@ internal sealed class FastBridgeSwitch : ISwitchUnderTest
 
     private FastBridgeSwitch(LongRunningProcess process) => _process = process;
 
+    public int Pid => _process.Pid;
+
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "fastbridge.dll");
 
     /// <summary>The arguments after `dotnet`, for callers that start it themselves (the refusal tests).</summary>

@@ -31,7 +31,7 @@ internal sealed class SwitchLab : IDisposable
     private SwitchLab(string kind)
     {
         Kind = kind;
-        RunId = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.Next()))[..5];
+        RunId = NewRunId();
     }
 
     public string Kind { get; }
@@ -45,6 +45,9 @@ internal sealed class SwitchLab : IDisposable
 
     /// <summary>Host 1-based, as in the test descriptions.</summary>
     public LabHost this[int host] => Hosts[host - 1];
+
+    /// <summary>Five hex digits; with the fbt prefix and a two-character suffix, names stay under 15 characters.</summary>
+    public static string NewRunId() => Random.Shared.Next(0x10000, 0x100000).ToString("x5", System.Globalization.CultureInfo.InvariantCulture);
 
     public static IReadOnlyList<LabHost> HostSpecs(string runId, int count)
     {

@@ -1,0 +1,96 @@
+// `fastbridge run` as a process: what it refuses at start-up and how it leaves the ports when it
+// stops. FastBridge only; the Linux bridge has no such contract. Interfaces are made per run.
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FastBridge.ControlPlane.Lab;
+
+namespace FastBridge.Tests.Integration;
+
+[Collection(IntegrationCollection.Name)]
+public sealed class FastBridgeRunTests
+{
+    private const int IffPromisc = 0x100;
+
+    /// <summary>Refusing a port is a start-up check; 15 s covers the runtime starting on a busy 2-core box.</summary>
+    private static readonly TimeSpan s_refusalTimeout = TimeSpan.FromSeconds(15);
+
+    [Theory]
+    [InlineData("nonexistent")]
+    [InlineData("loopback")]
+    [InlineData("duplicate")]
+    [InlineData("enslaved")]
+    public void Run_RefusedInterface_PrintsOneLineAndExitsNonZero(string refusal)
+    {
+        string runId = SwitchLab.NewRunId();
+        using LabTopology lab = LabTopology.Create(SwitchLab.HostSpecs(runId, 3), HostOffloads.DisableSendOffloads);
+        string p1 = lab.Hosts[0].PortInterface;
+        string p2 = lab.Hosts[1].PortInterface;
+        string p3 = lab.Hosts[2].PortInterface;
+        using var bridge = refusal == "enslaved" ? LinuxBridgeSwitch.Start($"fbt{runId}bx", [p2], SwitchLab.DefaultAgeingSeconds) : null;
+
+        (string[] Ports, string Refused) setup = refusal switch
+        {
+            "nonexistent" => ([p1, $"fbt{runId}zz", p3], $"fbt{runId}zz"),
+            "loopback" => ([p1, "lo", p3], "lo"),
+            "duplicate" => ([p1, p3, p1], p1),
+            "enslaved" => ([p1, p2, p3], p2),
+            _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, null),
+        };
+        (string[] ports, string refused) = setup;
+        string[] ours = [p1, p2, p3];
+        Dictionary<string, int> before = ours.ToDictionary(p => p, Flags);
+
+        using var process = new LongRunningProcess(Tools.Dotnet, FastBridgeSwitch.Arguments(ports, SwitchLab.DefaultAgeingSeconds));
+        if (!process.WaitForExit(s_refusalTimeout))
+        {
+            process.Terminate(TimeSpan.FromSeconds(5));
+            Assert.Fail($"fastbridge was still running {s_refusalTimeout.TotalSeconds} s after being given {refusal} port '{refused}'; it should refuse it at start-up\n{process.Output()}");
+        }
+
+        ProcessResult result = process.Result();
+        Assert.True(result.ExitCode != 0, $"fastbridge accepted {refusal} port '{refused}' (exit 0)\n{result}");
+        string[] errorLines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(errorLines.Length == 1, $"expected exactly one line on stderr naming why '{refused}' was refused\n{result}");
+        Assert.True(Regex.IsMatch(errorLines[0], $@"(?<![\w.-]){Regex.Escape(refused)}(?![\w.-])"),
+            $"the stderr line does not name the refused interface '{refused}'\n{result}");
+
+        foreach (string port in ours)
+        {
+            int after = Flags(port);
+            Assert.True(before[port] == after,
+                $"{port} flags changed from 0x{before[port]:x} to 0x{after:x} although fastbridge refused to start\n{result}");
+            Assert.True((after & IffPromisc) == 0, $"{port} was left promiscuous (flags 0x{after:x})\n{result}");
+        }
+
+        if (refusal == "enslaved")
+        {
+            Assert.True(Directory.Exists($"/sys/class/net/{p2}/brport"), $"{p2} is no longer a Linux bridge port\n{result}");
+        }
+    }
+
+    [Fact]
+    public void Run_Sigterm_ExitsZeroAndLeavesPortsNotPromiscuous()
+    {
+        using LabTopology lab = LabTopology.Create(SwitchLab.HostSpecs(SwitchLab.NewRunId(), 3), HostOffloads.DisableSendOffloads);
+        string[] ports = [.. lab.Hosts.Select(h => h.PortInterface)];
+        foreach (string port in ports)
+        {
+            Assert.True((Flags(port) & IffPromisc) == 0, $"{port} is promiscuous before fastbridge started (flags 0x{Flags(port):x})");
+        }
+
+        using FastBridgeSwitch fastBridge = FastBridgeSwitch.Start(ports, SwitchLab.DefaultAgeingSeconds);
+        int pid = fastBridge.Pid;
+        string output = fastBridge.Describe();
+        string? problem = fastBridge.Stop();
+        Assert.True(problem is null, problem);
+        Assert.False(ExternalProcess.SendSignal(pid, 0), $"fastbridge (pid {pid}) is still there after exiting\n{output}");
+        foreach (string port in ports)
+        {
+            int flags = Flags(port);
+            Assert.True((flags & IffPromisc) == 0, $"{port} is still promiscuous after fastbridge stopped (flags 0x{flags:x})\n{fastBridge.Describe()}");
+        }
+    }
+
+    private static int Flags(string ifName) =>
+        int.Parse(File.ReadAllText($"/sys/class/net/{ifName}/flags").Trim().AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+}

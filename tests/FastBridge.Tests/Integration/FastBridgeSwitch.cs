@@ -1,0 +1,94 @@
+// FastBridge as the switch under test: `dotnet fastbridge.dll run --port P... --ageing-time S
+// --stats-interval 0 --workers 1`, ready when a stdout line contains "forwarding", stopped with
+// SIGTERM and expected to exit 0 within 5 s. Its output goes into every failure message.
+using System.Globalization;
+
+namespace FastBridge.Tests.Integration;
+
+internal sealed class FastBridgeSwitch : ISwitchUnderTest
+{
+    public const string ReadyMarker = "forwarding";
+
+    /// <summary>Start-up includes the JIT and opening every port; 15 s is far beyond a healthy start.</summary>
+    private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly LongRunningProcess _process;
+    private bool _stopped;
+
+    private FastBridgeSwitch(LongRunningProcess process) => _process = process;
+
+    public int Pid => _process.Pid;
+
+    public static string DllPath => Path.Combine(AppContext.BaseDirectory, "fastbridge.dll");
+
+    /// <summary>The arguments after `dotnet`, for callers that start it themselves (the refusal tests).</summary>
+    public static List<string> Arguments(IEnumerable<string> ports, int ageingSeconds, int workers = 1)
+    {
+        var args = new List<string> { DllPath, "run" };
+        foreach (string port in ports)
+        {
+            args.Add("--port");
+            args.Add(port);
+        }
+
+        args.AddRange(
+        [
+            "--ageing-time", ageingSeconds.ToString(CultureInfo.InvariantCulture),
+            "--stats-interval", "0",
+            "--workers", workers.ToString(CultureInfo.InvariantCulture),
+        ]);
+        return args;
+    }
+
+    public static FastBridgeSwitch Start(IReadOnlyList<string> ports, int ageingSeconds)
+    {
+        Assert.True(File.Exists(DllPath), $"{DllPath} is missing; the test project should reference the ControlPlane project.");
+        var process = new LongRunningProcess(Tools.Dotnet, Arguments(ports, ageingSeconds));
+        if (!process.WaitForLine(ReadyMarker, s_readyTimeout))
+        {
+            string why = process.HasExited
+                ? $"exited with code {process.ExitCode} before saying '{ReadyMarker}'"
+                : $"did not say '{ReadyMarker}' within {s_readyTimeout.TotalSeconds} s";
+            string output = process.Output();
+            process.Dispose();
+            Assert.Fail($"fastbridge {why}\n{output}");
+        }
+
+        return new FastBridgeSwitch(process);
+    }
+
+    public string Describe() => _process.Output();
+
+    public string? Stop()
+    {
+        if (_stopped)
+        {
+            return null;
+        }
+
+        _stopped = true;
+        if (_process.HasExited)
+        {
+            return $"fastbridge had already exited with code {_process.ExitCode}\n{_process.Output()}";
+        }
+
+        if (!_process.Terminate(s_stopTimeout))
+        {
+            string output = _process.Output();
+            _process.Kill();
+            return $"fastbridge did not exit within {s_stopTimeout.TotalSeconds} s of SIGTERM; killed\n{output}";
+        }
+
+        return _process.ExitCode == 0
+            ? null
+            : $"fastbridge exited with code {_process.ExitCode} after SIGTERM\n{_process.Output()}";
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,285 @@
+// Forwarding behaviour, each test run against the Linux bridge (the reference) and FastBridge.
+// Hosts are 1-based (h1..h4) as in the descriptions; every test builds and removes its own lab.
+using System.Globalization;
+using System.Text.Json;
+using FastBridge.Datapath.Frames;
+
+namespace FastBridge.Tests.Integration;
+
+[Collection(IntegrationCollection.Name)]
+public sealed class ForwardingTests
+{
+    /// <summary>Never a source in any test, so the switch can never have learned it.</summary>
+    private const ulong UnknownMac = 0x02FB_7E57_EE01UL;
+
+    private const ulong MulticastSourceMac = 0x03FB_7E57_0001UL;
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void Ping_FromNet1_ReachesNet2AndNet3(string kind)
+    {
+        string ping = Tools.Ping;
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 3, captures: false);
+        foreach (int target in (int[])[2, 3])
+        {
+            ProcessResult result = ExternalProcess.Run(Tools.Ip,
+                ["netns", "exec", lab[1].Namespace, ping, "-c", "3", "-W", "2", "-i", "0.2", lab[target].Address],
+                TimeSpan.FromSeconds(20));
+            if (result.ExitCode != 0)
+            {
+                lab.Fail($"h1 could not ping h{target} ({lab[target].Address}):\n{result}");
+            }
+        }
+
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void UnknownUnicast_FromH1_FloodsToAllOthersOnly(string kind)
+    {
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
+        byte[] marker = lab.NextMarker("unknown-unicast");
+        lab.Deliver(1, TestFrames.Experimental(UnknownMac, SwitchLab.HostMac(1), marker), marker, 2, 3, 4);
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void LearnedUnicast_AfterDestinationSent_ReachesOnlyDestination(string kind)
+    {
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
+        Learn(lab, 2);
+        byte[] marker = lab.NextMarker("to-h2");
+        lab.Deliver(1, TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), marker), marker, 2);
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void Broadcast_FromH1_FloodsToAllOthersOnly(string kind)
+    {
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
+        Learn(lab, 1); // a learned source must not stop a broadcast going everywhere else
+        byte[] marker = lab.NextMarker("broadcast");
+        lab.Deliver(1, TestFrames.Experimental(MacAddress.Broadcast, SwitchLab.HostMac(1), marker), marker, 2, 3, 4);
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void MulticastSource_IsDropped(string kind)
+    {
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
+        byte[] marker = lab.NextMarker("multicast-source");
+        lab.Deliver(1, TestFrames.Experimental(MacAddress.Broadcast, MulticastSourceMac, marker), marker);
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void LinkLocal_LacpAndLldpNotForwarded_StpBpduFlooded(string kind)
+    {
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
+        byte[] lacp = lab.NextMarker("lacp");
+        lab.Deliver(1, TestFrames.Lacp(SwitchLab.HostMac(1), lacp), lacp);
+        byte[] lldp = lab.NextMarker("lldp");
+        lab.Deliver(1, TestFrames.Lldp(SwitchLab.HostMac(1), lldp), lldp);
+        // With STP off (stp_state 0) the Linux bridge forwards BPDUs like any group frame.
+        byte[] stp = lab.NextMarker("stp");
+        lab.Deliver(1, TestFrames.StpBpdu(SwitchLab.HostMac(1), stp), stp, 2, 3, 4);
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void StationMove_MacSendsFromNewPort_UnicastFollowsIt(string kind)
+    {
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
+        ulong moving = SwitchLab.HostMac(3);
+        byte[] fromH3 = lab.NextMarker("mac3-at-h3");
+        lab.Deliver(3, TestFrames.Experimental(MacAddress.Broadcast, moving, fromH3), fromH3, 1, 2, 4);
+        byte[] before = lab.NextMarker("to-mac3-before-move");
+        lab.Deliver(1, TestFrames.Experimental(moving, SwitchLab.HostMac(1), before), before, 3);
+
+        byte[] fromH4 = lab.NextMarker("mac3-at-h4");
+        lab.Deliver(4, TestFrames.Experimental(MacAddress.Broadcast, moving, fromH4), fromH4, 1, 2, 3);
+        byte[] after = lab.NextMarker("to-mac3-after-move");
+        lab.Deliver(1, TestFrames.Experimental(moving, SwitchLab.HostMac(1), after), after, 4);
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void Ageing_TwoSecondsOfAgeing_SilentEntryFloodsAgain(string kind)
+    {
+        const int AgeingSeconds = 2;
+        // Twice the ageing time: the Linux bridge expires within a jiffy of the deadline, a sweeping
+        // ager may take up to one more ageing period.
+        TimeSpan silence = TimeSpan.FromSeconds(2 * AgeingSeconds);
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 4, ageingSeconds: AgeingSeconds);
+        Learn(lab, 2);
+        byte[] learned = lab.NextMarker("to-h2-learned");
+        lab.Deliver(1, TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), learned), learned, 2);
+
+        Thread.Sleep(silence);
+        byte[] aged = lab.NextMarker("to-h2-aged");
+        lab.Deliver(1, TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), aged), aged, 2, 3, 4);
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void MaxSizeFrame_1514Bytes_CrossesByteIdentical(string kind)
+    {
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
+        Learn(lab, 2);
+        byte[] unicast = lab.NextMarker("1514-unicast");
+        lab.Deliver(1, TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), unicast, TestFrames.MaxUntaggedFrame, seed: 1514), unicast, 2);
+        byte[] flooded = lab.NextMarker("1514-broadcast");
+        lab.Deliver(1, TestFrames.Experimental(MacAddress.Broadcast, SwitchLab.HostMac(1), flooded, TestFrames.MaxUntaggedFrame, seed: 1515), flooded, 2, 3, 4);
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void VlanTagged_8021QAnd8021ad_CrossByteIdentical(string kind)
+    {
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
+        ulong h1 = SwitchLab.HostMac(1);
+
+        byte[] ctag = lab.NextMarker("8021q");
+        byte[] ctagged = TestFrames.Tagged(TestFrames.Experimental(MacAddress.Broadcast, h1, ctag, 128, seed: 8100),
+            TestFrames.CustomerTpid, tci: 0x6064); // PCP 3, VID 100
+        lab.Deliver(1, ctagged, ctag, 2, 3, 4);
+
+        // 802.1ad: S-tag VID 200 outside a C-tag VID 100 (QinQ), 128 + 8 bytes.
+        byte[] stag = lab.NextMarker("8021ad");
+        byte[] stagged = TestFrames.Tagged(
+            TestFrames.Tagged(TestFrames.Experimental(MacAddress.Broadcast, h1, stag, 128, seed: 88), TestFrames.CustomerTpid, tci: 0x0064),
+            TestFrames.ServiceTpid, tci: 0xA0C8); // PCP 5, VID 200
+        lab.Deliver(1, stagged, stag, 2, 3, 4);
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void ThousandFrames_RandomPayloads_ArriveIntactAndInOrder(string kind)
+    {
+        const int Count = 1000;
+        // 1000 frames in roughly 0.3-0.5 s: paced so no receive buffer on the way can overflow, which
+        // would test buffer sizes rather than forwarding.
+        const int PaceMicroseconds = 200;
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
+        Learn(lab, 2);
+        byte[] marker = lab.NextMarker("burst");
+        var random = new Random(1000);
+        var frames = new List<byte[]>(Count);
+        for (int seq = 0; seq < Count; seq++)
+        {
+            byte[] numbered = [.. marker, .. TestFrames.Marker($"#{seq:D4}#")];
+            frames.Add(TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), numbered,
+                random.Next(TestFrames.MinFrame, TestFrames.MaxUntaggedFrame + 1), seed: random.Next()));
+        }
+
+        RawFrames.SendMany(lab[1], frames, PaceMicroseconds);
+        lab.Capture(2).WaitForCount(marker, Count, TimeSpan.FromSeconds(10));
+        List<byte[]> got = lab.Capture(2).FramesWith(marker);
+        if (got.Count != Count)
+        {
+            lab.Fail($"h2 received {got.Count} of {Count} frames");
+        }
+
+        for (int seq = 0; seq < Count; seq++)
+        {
+            if (!got[seq].AsSpan().SequenceEqual(frames[seq]))
+            {
+                lab.Fail($"frame {seq} at h2 is not frame {seq} as sent (reordered or altered):\n  sent {TestFrames.Hex(frames[seq])}\n  got  {TestFrames.Hex(got[seq])}");
+            }
+        }
+
+        // The flood check runs after the burst so any copies that went astray have had time to land.
+        byte[] afterBurst = lab.NextMarker("after-burst");
+        lab.Deliver(1, TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), afterBurst), afterBurst, 2);
+        foreach (int other in (int[])[3, 4])
+        {
+            int strays = lab.Capture(other).FramesWith(marker).Count;
+            if (strays > 0)
+            {
+                lab.Fail($"h{other} received {strays} of the unicast burst meant for h2");
+            }
+        }
+
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    public void Iperf3Tcp_ThreeSeconds_CompletesAboveFiftyMegabits(string kind)
+    {
+        const double MinBitsPerSecond = 50e6;
+        string iperf3 = Tools.Iperf3;
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 2, captures: false);
+        using var server = new LongRunningProcess(Tools.Ip,
+            ["netns", "exec", lab[2].Namespace, iperf3, "-s", "-1", "--forceflush", "-B", lab[2].Address]);
+        if (!server.WaitForLine("listening", TimeSpan.FromSeconds(10)))
+        {
+            lab.Fail($"iperf3 server in h2 did not start listening\n{server.Output()}");
+        }
+
+        ProcessResult client = ExternalProcess.Run(Tools.Ip,
+            ["netns", "exec", lab[1].Namespace, iperf3, "-c", lab[2].Address, "-t", "3", "-J", "--connect-timeout", "3000"],
+            TimeSpan.FromSeconds(30));
+        using JsonDocument report = ParseIperf(lab, client);
+        if (report.RootElement.TryGetProperty("error", out JsonElement error))
+        {
+            lab.Fail($"iperf3 reported an error: {error}\n{client}");
+        }
+
+        if (client.ExitCode != 0)
+        {
+            lab.Fail($"iperf3 client failed\n{client}");
+        }
+
+        double bitsPerSecond = report.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bits_per_second").GetDouble();
+        if (bitsPerSecond < MinBitsPerSecond)
+        {
+            lab.Fail($"iperf3 TCP h1 -> h2 moved {bitsPerSecond / 1e6:F1} Mbit/s, below the {MinBitsPerSecond / 1e6:F0} Mbit/s floor");
+        }
+
+        lab.Finish();
+    }
+
+    /// <summary>Host <paramref name="host"/> broadcasts once so the switch learns its MAC on its port.</summary>
+    private static void Learn(SwitchLab lab, int host)
+    {
+        byte[] marker = lab.NextMarker(string.Create(CultureInfo.InvariantCulture, $"learn-h{host}"));
+        int[] others = [.. Enumerable.Range(1, lab.Hosts.Count).Where(h => h != host)];
+        lab.Deliver(host, TestFrames.Experimental(MacAddress.Broadcast, SwitchLab.HostMac(host), marker), marker, others);
+    }
+
+    private static JsonDocument ParseIperf(SwitchLab lab, ProcessResult client)
+    {
+        try
+        {
+            return JsonDocument.Parse(client.Stdout);
+        }
+        catch (JsonException)
+        {
+            lab.Fail($"iperf3 client did not print a JSON report\n{client}");
+            throw;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+// One forwarding test's world: a lab of N hosts with names unique to this run, a switch under test
+// over its ports, and a capture on every host. Deliver sends a frame and checks exactly which hosts
+// received it, byte for byte. Dispose stops everything and removes every namespace and link.
+using System.Text;
+using FastBridge.ControlPlane.Lab;
+using FastBridge.Datapath.Frames;
+
+namespace FastBridge.Tests.Integration;
+
+internal sealed class SwitchLab : IDisposable
+{
+    public const int DefaultAgeingSeconds = 300;
+
+    /// <summary>Locally administered unicast 02:fb:7e:57:00:NN for host NN.</summary>
+    private const ulong HostMacBase = 0x02FB_7E57_0000UL;
+
+    /// <summary>How long a frame may take to cross the switch before the test calls it lost.</summary>
+    private static readonly TimeSpan s_arrivalTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// After the sentinel has arrived everywhere, a frame sent before it from the same port has either
+    /// arrived or been dropped; this margin covers a sender that migrated CPUs between the two sends.
+    /// </summary>
+    private static readonly TimeSpan s_afterSentinel = TimeSpan.FromMilliseconds(100);
+
+    private readonly List<FrameCapture> _captures = [];
+    private LabTopology? _topology;
+    private ISwitchUnderTest? _switch;
+    private int _steps;
+
+    private SwitchLab(string kind)
+    {
+        Kind = kind;
+        RunId = NewRunId();
+    }
+
+    public string Kind { get; }
+
+    /// <summary>Five hex digits in every name this lab makes: fbt{RunId}n1 (namespace), ...h1 (host side), ...p1 (port).</summary>
+    public string RunId { get; }
+
+    public IReadOnlyList<LabHost> Hosts => _topology!.Hosts;
+
+    public ISwitchUnderTest Switch => _switch!;
+
+    /// <summary>Host 1-based, as in the test descriptions.</summary>
+    public LabHost this[int host] => Hosts[host - 1];
+
+    /// <summary>Five hex digits; with the fbt prefix and a two-character suffix, names stay under 15 characters.</summary>
+    public static string NewRunId() => Random.Shared.Next(0x10000, 0x100000).ToString("x5", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static IReadOnlyList<LabHost> HostSpecs(string runId, int count)
+    {
+        var hosts = new List<LabHost>(count);
+        for (int i = 1; i <= count; i++)
+        {
+            hosts.Add(new LabHost($"fbt{runId}n{i}", $"fbt{runId}h{i}", $"fbt{runId}p{i}", $"192.168.0.{100 + i}", HostMac(i)));
+        }
+
+        return hosts;
+    }
+
+    public static ulong HostMac(int host) => HostMacBase | (uint)host;
+
+    public static SwitchLab Start(string kind, int hosts, int ageingSeconds = DefaultAgeingSeconds, bool captures = true)
+    {
+        var lab = new SwitchLab(kind);
+        try
+        {
+            lab._topology = LabTopology.Create(HostSpecs(lab.RunId, hosts), SwitchKind.PrepareHost(kind));
+            lab._switch = SwitchKind.Start(kind, $"fbt{lab.RunId}br", lab.Hosts, ageingSeconds);
+            if (captures)
+            {
+                foreach (LabHost host in lab.Hosts)
+                {
+                    lab._captures.Add(FrameCapture.Start(host));
+                }
+            }
+
+            return lab;
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A marker no other step or run shares.</summary>
+    public byte[] NextMarker(string what) => TestFrames.Marker($"FBT-{RunId}-{++_steps:D2}-{what}");
+
+    public FrameCapture Capture(int host) => _captures[host - 1];
+
+    /// <summary>
+    /// Sends <paramref name="frame"/> (which carries <paramref name="marker"/>) from <paramref name="from"/>,
+    /// then a broadcast sentinel from the same host; once the sentinel has reached every other host, each
+    /// host in <paramref name="expected"/> must hold exactly one copy, byte-identical, and no other host any.
+    /// </summary>
+    public void Deliver(int from, byte[] frame, byte[] marker, params int[] expected)
+    {
+        byte[] sentinelMarker = NextMarker("sentinel");
+        byte[] sentinel = TestFrames.Experimental(MacAddress.Broadcast, HostMac(from), sentinelMarker);
+        RawFrames.Send(this[from], frame, sentinel);
+        for (int host = 1; host <= Hosts.Count; host++)
+        {
+            if (host != from && !Capture(host).WaitForCount(sentinelMarker, 1, s_arrivalTimeout))
+            {
+                Fail($"the broadcast sentinel from h{from} never reached h{host}, so the switch is not flooding broadcasts");
+            }
+        }
+
+        Thread.Sleep(s_afterSentinel);
+        var problems = new StringBuilder();
+        for (int host = 1; host <= Hosts.Count; host++)
+        {
+            List<byte[]> got = Capture(host).FramesWith(marker);
+            bool wanted = expected.Contains(host);
+            if (!wanted && got.Count > 0)
+            {
+                problems.AppendLine($"h{host} received {got.Count} cop{(got.Count == 1 ? "y" : "ies")} but should have received none");
+            }
+            else if (wanted && got.Count != 1)
+            {
+                problems.AppendLine($"h{host} received {got.Count} copies, expected exactly 1");
+            }
+            else if (wanted && !got[0].AsSpan().SequenceEqual(frame))
+            {
+                problems.AppendLine($"h{host} received a different frame:\n  sent {TestFrames.Hex(frame)}\n  got  {TestFrames.Hex(got[0])}");
+            }
+        }
+
+        if (problems.Length > 0)
+        {
+            Fail($"frame '{Encoding.ASCII.GetString(marker)}' from h{from}, expected at [{string.Join(", ", expected.Select(h => "h" + h))}]:\n{problems}");
+        }
+    }
+
+    /// <summary>Fails the test with the message, what the switch holds or said, and where the lab is.</summary>
+    public void Fail(string message) => Assert.Fail($"[{Kind}, lab fbt{RunId}] {message}\n{Switch.Describe()}");
+
+    /// <summary>Stops the switch and fails the test if it did not stop cleanly (FastBridge: exit 0 within 5 s of SIGTERM).</summary>
+    public void Finish()
+    {
+        string? problem = _switch?.Stop();
+        if (problem is not null)
+        {
+            Assert.Fail($"[{Kind}, lab fbt{RunId}] the switch did not stop cleanly: {problem}");
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (FrameCapture capture in _captures)
+        {
+            capture.Dispose();
+        }
+
+        try
+        {
+            _switch?.Dispose();
+        }
+        finally
+        {
+            _topology?.Dispose();
+        }
+    }
+}

@@ -26,8 +26,13 @@ internal sealed class StatsLine
         var line = new StringBuilder("stats:");
         for (int i = 0; i < now.Ports.Count; i++)
         {
+            if (!now.Ports[i].Present)
+            {
+                continue;
+            }
             PortCounters c = now.Ports[i].Counters;
-            PortCounters p = _last.Ports[i].Counters;
+            // A port added since the last line counts from zero.
+            PortCounters p = i < _last.Ports.Count ? _last.Ports[i].Counters : default;
             line.Append(CultureInfo.InvariantCulture,
                 $" {now.Ports[i].Name}{(now.Ports[i].Up ? "" : "(down)")} rx {c.RxPackets - p.RxPackets} tx {c.TxPackets - p.TxPackets}");
             ulong drops = Drops(c) - Drops(p);

@@ -1,7 +1,9 @@
-// Brings a switch up on real interfaces and takes it down again, for `run` and the lab: checks
-// every interface before touching any, turns receive offloads off, opens one AF_PACKET socket per
-// (poll loop, port), and on Dispose stops the loops, closes the sockets (which ends promiscuous
-// membership) and restores the offloads it changed.
+// Brings a switch up on real interfaces and takes it down again, for `run`, the daemon and the lab:
+// checks every interface before touching any, turns receive offloads off, opens one AF_PACKET
+// socket per (poll loop, port), and on Dispose stops the loops, closes the sockets (which ends
+// promiscuous membership) and restores the offloads it changed. Ports added or removed while
+// running get the same treatment one at a time. Called from the control plane only.
+using System.Globalization;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 
@@ -11,21 +13,43 @@ internal sealed class SwitchRunner : IDisposable
 {
     private const int Enodev = 19;
 
-    private readonly List<PortOffloads> _offloads;
-    private readonly NetInterfaceInfo[] _interfaces;
+    private readonly object _lock = new();
+    private readonly Dictionary<string, NetInterfaceInfo> _interfaces = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PortOffloads> _offloads = new(StringComparer.Ordinal);
+    private readonly Bridge _bridge;
 
-    private SwitchRunner(NetInterfaceInfo[] interfaces, List<PortOffloads> offloads, Bridge bridge)
+    private SwitchRunner(IReadOnlyList<string> portNames, BridgeOptions options, TextWriter log, NetInterfaceInfo[] interfaces)
     {
-        _interfaces = interfaces;
-        _offloads = offloads;
-        Bridge = bridge;
+        foreach (NetInterfaceInfo iface in interfaces)
+        {
+            _interfaces[iface.Name] = iface;
+        }
+        try
+        {
+            foreach (NetInterfaceInfo iface in interfaces)
+            {
+                _offloads[iface.Name] = PortOffloads.DisableReceiveOffloads(iface.Name);
+            }
+            // One fanout group per port id when several loops share it; ids are per namespace, so mix in our pid.
+            int fanoutBase = Environment.ProcessId * 64;
+            _bridge = new Bridge(portNames, options,
+                (name, id, loop) => new AfPacketPort(Interface(name),
+                    new AfPacketOptions(FanoutGroup: options.Workers > 1 ? (ushort)((fanoutBase + id) % 0xFFFF + 1) : (ushort)0)),
+                id => InterfaceHealth(Interface(_bridge!.PortNames[id])),
+                (id, errno) => log.WriteLine($"fastbridge: port {_bridge!.PortNames[id]} is down ({ErrnoText(errno)}); " +
+                    "its FDB entries are flushed and the other ports keep forwarding"));
+        }
+        catch
+        {
+            RestoreOffloads(_offloads.Values);
+            throw;
+        }
     }
 
-    public Bridge Bridge { get; }
+    public Bridge Bridge => _bridge;
 
     public static SwitchRunner Start(IReadOnlyList<string> portNames, BridgeOptions options, TextWriter? log = null)
     {
-        log ??= Console.Error;
         string? twice = portNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1)?.Key;
         if (twice is not null)
         {
@@ -33,45 +57,73 @@ internal sealed class SwitchRunner : IDisposable
         }
         NetInterface.RequirePrivileges();
         NetInterfaceInfo[] interfaces = portNames.Select(NetInterface.Inspect).ToArray();
+        var runner = new SwitchRunner(portNames, options, log ?? Console.Error, interfaces);
+        runner._bridge.Start();
+        return runner;
+    }
 
-        var offloads = new List<PortOffloads>();
-        try
+    /// <summary>Checks and adds an interface while forwarding; throws (one line, nothing changed) if it cannot be a port.</summary>
+    public void AddPort(string name)
+    {
+        lock (_lock)
         {
-            foreach (NetInterfaceInfo iface in interfaces)
+            if (_bridge.PortId(name) >= 0)
             {
-                offloads.Add(PortOffloads.DisableReceiveOffloads(iface.Name));
+                throw new InvalidOperationException($"port {name} is already present");
             }
-            // One fanout group per port when several loops share it; ids are per namespace, so mix in our pid.
-            int fanoutBase = Environment.ProcessId * 64;
-            var bridge = new Bridge(portNames, options,
-                (port, loop) => new AfPacketPort(interfaces[port],
-                    new AfPacketOptions(FanoutGroup: options.Workers > 1 ? (ushort)((fanoutBase + port) % 0xFFFF + 1) : (ushort)0)),
-                port => InterfaceHealth(interfaces[port]),
-                (port, errno) => log.WriteLine($"fastbridge: port {portNames[port]} is down ({ErrnoText(errno)}); " +
-                    "its FDB entries are flushed and the other ports keep forwarding"));
-            bridge.Start();
-            return new SwitchRunner(interfaces, offloads, bridge);
+            NetInterfaceInfo iface = NetInterface.Inspect(name);
+            PortOffloads offloads = PortOffloads.DisableReceiveOffloads(name);
+            _interfaces[name] = iface;
+            try
+            {
+                _bridge.AddPort(name);
+            }
+            catch
+            {
+                RestoreOffloads([offloads]);
+                throw;
+            }
+            _offloads[name] = offloads;
         }
-        catch
+    }
+
+    /// <summary>Removes a port while the others forward, flushes its FDB entries and restores its offloads.</summary>
+    public void RemovePort(string name)
+    {
+        lock (_lock)
         {
-            RestoreOffloads(offloads);
-            throw;
+            if (!_bridge.RemovePort(name, Bridge.DefaultRetireTimeout))
+            {
+                Console.Error.WriteLine($"fastbridge: a poll loop did not let go of {name} within {Bridge.DefaultRetireTimeout.TotalSeconds} s; its sockets close at exit");
+            }
+            if (_offloads.Remove(name, out PortOffloads? offloads))
+            {
+                RestoreOffloads([offloads]);
+            }
         }
     }
 
     public void Dispose()
     {
-        Bridge.Dispose();
-        RestoreOffloads(_offloads);
+        _bridge.Dispose();
+        RestoreOffloads(_offloads.Values);
     }
 
-    /// <summary>0 while the interface exists with the index it had at start, else ENODEV.</summary>
+    private NetInterfaceInfo Interface(string name)
+    {
+        lock (_interfaces)
+        {
+            return _interfaces[name];
+        }
+    }
+
+    /// <summary>0 while the interface exists with the index it had when added, else ENODEV.</summary>
     private static int InterfaceHealth(NetInterfaceInfo iface)
     {
         try
         {
             string index = File.ReadAllText($"/sys/class/net/{iface.Name}/ifindex").Trim();
-            return index == iface.IfIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) ? 0 : Enodev;
+            return index == iface.IfIndex.ToString(CultureInfo.InvariantCulture) ? 0 : Enodev;
         }
         catch (IOException)
         {
@@ -79,7 +131,7 @@ internal sealed class SwitchRunner : IDisposable
         }
     }
 
-    private static string ErrnoText(int errno) => errno switch
+    internal static string ErrnoText(int errno) => errno switch
     {
         0 => "taken down",
         Enodev => "interface vanished",
@@ -87,7 +139,7 @@ internal sealed class SwitchRunner : IDisposable
         _ => $"errno {errno}",
     };
 
-    private static void RestoreOffloads(List<PortOffloads> offloads)
+    private static void RestoreOffloads(IEnumerable<PortOffloads> offloads)
     {
         foreach (PortOffloads offload in offloads)
         {

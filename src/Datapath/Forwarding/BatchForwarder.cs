@@ -1,7 +1,8 @@
 // The 802.1D forwarding decision for one burst from one ingress port, in separate passes as VPP
 // does: validate and extract keys, learn all sources, look up all destinations, then build one
 // transmit list per egress port and hand each port its list in one call. One instance per poll
-// loop; scratch arrays are allocated once here, so Process allocates nothing.
+// loop; scratch arrays are allocated once here, so Process allocates nothing. The port table is
+// the one the loop read at the start of its iteration (Ports), so a burst sees one table throughout.
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Ports;
@@ -11,7 +12,7 @@ namespace FastBridge.Datapath.Forwarding;
 public sealed unsafe class BatchForwarder
 {
     private readonly FdbTable _fdb;
-    private readonly PortSet _ports;
+    private PortSet _ports;
     private readonly WorkerCounters _counters;
     private readonly ushort _groupForwardMask;
 
@@ -39,6 +40,20 @@ public sealed unsafe class BatchForwarder
         _destinationPorts = new int[batchCapacity];
         _txIndices = new int[ports.Capacity * batchCapacity];
         _txCounts = new int[ports.Capacity];
+    }
+
+    /// <summary>The port table bursts are forwarded over; set by the owning loop between bursts. Same capacity as the first.</summary>
+    public PortSet Ports
+    {
+        get => _ports;
+        set
+        {
+            if (value.Capacity > _txCounts.Length)
+            {
+                throw new ArgumentException($"port table capacity {value.Capacity} exceeds the forwarder's {_txCounts.Length}");
+            }
+            _ports = value;
+        }
     }
 
     /// <summary>Forwards every frame of <paramref name="batch"/>, received on port <paramref name="ingress"/>.</summary>
@@ -120,10 +135,12 @@ public sealed unsafe class BatchForwarder
     private void Flood(FrameBatch batch, int frame, int ingress, ref PortCounters rx)
     {
         rx.Floods++;
-        int count = _ports.Count;
-        for (int port = 0; port < count; port++)
+        PortSet ports = _ports;
+        int count = ports.Count;
+        for (int i = 0; i < count; i++)
         {
-            if (port != ingress && _ports.IsUp(port))
+            int port = ports.IdAt(i);
+            if (port != ingress && ports.IsUp(port))
             {
                 Enqueue(batch, frame, port);
             }
@@ -142,9 +159,11 @@ public sealed unsafe class BatchForwarder
 
     private void TransmitQueued(FrameBatch batch)
     {
-        int count = _ports.Count;
-        for (int port = 0; port < count; port++)
+        PortSet ports = _ports;
+        int count = ports.Count;
+        for (int p = 0; p < count; p++)
         {
+            int port = ports.IdAt(p);
             int queued = _txCounts[port];
             if (queued == 0)
             {
@@ -152,7 +171,7 @@ public sealed unsafe class BatchForwarder
             }
             _txCounts[port] = 0;
             ReadOnlySpan<int> indices = _txIndices.AsSpan(port * _batchCapacity, queued);
-            IPort egress = _ports.Port(port);
+            IPort egress = ports.Port(port);
             int sent = egress.Transmit(batch, indices);
             egress.Flush();
 

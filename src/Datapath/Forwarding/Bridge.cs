@@ -1,7 +1,9 @@
 // The switch assembled: the shared FDB, the port states, one poll loop per worker (each with its
 // own backend handle on every port) and a housekeeping tick that ages the FDB and takes down
 // ports whose interface failed. Built and driven by the control plane; the poll loops never wait
-// on it.
+// on it. Ports come and go while the loops run (AddPort, RemovePort): a new immutable table per
+// loop is published in one reference swap and the old one retired once every loop has moved on.
+// Control calls are serialised by one lock that the poll loops never see.
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Ports;
 
@@ -13,12 +15,16 @@ public sealed record BridgeOptions(
     int FdbMaxEntries = BridgeOptions.DefaultFdbMaxEntries,
     ushort GroupForwardMask = 0,
     IdleMode Idle = IdleMode.Block,
-    bool PinWorkers = true)
+    bool PinWorkers = true,
+    int MaxPorts = BridgeOptions.DefaultMaxPorts)
 {
     /// <summary>802.1D's and the Linux bridge's default.</summary>
     public const uint DefaultAgeingTimeSeconds = 300;
 
     public const int DefaultFdbMaxEntries = 65536;
+
+    /// <summary>Port ids a bridge hands out in its life; counters are per id, 128 B x 1024 = 128 KiB per loop.</summary>
+    public const int DefaultMaxPorts = 1024;
 
     /// <summary>Bits 0-2 (STP, pause, slow protocols) can never be opened, as in the Linux bridge (BR_GROUPFWD_RESTRICTED).</summary>
     public const ushort RestrictedGroupForwardBits = 0x0007;
@@ -26,43 +32,53 @@ public sealed record BridgeOptions(
 
 public sealed class Bridge : IDisposable
 {
+    /// <summary>How long RemovePort waits for every loop to let go of the old table: loops block in poll(2) for at most 100 ms.</summary>
+    public static readonly TimeSpan DefaultRetireTimeout = TimeSpan.FromSeconds(2);
+
     private readonly BridgeOptions _options;
     private readonly PollLoop[] _loops;
-    private readonly IPort[][] _portsByLoop;
+    private readonly Func<string, int, int, IPort> _openPort;
     private readonly Func<int, int>? _portHealth;
     private readonly Action<int, int>? _portWentDown;
+    private readonly object _control = new();
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private string[] _names = [];
+    private readonly bool[] _present;
     private readonly bool[] _reportedDown;
+    private readonly PortRetirement _retirement;
     private Timer? _housekeeping;
     private long _aged;
+    private uint _ageingTime;
     private bool _started;
 
-    /// <param name="portNames">Interfaces in port-id order.</param>
-    /// <param name="openPort">Opens one loop's backend handle: (port id, loop index) to port.</param>
+    /// <param name="portNames">Interfaces to start with, given ids 0, 1, ... in this order.</param>
+    /// <param name="openPort">Opens one loop's backend handle: (interface name, port id, loop index) to port.</param>
     /// <param name="portHealth">Optional check run once a second: port id to 0 when healthy, else an errno.</param>
     /// <param name="portWentDown">Told once per port, off the poll threads, when a port goes down: (port id, errno).</param>
-    public Bridge(IReadOnlyList<string> portNames, BridgeOptions options, Func<int, int, IPort> openPort,
+    public Bridge(IReadOnlyList<string> portNames, BridgeOptions options, Func<string, int, int, IPort> openPort,
         Func<int, int>? portHealth = null, Action<int, int>? portWentDown = null)
     {
         _options = options;
+        _openPort = openPort;
         _portHealth = portHealth;
         _portWentDown = portWentDown;
-        PortNames = portNames;
-        States = new PortStates(portNames.Count);
-        _reportedDown = new bool[portNames.Count];
+        _ageingTime = options.AgeingTimeSeconds;
+        States = new PortStates(options.MaxPorts);
+        _present = new bool[options.MaxPorts];
+        _reportedDown = new bool[options.MaxPorts];
+        _retirement = new PortRetirement(options.MaxPorts);
         Fdb = new FdbTable(options.FdbMaxEntries);
-        _portsByLoop = new IPort[options.Workers][];
         _loops = new PollLoop[options.Workers];
+        for (int loop = 0; loop < options.Workers; loop++)
+        {
+            int cpu = options.PinWorkers ? loop % Environment.ProcessorCount : -1;
+            _loops[loop] = new PollLoop(loop, cpu, PortSet.Empty(options.MaxPorts, States), Fdb, options.GroupForwardMask, options.Idle);
+        }
         try
         {
-            for (int loop = 0; loop < options.Workers; loop++)
+            foreach (string name in portNames)
             {
-                _portsByLoop[loop] = new IPort[portNames.Count];
-                for (int port = 0; port < portNames.Count; port++)
-                {
-                    _portsByLoop[loop][port] = openPort(port, loop);
-                }
-                int cpu = options.PinWorkers ? loop % Environment.ProcessorCount : -1;
-                _loops[loop] = new PollLoop(loop, cpu, new PortSet(_portsByLoop[loop], States), Fdb, options.GroupForwardMask, options.Idle);
+                AddPort(name);
             }
         }
         catch
@@ -74,7 +90,8 @@ public sealed class Bridge : IDisposable
 
     public FdbTable Fdb { get; }
 
-    public IReadOnlyList<string> PortNames { get; }
+    /// <summary>Every interface name ever given an id, indexed by port id (removed ports keep theirs).</summary>
+    public IReadOnlyList<string> PortNames => Volatile.Read(ref _names);
 
     public PortStates States { get; }
 
@@ -82,8 +99,136 @@ public sealed class Bridge : IDisposable
 
     public BridgeOptions Options => _options;
 
+    /// <summary>Seconds a dynamic entry lives without traffic; changeable while running.</summary>
+    public uint AgeingTimeSeconds
+    {
+        get => Volatile.Read(ref _ageingTime);
+        set => Volatile.Write(ref _ageingTime, value);
+    }
+
     /// <summary>Dynamic FDB entries removed by ageing since start.</summary>
     public long Aged => Interlocked.Read(ref _aged);
+
+    /// <summary>Whether the port id belongs to a port that is in the bridge now.</summary>
+    public bool IsPresent(int id) => (uint)id < (uint)_present.Length && Volatile.Read(ref _present[id]);
+
+    /// <summary>The id of a present port, or -1. Takes no lock: readers never wait on a port change.</summary>
+    public int PortId(string name)
+    {
+        string[] names = Volatile.Read(ref _names);
+        int id = Array.IndexOf(names, name);
+        return id >= 0 && IsPresent(id) ? id : -1;
+    }
+
+    /// <summary>
+    /// Adds an interface while the loops run; returns its id. A name seen before gets its old id back,
+    /// so its counters continue; a new name gets the next id. Throws, changing nothing, when the port is
+    /// present already, the ids are used up, or opening a handle fails.
+    /// </summary>
+    public int AddPort(string name)
+    {
+        lock (_control)
+        {
+            bool known = _ids.TryGetValue(name, out int id);
+            if (known && _present[id])
+            {
+                throw new InvalidOperationException($"port {name} is already present");
+            }
+            if (!known)
+            {
+                if (_names.Length >= _options.MaxPorts)
+                {
+                    throw new InvalidOperationException($"cannot add {name}: all {_options.MaxPorts} port ids are used");
+                }
+                id = _names.Length;
+            }
+            var handles = new IPort[_loops.Length];
+            try
+            {
+                for (int loop = 0; loop < _loops.Length; loop++)
+                {
+                    handles[loop] = _openPort(name, id, loop);
+                }
+            }
+            catch
+            {
+                foreach (IPort? handle in handles)
+                {
+                    handle?.Dispose();
+                }
+                throw;
+            }
+            if (!known)
+            {
+                Volatile.Write(ref _names, [.. _names, name]);
+                _ids[name] = id;
+            }
+            States.Reset(id);
+            _reportedDown[id] = false;
+            Volatile.Write(ref _present[id], true);
+            for (int loop = 0; loop < _loops.Length; loop++)
+            {
+                _loops[loop].Publish(_loops[loop].Ports.With(id, handles[loop]));
+            }
+            return id;
+        }
+    }
+
+    /// <summary>
+    /// Removes a present port while the other ports keep forwarding: publishes tables without it,
+    /// waits until every loop has let go of the old ones, then closes its handles (keeping their
+    /// drop counts) and flushes its FDB entries, static ones included. False if a loop did not move
+    /// on within <paramref name="timeout"/>: the handles are then left open until the bridge is disposed.
+    /// </summary>
+    public bool RemovePort(string name, TimeSpan timeout)
+    {
+        lock (_control)
+        {
+            if (!_ids.TryGetValue(name, out int id) || !_present[id])
+            {
+                throw new KeyNotFoundException($"unknown port {name}");
+            }
+            var handles = new IPort[_loops.Length];
+            var epochs = new long[_loops.Length];
+            _retirement.Retiring(() =>
+            {
+                Volatile.Write(ref _present[id], false);
+                for (int loop = 0; loop < _loops.Length; loop++)
+                {
+                    PortSet old = _loops[loop].Ports;
+                    handles[loop] = old.Port(id);
+                    _loops[loop].Publish(old.Without(id));
+                }
+            }, id, handles);
+            for (int loop = 0; loop < _loops.Length; loop++)
+            {
+                epochs[loop] = _loops[loop].Epoch;
+            }
+            bool movedOn = WaitForLoops(epochs, timeout);
+            if (movedOn)
+            {
+                _retirement.Retire(id, handles);
+            }
+            Fdb.FlushPort(id);
+            FlushStatic(id);
+            return movedOn;
+        }
+    }
+
+    /// <summary>Names of the ports present now, in id order.</summary>
+    public IReadOnlyList<(int Id, string Name)> PresentPorts()
+    {
+        string[] names = Volatile.Read(ref _names);
+        var ports = new List<(int, string)>();
+        for (int id = 0; id < names.Length; id++)
+        {
+            if (IsPresent(id))
+            {
+                ports.Add((id, names[id]));
+            }
+        }
+        return ports;
+    }
 
     public void Start()
     {
@@ -98,8 +243,8 @@ public sealed class Bridge : IDisposable
     /// <summary>One tick: age the FDB, check port health, report and flush ports that went down.</summary>
     public void Housekeeping()
     {
-        // Timer ticks may overlap if one runs long; one at a time keeps the reports single.
-        if (!Monitor.TryEnter(_reportedDown))
+        // Timer ticks may overlap if one runs long, or meet a port change: one at a time keeps the reports single.
+        if (!Monitor.TryEnter(_control))
         {
             return;
         }
@@ -109,16 +254,20 @@ public sealed class Bridge : IDisposable
         }
         finally
         {
-            Monitor.Exit(_reportedDown);
+            Monitor.Exit(_control);
         }
     }
 
     private void HousekeepingTick()
     {
         uint now = (uint)(Environment.TickCount64 / 1000);
-        Interlocked.Add(ref _aged, Fdb.Age(now, _options.AgeingTimeSeconds));
-        for (int port = 0; port < PortNames.Count; port++)
+        Interlocked.Add(ref _aged, Fdb.Age(now, AgeingTimeSeconds));
+        for (int port = 0; port < _names.Length; port++)
         {
+            if (!_present[port])
+            {
+                continue;
+            }
             int errno = _portHealth?.Invoke(port) ?? 0;
             if (errno != 0)
             {
@@ -133,7 +282,8 @@ public sealed class Bridge : IDisposable
         }
     }
 
-    public BridgeStats ReadStats() => BridgeStats.Collect(this, _portsByLoop);
+    /// <summary>Folds every loop's counters; serialised with port retirement only, never with the loops.</summary>
+    public BridgeStats ReadStats() => _retirement.Read(this, static (bridge, retirement) => BridgeStats.Collect(bridge, retirement));
 
     public void Dispose()
     {
@@ -149,18 +299,46 @@ public sealed class Bridge : IDisposable
         DisposePorts();
     }
 
-    private void DisposePorts()
+    private bool WaitForLoops(long[] epochs, TimeSpan timeout)
     {
-        foreach (IPort[]? ports in _portsByLoop)
+        long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        for (int loop = 0; loop < _loops.Length; loop++)
         {
-            if (ports is null)
+            while (_loops[loop].Running && _loops[loop].Epoch <= epochs[loop])
             {
-                continue;
-            }
-            foreach (IPort? port in ports)
-            {
-                port?.Dispose();
+                if (Environment.TickCount64 > deadline)
+                {
+                    return false;
+                }
+                Thread.Sleep(1);
             }
         }
+        return true;
+    }
+
+    private void FlushStatic(int port)
+    {
+        var entries = new List<FdbEntry>();
+        Fdb.CopyTo(entries);
+        foreach (FdbEntry entry in entries)
+        {
+            if (entry.Port == port && entry.IsStatic)
+            {
+                Fdb.Remove(entry.Key);
+            }
+        }
+    }
+
+    private void DisposePorts()
+    {
+        foreach (PollLoop loop in _loops)
+        {
+            PortSet ports = loop.Ports;
+            for (int i = 0; i < ports.Count; i++)
+            {
+                ports.Port(ports.IdAt(i)).Dispose();
+            }
+        }
+        _retirement.DisposeRetiring();
     }
 }

@@ -1,38 +1,48 @@
 // A snapshot of every counter, folded from the per-loop counters when asked (by the stats line,
-// and later the API and /metrics). Reading never stops or slows a poll loop.
+// the API and /metrics). Reading never stops or slows a poll loop. Every port id ever used is
+// listed, removed ones too (Present false), so totals never go backwards.
 using System.Diagnostics;
 using FastBridge.Datapath.Fdb;
-using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Datapath.Forwarding;
 
-public sealed record PortStats(string Name, bool Up, int Errno, PortCounters Counters);
+public sealed record PortStats(string Name, bool Up, int Errno, PortCounters Counters, bool Present = true, int Id = 0);
 
-public sealed record WorkerStats(int Index, ulong Batches, ulong Frames, double BusySeconds, double LoopSeconds)
+public sealed record WorkerStats(int Index, ulong Batches, ulong Frames, double BusySeconds, double LoopSeconds, ulong[]? BatchSizes = null)
 {
     public double AverageBatch => Batches == 0 ? 0 : (double)Frames / Batches;
+
+    /// <summary>Share of loop time spent in iterations that moved frames, since start.</summary>
+    public double BusyRatio => LoopSeconds == 0 ? 0 : BusySeconds / LoopSeconds;
 }
 
 public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<WorkerStats> Workers, int FdbEntries, FdbLearnCounts Fdb, long Aged)
 {
-    internal static BridgeStats Collect(Bridge bridge, IPort[][] portsByLoop)
+    internal static BridgeStats Collect(Bridge bridge, PortRetirement retirement)
     {
-        var ports = new PortStats[bridge.PortNames.Count];
+        IReadOnlyList<string> names = bridge.PortNames;
+        var ports = new PortStats[names.Count];
         Span<ulong> backendDrops = stackalloc ulong[DropReasons.Count];
         for (int port = 0; port < ports.Length; port++)
         {
             var sum = default(PortCounters);
             backendDrops.Clear();
-            for (int loop = 0; loop < bridge.Loops.Count; loop++)
+            foreach (PollLoop loop in bridge.Loops)
             {
-                sum.Add(bridge.Loops[loop].Counters.Ports[port]);
-                portsByLoop[loop][port].AddBackendDrops(backendDrops);
+                sum.Add(loop.Counters.Ports[port]);
+                PortSet table = loop.Ports;
+                if (table.Contains(port))
+                {
+                    table.Port(port).AddBackendDrops(backendDrops);
+                }
             }
+            retirement.AddDrops(port, backendDrops);
             for (int reason = 0; reason < DropReasons.Count; reason++)
             {
                 sum.Drops[reason] += backendDrops[reason];
             }
-            ports[port] = new PortStats(bridge.PortNames[port], bridge.States.IsUp(port), bridge.States.Errno(port), sum);
+            bool present = bridge.IsPresent(port);
+            ports[port] = new PortStats(names[port], present && bridge.States.IsUp(port), bridge.States.Errno(port), sum, present, port);
         }
 
         var workers = new WorkerStats[bridge.Loops.Count];
@@ -40,8 +50,13 @@ public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<W
         for (int loop = 0; loop < workers.Length; loop++)
         {
             WorkerCounters counters = bridge.Loops[loop].Counters;
+            var sizes = new ulong[WorkerCounters.BatchSizeBucketCount];
+            for (int b = 0; b < sizes.Length; b++)
+            {
+                sizes[b] = counters.BatchSizes[b];
+            }
             workers[loop] = new WorkerStats(loop, counters.Batches, counters.Frames,
-                (double)counters.BusyTicks / Stopwatch.Frequency, (double)counters.LoopTicks / Stopwatch.Frequency);
+                (double)counters.BusyTicks / Stopwatch.Frequency, (double)counters.LoopTicks / Stopwatch.Frequency, sizes);
             fdb.Learned += counters.Fdb.Learned;
             fdb.Moved += counters.Fdb.Moved;
             fdb.Full += counters.Fdb.Full;

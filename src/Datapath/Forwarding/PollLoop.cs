@@ -3,6 +3,9 @@
 // transmits and kicks per egress port) and gives the burst back. With nothing to do it spins a
 // short while, then blocks in poll(2) on all its ports so an idle switch costs almost no CPU.
 // Nothing here allocates, locks or throws per frame; an unexpected exception ends the process.
+// The port table is read once at the top of each iteration; the control plane publishes a new one
+// with Publish and knows the loop has let go of the old one when Epoch has moved past the value it
+// read after publishing (see Bridge.RemovePort).
 using System.Diagnostics;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Interop;
@@ -27,7 +30,9 @@ public sealed class PollLoop
     /// <summary>Longest sleep in poll(2), so a stop request or a port going down is seen within this time.</summary>
     private const int BlockTimeoutMs = 100;
 
-    private readonly PortSet _ports;
+    private PortSet _ports;
+    private long _epoch;
+    private volatile bool _running;
     private readonly BatchForwarder _forwarder;
     private readonly FrameBatch _batch = new();
     private readonly IdleMode _idle;
@@ -50,12 +55,36 @@ public sealed class PollLoop
 
     public WorkerCounters Counters { get; }
 
-    public PortSet Ports => _ports;
+    /// <summary>The table the loop uses from its next iteration on.</summary>
+    public PortSet Ports => Volatile.Read(ref _ports);
+
+    /// <summary>Iterations completed; advances after each iteration has let go of the table it read.</summary>
+    public long Epoch => Volatile.Read(ref _epoch);
+
+    /// <summary>Whether the thread is in its loop; a loop that is not running holds no table.</summary>
+    public bool Running => _running;
+
+    /// <summary>
+    /// Swaps in a new port table (full fence). Called by the control plane only, one at a time;
+    /// read <see cref="Epoch"/> after this returns to know when the old table is no longer used.
+    /// </summary>
+    public void Publish(PortSet ports)
+    {
+        if (ports.Capacity != _ports.Capacity)
+        {
+            throw new ArgumentException($"port table capacity {ports.Capacity} differs from the loop's {_ports.Capacity}");
+        }
+        Interlocked.Exchange(ref _ports, ports);
+    }
 
     /// <summary>Whether the thread could be pinned to its CPU (false when pinning was not asked for or failed).</summary>
     public bool Pinned { get; private set; }
 
-    public void Start() => _thread.Start();
+    public void Start()
+    {
+        _running = true;
+        _thread.Start();
+    }
 
     public void Stop()
     {
@@ -65,44 +94,55 @@ public sealed class PollLoop
 
     private void Run()
     {
-        Pinned = _cpu >= 0 && Libc.TryPinCurrentThread(_cpu);
-        var pollFds = new Libc.PollFd[_ports.Count];
-        var pollPorts = new int[_ports.Count];
-        int idleIterations = 0;
-        while (!_stopping)
+        try
         {
-            long start = Stopwatch.GetTimestamp();
-            int frames = ReceiveAndForwardAll((uint)(Environment.TickCount64 / 1000));
-            long elapsed = Stopwatch.GetTimestamp() - start;
-            Counters.LoopTicks += (ulong)elapsed;
-            if (frames > 0)
+            Pinned = _cpu >= 0 && Libc.TryPinCurrentThread(_cpu);
+            int idleIterations = 0;
+            while (!_stopping)
             {
-                Counters.BusyTicks += (ulong)elapsed;
-                idleIterations = 0;
+                PortSet ports = Volatile.Read(ref _ports);
+                _forwarder.Ports = ports;
+                long start = Stopwatch.GetTimestamp();
+                int frames = ReceiveAndForwardAll(ports, (uint)(Environment.TickCount64 / 1000));
+                long elapsed = Stopwatch.GetTimestamp() - start;
+                Counters.LoopTicks += (ulong)elapsed;
+                if (frames > 0)
+                {
+                    Counters.BusyTicks += (ulong)elapsed;
+                    idleIterations = 0;
+                }
+                else if (_idle == IdleMode.Block && ++idleIterations >= SpinsBeforeBlocking)
+                {
+                    WaitForFrames(ports);
+                    idleIterations = 0;
+                }
+                // Done with this iteration's table. A full fence, so the next table read cannot pass it:
+                // a control thread that reads an epoch after publishing knows every later one means "let go".
+                Interlocked.Increment(ref _epoch);
             }
-            else if (_idle == IdleMode.Block && ++idleIterations >= SpinsBeforeBlocking)
-            {
-                WaitForFrames(pollFds, pollPorts);
-                idleIterations = 0;
-            }
+        }
+        finally
+        {
+            _running = false;
         }
     }
 
-    private int ReceiveAndForwardAll(uint now)
+    private int ReceiveAndForwardAll(PortSet ports, uint now)
     {
         int total = 0;
-        for (int id = 0; id < _ports.Count; id++)
+        for (int i = 0; i < ports.Count; i++)
         {
-            if (!_ports.IsUp(id))
+            int id = ports.IdAt(i);
+            if (!ports.IsUp(id))
             {
                 continue;
             }
-            IPort port = _ports.Port(id);
+            IPort port = ports.Port(id);
             _batch.Clear();
             int received = port.Receive(_batch);
             if (received < 0)
             {
-                _ports.States.MarkDown(id, -received);
+                ports.States.MarkDown(id, -received);
                 continue;
             }
             if (received == 0)
@@ -113,17 +153,21 @@ public sealed class PollLoop
             port.ReleaseReceived();
             Counters.Batches++;
             Counters.Frames += (ulong)received;
+            Counters.BatchSizes[WorkerCounters.BatchSizeBucket(received)]++;
             total += received;
         }
         return total;
     }
 
-    private unsafe void WaitForFrames(Libc.PollFd[] pollFds, int[] pollPorts)
+    private unsafe void WaitForFrames(PortSet ports)
     {
+        Libc.PollFd[] pollFds = ports.PollFds;
+        int[] pollPorts = ports.PollPorts;
         int n = 0;
-        for (int id = 0; id < _ports.Count; id++)
+        for (int i = 0; i < ports.Count; i++)
         {
-            int fd = _ports.IsUp(id) ? _ports.Port(id).PollFd : -1;
+            int id = ports.IdAt(i);
+            int fd = ports.IsUp(id) ? ports.Port(id).PollFd : -1;
             if (fd >= 0)
             {
                 pollPorts[n] = id;
@@ -148,7 +192,7 @@ public sealed class PollLoop
         {
             if ((pollFds[i].Revents & (Libc.PollErr | Libc.PollHup | Libc.PollNval)) != 0)
             {
-                _ports.States.MarkDown(pollPorts[i], Libc.TakeSocketError(pollFds[i].Fd));
+                ports.States.MarkDown(pollPorts[i], Libc.TakeSocketError(pollFds[i].Fd));
             }
         }
     }

@@ -42,6 +42,13 @@ public struct PortCounters
     }
 }
 
+/// <summary>Bursts by size: bucket b counts bursts of at most BatchSizeBounds[b] frames; the last has no bound.</summary>
+[InlineArray(WorkerCounters.BatchSizeBucketCount)]
+public struct BatchSizeCounts
+{
+    private ulong _element0;
+}
+
 /// <summary>Everything one poll loop counts. Owned and written by that loop's thread only.</summary>
 public sealed class WorkerCounters
 {
@@ -55,6 +62,18 @@ public sealed class WorkerCounters
     /// <summary>Bursts processed and frames in them: average batch size = Frames / Batches.</summary>
     public ulong Batches;
     public ulong Frames;
+
+    /// <summary>Bursts by size, for the batch-size histogram: powers of two up to the default burst of 64.</summary>
+    public BatchSizeCounts BatchSizes;
+
+    public const int BatchSizeBucketCount = 8;
+
+    /// <summary>Upper bounds (inclusive) of all buckets but the last, which takes the rest.</summary>
+    public static ReadOnlySpan<int> BatchSizeBounds => [1, 2, 4, 8, 16, 32, 64];
+
+    /// <summary>The bucket of a burst of <paramref name="frames"/> (at least 1): the smallest power of two that holds it.</summary>
+    public static int BatchSizeBucket(int frames) =>
+        frames <= 1 ? 0 : Math.Min(32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(frames - 1)), BatchSizeBucketCount - 1);
 
     /// <summary>Stopwatch ticks spent in loop iterations that moved frames, and in all iterations.</summary>
     public ulong BusyTicks;

@@ -1,12 +1,14 @@
-// One poll loop's ports, indexed by port id (the same id on every loop): its own backend handle
-// per port, plus the up/down state that all loops share. A port goes down when its interface
-// vanishes or its backend fails; loops stop receiving from it and stop flooding to it, and the
-// other ports keep forwarding.
+// One poll loop's port table, indexed by port id: its own backend handle per port, plus the up/down
+// state that all loops share. The table is immutable: the control plane adds or removes a port by
+// building a new table and publishing it to the loop in one reference swap (PollLoop.Publish), the
+// RCU way; the loop picks the new table up at the start of its next iteration and never locks.
+// Port ids are stable and below a fixed capacity, so per-port counters keep their index for life.
+using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Datapath.Forwarding;
 
-/// <summary>The up/down state of every port, shared by all poll loops and the control plane.</summary>
+/// <summary>The up/down state of every port id, shared by all poll loops and the control plane.</summary>
 public sealed class PortStates
 {
     private readonly int[] _down;
@@ -29,35 +31,96 @@ public sealed class PortStates
         Volatile.Write(ref _errno[port], errno);
         return Interlocked.Exchange(ref _down[port], 1) == 0;
     }
+
+    /// <summary>Marks a port id up again before it is published (a port re-added under its old id).</summary>
+    public void Reset(int port)
+    {
+        Volatile.Write(ref _errno[port], 0);
+        Volatile.Write(ref _down[port], 0);
+    }
 }
 
 public sealed class PortSet
 {
-    private readonly IPort[] _ports;
+    private readonly IPort?[] _byId;
+    private readonly int[] _ids;
     private readonly int[] _maxFrameLength;
     private readonly PortStates _states;
 
+    /// <summary>Ports 0..n-1, capacity n: the fixed tables of tests and benchmarks.</summary>
     public PortSet(IPort[] ports, PortStates states)
+        : this(states, [.. ports])
     {
-        _ports = ports;
-        _states = states;
-        _maxFrameLength = new int[ports.Length];
-        for (int i = 0; i < ports.Length; i++)
-        {
-            _maxFrameLength[i] = ports[i].MaxFrameLength;
-        }
     }
 
-    public int Count => _ports.Length;
+    private PortSet(PortStates states, IPort?[] byId)
+    {
+        _states = states;
+        _byId = byId;
+        _maxFrameLength = new int[byId.Length];
+        var ids = new List<int>();
+        for (int id = 0; id < byId.Length; id++)
+        {
+            if (byId[id] is { } port)
+            {
+                ids.Add(id);
+                _maxFrameLength[id] = port.MaxFrameLength;
+            }
+        }
+        _ids = [.. ids];
+        PollFds = new Libc.PollFd[_ids.Length];
+        PollPorts = new int[_ids.Length];
+    }
 
-    /// <summary>Highest port id + 1 that counters and transmit lists must hold.</summary>
-    public int Capacity => _ports.Length;
+    /// <summary>An empty table for port ids below <paramref name="capacity"/>.</summary>
+    public static PortSet Empty(int capacity, PortStates states) => new(states, new IPort?[capacity]);
+
+    /// <summary>How many ports are present.</summary>
+    public int Count => _ids.Length;
+
+    /// <summary>Highest port id + 1 that counters and transmit lists must hold; the same for every table of a bridge.</summary>
+    public int Capacity => _byId.Length;
 
     public PortStates States => _states;
 
-    public IPort Port(int id) => _ports[id];
+    /// <summary>The id of the <paramref name="index"/>-th present port, ascending.</summary>
+    public int IdAt(int index) => _ids[index];
+
+    public bool Contains(int id) => (uint)id < (uint)_byId.Length && _byId[id] is not null;
+
+    public IPort Port(int id) => _byId[id]!;
 
     public int MaxFrameLength(int id) => _maxFrameLength[id];
 
-    public bool IsUp(int id) => _states.IsUp(id);
+    /// <summary>Present and not marked down: an absent id (a removed port still in the FDB) is never up.</summary>
+    public bool IsUp(int id) => Contains(id) && _states.IsUp(id);
+
+    /// <summary>Scratch for the owning loop's blocking wait, one slot per present port, allocated with the table.</summary>
+    internal Libc.PollFd[] PollFds { get; }
+
+    internal int[] PollPorts { get; }
+
+    /// <summary>A new table with <paramref name="port"/> at <paramref name="id"/>; this one is unchanged.</summary>
+    public PortSet With(int id, IPort port)
+    {
+        if (Contains(id))
+        {
+            throw new InvalidOperationException($"port id {id} is already in the table");
+        }
+        var byId = (IPort?[])_byId.Clone();
+        byId[id] = port;
+        return new PortSet(_states, byId);
+    }
+
+    /// <summary>A new table without <paramref name="id"/>; this one is unchanged.</summary>
+    public PortSet Without(int id)
+    {
+        if (!Contains(id))
+        {
+            return this;
+        }
+        var byId = (IPort?[])_byId.Clone();
+        byId[id] = null;
+        return new PortSet(_states, byId);
+    }
 }

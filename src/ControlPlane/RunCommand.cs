@@ -1,8 +1,11 @@
-// `fastbridge run`: switch frames between the named interfaces in the foreground until SIGINT or
-// SIGTERM, then restore every interface setting that was changed and exit 0.
+// `fastbridge run`: parse the daemon's command line and hand it to DaemonRunner, which switches
+// frames between the named interfaces until SIGINT or SIGTERM, serving the management API
+// meanwhile, then restores every interface setting that was changed and exits 0.
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using System.Net;
+using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Daemon;
 using FastBridge.Datapath.Forwarding;
 
 namespace FastBridge.ControlPlane;
@@ -66,9 +69,25 @@ internal static class RunCommand
         };
         statsInterval.Validators.Add(r => RequireRange(r, r.GetValueOrDefault<int>(), 0, 86_400, "--stats-interval"));
 
-        var command = new Command("run", "Switch frames between interfaces in the foreground until SIGINT/SIGTERM.")
+        var socket = new Option<string>("--socket")
         {
-            ports, backend, workers, ageing, fdbMax, groupMask, idle, statsInterval,
+            Description = $"Unix socket for the management API (mode 0660); default {ApiHost.DefaultSocket}.",
+        };
+        var http = new Option<string>("--http")
+        {
+            Description = "Also serve the API and /metrics over TCP on this loopback address, e.g. 127.0.0.1:9470.",
+        };
+        http.Validators.Add(r =>
+        {
+            if (!TryParseHttp(r.GetValueOrDefault<string>() ?? "", out _, out string? error))
+            {
+                r.AddError(error!);
+            }
+        });
+
+        var command = new Command("run", "Switch frames between interfaces until SIGINT/SIGTERM, managed over a local API.")
+        {
+            ports, backend, workers, ageing, fdbMax, groupMask, idle, statsInterval, socket, http,
         };
         command.SetAction(parse =>
         {
@@ -79,48 +98,34 @@ internal static class RunCommand
                 FdbMaxEntries: parse.GetValue(fdbMax),
                 GroupForwardMask: mask,
                 Idle: parse.GetValue(idle) == "busy" ? IdleMode.Busy : IdleMode.Block);
-            return Run(parse.GetValue(ports)!, options, parse.GetValue(statsInterval));
+            string? socketPath = parse.GetValue(socket);
+            string? httpText = parse.GetValue(http);
+            IPEndPoint? httpEndpoint = null;
+            if (httpText is not null)
+            {
+                TryParseHttp(httpText, out httpEndpoint, out _);
+            }
+            return DaemonRunner.Run(new DaemonSettings(parse.GetValue(ports)!, options, parse.GetValue(statsInterval),
+                socketPath ?? ApiHost.DefaultSocket, socketPath is not null, httpEndpoint));
         });
         return command;
     }
 
-    private static int Run(string[] ports, BridgeOptions options, int statsIntervalSeconds)
+    /// <summary>A loopback IP and port: the API has no authentication, so it is never offered beyond this host.</summary>
+    internal static bool TryParseHttp(string text, out IPEndPoint? endpoint, out string? error)
     {
-        using var stop = new CancellationTokenSource();
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-
-        SwitchRunner runner;
-        try
+        error = null;
+        if (!IPEndPoint.TryParse(text, out endpoint) || endpoint.Port == 0)
         {
-            runner = SwitchRunner.Start(ports, options);
+            error = $"--http: '{text}' is not an address:port such as 127.0.0.1:9470";
+            return false;
         }
-        catch (Exception e)
+        if (!IPAddress.IsLoopback(endpoint.Address))
         {
-            // A refusal or a set-up failure (naming the interface and errno): one line, nothing left changed.
-            Console.Error.WriteLine($"fastbridge: {e.Message}");
-            return 1;
+            error = $"--http: {endpoint.Address} is not a loopback address; the API has no authentication, so it listens on loopback only";
+            return false;
         }
-
-        using (runner)
-        {
-            Console.Out.WriteLine($"fastbridge: forwarding on {ports.Length} ports ({string.Join(", ", ports)}), " +
-                $"{options.Workers} worker(s), afpacket backend, ageing {options.AgeingTimeSeconds} s");
-            var stats = new StatsLine(runner.Bridge);
-            TimeSpan interval = statsIntervalSeconds > 0 ? TimeSpan.FromSeconds(statsIntervalSeconds) : Timeout.InfiniteTimeSpan;
-            while (!stop.Token.WaitHandle.WaitOne(interval))
-            {
-                Console.Out.WriteLine(stats.Next());
-            }
-        }
-        Console.Out.WriteLine("fastbridge: stopped; interfaces restored");
-        return 0;
-
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
+        return true;
     }
 
     private static void RequireRange(System.CommandLine.Parsing.OptionResult result, int value, int min, int max, string name)

@@ -1,0 +1,111 @@
+// The management API's routes, the same on the Unix socket and on --http (which adds nothing but
+// reachability over TCP; /metrics is served on both). Each handler reads its JSON body with the
+// source-generated context, runs one SwitchControl command and answers JSON; a refusal is its
+// status code with {"error": "one line"}.
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using FastBridge.ControlPlane.Daemon;
+using FastBridge.ControlPlane.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace FastBridge.ControlPlane.Api;
+
+internal static class ApiRoutes
+{
+    public static void Map(WebApplication app, SwitchControl control, MetricsCollector metrics)
+    {
+        // A refusal raised before a handler's own try (a malformed body) still answers one line.
+        app.Use(async (ctx, next) =>
+        {
+            try
+            {
+                await next(ctx);
+            }
+            catch (ControlException e) when (!ctx.Response.HasStarted)
+            {
+                await Fail(ctx, e.Status, e.Message);
+            }
+        });
+        app.MapGet("/status", ctx => Answer(ctx, () => control.Status(), ApiJson.Default.StatusInfo));
+        app.MapGet("/ports", ctx => Answer(ctx, control.Ports, ApiJson.Default.PortInfoArray));
+        app.MapPost("/ports", async ctx =>
+        {
+            PortRequest? body = await ReadBody(ctx, ApiJson.Default.PortRequest);
+            await Answer(ctx, () => { control.AddPort(body?.Name); return new OkResponse($"port {body?.Name} added"); }, ApiJson.Default.OkResponse, 201);
+        });
+        app.MapDelete("/ports/{name}", ctx =>
+        {
+            string name = (string)ctx.Request.RouteValues["name"]!;
+            return Answer(ctx, () => { control.RemovePort(name); return new OkResponse($"port {name} removed"); }, ApiJson.Default.OkResponse);
+        });
+        app.MapGet("/fdb", ctx => Answer(ctx, () => control.Fdb(Query(ctx, "port")), ApiJson.Default.FdbEntryInfoArray));
+        app.MapPost("/fdb", async ctx =>
+        {
+            FdbRequest? body = await ReadBody(ctx, ApiJson.Default.FdbRequest);
+            await Answer(ctx, () =>
+            {
+                control.FdbAdd(body?.Mac, body?.Port, body?.Static ?? false);
+                return new OkResponse($"{body!.Mac} dev {body.Port} {(body.Static ? "static" : "dynamic")} added");
+            }, ApiJson.Default.OkResponse, 201);
+        });
+        app.MapDelete("/fdb/{mac}", ctx =>
+        {
+            string mac = (string)ctx.Request.RouteValues["mac"]!;
+            return Answer(ctx, () => { control.FdbDel(mac); return new OkResponse($"{mac} removed"); }, ApiJson.Default.OkResponse);
+        });
+        app.MapPost("/fdb/flush", ctx => Answer(ctx, () => new FlushResponse(control.FdbFlush(Query(ctx, "port"))), ApiJson.Default.FlushResponse));
+        app.MapGet("/stats", ctx => Answer(ctx, control.Stats, ApiJson.Default.StatsInfo));
+        app.MapPut("/ageing-time", async ctx =>
+        {
+            AgeingRequest? body = await ReadBody(ctx, ApiJson.Default.AgeingRequest);
+            await Answer(ctx, () => { control.SetAgeingTime(body?.Seconds); return new OkResponse($"ageing time {body!.Seconds} s"); }, ApiJson.Default.OkResponse);
+        });
+        app.MapGet("/metrics", async ctx =>
+        {
+            ctx.Response.ContentType = Metrics.PrometheusWriter.ContentType;
+            await ctx.Response.WriteAsync(metrics.Scrape());
+        });
+        app.MapFallback(ctx => Fail(ctx, 404, $"no such API route: {ctx.Request.Method} {ctx.Request.Path}"));
+    }
+
+    private static string? Query(HttpContext ctx, string name) =>
+        ctx.Request.Query.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value.ToString() : null;
+
+    private static async Task<T?> ReadBody<T>(HttpContext ctx, JsonTypeInfo<T> type)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(ctx.Request.Body, type);
+        }
+        catch (JsonException e)
+        {
+            // System.Text.Json appends " Path: ... | LineNumber: ..."; the first sentence is the one line.
+            throw new ControlException(400, $"malformed JSON body: {e.Message.Split(" Path:")[0]}");
+        }
+    }
+
+    private static async Task Answer<T>(HttpContext ctx, Func<T> command, JsonTypeInfo<T> type, int status = 200)
+    {
+        T result;
+        try
+        {
+            result = command();
+        }
+        catch (ControlException e)
+        {
+            await Fail(ctx, e.Status, e.Message);
+            return;
+        }
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(ctx.Response.Body, result, type);
+    }
+
+    private static async Task Fail(HttpContext ctx, int status, string message)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(ctx.Response.Body, new ErrorResponse(message), ApiJson.Default.ErrorResponse);
+    }
+}

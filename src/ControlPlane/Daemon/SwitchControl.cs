@@ -1,0 +1,178 @@
+// The commands an operator (through the API) or a reloaded config (through the diff) runs on the
+// live switch: add and remove ports, show and edit the FDB, set the ageing time, read status and
+// stats. Each refusal is a ControlException carrying an HTTP status and one line naming what is
+// wrong. Runs on API threads; never waits on a poll loop beyond a port removal's bounded retire.
+using System.Diagnostics;
+using FastBridge.ControlPlane.Api;
+using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Frames;
+using FastBridge.Datapath.Ports;
+
+namespace FastBridge.ControlPlane.Daemon;
+
+/// <summary>A refused command: the HTTP status and the one line the CLI prints.</summary>
+internal sealed class ControlException(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+}
+
+/// <summary>What the daemon was started with, for status.</summary>
+internal sealed record DaemonInfo(string Backend, string? Socket, string? Http, string? Config)
+{
+    public long StartedAt { get; } = Stopwatch.GetTimestamp();
+
+    public static string Version { get; } =
+        typeof(DaemonInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+}
+
+internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
+{
+    public const uint MaxAgeingTimeSeconds = 1_000_000;
+
+    private Bridge Bridge => runner.Bridge;
+
+    public DaemonInfo Info => info;
+
+    public static uint Now => (uint)(Environment.TickCount64 / 1000);
+
+    public PortInfo[] Ports() => [.. Bridge.PresentPorts().Select(p =>
+    {
+        bool up = Bridge.States.IsUp(p.Id);
+        return new PortInfo(p.Name, p.Id, up, up ? "forwarding" : $"down ({SwitchRunner.ErrnoText(Bridge.States.Errno(p.Id))})", info.Backend);
+    })];
+
+    public void AddPort(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ControlException(400, "no interface named");
+        }
+        if (Bridge.PortId(name) >= 0)
+        {
+            throw new ControlException(409, $"port {name} is already present");
+        }
+        try
+        {
+            runner.AddPort(name);
+        }
+        catch (PortRefusedException e)
+        {
+            throw new ControlException(400, e.Message);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ControlException(e.Message.Contains("already present", StringComparison.Ordinal) ? 409 : 400, e.Message);
+        }
+    }
+
+    public void RemovePort(string name)
+    {
+        RequirePort(name);
+        try
+        {
+            runner.RemovePort(name);
+        }
+        catch (KeyNotFoundException)
+        {
+            throw new ControlException(404, $"unknown port {name}");
+        }
+    }
+
+    public FdbEntryInfo[] Fdb(string? port)
+    {
+        int only = port is null ? -1 : RequirePort(port);
+        var entries = new List<FdbEntry>();
+        Bridge.Fdb.CopyTo(entries);
+        IReadOnlyList<string> names = Bridge.PortNames;
+        uint now = Now;
+        return [.. entries
+            .Where(e => only < 0 || e.Port == only)
+            .OrderBy(e => e.Port).ThenBy(e => e.Key)
+            .Select(e => new FdbEntryInfo(MacAddress.Format(FdbKey.Mac(e.Key)), e.Port < names.Count ? names[e.Port] : $"#{e.Port}",
+                e.IsStatic, e.IsStatic ? null : now >= e.LastSeen ? now - e.LastSeen : 0))];
+    }
+
+    public void FdbAdd(string? mac, string? port, bool isStatic)
+    {
+        ulong key = ParseMac(mac);
+        if (port is null)
+        {
+            throw new ControlException(400, "fdb add needs dev IF");
+        }
+        int id = RequirePort(port);
+        bool added = isStatic ? Bridge.Fdb.AddStatic(key, id) : Bridge.Fdb.AddDynamic(key, id, Now);
+        if (!added)
+        {
+            throw new ControlException(409, $"the FDB is full ({Bridge.Fdb.MaxEntries} entries); {mac} not added");
+        }
+    }
+
+    public void FdbDel(string? mac)
+    {
+        ulong key = ParseMac(mac);
+        if (!Bridge.Fdb.Remove(key))
+        {
+            throw new ControlException(404, $"no FDB entry for {mac}");
+        }
+    }
+
+    /// <summary>Removes dynamic entries (all, or one port's), as `bridge fdb flush` does by default; static ones stay.</summary>
+    public int FdbFlush(string? port) => port is null ? Bridge.Fdb.FlushAll() : Bridge.Fdb.FlushPort(RequirePort(port));
+
+    public void SetAgeingTime(long? seconds)
+    {
+        if (seconds is not { } s || s < 1 || s > MaxAgeingTimeSeconds)
+        {
+            throw new ControlException(400, $"ageing time must be between 1 and {MaxAgeingTimeSeconds} seconds, not {seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}");
+        }
+        Bridge.AgeingTimeSeconds = (uint)s;
+    }
+
+    public StatusInfo Status() => new(
+        DaemonInfo.Version, Environment.ProcessId, Stopwatch.GetElapsedTime(info.StartedAt).TotalSeconds, info.Backend,
+        Bridge.Loops.Count, Bridge.AgeingTimeSeconds, Bridge.Fdb.Count, Bridge.Fdb.MaxEntries,
+        [.. Bridge.PresentPorts().Select(p => p.Name)], info.Socket, info.Http, info.Config);
+
+    public BridgeStats ReadStats() => Bridge.ReadStats();
+
+    public Bridge RawBridge => Bridge;
+
+    public StatsInfo Stats()
+    {
+        BridgeStats stats = Bridge.ReadStats();
+        var ports = stats.Ports.Select(p =>
+        {
+            var drops = new Dictionary<string, ulong>(DropReasons.Count);
+            for (int r = 0; r < DropReasons.Count; r++)
+            {
+                drops[DropReasons.Label((DropReason)r)] = p.Counters.Drops[r];
+            }
+            PortCounters c = p.Counters;
+            return new PortStatsInfo(p.Name, p.Present, p.Up, c.RxPackets, c.RxBytes, c.TxPackets, c.TxBytes, c.Floods, drops);
+        }).ToArray();
+        var workers = stats.Workers.Select(w =>
+            new WorkerStatsInfo(w.Index, w.Batches, w.Frames, w.AverageBatch, w.BusySeconds, w.LoopSeconds, w.BusyRatio)).ToArray();
+        return new StatsInfo(ports, workers,
+            new FdbStatsInfo(stats.FdbEntries, Bridge.Fdb.MaxEntries, stats.Fdb.Learned, stats.Fdb.Moved, stats.Aged, stats.Fdb.Full));
+    }
+
+    private int RequirePort(string name)
+    {
+        int id = Bridge.PortId(name);
+        return id >= 0 ? id : throw new ControlException(404, $"unknown port {name}");
+    }
+
+    internal static ulong ParseMac(string? mac)
+    {
+        if (mac is null || !MacAddress.TryParse(mac, out ulong value))
+        {
+            throw new ControlException(400, $"malformed MAC address '{mac}' (want aa:bb:cc:dd:ee:ff)");
+        }
+        if (MacAddress.IsGroup(value) || MacAddress.IsZero(value))
+        {
+            throw new ControlException(400, $"{mac} is not a unicast address; the FDB holds unicast stations only");
+        }
+        return FdbKey.Make(value, 0);
+    }
+}

@@ -1,0 +1,151 @@
+// GET /metrics: every family written from one BridgeStats snapshot folded at scrape time from the
+// per-loop single-writer counters (no lock the poll loops take), plus the process's own CPU, RSS
+// and GC counts. Families and labels are declared here once; the alert rules and the dashboard in
+// deploy/ use these names.
+using System.Diagnostics;
+using FastBridge.ControlPlane.Daemon;
+using FastBridge.Datapath.Forwarding;
+
+namespace FastBridge.ControlPlane.Metrics;
+
+internal sealed class MetricsCollector(SwitchControl control)
+{
+    private readonly object _window = new();
+    private double[] _lastBusy = [];
+    private double[] _lastLoop = [];
+
+    public string Scrape()
+    {
+        Datapath.Forwarding.Bridge bridge = control.RawBridge;
+        BridgeStats stats = control.ReadStats();
+        var w = new PrometheusWriter();
+
+        WritePortCounter(w, stats, "fastbridge_port_rx_packets_total", "Frames received on the port.", c => c.RxPackets);
+        WritePortCounter(w, stats, "fastbridge_port_rx_bytes_total", "Bytes received on the port.", c => c.RxBytes);
+        WritePortCounter(w, stats, "fastbridge_port_tx_packets_total", "Frames transmitted on the port.", c => c.TxPackets);
+        WritePortCounter(w, stats, "fastbridge_port_tx_bytes_total", "Bytes transmitted on the port.", c => c.TxBytes);
+        WritePortCounter(w, stats, "fastbridge_port_floods_total", "Frames received on the port that were flooded.", c => c.Floods);
+
+        w.Family("fastbridge_port_drops_total", MetricType.Counter, "Frames dropped, by port and reason (ingress reasons on the ingress port, too_big and no_tx_room on the egress port).");
+        foreach (PortStats port in stats.Ports)
+        {
+            for (int r = 0; r < DropReasons.Count; r++)
+            {
+                w.Sample("fastbridge_port_drops_total", port.Counters.Drops[r], "port", port.Name, "reason", DropReasons.Label((DropReason)r));
+            }
+        }
+
+        w.Family("fastbridge_port_up", MetricType.Gauge, "1 while the port forwards, 0 when its interface failed; ports removed from the bridge are not listed.");
+        foreach (PortStats port in stats.Ports.Where(p => p.Present))
+        {
+            w.Sample("fastbridge_port_up", port.Up ? 1 : 0, "port", port.Name, "backend", control.Info.Backend);
+        }
+
+        w.Family("fastbridge_fdb_entries", MetricType.Gauge, "Entries in the forwarding database.");
+        w.Sample("fastbridge_fdb_entries", stats.FdbEntries);
+        w.Family("fastbridge_fdb_max_entries", MetricType.Gauge, "Most entries the forwarding database learns (--fdb-max).");
+        w.Sample("fastbridge_fdb_max_entries", bridge.Fdb.MaxEntries);
+        w.Family("fastbridge_fdb_events_total", MetricType.Counter, "FDB events: addresses learned, stations moved, entries aged out, addresses not learned because the FDB was full.");
+        w.Sample("fastbridge_fdb_events_total", stats.Fdb.Learned, "event", "learned");
+        w.Sample("fastbridge_fdb_events_total", stats.Fdb.Moved, "event", "moved");
+        w.Sample("fastbridge_fdb_events_total", stats.Aged, "event", "aged");
+        w.Sample("fastbridge_fdb_events_total", stats.Fdb.Full, "event", "full");
+        w.Family("fastbridge_ageing_time_seconds", MetricType.Gauge, "Seconds a dynamic FDB entry lives without traffic.");
+        w.Sample("fastbridge_ageing_time_seconds", bridge.AgeingTimeSeconds);
+
+        WriteWorkers(w, stats);
+        WriteBatchHistogram(w, stats);
+
+        w.Family("fastbridge_build_info", MetricType.Gauge, "Always 1; the version is the label.");
+        w.Sample("fastbridge_build_info", 1, "version", DaemonInfo.Version);
+        WriteProcess(w);
+        return w.ToString();
+    }
+
+    private static void WritePortCounter(PrometheusWriter w, BridgeStats stats, string name, string help, Func<PortCounters, ulong> value)
+    {
+        w.Family(name, MetricType.Counter, help + " Removed ports keep their totals.");
+        foreach (PortStats port in stats.Ports)
+        {
+            w.Sample(name, value(port.Counters), "port", port.Name);
+        }
+    }
+
+    private void WriteWorkers(PrometheusWriter w, BridgeStats stats)
+    {
+        w.Family("fastbridge_worker_busy_seconds_total", MetricType.Counter, "Seconds the poll loop spent in iterations that moved frames.");
+        foreach (WorkerStats worker in stats.Workers)
+        {
+            w.Sample("fastbridge_worker_busy_seconds_total", worker.BusySeconds, "worker", Label(worker.Index));
+        }
+        w.Family("fastbridge_worker_loop_seconds_total", MetricType.Counter, "Seconds the poll loop spent iterating (busy or polling), blocking waits excluded.");
+        foreach (WorkerStats worker in stats.Workers)
+        {
+            w.Sample("fastbridge_worker_loop_seconds_total", worker.LoopSeconds, "worker", Label(worker.Index));
+        }
+        // The ratio over the time since the previous scrape (since start on the first).
+        w.Family("fastbridge_worker_busy_ratio", MetricType.Gauge, "Share of the poll loop's iterating time spent moving frames, since the previous scrape.");
+        lock (_window)
+        {
+            if (_lastBusy.Length != stats.Workers.Count)
+            {
+                _lastBusy = new double[stats.Workers.Count];
+                _lastLoop = new double[stats.Workers.Count];
+            }
+            foreach (WorkerStats worker in stats.Workers)
+            {
+                double busy = worker.BusySeconds - _lastBusy[worker.Index];
+                double loop = worker.LoopSeconds - _lastLoop[worker.Index];
+                _lastBusy[worker.Index] = worker.BusySeconds;
+                _lastLoop[worker.Index] = worker.LoopSeconds;
+                w.Sample("fastbridge_worker_busy_ratio", loop > 0 ? Math.Clamp(busy / loop, 0, 1) : 0, "worker", Label(worker.Index));
+            }
+        }
+    }
+
+    private static void WriteBatchHistogram(PrometheusWriter w, BridgeStats stats)
+    {
+        const string Name = "fastbridge_worker_batch_size";
+        w.Family(Name, MetricType.Histogram, "Frames per received burst, all poll loops.");
+        var buckets = new ulong[WorkerCounters.BatchSizeBucketCount];
+        double sum = 0;
+        foreach (WorkerStats worker in stats.Workers)
+        {
+            for (int b = 0; b < buckets.Length; b++)
+            {
+                buckets[b] += worker.BatchSizes?[b] ?? 0;
+            }
+            sum += worker.Frames;
+        }
+        ulong cumulative = 0;
+        ReadOnlySpan<int> bounds = WorkerCounters.BatchSizeBounds;
+        for (int b = 0; b < buckets.Length; b++)
+        {
+            cumulative += buckets[b];
+            w.Sample(Name + "_bucket", cumulative, "le", b < bounds.Length ? Label(bounds[b]) : "+Inf");
+        }
+        w.Sample(Name + "_sum", sum);
+        // The count is the +Inf bucket, so the two always agree even mid-burst.
+        w.Sample(Name + "_count", cumulative);
+    }
+
+    private static void WriteProcess(PrometheusWriter w)
+    {
+        using Process self = Process.GetCurrentProcess();
+        w.Family("process_cpu_seconds_total", MetricType.Counter, "User and system CPU time spent, in seconds.");
+        w.Sample("process_cpu_seconds_total", self.TotalProcessorTime.TotalSeconds);
+        w.Family("process_resident_memory_bytes", MetricType.Gauge, "Resident set size in bytes.");
+        w.Sample("process_resident_memory_bytes", Environment.WorkingSet);
+        w.Family("process_start_time_seconds", MetricType.Gauge, "Start time of the process since the Unix epoch, in seconds.");
+        w.Sample("process_start_time_seconds", new DateTimeOffset(self.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
+        w.Family("dotnet_gc_collections_total", MetricType.Counter, "Garbage collections, by generation.");
+        for (int generation = 0; generation <= GC.MaxGeneration; generation++)
+        {
+            w.Sample("dotnet_gc_collections_total", GC.CollectionCount(generation), "generation", Label(generation));
+        }
+        w.Family("dotnet_gc_heap_bytes", MetricType.Gauge, "Bytes in use on the managed heap.");
+        w.Sample("dotnet_gc_heap_bytes", GC.GetTotalMemory(false));
+    }
+
+    private static string Label(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

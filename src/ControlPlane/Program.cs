@@ -1,6 +1,8 @@
 // The fastbridge program: the composition root. Parses the command line and hands off to a
-// command; every refusal is one line on stderr and a non-zero exit.
+// command: the daemon (run), the lab, or a client command that talks to a running daemon. Every
+// refusal is one line on stderr and a non-zero exit.
 using System.CommandLine;
+using FastBridge.ControlPlane.Cli;
 using FastBridge.ControlPlane.Lab;
 
 namespace FastBridge.ControlPlane;
@@ -12,6 +14,10 @@ internal static class Program
         var root = new RootCommand("FastBridge: a user-space Ethernet switch, managed like the Linux bridge.");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(LabCommand.Create());
+        foreach (Command client in ClientCommands.Create())
+        {
+            root.Subcommands.Add(client);
+        }
         return root.Parse(args).Invoke();
     }
 }

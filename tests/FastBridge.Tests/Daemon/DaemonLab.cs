@@ -1,0 +1,91 @@
+// A throw-away world for daemon tests: N veth pairs whose port ends ("fbd" + 4 hex + "p" + i) stay
+// in the root namespace for the daemon, and whose host ends ("...h" + i) each live in their own
+// namespace ("...n" + i) where raw sockets send and receive test frames. A temp directory holds the
+// daemon's socket and config. Dispose removes every link, namespace and file it made, even after
+// a failed test; nothing else (eth0 included) is touched.
+using FastBridge.Tests.Ports;
+
+namespace FastBridge.Tests.Daemon;
+
+internal sealed class DaemonLab : IDisposable
+{
+    private readonly VethLab _links = VethLab.Empty();
+
+    private DaemonLab(int ports)
+    {
+        Tag = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())[..2]).ToLowerInvariant();
+        Directory = System.IO.Directory.CreateTempSubdirectory("fbd-");
+        // Reachable by other users, so a test can prove the socket's own mode refuses them.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Directory.FullName, (UnixFileMode)0x1ED); // 0755
+        }
+        Count = ports;
+    }
+
+    public string Tag { get; }
+
+    public int Count { get; }
+
+    public DirectoryInfo Directory { get; }
+
+    public string Socket => Path.Combine(Directory.FullName, "fastbridge.sock");
+
+    public string Port(int i) => $"fbd{Tag}p{i}";
+
+    public string Host(int i) => $"fbd{Tag}h{i}";
+
+    public string Netns(int i) => $"fbd{Tag}n{i}";
+
+    public IEnumerable<string> Ports => Enumerable.Range(0, Count).Select(Port);
+
+    /// <summary>Makes <paramref name="ports"/> pairs; more can be added later with AddPair.</summary>
+    public static DaemonLab Create(int ports)
+    {
+        var lab = new DaemonLab(ports);
+        try
+        {
+            for (int i = 0; i < ports; i++)
+            {
+                lab.AddPair(i);
+            }
+            return lab;
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
+    public void AddPair(int i)
+    {
+        _links.AddNamespace(Netns(i));
+        _links.AddLink(Port(i), "type", "veth", "peer", "name", Host(i), "netns", Netns(i));
+        VethLab.Ip("link", "set", Port(i), "up");
+        VethLab.Ip("-n", Netns(i), "link", "set", Host(i), "up");
+    }
+
+    /// <summary>A raw socket on host i's end, for frames of the test EtherType.</summary>
+    public RawSocket OpenHost(int i) => RawSocket.OpenIn(Netns(i), Host(i), Forwarding.TestFrames.ExperimentalEtherType);
+
+    public string WriteFile(string name, string text)
+    {
+        string path = Path.Combine(Directory.FullName, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        _links.Dispose();
+        try
+        {
+            Directory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A daemon that has not quite let go of its socket: the temp dir is harmless.
+        }
+    }
+}

@@ -42,10 +42,10 @@ internal sealed class FastBridgeSwitch : ISwitchUnderTest
         return args;
     }
 
-    public static FastBridgeSwitch Start(IReadOnlyList<string> ports, int ageingSeconds)
+    public static FastBridgeSwitch Start(IReadOnlyList<string> ports, int ageingSeconds, int workers = 1)
     {
         Assert.True(File.Exists(DllPath), $"{DllPath} is missing; the test project should reference the ControlPlane project.");
-        var process = new LongRunningProcess(Tools.Dotnet, Arguments(ports, ageingSeconds));
+        var process = new LongRunningProcess(Tools.Dotnet, Arguments(ports, ageingSeconds, workers));
         if (!process.WaitForLine(ReadyMarker, s_readyTimeout))
         {
             string why = process.HasExited

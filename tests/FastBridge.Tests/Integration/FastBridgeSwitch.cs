@@ -61,6 +61,21 @@ internal sealed class FastBridgeSwitch : ISwitchUnderTest
 
     public string Describe() => _process.Output();
 
+    /// <summary>Waits for fastbridge's stderr (where it reports trouble) to contain <paramref name="text"/>.</summary>
+    public bool WaitForStderr(string text, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!_process.Stderr().Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            Thread.Sleep(50);
+        }
+        return true;
+    }
+
     public string? Stop()
     {
         if (_stopped)

@@ -51,7 +51,7 @@ public sealed unsafe class AfPacketPortTests
         using RawSocket farSender = RawSocket.OpenIn(lab.Netns, lab.Peer, Frames.TestEtherType);
         byte[] untagged = Frames.Build(1, 200);
 
-        farSender.Send(Frames.Tagged(untagged, tpid, tci));
+        farSender.Send(TestFrames.Tagged(untagged, tpid, tci));
         var batch = new FrameBatch();
         int index = ReceiveInto(port, batch);
         Assert.Equal((tpid, tci), (batch[index].StrippedTpid, batch[index].StrippedTci));
@@ -148,7 +148,7 @@ public sealed unsafe class AfPacketPortTests
         AfPacketPort? farPort = null;
         Namespaces.RunIn(lab.Netns, () => farPort = new AfPacketPort(new NetInterfaceInfo(lab.Peer, (int)Libc.if_nametoindex(lab.Peer), 1500, 0, true), s_options));
         using AfPacketPort far = farPort!;
-        using var native = new NativeFrames([Frames.Tagged(Frames.Build(0, 100), 0x8100, 5)]);
+        using var native = new NativeFrames([TestFrames.Tagged(Frames.Build(0, 100), 0x8100, 5)]);
         var txBatch = new FrameBatch();
         native.AddTo(txBatch, 0);
         txBatch[0].StrippedTpid = 0x8100;

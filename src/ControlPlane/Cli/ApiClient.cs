@@ -11,7 +11,7 @@ using FastBridge.ControlPlane.Api;
 
 namespace FastBridge.ControlPlane.Cli;
 
-/// <summary>A command that failed: the line for stderr and the exit code (1 refused, 2 daemon unreachable).</summary>
+/// <summary>A command that failed: the line for stderr and the exit code (1 refused by the daemon, 3 daemon unreachable; 2 is a usage error, from Program).</summary>
 internal sealed class CliException(int exitCode, string message) : Exception(message)
 {
     public int ExitCode { get; } = exitCode;
@@ -20,7 +20,7 @@ internal sealed class CliException(int exitCode, string message) : Exception(mes
 internal sealed class ApiClient : IDisposable
 {
     public const int Refused = 1;
-    public const int Unreachable = 2;
+    public const int Unreachable = 3;
 
     private readonly string _socket;
     private readonly HttpClient _http;

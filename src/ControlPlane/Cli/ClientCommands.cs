@@ -1,7 +1,7 @@
 // The CLI that talks to a running daemon, shaped like iproute2's `bridge`: `port add|del|show`,
 // `fdb show|add|del|flush`, `set ageing-time`, `status` (and `stats`, in StatsCommand). Each
 // command is one API call; any refusal is one line on stderr, exit 1, and an unreachable daemon
-// exit 2 with how to start one.
+// exit 3 with how to start one (exit 2 stays a usage error).
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;

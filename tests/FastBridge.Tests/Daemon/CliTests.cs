@@ -1,6 +1,5 @@
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
-using FastBridge.Tests.Forwarding;
 using FastBridge.Tests.Ports;
 
 namespace FastBridge.Tests.Daemon;
@@ -159,7 +158,7 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
         {
             for (int i = 0; i < 5; i++)
             {
-                host.Send(TestFrames.Build("02:00:00:00:cc:02", "02:00:00:00:cc:01"));
+                host.Send(TestFrames.Sized(TestFrames.Mac("02:00:00:00:cc:02"), TestFrames.Mac("02:00:00:00:cc:01"), TestFrames.MinFrame));
             }
         }
         StatsInfo stats = WaitForStats(s => s.Ports.First(p => p.Name == _lab.Port(0)).RxPackets >= 5);
@@ -183,7 +182,7 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
         string socket = Path.Combine(_lab.Directory.FullName, "nobody-here.sock");
         CliResult result = DaemonProcess.RunCli(["status", "--socket", socket]);
 
-        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(3, result.ExitCode);
         Assert.Single(result.Stderr.Split('\n'));
         Assert.Contains($"no fastbridge daemon is running on {socket}; start one with `fastbridge run --port IF", result.Stderr);
     }
@@ -193,7 +192,7 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
     {
         CliResult result = DaemonProcess.RunCli(["port", "show", "--socket", _lab.Socket], asUser: "65534");
 
-        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(3, result.ExitCode);
         Assert.Contains($"permission denied on {_lab.Socket}", result.Stderr);
     }
 

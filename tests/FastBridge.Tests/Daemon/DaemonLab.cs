@@ -67,7 +67,7 @@ internal sealed class DaemonLab : IDisposable
     }
 
     /// <summary>A raw socket on host i's end, for frames of the test EtherType.</summary>
-    public RawSocket OpenHost(int i) => RawSocket.OpenIn(Netns(i), Host(i), Forwarding.TestFrames.ExperimentalEtherType);
+    public RawSocket OpenHost(int i) => RawSocket.OpenIn(Netns(i), Host(i), TestFrames.ExperimentalEtherType);
 
     public string WriteFile(string name, string text)
     {

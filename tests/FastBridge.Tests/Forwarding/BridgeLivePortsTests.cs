@@ -35,8 +35,8 @@ public sealed class BridgeLivePortsTests
     {
         var wires = new Dictionary<string, TestWire>();
         using Bridge bridge = Start(wires, workers: 2, maxPorts: 16, "a", "b", "c");
-        byte[] aToB = TestFrames.Build(B, A);
-        byte[] bToA = TestFrames.Build(A, B);
+        byte[] aToB = TestFrames.Sized(TestFrames.Mac(B), TestFrames.Mac(A), TestFrames.MinFrame);
+        byte[] bToA = TestFrames.Sized(TestFrames.Mac(A), TestFrames.Mac(B), TestFrames.MinFrame);
         const int Frames = 20_000;
         var received = new Dictionary<string, List<byte[]>> { ["a"] = [], ["b"] = [] };
         using var trafficDone = new ManualResetEventSlim();
@@ -94,7 +94,7 @@ public sealed class BridgeLivePortsTests
     {
         var wires = new Dictionary<string, TestWire>();
         using Bridge bridge = Start(wires, workers: 1, maxPorts: 8, "a", "b");
-        wires["b"].Inject(TestFrames.Build(A, B));
+        wires["b"].Inject(TestFrames.Sized(TestFrames.Mac(A), TestFrames.Mac(B), TestFrames.MinFrame));
         WaitFor(() => bridge.Fdb.Lookup(FdbKey.Make(TestFrames.Mac(B), 0)) == 1);
         Assert.True(bridge.Fdb.AddStatic(FdbKey.Make(TestFrames.Mac("02:00:00:00:01:99"), 0), 1));
 
@@ -113,13 +113,13 @@ public sealed class BridgeLivePortsTests
     {
         var wires = new Dictionary<string, TestWire>();
         using Bridge bridge = Start(wires, workers: 1, maxPorts: 8, "a", "b");
-        wires["b"].Inject(TestFrames.Build(A, B));
+        wires["b"].Inject(TestFrames.Sized(TestFrames.Mac(A), TestFrames.Mac(B), TestFrames.MinFrame));
         WaitFor(() => bridge.ReadStats().Ports[1].Counters.RxPackets == 1);
         bridge.RemovePort("b", TimeSpan.FromSeconds(2));
 
         Assert.Equal(1, bridge.AddPort("b"));
         Assert.Equal(2, bridge.AddPort("c"));
-        wires["b"].Inject(TestFrames.Build(A, B));
+        wires["b"].Inject(TestFrames.Sized(TestFrames.Mac(A), TestFrames.Mac(B), TestFrames.MinFrame));
 
         WaitFor(() => bridge.ReadStats().Ports[1].Counters.RxPackets == 2);
         Assert.True(bridge.ReadStats().Ports[1].Present);

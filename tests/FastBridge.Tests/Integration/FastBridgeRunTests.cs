@@ -93,6 +93,30 @@ public sealed class FastBridgeRunTests
         }
     }
 
+    [Fact]
+    public void Run_PortVanishes_IsReportedAndTheOtherPortsKeepForwarding()
+    {
+        using LabTopology lab = LabTopology.Create(SwitchLab.HostSpecs(SwitchLab.NewRunId(), 3), LabTopology.DisableHostSendOffloads);
+        string[] ports = [.. lab.Hosts.Select(h => h.PortInterface)];
+        using FastBridgeSwitch fastBridge = FastBridgeSwitch.Start(ports, SwitchLab.DefaultAgeingSeconds);
+        AssertPings(lab.Hosts[0], lab.Hosts[1], fastBridge);
+
+        ExternalProcess.RunChecked(Tools.Ip, ["link", "del", ports[2]], TimeSpan.FromSeconds(10));
+
+        Assert.True(fastBridge.WaitForStderr($"port {ports[2]} is down", TimeSpan.FromSeconds(10)),
+            $"fastbridge did not report that {ports[2]} vanished\n{fastBridge.Describe()}");
+        AssertPings(lab.Hosts[0], lab.Hosts[1], fastBridge);
+        string? problem = fastBridge.Stop();
+        Assert.True(problem is null, problem);
+    }
+
+    private static void AssertPings(LabHost from, LabHost to, FastBridgeSwitch fastBridge)
+    {
+        ProcessResult result = ExternalProcess.Run(Tools.Ip,
+            ["netns", "exec", from.Namespace, Tools.Ping, "-c", "3", "-W", "2", "-i", "0.2", to.Address.Split('/')[0]], TimeSpan.FromSeconds(20));
+        Assert.True(result.ExitCode == 0, $"{from.Namespace} could not ping {to.Address}:\n{result}\n{fastBridge.Describe()}");
+    }
+
     private static int Flags(string ifName) =>
         int.Parse(File.ReadAllText($"/sys/class/net/{ifName}/flags").Trim().AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 }

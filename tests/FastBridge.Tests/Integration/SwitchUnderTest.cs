@@ -20,11 +20,14 @@ internal static class SwitchKind
     public const string LinuxBridge = "linux-bridge";
     public const string FastBridge = "fastbridge";
 
+    /// <summary>FastBridge with two poll loops, PACKET_FANOUT spreading flows over them.</summary>
+    public const string FastBridgeTwoWorkers = "fastbridge-2-workers";
+
     /// <summary>What each host needs before the switch starts.</summary>
     public static Action<LabHost>? PrepareHost(string kind) => kind switch
     {
         LinuxBridge => null,
-        FastBridge => LabTopology.DisableHostSendOffloads,
+        FastBridge or FastBridgeTwoWorkers => LabTopology.DisableHostSendOffloads,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),
     };
 
@@ -32,6 +35,7 @@ internal static class SwitchKind
     {
         LinuxBridge => LinuxBridgeSwitch.Start(name, hosts.Select(h => h.PortInterface).ToList(), ageingSeconds),
         FastBridge => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds),
+        FastBridgeTwoWorkers => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, workers: 2),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),
     };
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages FastBridge's lab and tests use that a fresh machine lacks:
-# ping for the lab, iperf3 for the TCP test. Everything else (iproute2, python3, the .NET SDK)
+# ping for the lab, iperf3 for the TCP test, prometheus (prometheus and promtool) for the metrics tests. Everything else (iproute2, python3, the .NET SDK)
 # is already there. Idempotent: installs only what is missing.
 set -euo pipefail
-packages=(iputils-ping iperf3)
+packages=(iputils-ping iperf3 prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

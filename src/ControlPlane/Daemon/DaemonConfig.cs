@@ -1,0 +1,189 @@
+// The daemon's desired state, from --config FILE (JSON), then FASTBRIDGE_* environment variables,
+// then command-line flags, each overriding the one before (Microsoft.Extensions.Configuration).
+// Everything is checked before anything starts: a bad value is refused naming where it came from
+// (the file, the variable or the flag), the key and what is wrong. SIGHUP loads it again the same way.
+using System.Globalization;
+using System.Net;
+using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Frames;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace FastBridge.ControlPlane.Daemon;
+
+internal sealed class ConfigException(string message) : Exception(message);
+
+/// <summary>A static FDB entry the config asks for.</summary>
+internal sealed record StaticFdbEntry(string Mac, string Port);
+
+internal sealed record DaemonConfig(
+    IReadOnlyList<string> Ports, string Backend, BridgeOptions Bridge, int StatsIntervalSeconds,
+    IReadOnlyList<StaticFdbEntry> StaticFdb, string Socket, bool SocketExplicit, IPEndPoint? Http, string? File)
+{
+    public const string EnvironmentPrefix = "FASTBRIDGE_";
+
+    /// <summary>Every key the config knows; anything else is a typo worth refusing.</summary>
+    private static readonly string[] s_keys =
+        ["ports", "backend", "workers", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http"];
+
+    /// <summary>
+    /// Loads the file (if any), the environment and the flags given on the command line (key to
+    /// value, ports as "ports:0", "ports:1"...), checks every value and returns the result.
+    /// </summary>
+    public static DaemonConfig Load(string? file, IReadOnlyDictionary<string, string?> flags)
+    {
+        var builder = new ConfigurationBuilder();
+        string? fullPath = file is null ? null : Path.GetFullPath(file);
+        if (fullPath is not null)
+        {
+            if (!System.IO.File.Exists(fullPath))
+            {
+                throw new ConfigException($"config {file}: no such file");
+            }
+            builder.AddJsonFile(fullPath, optional: false, reloadOnChange: false);
+        }
+        builder.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.AddInMemoryCollection(flags);
+        IConfigurationRoot root;
+        try
+        {
+            root = builder.Build();
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            throw new ConfigException($"config {file}: not valid JSON: {(e.InnerException ?? e).Message}");
+        }
+        return new Reader(root, file).Read(fullPath, flags.ContainsKey("socket"));
+    }
+
+    private sealed class Reader(IConfigurationRoot root, string? file)
+    {
+        public DaemonConfig Read(string? fullPath, bool socketFlag)
+        {
+            foreach (IConfigurationSection section in root.GetChildren())
+            {
+                if (!s_keys.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw Bad(section.Path, $"unknown key (known: {string.Join(", ", s_keys)})");
+                }
+            }
+            string[] ports = [.. root.GetSection("ports").GetChildren().Select(p => p.Value ?? "").Where(p => p.Length > 0)];
+            if (ports.Length == 0)
+            {
+                throw new ConfigException(file is null
+                    ? "no ports: give --port IF (repeat for each port) or --config FILE with \"ports\""
+                    : $"config {file}: key 'ports': no ports; list at least one interface");
+            }
+            string? twice = ports.GroupBy(p => p, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
+            if (twice is not null)
+            {
+                throw Bad("ports", $"port {twice} is named twice");
+            }
+            string backend = root["backend"] ?? "afpacket";
+            if (backend != "afpacket")
+            {
+                throw Bad("backend", $"'{backend}' is not a backend; afpacket is the one there is");
+            }
+            string idle = root["idle"] ?? "block";
+            if (idle is not ("block" or "busy"))
+            {
+                throw Bad("idle", $"'{idle}' must be block or busy");
+            }
+            string mask = root["groupFwdMask"] ?? "0";
+            if (!RunCommand.TryParseGroupMask(mask, out ushort groupMask, out string? maskError))
+            {
+                throw Bad("groupFwdMask", maskError!.Replace("--group-fwd-mask: ", "", StringComparison.Ordinal));
+            }
+            IPEndPoint? http = null;
+            if (root["http"] is { Length: > 0 } httpText && !RunCommand.TryParseHttp(httpText, out http, out string? httpError))
+            {
+                throw Bad("http", httpError!.Replace("--http: ", "", StringComparison.Ordinal));
+            }
+            var options = new BridgeOptions(
+                Workers: Int("workers", 1, 1, 64),
+                AgeingTimeSeconds: (uint)Int("ageingTime", (int)BridgeOptions.DefaultAgeingTimeSeconds, 1, (int)SwitchControl.MaxAgeingTimeSeconds),
+                FdbMaxEntries: Int("fdbMax", BridgeOptions.DefaultFdbMaxEntries, 1, 1 << 24),
+                GroupForwardMask: groupMask,
+                Idle: idle == "busy" ? IdleMode.Busy : IdleMode.Block);
+            string socket = root["socket"] is { Length: > 0 } s ? s : Api.ApiHost.DefaultSocket;
+            bool socketExplicit = socketFlag || root.GetSection("socket").Value is { Length: > 0 };
+            return new DaemonConfig(ports, backend, options, Int("statsInterval", 5, 0, 86_400), StaticEntries(ports),
+                socket, socketExplicit, http, fullPath);
+        }
+
+        private List<StaticFdbEntry> StaticEntries(string[] ports)
+        {
+            var entries = new List<StaticFdbEntry>();
+            foreach (IConfigurationSection entry in root.GetSection("fdb").GetChildren())
+            {
+                string mac = entry["mac"] ?? throw Bad(entry.Path + ":mac", "missing");
+                string port = entry["port"] ?? throw Bad(entry.Path + ":port", "missing");
+                if (!MacAddress.TryParse(mac, out ulong value))
+                {
+                    throw Bad(entry.Path + ":mac", $"malformed MAC address '{mac}' (want aa:bb:cc:dd:ee:ff)");
+                }
+                if (MacAddress.IsGroup(value) || MacAddress.IsZero(value))
+                {
+                    throw Bad(entry.Path + ":mac", $"{mac} is not a unicast address");
+                }
+                if (!ports.Contains(port, StringComparer.Ordinal))
+                {
+                    throw Bad(entry.Path + ":port", $"{port} is not one of the ports ({string.Join(", ", ports)})");
+                }
+                if (entry["static"] is { } isStatic && !string.Equals(isStatic, "true", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw Bad(entry.Path + ":static", "config FDB entries are static; leave the key out or set it true");
+                }
+                string normal = MacAddress.Format(value);
+                if (entries.Any(e => e.Mac == normal))
+                {
+                    throw Bad(entry.Path + ":mac", $"{normal} is listed twice");
+                }
+                entries.Add(new StaticFdbEntry(normal, port));
+            }
+            return entries;
+        }
+
+        private int Int(string key, int fallback, int min, int max)
+        {
+            string? text = root[key];
+            if (text is null)
+            {
+                return fallback;
+            }
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+            {
+                throw Bad(key, $"'{text}' is not a whole number");
+            }
+            if (value < min || value > max)
+            {
+                throw Bad(key, $"must be between {min} and {max}, not {value}");
+            }
+            return value;
+        }
+
+        /// <summary>"config FILE: key 'K': what" - or the variable or flag the value came from, when that overrode the file.</summary>
+        private ConfigException Bad(string key, string what) => new($"{Source(key)}: key '{key}': {what}");
+
+        private string Source(string key)
+        {
+            foreach (IConfigurationProvider provider in root.Providers.Reverse())
+            {
+                if (!provider.TryGet(key, out _) && !provider.GetChildKeys([], key).Any())
+                {
+                    continue;
+                }
+                return provider switch
+                {
+                    JsonConfigurationProvider => $"config {file}",
+                    EnvironmentVariablesConfigurationProvider => $"environment {EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant()}",
+                    MemoryConfigurationProvider => "command line",
+                    _ => "config",
+                };
+            }
+            return file is null ? "command line" : $"config {file}";
+        }
+    }
+}

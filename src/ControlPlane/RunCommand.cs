@@ -1,6 +1,7 @@
-// `fastbridge run`: parse the daemon's command line and hand it to DaemonRunner, which switches
-// frames between the named interfaces until SIGINT or SIGTERM, serving the management API
-// meanwhile, then restores every interface setting that was changed and exits 0.
+// `fastbridge run`: parse the daemon's command line, merge it over --config FILE and FASTBRIDGE_*
+// variables (DaemonConfig), and hand the result to DaemonRunner, which switches frames between the
+// interfaces until SIGINT or SIGTERM, serving the management API meanwhile, then restores every
+// interface setting that was changed and exits 0. Only flags given explicitly override the config.
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
@@ -16,9 +17,12 @@ internal static class RunCommand
     {
         var ports = new Option<string[]>("--port", "-p")
         {
-            Description = "An interface to switch; repeat for each port.",
+            Description = "An interface to switch; repeat for each port (or list them in --config).",
             Arity = ArgumentArity.OneOrMore,
-            Required = true,
+        };
+        var config = new Option<string>("--config")
+        {
+            Description = "JSON file with ports, backend, workers, ageingTime, fdbMax, fdb (static entries), socket, http...; FASTBRIDGE_* variables and flags override it; SIGHUP re-reads it.",
         };
         var backend = new Option<string>("--backend")
         {
@@ -90,28 +94,56 @@ internal static class RunCommand
 
         var command = new Command("run", "Switch frames between interfaces until SIGINT/SIGTERM, managed over a local API.")
         {
-            ports, backend, workers, ageing, fdbMax, groupMask, idle, statsInterval, socket, http,
+            ports, config, backend, workers, ageing, fdbMax, groupMask, idle, statsInterval, socket, http,
         };
+        command.Validators.Add(r =>
+        {
+            // Ports must come from somewhere: the flags, the config file, or FASTBRIDGE_PORTS__0...
+            if (r.GetResult(ports) is null && r.GetResult(config) is null && Environment.GetEnvironmentVariable(DaemonConfig.EnvironmentPrefix + "PORTS__0") is null)
+            {
+                r.AddError("Option '--port' is required (or --config FILE listing \"ports\").");
+            }
+        });
         command.SetAction(parse =>
         {
-            TryParseGroupMask(parse.GetValue(groupMask)!, out ushort mask, out _);
-            var options = new BridgeOptions(
-                Workers: parse.GetValue(workers),
-                AgeingTimeSeconds: (uint)parse.GetValue(ageing),
-                FdbMaxEntries: parse.GetValue(fdbMax),
-                GroupForwardMask: mask,
-                Idle: parse.GetValue(idle) == "busy" ? IdleMode.Busy : IdleMode.Block);
-            string? socketPath = parse.GetValue(socket);
-            string? httpText = parse.GetValue(http);
-            IPEndPoint? httpEndpoint = null;
-            if (httpText is not null)
+            // Flags given on the command line, as configuration keys; defaults are left to the config.
+            var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+            string[] portNames = parse.GetValue(ports) ?? [];
+            for (int i = 0; i < portNames.Length; i++)
             {
-                TryParseHttp(httpText, out httpEndpoint, out _);
+                flags[$"ports:{i}"] = portNames[i];
             }
-            return DaemonRunner.Run(new DaemonSettings(parse.GetValue(ports)!, options, parse.GetValue(statsInterval),
-                socketPath ?? ApiHost.DefaultSocket, socketPath is not null, httpEndpoint));
+            Flag(parse, flags, "backend", backend);
+            Flag(parse, flags, "workers", workers);
+            Flag(parse, flags, "ageingTime", ageing);
+            Flag(parse, flags, "fdbMax", fdbMax);
+            Flag(parse, flags, "groupFwdMask", groupMask);
+            Flag(parse, flags, "idle", idle);
+            Flag(parse, flags, "statsInterval", statsInterval);
+            Flag(parse, flags, "socket", socket);
+            Flag(parse, flags, "http", http);
+            string? file = parse.GetValue(config);
+            DaemonConfig loaded;
+            try
+            {
+                loaded = DaemonConfig.Load(file, flags);
+            }
+            catch (ConfigException e)
+            {
+                Console.Error.WriteLine($"fastbridge: {e.Message}");
+                return 1;
+            }
+            return DaemonRunner.Run(loaded, () => DaemonConfig.Load(file, flags));
         });
         return command;
+    }
+
+    private static void Flag<T>(ParseResult parse, Dictionary<string, string?> flags, string key, Option<T> option)
+    {
+        if (parse.GetResult(option) is { Implicit: false })
+        {
+            flags[key] = Convert.ToString(parse.GetValue(option), CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>A loopback IP and port: the API has no authentication, so it is never offered beyond this host.</summary>

@@ -53,7 +53,12 @@ internal sealed record DaemonConfig(
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
         {
-            throw new ConfigException($"config {file}: not valid JSON: {(e.InnerException ?? e).Message}");
+            Exception innermost = e;
+            while (innermost.InnerException is not null)
+            {
+                innermost = innermost.InnerException;
+            }
+            throw new ConfigException($"config {file}: not valid JSON: {innermost.Message}");
         }
         return new Reader(root, file).Read(fullPath, flags.ContainsKey("socket"));
     }

@@ -1,31 +1,26 @@
-// `fastbridge run` as a daemon: brings the switch up, serves the management API, prints a stats
-// line every --stats-interval, and on SIGTERM/SIGINT stops serving, stops forwarding, restores the
-// interfaces and exits 0. Start-up is all or nothing: any refusal is one line on stderr, exit 1,
-// nothing left running or changed. The main thread only waits for signals; the API runs on
-// Kestrel's threads and the datapath on its own poll threads.
-using System.Net;
+// `fastbridge run` as a daemon: brings the switch up with the config's ports and static entries,
+// serves the management API, prints a stats line every statsInterval, re-reads the config on
+// SIGHUP and applies the difference, and on SIGTERM/SIGINT stops serving, stops forwarding,
+// restores the interfaces and exits 0. Start-up is all or nothing: any refusal is one line on
+// stderr, exit 1, nothing left running or changed. The main thread only waits for signals; the API
+// runs on Kestrel's threads and the datapath on its own poll threads.
 using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Api;
-using FastBridge.Datapath.Forwarding;
 
 namespace FastBridge.ControlPlane.Daemon;
 
-/// <param name="Socket">The API socket; null when none is served.</param>
-/// <param name="SocketExplicit">Whether --socket was given: only the default yields to a daemon already on it.</param>
-internal sealed record DaemonSettings(
-    IReadOnlyList<string> Ports, BridgeOptions Bridge, int StatsIntervalSeconds, string? Socket, bool SocketExplicit, IPEndPoint? Http,
-    string? ConfigFile = null);
-
 internal static class DaemonRunner
 {
-    public static int Run(DaemonSettings settings)
+    public static int Run(DaemonConfig config, Func<DaemonConfig> reload)
     {
-        using var stop = new CancellationTokenSource();
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var stop = new ManualResetEvent(false);
+        using var hangup = new AutoResetEvent(false);
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStop);
+        using PosixSignalRegistration sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; hangup.Set(); });
 
-        string? socket = settings.Socket;
-        if (socket is not null && !settings.SocketExplicit && ApiHost.InUse(socket))
+        string? socket = config.Socket;
+        if (!config.SocketExplicit && ApiHost.InUse(socket))
         {
             // Another daemon owns the default socket: this one forwards all the same, unmanaged.
             Console.Error.WriteLine($"fastbridge: another daemon is serving {socket}; this one runs without a local API (pass --socket PATH for one)");
@@ -35,7 +30,7 @@ internal static class DaemonRunner
         SwitchRunner runner;
         try
         {
-            runner = SwitchRunner.Start(settings.Ports, settings.Bridge);
+            runner = SwitchRunner.Start(config.Ports, config.Bridge);
         }
         catch (Exception e)
         {
@@ -46,44 +41,84 @@ internal static class DaemonRunner
 
         using (runner)
         {
-            var info = new DaemonInfo("afpacket", socket, settings.Http?.ToString(), settings.ConfigFile);
-            var control = new SwitchControl(runner, info);
+            var control = new SwitchControl(runner, new DaemonInfo(config.Backend, socket, config.Http?.ToString(), config.File));
             ApiHost? api = null;
-            if (socket is not null || settings.Http is not null)
+            try
             {
-                try
+                foreach (StaticFdbEntry entry in config.StaticFdb)
                 {
-                    api = ApiHost.Start(control, socket, settings.Http);
+                    control.FdbAdd(entry.Mac, entry.Port, isStatic: true);
                 }
-                catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
-                {
-                    Console.Error.WriteLine($"fastbridge: {e.Message}");
-                    return 1;
-                }
+                api = socket is not null || config.Http is not null ? ApiHost.Start(control, socket, config.Http) : null;
+            }
+            catch (Exception e) when (e is ControlException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"fastbridge: {e.Message}");
+                return 1;
             }
             using (api)
             {
                 if (api is not null)
                 {
-                    Console.Out.WriteLine($"fastbridge: api on {string.Join(", ", new[] { socket is null ? null : "unix:" + socket, settings.Http is null ? null : $"http://{settings.Http}" }.Where(a => a is not null))}");
+                    Console.Out.WriteLine($"fastbridge: api on {string.Join(", ", new[] { socket is null ? null : "unix:" + socket, config.Http is null ? null : $"http://{config.Http}" }.Where(a => a is not null))}");
                 }
-                Console.Out.WriteLine($"fastbridge: forwarding on {settings.Ports.Count} ports ({string.Join(", ", settings.Ports)}), " +
-                    $"{settings.Bridge.Workers} worker(s), afpacket backend, ageing {settings.Bridge.AgeingTimeSeconds} s");
+                Console.Out.WriteLine($"fastbridge: forwarding on {config.Ports.Count} ports ({string.Join(", ", config.Ports)}), " +
+                    $"{config.Bridge.Workers} worker(s), {config.Backend} backend, ageing {config.Bridge.AgeingTimeSeconds} s");
                 var stats = new StatsLine(runner.Bridge);
-                TimeSpan interval = settings.StatsIntervalSeconds > 0 ? TimeSpan.FromSeconds(settings.StatsIntervalSeconds) : Timeout.InfiniteTimeSpan;
-                while (!stop.Token.WaitHandle.WaitOne(interval))
+                TimeSpan interval = config.StatsIntervalSeconds > 0 ? TimeSpan.FromSeconds(config.StatsIntervalSeconds) : Timeout.InfiniteTimeSpan;
+                WaitHandle[] events = [stop, hangup];
+                int woken;
+                while ((woken = WaitHandle.WaitAny(events, interval)) != 0)
                 {
-                    Console.Out.WriteLine(stats.Next());
+                    if (woken == 1)
+                    {
+                        config = Reload(config, reload, control);
+                    }
+                    else
+                    {
+                        Console.Out.WriteLine(stats.Next());
+                    }
                 }
             }
         }
         Console.Out.WriteLine("fastbridge: stopped; interfaces restored");
         return 0;
 
-        void OnSignal(PosixSignalContext context)
+        void OnStop(PosixSignalContext context)
         {
             context.Cancel = true;
-            stop.Cancel();
+            stop.Set();
+        }
+    }
+
+    /// <summary>SIGHUP: load the config again and apply the difference; a bad config changes nothing.</summary>
+    private static DaemonConfig Reload(DaemonConfig running, Func<DaemonConfig> reload, SwitchControl control)
+    {
+        string source = running.File is null ? "command line" : $"config {running.File}";
+        try
+        {
+            DaemonConfig wanted = reload();
+            List<ConfigCommand> commands = ConfigDiff.Compute(running, [.. control.Ports().Select(p => p.Name)],
+                control.RawBridge.AgeingTimeSeconds, wanted);
+            List<string> log = ConfigDiff.Apply(commands, control, source);
+            Console.Out.WriteLine(log.Count == 0
+                ? $"fastbridge: reloaded {source}: nothing to change"
+                : $"fastbridge: reloaded {source}: {string.Join("; ", log)}");
+            // What now runs: the new config, but with the settings that need a restart as they were.
+            return wanted with
+            {
+                Backend = running.Backend,
+                Bridge = running.Bridge with { AgeingTimeSeconds = wanted.Bridge.AgeingTimeSeconds },
+                StatsIntervalSeconds = running.StatsIntervalSeconds,
+                Socket = running.Socket,
+                SocketExplicit = running.SocketExplicit,
+                Http = running.Http,
+            };
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine($"fastbridge: reload refused, nothing changed: {e.Message}");
+            return running;
         }
     }
 }

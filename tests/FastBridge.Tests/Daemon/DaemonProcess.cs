@@ -34,9 +34,11 @@ internal sealed class DaemonProcess : IDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts `run` with the given arguments and waits for its "forwarding" line; fails the test with its output otherwise.</summary>
-    public static DaemonProcess Start(string socket, params string[] args)
+    public static DaemonProcess Start(string socket, params string[] args) => Start(socket, null, args);
+
+    public static DaemonProcess Start(string socket, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        DaemonProcess daemon = Launch(socket, args);
+        DaemonProcess daemon = Launch(socket, environment, args);
         if (!daemon.WaitForLine("forwarding", TimeSpan.FromSeconds(20)))
         {
             string output = daemon.Output;
@@ -47,9 +49,15 @@ internal sealed class DaemonProcess : IDisposable
     }
 
     /// <summary>Starts `run` without waiting, for tests of refusals.</summary>
-    public static DaemonProcess Launch(string socket, params string[] args)
+    public static DaemonProcess Launch(string socket, params string[] args) => Launch(socket, null, args);
+
+    public static DaemonProcess Launch(string socket, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
         foreach (string arg in (string[])[DllPath, "run", "--socket", socket, "--stats-interval", "0", .. args])
         {
             info.ArgumentList.Add(arg);

@@ -1,0 +1,158 @@
+// Configuration as desired state: a reloaded config is compared with what runs and turned into the
+// commands that close the gap (remove and add ports, set the ageing time, add and remove the
+// config's static FDB entries), applied through the same SwitchControl the API uses. Unchanged
+// ports are never touched, so their traffic never stops. Settings that cannot change while
+// running (workers, backend, FDB size, listen addresses...) are reported, and keep their value.
+using System.Globalization;
+using FastBridge.Datapath.Ports;
+
+namespace FastBridge.ControlPlane.Daemon;
+
+internal abstract record ConfigCommand
+{
+    public sealed record AddPort(string Name) : ConfigCommand;
+
+    public sealed record RemovePort(string Name) : ConfigCommand;
+
+    public sealed record SetAgeingTime(uint Seconds) : ConfigCommand;
+
+    public sealed record AddStatic(string Mac, string Port) : ConfigCommand;
+
+    public sealed record RemoveStatic(string Mac) : ConfigCommand;
+
+    /// <summary>A setting that needs a restart to change; the running value stays.</summary>
+    public sealed record NeedsRestart(string Key, string Running, string Wanted) : ConfigCommand;
+}
+
+internal static class ConfigDiff
+{
+    /// <summary>
+    /// The commands that take the switch from what runs (<paramref name="running"/>, the config last
+    /// applied, and <paramref name="presentPorts"/>, the ports there now, CLI changes included) to <paramref name="wanted"/>.
+    /// </summary>
+    public static List<ConfigCommand> Compute(DaemonConfig running, IReadOnlyCollection<string> presentPorts, uint runningAgeing, DaemonConfig wanted)
+    {
+        var commands = new List<ConfigCommand>();
+        Unchangeable(commands, "workers", running.Bridge.Workers, wanted.Bridge.Workers);
+        Unchangeable(commands, "backend", running.Backend, wanted.Backend);
+        Unchangeable(commands, "fdbMax", running.Bridge.FdbMaxEntries, wanted.Bridge.FdbMaxEntries);
+        Unchangeable(commands, "groupFwdMask", running.Bridge.GroupForwardMask, wanted.Bridge.GroupForwardMask);
+        Unchangeable(commands, "idle", running.Bridge.Idle, wanted.Bridge.Idle);
+        Unchangeable(commands, "statsInterval", running.StatsIntervalSeconds, wanted.StatsIntervalSeconds);
+        Unchangeable(commands, "socket", running.Socket, wanted.Socket);
+        Unchangeable(commands, "http", running.Http?.ToString() ?? "", wanted.Http?.ToString() ?? "");
+
+        // Static entries the old config made and the new one moves or drops go first, before their port may go.
+        foreach (StaticFdbEntry old in running.StaticFdb)
+        {
+            if (!wanted.StaticFdb.Contains(old))
+            {
+                commands.Add(new ConfigCommand.RemoveStatic(old.Mac));
+            }
+        }
+        foreach (string port in presentPorts.Where(p => !wanted.Ports.Contains(p, StringComparer.Ordinal)))
+        {
+            commands.Add(new ConfigCommand.RemovePort(port));
+        }
+        foreach (string port in wanted.Ports.Where(p => !presentPorts.Contains(p, StringComparer.Ordinal)))
+        {
+            commands.Add(new ConfigCommand.AddPort(port));
+        }
+        if (wanted.Bridge.AgeingTimeSeconds != runningAgeing)
+        {
+            commands.Add(new ConfigCommand.SetAgeingTime(wanted.Bridge.AgeingTimeSeconds));
+        }
+        foreach (StaticFdbEntry entry in wanted.StaticFdb)
+        {
+            // Re-added when its port was re-added too: removing a port flushes its static entries.
+            bool portReAdded = commands.Contains(new ConfigCommand.AddPort(entry.Port));
+            if (!running.StaticFdb.Contains(entry) || portReAdded)
+            {
+                commands.Add(new ConfigCommand.AddStatic(entry.Mac, entry.Port));
+            }
+        }
+        return commands;
+    }
+
+    /// <summary>
+    /// Checks every port to add before changing anything (a reload is refused whole), then applies
+    /// the commands in order; returns one line per command for the log.
+    /// </summary>
+    public static List<string> Apply(IReadOnlyList<ConfigCommand> commands, SwitchControl control, string source)
+    {
+        foreach (ConfigCommand.AddPort add in commands.OfType<ConfigCommand.AddPort>())
+        {
+            try
+            {
+                NetInterface.Inspect(add.Name);
+            }
+            catch (PortRefusedException e)
+            {
+                throw new ConfigException($"{source}: key 'ports': {e.Message}");
+            }
+        }
+        var log = new List<string>();
+        foreach (ConfigCommand command in commands)
+        {
+            try
+            {
+                log.Add(Run(command, control));
+            }
+            catch (ControlException e)
+            {
+                log.Add($"{Describe(command)} failed: {e.Message}");
+            }
+        }
+        return log;
+    }
+
+    private static string Run(ConfigCommand command, SwitchControl control)
+    {
+        switch (command)
+        {
+            case ConfigCommand.AddPort add:
+                control.AddPort(add.Name);
+                break;
+            case ConfigCommand.RemovePort remove:
+                control.RemovePort(remove.Name);
+                break;
+            case ConfigCommand.SetAgeingTime ageing:
+                control.SetAgeingTime(ageing.Seconds);
+                break;
+            case ConfigCommand.AddStatic add:
+                control.FdbAdd(add.Mac, add.Port, isStatic: true);
+                break;
+            case ConfigCommand.RemoveStatic remove:
+                try
+                {
+                    control.FdbDel(remove.Mac);
+                }
+                catch (ControlException e) when (e.Status == 404)
+                {
+                    // Already gone (its port was removed, or by hand): the goal is met.
+                }
+                break;
+        }
+        return Describe(command);
+    }
+
+    private static string Describe(ConfigCommand command) => command switch
+    {
+        ConfigCommand.AddPort add => $"port {add.Name} added",
+        ConfigCommand.RemovePort remove => $"port {remove.Name} removed",
+        ConfigCommand.SetAgeingTime ageing => string.Create(CultureInfo.InvariantCulture, $"ageing time set to {ageing.Seconds} s"),
+        ConfigCommand.AddStatic add => $"static entry {add.Mac} dev {add.Port} added",
+        ConfigCommand.RemoveStatic remove => $"static entry {remove.Mac} removed",
+        ConfigCommand.NeedsRestart restart => $"{restart.Key} stays {restart.Running}: changing it to {restart.Wanted} needs a restart",
+        _ => command.ToString(),
+    };
+
+    private static void Unchangeable<T>(List<ConfigCommand> commands, string key, T running, T wanted)
+    {
+        if (!EqualityComparer<T>.Default.Equals(running, wanted))
+        {
+            commands.Add(new ConfigCommand.NeedsRestart(key, Convert.ToString(running, CultureInfo.InvariantCulture) ?? "",
+                Convert.ToString(wanted, CultureInfo.InvariantCulture) ?? ""));
+        }
+    }
+}

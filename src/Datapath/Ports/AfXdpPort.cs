@@ -129,8 +129,8 @@ public sealed unsafe class AfXdpPort : IPort
     {
         for (int i = 0; i < _burstCount; i++)
         {
-            // Frames another port took for its TX ring are that port's now.
-            if (_umem.StateOf(_burst[i]) == FrameState.Received)
+            // Frames another port took for its TX ring are that port's now (and may even be back in a burst of another port).
+            if (_umem.IsReceivedBy(_burst[i], _owner))
             {
                 _umem.Release(_burst[i], FrameState.Received);
             }
@@ -143,6 +143,8 @@ public sealed unsafe class AfXdpPort : IPort
     /// Queues frames on the TX ring in order: by descriptor when the frame is a UMEM frame still in its
     /// received burst, else by copy into a free frame. Returns how many indices were consumed; the rest
     /// found the TX ring full or no free frame. Frames too long or too short are consumed and counted.
+    /// A frame sent by descriptor stays readable until the ingress port's ReleaseReceived because this
+    /// port reaps completions only in Receive and at the start of Flush, before its kick (one Flush per burst).
     /// </summary>
     public int Transmit(FrameBatch batch, ReadOnlySpan<int> indices)
     {

@@ -25,7 +25,8 @@ internal enum FrameState : byte
 
 public sealed unsafe class Umem : IDisposable
 {
-    private const int MapPrivate = 0x02, MapAnonymous = 0x20, MapHugetlb = 0x40000;
+    // mmap flags beyond the ones Libc names (pinned by IfXdpLayoutTests).
+    internal const int MapPrivate = 0x02, MapAnonymous = 0x20, MapHugetlb = 0x40000;
     private const int HugePageSize = 2 << 20;
 
     /// <summary>Frames the fill rings leave on the free list, so a burst can always be copied out to another port.</summary>
@@ -106,6 +107,13 @@ public sealed unsafe class Umem : IDisposable
     }
 
     internal FrameState StateOf(ulong addr) => _state[addr >> _frameShift];
+
+    /// <summary>Whether the frame holding <paramref name="addr"/> sits, received, in a burst of <paramref name="owner"/>.</summary>
+    internal bool IsReceivedBy(ulong addr, byte owner)
+    {
+        ulong index = addr >> _frameShift;
+        return _state[index] == FrameState.Received && _owner[index] == owner;
+    }
 
     /// <summary>Takes a frame off the free list into <paramref name="to"/>; false when the list is empty.</summary>
     internal bool TryTake(FrameState to, byte owner, out ulong frame)

@@ -1,5 +1,6 @@
 // Pins the AF_XDP mirrors in Interop/IfXdp.cs against hard-coded values and the kernel headers (HeaderProbe).
 using System.Runtime.InteropServices;
+using FastBridge.Datapath.Xdp;
 using static FastBridge.Datapath.Interop.IfXdp;
 
 namespace FastBridge.Tests.Interop;
@@ -56,6 +57,10 @@ public sealed class IfXdpLayoutTests
         ("off_stats_fill_empty", "offsetof(struct xdp_statistics, rx_fill_ring_empty_descs)", Off<Statistics>("RxFillRingEmptyDescs"), 32),
         ("off_stats_tx_empty", "offsetof(struct xdp_statistics, tx_ring_empty_descs)", Off<Statistics>("TxRingEmptyDescs"), 40),
         ("sizeof_options", "sizeof(struct xdp_options)", Marshal.SizeOf<Options>(), 4),
+        ("xdp_packet_headroom", "XDP_PACKET_HEADROOM", XdpPacketHeadroom, 256),
+        ("map_private", "MAP_PRIVATE", Umem.MapPrivate, 2),
+        ("map_anonymous", "MAP_ANONYMOUS", Umem.MapAnonymous, 0x20),
+        ("map_hugetlb", "MAP_HUGETLB", Umem.MapHugetlb, 0x40000),
     ];
 
     [Fact]

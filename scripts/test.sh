@@ -13,7 +13,9 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test FastBridge.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 # One plain closing line for readers that do not know dotnet test's summary format.
-passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# dotnet test closes with "Passed: N" and, only when some failed, "Failed: N"; a missing line is 0.
+count() { { grep -oE "^ +$1: +[0-9]+" "$log" || true; } | awk '{s+=$2} END {print s+0}'; }
+passed=$(count Passed)
+failed=$(count Failed)
 echo "tests: $passed passed, $failed failed"
 exit $status

@@ -28,19 +28,19 @@ internal static class RunCommand
             Description = "Poll loops, one thread each, pinned to a core.",
             DefaultValueFactory = _ => 1,
         };
-        workers.Validators.Add(r => RequireRange(r, r.GetValueOrDefault<int>(), 1, 64, "--workers"));
+        workers.Validators.Add(r => RequireRange(r, 1, 64, "--workers"));
         var ageing = new Option<int>("--ageing-time")
         {
             Description = "Seconds a learned address lives without traffic (802.1D default 300).",
             DefaultValueFactory = _ => (int)BridgeOptions.DefaultAgeingTimeSeconds,
         };
-        ageing.Validators.Add(r => RequireRange(r, r.GetValueOrDefault<int>(), 1, 1_000_000, "--ageing-time"));
+        ageing.Validators.Add(r => RequireRange(r, 1, 1_000_000, "--ageing-time"));
         var fdbMax = new Option<int>("--fdb-max")
         {
             Description = "Most addresses the FDB learns; beyond it new addresses are flooded, not learned.",
             DefaultValueFactory = _ => BridgeOptions.DefaultFdbMaxEntries,
         };
-        fdbMax.Validators.Add(r => RequireRange(r, r.GetValueOrDefault<int>(), 1, 1 << 24, "--fdb-max"));
+        fdbMax.Validators.Add(r => RequireRange(r, 1, 1 << 24, "--fdb-max"));
         var groupMask = new Option<string>("--group-fwd-mask")
         {
             Description = "Link-local groups 01:80:C2:00:00:0X to forward, bit X set (as the Linux bridge's group_fwd_mask); bits 0-2 cannot be set.",
@@ -48,9 +48,12 @@ internal static class RunCommand
         };
         groupMask.Validators.Add(r =>
         {
-            if (!TryParseGroupMask(r.GetValueOrDefault<string>() ?? "", out _, out string? error))
+            foreach (System.CommandLine.Parsing.Token token in r.Tokens)
             {
-                r.AddError(error!);
+                if (!TryParseGroupMask(token.Value, out _, out string? error))
+                {
+                    r.AddError(error!);
+                }
             }
         });
         var idle = new Option<string>("--idle")
@@ -64,7 +67,7 @@ internal static class RunCommand
             Description = "Seconds between one-line stats summaries; 0 turns them off.",
             DefaultValueFactory = _ => 5,
         };
-        statsInterval.Validators.Add(r => RequireRange(r, r.GetValueOrDefault<int>(), 0, 86_400, "--stats-interval"));
+        statsInterval.Validators.Add(r => RequireRange(r, 0, 86_400, "--stats-interval"));
 
         var command = new Command("run", "Switch frames between interfaces in the foreground until SIGINT/SIGTERM.")
         {
@@ -123,11 +126,15 @@ internal static class RunCommand
         }
     }
 
-    private static void RequireRange(System.CommandLine.Parsing.OptionResult result, int value, int min, int max, string name)
+    /// <summary>Checks the value typed (a default is always in range); a non-number is the parser's own error.</summary>
+    private static void RequireRange(System.CommandLine.Parsing.OptionResult result, int min, int max, string name)
     {
-        if (value < min || value > max)
+        foreach (System.CommandLine.Parsing.Token token in result.Tokens)
         {
-            result.AddError($"{name} must be between {min} and {max}, not {value}");
+            if (int.TryParse(token.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && (value < min || value > max))
+            {
+                result.AddError($"{name} must be between {min} and {max}, not {value}");
+            }
         }
     }
 

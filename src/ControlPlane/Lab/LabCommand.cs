@@ -9,8 +9,6 @@ using System.Runtime.InteropServices;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Frames;
-using FastBridge.Datapath.Interop;
-using FastBridge.Datapath.Ports;
 
 namespace FastBridge.ControlPlane.Lab;
 
@@ -55,8 +53,7 @@ internal static class LabCommand
     }
 
     /// <summary>The walkthrough's topology, with send offloads off on the host ends as a real NIC peer would have them.</summary>
-    private static LabTopology Build() =>
-        LabTopology.Classic(prepareHost: host => Namespaces.RunIn(host.Namespace, () => PortOffloads.DisableSendOffloads(host.HostInterface)));
+    private static LabTopology Build() => LabTopology.Classic(prepareHost: LabTopology.DisableHostSendOffloads);
 
     private static int RunDemo()
     {

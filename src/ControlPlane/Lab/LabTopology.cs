@@ -5,6 +5,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FastBridge.Datapath.Frames;
+using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Ports;
 
 namespace FastBridge.ControlPlane.Lab;
 
@@ -86,6 +88,13 @@ internal sealed partial class LabTopology : IDisposable
 
         return list;
     }
+
+    /// <summary>
+    /// The prepareHost a raw-socket switch needs: TSO, GSO and TX checksum offload off on the host end,
+    /// as a real NIC peer would send neither segmentation-offloaded nor checksum-pending frames.
+    /// </summary>
+    public static void DisableHostSendOffloads(LabHost host) =>
+        Namespaces.RunIn(host.Namespace, () => PortOffloads.DisableSendOffloads(host.HostInterface));
 
     /// <summary>`fastbridge lab down`: removes net1..net3, every vethN_p, and the netN of each such N, where present.</summary>
     public static void RemoveClassic()

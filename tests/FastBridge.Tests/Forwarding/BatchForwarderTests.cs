@@ -39,7 +39,7 @@ public sealed class BatchForwarderTests : IDisposable
     [Fact]
     public void Process_UnknownUnicast_FloodsToEveryOtherPortButNotBack()
     {
-        byte[] frame = TestFrames.Build(Unknown, A);
+        byte[] frame = Frame(Unknown, A);
         Forward(0, frame);
         AssertReceivedBy(frame, 1, 2, 3);
         Assert.Equal(1UL, _counters.Ports[0].Floods);
@@ -48,9 +48,9 @@ public sealed class BatchForwarderTests : IDisposable
     [Fact]
     public void Process_LearnedUnicast_GoesOutOfExactlyOnePort()
     {
-        Forward(2, TestFrames.Build(Broadcast, B));
+        Forward(2, Frame(Broadcast, B));
         DrainAll();
-        byte[] frame = TestFrames.Build(B, A);
+        byte[] frame = Frame(B, A);
         Forward(0, frame);
         AssertReceivedBy(frame, 2);
         Assert.Equal(2, _fdb.Lookup(FdbKey.Make(TestFrames.Mac(B), 0)));
@@ -63,7 +63,7 @@ public sealed class BatchForwarderTests : IDisposable
     [InlineData("33:33:00:00:00:01")]
     public void Process_GroupDestination_FloodsEvenWhenLearned(string destination)
     {
-        byte[] frame = TestFrames.Build(destination, A);
+        byte[] frame = Frame(destination, A);
         Forward(1, frame);
         AssertReceivedBy(frame, 0, 2, 3);
     }
@@ -74,7 +74,7 @@ public sealed class BatchForwarderTests : IDisposable
     [InlineData("00:00:00:00:00:00")]
     public void Process_InvalidSource_IsDroppedAndNotLearned(string source)
     {
-        Forward(0, TestFrames.Build(Broadcast, source));
+        Forward(0, Frame(Broadcast, source));
         AssertReceivedBy(null);
         Assert.Equal(1UL, _counters.Ports[0].Drops[(int)DropReason.InvalidSource]);
         Assert.Equal(0, _fdb.Count);
@@ -88,7 +88,7 @@ public sealed class BatchForwarderTests : IDisposable
     [InlineData("01:80:c2:00:00:0f")]
     public void Process_LinkLocalGroup_IsNotForwarded(string destination)
     {
-        Forward(0, TestFrames.Build(destination, A));
+        Forward(0, Frame(destination, A));
         AssertReceivedBy(null);
         Assert.Equal(1UL, _counters.Ports[0].Drops[(int)DropReason.LinkLocal]);
     }
@@ -96,7 +96,7 @@ public sealed class BatchForwarderTests : IDisposable
     [Fact]
     public void Process_StpBpdu_FloodsWhileNoStpRuns()
     {
-        byte[] bpdu = TestFrames.Build("01:80:c2:00:00:00", A, etherType: 0x0026);
+        byte[] bpdu = Frame("01:80:c2:00:00:00", A, etherType: 0x0026);
         Forward(0, bpdu);
         AssertReceivedBy(bpdu, 1, 2, 3);
     }
@@ -105,19 +105,19 @@ public sealed class BatchForwarderTests : IDisposable
     public void Process_GroupForwardMaskOpensLldp_LldpFloodsButLacpStaysLocal()
     {
         _forwarder = new BatchForwarder(_fdb, new PortSet(_ports, _states), _counters, groupForwardMask: 1 << 0xE);
-        byte[] lldp = TestFrames.Build("01:80:c2:00:00:0e", A, etherType: 0x88CC);
+        byte[] lldp = Frame("01:80:c2:00:00:0e", A, etherType: 0x88CC);
         Forward(0, lldp);
         AssertReceivedBy(lldp, 1, 2, 3);
-        Forward(0, TestFrames.Build("01:80:c2:00:00:02", A, etherType: 0x8809));
+        Forward(0, Frame("01:80:c2:00:00:02", A, etherType: 0x8809));
         AssertReceivedBy(null);
     }
 
     [Fact]
     public void Process_DestinationBehindIngressPort_IsDroppedAsSamePort()
     {
-        Forward(0, TestFrames.Build(Broadcast, B));
+        Forward(0, Frame(Broadcast, B));
         DrainAll();
-        Forward(0, TestFrames.Build(B, A));
+        Forward(0, Frame(B, A));
         AssertReceivedBy(null);
         Assert.Equal(1UL, _counters.Ports[0].Drops[(int)DropReason.SamePort]);
     }
@@ -125,10 +125,10 @@ public sealed class BatchForwarderTests : IDisposable
     [Fact]
     public void Process_StationMoves_IsFollowedToTheNewPort()
     {
-        Forward(1, TestFrames.Build(Broadcast, B));
-        Forward(3, TestFrames.Build(Broadcast, B));
+        Forward(1, Frame(Broadcast, B));
+        Forward(3, Frame(Broadcast, B));
         DrainAll();
-        byte[] frame = TestFrames.Build(B, A);
+        byte[] frame = Frame(B, A);
         Forward(0, frame);
         AssertReceivedBy(frame, 3);
         Assert.Equal(1, _counters.Fdb.Moved);
@@ -146,7 +146,7 @@ public sealed class BatchForwarderTests : IDisposable
     [Fact]
     public void Process_FrameLongerThanEgressMtu_IsDroppedOnThatPortOnly()
     {
-        byte[] frame = TestFrames.Build(Unknown, A, length: 1000 + 18 + 1);
+        byte[] frame = Frame(Unknown, A, length: 1000 + 18 + 1);
         Forward(0, frame);
         AssertReceivedBy(frame, 1, 3);
         Assert.Equal(1UL, _counters.Ports[2].Drops[(int)DropReason.TooBig]);
@@ -155,7 +155,7 @@ public sealed class BatchForwarderTests : IDisposable
     [Fact]
     public void Process_FrameOfExactlyMtuPlusHeaderAndTag_Passes()
     {
-        byte[] frame = TestFrames.Build(Unknown, A, length: 1000 + 18);
+        byte[] frame = Frame(Unknown, A, length: 1000 + 18);
         Forward(0, frame);
         AssertReceivedBy(frame, 1, 2, 3);
     }
@@ -163,7 +163,7 @@ public sealed class BatchForwarderTests : IDisposable
     [Fact]
     public void Process_TagStrippedByKernel_LeavesByteIdenticalWithTheTag()
     {
-        byte[] untagged = TestFrames.Build(Unknown, A, length: 64);
+        byte[] untagged = Frame(Unknown, A, length: 64);
         _ports[0].Inject(untagged, strippedTpid: 0x8100, strippedTci: 0x2064);
         Run(0);
         Assert.True(_ports[1].TryTakeTransmitted(out byte[] sent));
@@ -174,7 +174,7 @@ public sealed class BatchForwarderTests : IDisposable
     [Fact]
     public void Process_QinQTaggedFrameInBytes_PassesUnchanged()
     {
-        byte[] frame = TestFrames.Build(Unknown, A, etherType: 0x88A8, length: 72);
+        byte[] frame = Frame(Unknown, A, etherType: 0x88A8, length: 72);
         frame[14] = 0x00;
         frame[15] = 0x64;
         frame[16] = 0x81;
@@ -188,7 +188,7 @@ public sealed class BatchForwarderTests : IDisposable
     {
         for (int i = 0; i < 5; i++)
         {
-            _ports[0].Inject(TestFrames.Build(Unknown, A));
+            _ports[0].Inject(Frame(Unknown, A));
         }
         Run(0);
         Assert.Equal(2, _ports[3].Transmitted);
@@ -200,10 +200,10 @@ public sealed class BatchForwarderTests : IDisposable
     [Fact]
     public void Process_PortDown_IsNeitherFloodedToNorUsedForUnicast()
     {
-        Forward(2, TestFrames.Build(Broadcast, C));
+        Forward(2, Frame(Broadcast, C));
         DrainAll();
         _states.MarkDown(2, errno: 19);
-        byte[] frame = TestFrames.Build(C, A);
+        byte[] frame = Frame(C, A);
         Forward(0, frame);
         AssertReceivedBy(frame, 1, 3);
     }
@@ -211,7 +211,7 @@ public sealed class BatchForwarderTests : IDisposable
     [Fact]
     public void Process_Counters_CountPacketsAndBytesBothWays()
     {
-        byte[] frame = TestFrames.Build(Unknown, A, length: 100);
+        byte[] frame = Frame(Unknown, A, length: 100);
         Forward(0, frame);
         Assert.Equal(1UL, _counters.Ports[0].RxPackets);
         Assert.Equal(100UL, _counters.Ports[0].RxBytes);
@@ -219,6 +219,9 @@ public sealed class BatchForwarderTests : IDisposable
         Assert.Equal(100UL, _counters.Ports[1].TxBytes);
         Assert.Equal(1, _counters.Fdb.Learned);
     }
+
+    private static byte[] Frame(string destination, string source, ushort etherType = TestFrames.ExperimentalEtherType, int length = TestFrames.MinFrame) =>
+        TestFrames.Sized(TestFrames.Mac(destination), TestFrames.Mac(source), length, etherType);
 
     private void Forward(int ingress, byte[] frame)
     {

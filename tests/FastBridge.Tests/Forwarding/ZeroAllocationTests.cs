@@ -20,7 +20,7 @@ public sealed class ZeroAllocationTests
             // Stations 1..3 live behind ports 1..3; port 0 sends them known unicast, unknown unicast, broadcast and LLDP.
             for (int port = 1; port < ports.Length; port++)
             {
-                ports[port].Inject(TestFrames.Build(MacAddress(0xFF_FFFF_FFFF), MacAddress((ulong)port)));
+                ports[port].Inject(TestFrames.Sized(0xFFFF_FFFF_FFFFUL, MacAddress((ulong)port), TestFrames.MinFrame));
             }
             for (int i = 0; i < FrameBatch.DefaultCapacity; i++)
             {
@@ -31,7 +31,7 @@ public sealed class ZeroAllocationTests
                     2 => 0x0200_0000_9999UL,
                     _ => MacAddress((ulong)(1 + i % 3)),
                 };
-                ports[0].Inject(TestFrames.Build(destination, MacAddress(0x100 + (ulong)(i % 16)), length: 60 + i));
+                ports[0].Inject(TestFrames.Sized(destination, MacAddress(0x100 + (ulong)(i % 16)), 60 + i));
             }
 
             void Burst(int ingress)

@@ -42,10 +42,10 @@ internal sealed class FastBridgeSwitch : ISwitchUnderTest
         return args;
     }
 
-    public static FastBridgeSwitch Start(IReadOnlyList<string> ports, int ageingSeconds)
+    public static FastBridgeSwitch Start(IReadOnlyList<string> ports, int ageingSeconds, int workers = 1)
     {
         Assert.True(File.Exists(DllPath), $"{DllPath} is missing; the test project should reference the ControlPlane project.");
-        var process = new LongRunningProcess(Tools.Dotnet, Arguments(ports, ageingSeconds));
+        var process = new LongRunningProcess(Tools.Dotnet, Arguments(ports, ageingSeconds, workers));
         if (!process.WaitForLine(ReadyMarker, s_readyTimeout))
         {
             string why = process.HasExited
@@ -60,6 +60,21 @@ internal sealed class FastBridgeSwitch : ISwitchUnderTest
     }
 
     public string Describe() => _process.Output();
+
+    /// <summary>Waits for fastbridge's stderr (where it reports trouble) to contain <paramref name="text"/>.</summary>
+    public bool WaitForStderr(string text, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!_process.Stderr().Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+            Thread.Sleep(50);
+        }
+        return true;
+    }
 
     public string? Stop()
     {

@@ -17,6 +17,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
     public void Ping_FromNet1_ReachesNet2AndNet3(string kind)
     {
         string ping = Tools.Ping;
@@ -49,6 +50,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
     public void LearnedUnicast_AfterDestinationSent_ReachesOnlyDestination(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -175,6 +177,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
     public void ThousandFrames_RandomPayloads_ArriveIntactAndInOrder(string kind)
     {
         const int Count = 1000;
@@ -227,6 +230,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
     public void Iperf3Tcp_ThreeSeconds_CompletesAboveFiftyMegabits(string kind)
     {
         const double MinBitsPerSecond = 50e6;

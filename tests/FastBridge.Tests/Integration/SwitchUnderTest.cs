@@ -20,11 +20,14 @@ internal static class SwitchKind
     public const string LinuxBridge = "linux-bridge";
     public const string FastBridge = "fastbridge";
 
+    /// <summary>FastBridge with two poll loops, PACKET_FANOUT spreading flows over them.</summary>
+    public const string FastBridgeTwoWorkers = "fastbridge-2-workers";
+
     /// <summary>What each host needs before the switch starts.</summary>
     public static Action<LabHost>? PrepareHost(string kind) => kind switch
     {
         LinuxBridge => null,
-        FastBridge => HostOffloads.DisableSendOffloads,
+        FastBridge or FastBridgeTwoWorkers => LabTopology.DisableHostSendOffloads,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),
     };
 
@@ -32,6 +35,7 @@ internal static class SwitchKind
     {
         LinuxBridge => LinuxBridgeSwitch.Start(name, hosts.Select(h => h.PortInterface).ToList(), ageingSeconds),
         FastBridge => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds),
+        FastBridgeTwoWorkers => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, workers: 2),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),
     };
 }
@@ -40,15 +44,6 @@ internal static class SwitchKind
 /// FastBridge receives on AF_PACKET, which hands it the host's unsegmented, checksum-less super-frames
 /// unless the host side does segmentation and checksums itself. The one place that arranges that.
 /// </summary>
-internal static class HostOffloads
-{
-    // Swapped for the in-process PortOffloads.DisableSendOffloads(ifName), run inside the namespace, once it lands.
-    public static void DisableSendOffloads(LabHost host) =>
-        ExternalProcess.RunChecked(Tools.Ip,
-            ["netns", "exec", host.Namespace, Tools.Ethtool, "-K", host.HostInterface, "tso", "off", "gso", "off", "tx", "off"],
-            TimeSpan.FromSeconds(10));
-}
-
 /// <summary>ip link add NAME type bridge ageing_time CS stp_state 0, ports enslaved, up.</summary>
 internal sealed class LinuxBridgeSwitch : ISwitchUnderTest
 {

@@ -12,7 +12,6 @@ internal static class Tools
 
     public static string Iperf3 => Require("iperf3", "iperf3");
 
-    public static string Ethtool => Require("ethtool", "ethtool");
 
     public static string Python3 => Require("python3", "python3");
 

@@ -51,7 +51,7 @@ public sealed unsafe class AfPacketPortTests
         using RawSocket farSender = RawSocket.OpenIn(lab.Netns, lab.Peer, Frames.TestEtherType);
         byte[] untagged = Frames.Build(1, 200);
 
-        farSender.Send(Frames.Tagged(untagged, tpid, tci));
+        farSender.Send(TestFrames.Tagged(untagged, tpid, tci));
         var batch = new FrameBatch();
         int index = ReceiveInto(port, batch);
         Assert.Equal((tpid, tci), (batch[index].StrippedTpid, batch[index].StrippedTci));
@@ -148,7 +148,7 @@ public sealed unsafe class AfPacketPortTests
         AfPacketPort? farPort = null;
         Namespaces.RunIn(lab.Netns, () => farPort = new AfPacketPort(new NetInterfaceInfo(lab.Peer, (int)Libc.if_nametoindex(lab.Peer), 1500, 0, true), s_options));
         using AfPacketPort far = farPort!;
-        using var native = new NativeFrames([Frames.Tagged(Frames.Build(0, 100), 0x8100, 5)]);
+        using var native = new NativeFrames([TestFrames.Tagged(Frames.Build(0, 100), 0x8100, 5)]);
         var txBatch = new FrameBatch();
         native.AddTo(txBatch, 0);
         txBatch[0].StrippedTpid = 0x8100;
@@ -180,36 +180,6 @@ public sealed unsafe class AfPacketPortTests
 
         Assert.Equal(0, allocated);
         Assert.True(received > 0, "nothing crossed the pair");
-    }
-
-    [Fact]
-    public void Receive_LowRate_EachFrameHandedOverWithinAFewMilliseconds()
-    {
-        using VethLab lab = VethLab.Create();
-        using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, Frames.TestEtherType);
-        var batch = new FrameBatch();
-        var latencies = new List<double>();
-        for (int i = 0; i < 10; i++)
-        {
-            far.Send(Frames.Build(i, 100));
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            bool seen = false;
-            while (!seen && System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds < 1)
-            {
-                batch.Clear();
-                int count = port.Receive(batch);
-                for (int j = 0; j < count; j++)
-                {
-                    seen |= Frames.IsTest(batch[j].Bytes) && Frames.Sequence(batch[j].Bytes) == i;
-                }
-                port.ReleaseReceived();
-            }
-            latencies.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        // Measured on 6.18 (CONFIG_HZ=250): 0.9-1.1 ms each, so the 1 ms retire timeout is honoured below a jiffy.
-        // 50 ms leaves room for a loaded CI box while still catching a block that waits to fill.
-        Assert.True(latencies.Max() < 50, $"hand-over latencies (ms): {string.Join(", ", latencies.Select(l => l.ToString("F1", CultureInfo.InvariantCulture)))}");
     }
 
     [Fact]

@@ -1,11 +1,11 @@
-// Builds the raw frames the forwarding tests send. Test frames use EtherType 0x88B5 (IEEE local
+// Builds the raw frames the tests send, unit and integration alike. Test frames use EtherType 0x88B5 (IEEE local
 // experimental) and carry an ASCII marker unique to the test step, so a capture can tell them
 // apart from each other and from anything else on the wire.
 using System.Buffers.Binary;
 using System.Text;
 using FastBridge.Datapath.Frames;
 
-namespace FastBridge.Tests.Integration;
+namespace FastBridge.Tests;
 
 internal static class TestFrames
 {
@@ -25,6 +25,22 @@ internal static class TestFrames
     public const int MaxUntaggedFrame = 1514;
 
     public static byte[] Marker(string text) => Encoding.ASCII.GetBytes(text);
+
+    public static ulong Mac(string text) => MacAddress.TryParse(text, out ulong mac) ? mac : throw new ArgumentException($"not a MAC: {text}");
+
+    /// <summary>A frame of exactly <paramref name="length"/> bytes (runts too), the payload filled with <paramref name="fill"/>.</summary>
+    public static byte[] Sized(ulong dst, ulong src, int length, ushort typeOrLength = ExperimentalEtherType, byte fill = 0xA5)
+    {
+        var frame = new byte[length];
+        if (length >= 14)
+        {
+            MacAddress.Write(dst, frame.AsSpan(0, 6));
+            MacAddress.Write(src, frame.AsSpan(6, 6));
+            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), typeOrLength);
+            frame.AsSpan(14).Fill(fill);
+        }
+        return frame;
+    }
 
     /// <summary>dst, src, EtherType (or 802.3 length), payload; zero-padded to 60 bytes.</summary>
     public static byte[] Ethernet(ulong dst, ulong src, ushort typeOrLength, ReadOnlySpan<byte> payload)

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using FastBridge.ControlPlane;
+
+namespace FastBridge.Tests.ControlPlane;
+
+/// <summary>`fastbridge run` refuses bad options with one line naming what is wrong, before touching anything.</summary>
+public sealed class RunOptionsTests
+{
+    [Theory]
+    [InlineData("0x4000", (ushort)0x4000)]
+    [InlineData("16392", (ushort)0x4008)]
+    [InlineData("0", (ushort)0)]
+    public void TryParseGroupMask_AllowedBits_Parses(string text, ushort expected)
+    {
+        Assert.True(RunCommand.TryParseGroupMask(text, out ushort mask, out _));
+        Assert.Equal(expected, mask);
+    }
+
+    [Theory]
+    [InlineData("0x1", "bits 0-2")]
+    [InlineData("4", "bits 0-2")]
+    [InlineData("0x10000", "not a 16-bit number")]
+    [InlineData("lldp", "not a 16-bit number")]
+    public void TryParseGroupMask_RestrictedOrMalformed_IsRefusedWithReason(string text, string reason)
+    {
+        Assert.False(RunCommand.TryParseGroupMask(text, out _, out string? error));
+        Assert.Contains(reason, error);
+    }
+
+    [Theory]
+    [InlineData("--workers 0 --port x", "--workers must be between 1 and 64, not 0")]
+    [InlineData("--workers abc --port x", "'abc'")]
+    [InlineData("--ageing-time 0 --port x", "--ageing-time must be between 1")]
+    [InlineData("--idle lazy --port x", "'lazy'")]
+    [InlineData("--backend nic --port x", "'nic'")]
+    [InlineData("--group-fwd-mask 0x2 --port x", "bits 0-2")]
+    [InlineData("", "'--port' is required")]
+    public void Run_BadOption_PrintsOneLineAndExitsTwo(string arguments, string expected)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fastbridge.dll"));
+        start.ArgumentList.Add("run");
+        foreach (string argument in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using Process process = Process.Start(start)!;
+        string stdout = process.StandardOutput.ReadToEnd();
+        string stderr = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(30_000));
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("", stdout);
+        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("fastbridge: ", lines[0]);
+        Assert.Contains(expected, lines[0]);
+    }
+}

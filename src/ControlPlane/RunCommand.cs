@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Xdp;
 
 namespace FastBridge.ControlPlane;
 
@@ -19,10 +20,16 @@ internal static class RunCommand
         };
         var backend = new Option<string>("--backend")
         {
-            Description = "Port backend: afpacket.",
-            DefaultValueFactory = _ => "afpacket",
+            Description = "Port backend: afxdp, afpacket, or auto (AF_XDP wherever the kernel and driver allow it, AF_PACKET elsewhere).",
+            DefaultValueFactory = _ => "auto",
         };
-        backend.AcceptOnlyFromAmong("afpacket");
+        backend.AcceptOnlyFromAmong("auto", "afxdp", "afpacket");
+        var xdpMode = new Option<string>("--xdp-mode")
+        {
+            Description = "XDP attach mode for AF_XDP ports: native, generic, or auto (native, falling back to generic).",
+            DefaultValueFactory = _ => "auto",
+        };
+        xdpMode.AcceptOnlyFromAmong("auto", "native", "generic");
         var workers = new Option<int>("--workers")
         {
             Description = "Poll loops, one thread each, pinned to a core.",
@@ -71,7 +78,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Switch frames between interfaces in the foreground until SIGINT/SIGTERM.")
         {
-            ports, backend, workers, ageing, fdbMax, groupMask, idle, statsInterval,
+            ports, backend, xdpMode, workers, ageing, fdbMax, groupMask, idle, statsInterval,
         };
         command.SetAction(parse =>
         {
@@ -82,12 +89,13 @@ internal static class RunCommand
                 FdbMaxEntries: parse.GetValue(fdbMax),
                 GroupForwardMask: mask,
                 Idle: parse.GetValue(idle) == "busy" ? IdleMode.Busy : IdleMode.Block);
-            return Run(parse.GetValue(ports)!, options, parse.GetValue(statsInterval));
+            return Run(parse.GetValue(ports)!, options, PortBackends.ParseKind(parse.GetValue(backend)!),
+                PortBackends.ParseXdpMode(parse.GetValue(xdpMode)!), parse.GetValue(statsInterval));
         });
         return command;
     }
 
-    private static int Run(string[] ports, BridgeOptions options, int statsIntervalSeconds)
+    private static int Run(string[] ports, BridgeOptions options, BackendKind backend, XdpAttachMode xdpMode, int statsIntervalSeconds)
     {
         using var stop = new CancellationTokenSource();
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -96,7 +104,7 @@ internal static class RunCommand
         SwitchRunner runner;
         try
         {
-            runner = SwitchRunner.Start(ports, options);
+            runner = SwitchRunner.Start(ports, options, backend, xdpMode);
         }
         catch (Exception e)
         {
@@ -108,7 +116,7 @@ internal static class RunCommand
         using (runner)
         {
             Console.Out.WriteLine($"fastbridge: forwarding on {ports.Length} ports ({string.Join(", ", ports)}), " +
-                $"{options.Workers} worker(s), afpacket backend, ageing {options.AgeingTimeSeconds} s");
+                $"{options.Workers} worker(s), ageing {options.AgeingTimeSeconds} s");
             var stats = new StatsLine(runner.Bridge);
             TimeSpan interval = statsIntervalSeconds > 0 ? TimeSpan.FromSeconds(statsIntervalSeconds) : Timeout.InfiniteTimeSpan;
             while (!stop.Token.WaitHandle.WaitOne(interval))

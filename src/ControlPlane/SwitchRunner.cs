@@ -1,9 +1,11 @@
 // Brings a switch up on real interfaces and takes it down again, for `run` and the lab: checks
-// every interface before touching any, turns receive offloads off, opens one AF_PACKET socket per
-// (poll loop, port), and on Dispose stops the loops, closes the sockets (which ends promiscuous
-// membership) and restores the offloads it changed.
+// every interface before touching any, turns receive offloads off, chooses each port's backend
+// (PortBackends), opens one handle per (poll loop, port), and on Dispose stops the loops, closes
+// the handles (which ends promiscuous membership), detaches XDP programs and restores the offloads
+// it changed.
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
+using FastBridge.Datapath.Xdp;
 
 namespace FastBridge.ControlPlane;
 
@@ -12,18 +14,20 @@ internal sealed class SwitchRunner : IDisposable
     private const int Enodev = 19;
 
     private readonly List<PortOffloads> _offloads;
-    private readonly NetInterfaceInfo[] _interfaces;
+    private readonly PortBackends _backends;
 
-    private SwitchRunner(NetInterfaceInfo[] interfaces, List<PortOffloads> offloads, Bridge bridge)
+    private SwitchRunner(List<PortOffloads> offloads, PortBackends backends, Bridge bridge)
     {
-        _interfaces = interfaces;
         _offloads = offloads;
+        _backends = backends;
         Bridge = bridge;
     }
 
     public Bridge Bridge { get; }
 
-    public static SwitchRunner Start(IReadOnlyList<string> portNames, BridgeOptions options, TextWriter? log = null)
+    /// <param name="log">Where trouble while running is reported (a port going down); stderr by default.</param>
+    public static SwitchRunner Start(IReadOnlyList<string> portNames, BridgeOptions options,
+        BackendKind backend = BackendKind.Auto, XdpAttachMode xdpMode = XdpAttachMode.Auto, TextWriter? log = null)
     {
         log ??= Console.Error;
         string? twice = portNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1)?.Key;
@@ -35,25 +39,25 @@ internal sealed class SwitchRunner : IDisposable
         NetInterfaceInfo[] interfaces = portNames.Select(NetInterface.Inspect).ToArray();
 
         var offloads = new List<PortOffloads>();
+        var backends = new PortBackends(backend, xdpMode, options.Workers);
         try
         {
             foreach (NetInterfaceInfo iface in interfaces)
             {
                 offloads.Add(PortOffloads.DisableReceiveOffloads(iface.Name));
+                Console.Out.WriteLine($"fastbridge: port {iface.Name}: {backends.Prepare(iface)}");
             }
-            // One fanout group per port when several loops share it; ids are per namespace, so mix in our pid.
-            int fanoutBase = Environment.ProcessId * 64;
             var bridge = new Bridge(portNames, options,
-                (port, loop) => new AfPacketPort(interfaces[port],
-                    new AfPacketOptions(FanoutGroup: options.Workers > 1 ? (ushort)((fanoutBase + port) % 0xFFFF + 1) : (ushort)0)),
+                (port, loop) => backends.Open(interfaces[port], port, loop),
                 port => InterfaceHealth(interfaces[port]),
                 (port, errno) => log.WriteLine($"fastbridge: port {portNames[port]} is down ({ErrnoText(errno)}); " +
                     "its FDB entries are flushed and the other ports keep forwarding"));
             bridge.Start();
-            return new SwitchRunner(interfaces, offloads, bridge);
+            return new SwitchRunner(offloads, backends, bridge);
         }
         catch
         {
+            backends.Dispose();
             RestoreOffloads(offloads);
             throw;
         }
@@ -62,6 +66,7 @@ internal sealed class SwitchRunner : IDisposable
     public void Dispose()
     {
         Bridge.Dispose();
+        _backends.Dispose();
         RestoreOffloads(_offloads);
     }
 

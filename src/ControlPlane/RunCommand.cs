@@ -26,10 +26,16 @@ internal static class RunCommand
         };
         var backend = new Option<string>("--backend")
         {
-            Description = "Port backend: afpacket.",
-            DefaultValueFactory = _ => "afpacket",
+            Description = "Port backend: afxdp, afpacket, or auto (AF_XDP wherever the kernel and driver allow it, AF_PACKET elsewhere).",
+            DefaultValueFactory = _ => "auto",
         };
-        backend.AcceptOnlyFromAmong("afpacket");
+        backend.AcceptOnlyFromAmong("auto", "afxdp", "afpacket");
+        var xdpMode = new Option<string>("--xdp-mode")
+        {
+            Description = "XDP attach mode for AF_XDP ports: native, generic, or auto (native, falling back to generic).",
+            DefaultValueFactory = _ => "auto",
+        };
+        xdpMode.AcceptOnlyFromAmong("auto", "native", "generic");
         var workers = new Option<int>("--workers")
         {
             Description = "Poll loops, one thread each, pinned to a core.",
@@ -94,7 +100,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Switch frames between interfaces until SIGINT/SIGTERM, managed over a local API.")
         {
-            ports, config, backend, workers, ageing, fdbMax, groupMask, idle, statsInterval, socket, http,
+            ports, config, backend, xdpMode, workers, ageing, fdbMax, groupMask, idle, statsInterval, socket, http,
         };
         command.Validators.Add(r =>
         {
@@ -114,6 +120,7 @@ internal static class RunCommand
                 flags[$"ports:{i}"] = portNames[i];
             }
             Flag(parse, flags, "backend", backend);
+            Flag(parse, flags, "xdpMode", xdpMode);
             Flag(parse, flags, "workers", workers);
             Flag(parse, flags, "ageingTime", ageing);
             Flag(parse, flags, "fdbMax", fdbMax);

@@ -1,11 +1,13 @@
 // Brings a switch up on real interfaces and takes it down again, for `run`, the daemon and the lab:
-// checks every interface before touching any, turns receive offloads off, opens one AF_PACKET
-// socket per (poll loop, port), and on Dispose stops the loops, closes the sockets (which ends
-// promiscuous membership) and restores the offloads it changed. Ports added or removed while
-// running get the same treatment one at a time. Called from the control plane only.
+// checks every interface before touching any, turns receive offloads off, chooses each port's
+// backend (PortBackends), opens one handle per (poll loop, port), and on Dispose stops the loops,
+// closes the handles (which ends promiscuous membership), detaches XDP programs and restores the
+// offloads it changed. Ports added or removed while running get the same treatment one at a time.
+// Called from the control plane only.
 using System.Globalization;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
+using FastBridge.Datapath.Xdp;
 
 namespace FastBridge.ControlPlane;
 
@@ -16,10 +18,15 @@ internal sealed class SwitchRunner : IDisposable
     private readonly object _lock = new();
     private readonly Dictionary<string, NetInterfaceInfo> _interfaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PortOffloads> _offloads = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _backendOf = new(StringComparer.Ordinal);
+    private readonly PortBackends _backends;
+    private readonly TextWriter _log;
     private readonly Bridge _bridge;
 
-    private SwitchRunner(IReadOnlyList<string> portNames, BridgeOptions options, TextWriter log, NetInterfaceInfo[] interfaces)
+    private SwitchRunner(IReadOnlyList<string> portNames, BridgeOptions options, PortBackends backends, TextWriter log, NetInterfaceInfo[] interfaces)
     {
+        _backends = backends;
+        _log = log;
         foreach (NetInterfaceInfo iface in interfaces)
         {
             _interfaces[iface.Name] = iface;
@@ -29,18 +36,17 @@ internal sealed class SwitchRunner : IDisposable
             foreach (NetInterfaceInfo iface in interfaces)
             {
                 _offloads[iface.Name] = PortOffloads.DisableReceiveOffloads(iface.Name);
+                Prepare(iface);
             }
-            // One fanout group per port id when several loops share it; ids are per namespace, so mix in our pid.
-            int fanoutBase = Environment.ProcessId * 64;
             _bridge = new Bridge(portNames, options,
-                (name, id, loop) => new AfPacketPort(Interface(name),
-                    new AfPacketOptions(FanoutGroup: options.Workers > 1 ? (ushort)((fanoutBase + id) % 0xFFFF + 1) : (ushort)0)),
+                (name, id, loop) => _backends.Open(Interface(name), id, loop),
                 id => InterfaceHealth(Interface(_bridge!.PortNames[id])),
                 (id, errno) => log.WriteLine($"fastbridge: port {_bridge!.PortNames[id]} is down ({ErrnoText(errno)}); " +
                     "its FDB entries are flushed and the other ports keep forwarding"));
         }
         catch
         {
+            _backends.Dispose();
             RestoreOffloads(_offloads.Values);
             throw;
         }
@@ -48,7 +54,9 @@ internal sealed class SwitchRunner : IDisposable
 
     public Bridge Bridge => _bridge;
 
-    public static SwitchRunner Start(IReadOnlyList<string> portNames, BridgeOptions options, TextWriter? log = null)
+    /// <param name="log">Where trouble while running is reported (a port going down); stderr by default.</param>
+    public static SwitchRunner Start(IReadOnlyList<string> portNames, BridgeOptions options,
+        BackendKind backend = BackendKind.Auto, XdpAttachMode xdpMode = XdpAttachMode.Auto, TextWriter? log = null)
     {
         string? twice = portNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1)?.Key;
         if (twice is not null)
@@ -57,9 +65,18 @@ internal sealed class SwitchRunner : IDisposable
         }
         NetInterface.RequirePrivileges();
         NetInterfaceInfo[] interfaces = portNames.Select(NetInterface.Inspect).ToArray();
-        var runner = new SwitchRunner(portNames, options, log ?? Console.Error, interfaces);
+        var runner = new SwitchRunner(portNames, options, new PortBackends(backend, xdpMode, options.Workers), log ?? Console.Error, interfaces);
         runner._bridge.Start();
         return runner;
+    }
+
+    /// <summary>The backend a present port runs on (afxdp or afpacket).</summary>
+    public string BackendOf(string name)
+    {
+        lock (_backendOf)
+        {
+            return _backendOf.GetValueOrDefault(name, "none");
+        }
     }
 
     /// <summary>Checks and adds an interface while forwarding; throws (one line, nothing changed) if it cannot be a port.</summary>
@@ -73,13 +90,18 @@ internal sealed class SwitchRunner : IDisposable
             }
             NetInterfaceInfo iface = NetInterface.Inspect(name);
             PortOffloads offloads = PortOffloads.DisableReceiveOffloads(name);
-            _interfaces[name] = iface;
+            lock (_interfaces)
+            {
+                _interfaces[name] = iface;
+            }
             try
             {
+                Prepare(iface);
                 _bridge.AddPort(name);
             }
             catch
             {
+                _backends.Release(name);
                 RestoreOffloads([offloads]);
                 throw;
             }
@@ -87,14 +109,23 @@ internal sealed class SwitchRunner : IDisposable
         }
     }
 
-    /// <summary>Removes a port while the others forward, flushes its FDB entries and restores its offloads.</summary>
+    /// <summary>Removes a port while the others forward, flushes its FDB entries, detaches its backend and restores its offloads.</summary>
     public void RemovePort(string name)
     {
         lock (_lock)
         {
-            if (!_bridge.RemovePort(name, Bridge.DefaultRetireTimeout))
+            if (_bridge.RemovePort(name, Bridge.DefaultRetireTimeout))
             {
-                Console.Error.WriteLine($"fastbridge: a poll loop did not let go of {name} within {Bridge.DefaultRetireTimeout.TotalSeconds} s; its sockets close at exit");
+                _backends.Release(name);
+            }
+            else
+            {
+                // Its handles stay open until exit, so its XDP program stays attached until then too.
+                _log.WriteLine($"fastbridge: a poll loop did not let go of {name} within {Bridge.DefaultRetireTimeout.TotalSeconds} s; its handles close at exit");
+            }
+            lock (_backendOf)
+            {
+                _backendOf.Remove(name);
             }
             if (_offloads.Remove(name, out PortOffloads? offloads))
             {
@@ -106,7 +137,18 @@ internal sealed class SwitchRunner : IDisposable
     public void Dispose()
     {
         _bridge.Dispose();
+        _backends.Dispose();
         RestoreOffloads(_offloads.Values);
+    }
+
+    private void Prepare(NetInterfaceInfo iface)
+    {
+        string chosen = _backends.Prepare(iface);
+        lock (_backendOf)
+        {
+            _backendOf[iface.Name] = chosen.Split(' ')[0];
+        }
+        Console.Out.WriteLine($"fastbridge: port {iface.Name}: {chosen}");
     }
 
     private NetInterfaceInfo Interface(string name)

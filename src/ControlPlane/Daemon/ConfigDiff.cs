@@ -35,6 +35,7 @@ internal static class ConfigDiff
         var commands = new List<ConfigCommand>();
         Unchangeable(commands, "workers", running.Bridge.Workers, wanted.Bridge.Workers);
         Unchangeable(commands, "backend", running.Backend, wanted.Backend);
+        Unchangeable(commands, "xdpMode", running.XdpMode, wanted.XdpMode);
         Unchangeable(commands, "fdbMax", running.Bridge.FdbMaxEntries, wanted.Bridge.FdbMaxEntries);
         Unchangeable(commands, "groupFwdMask", running.Bridge.GroupForwardMask, wanted.Bridge.GroupForwardMask);
         Unchangeable(commands, "idle", running.Bridge.Idle, wanted.Bridge.Idle);

@@ -19,14 +19,14 @@ internal sealed class ConfigException(string message) : Exception(message);
 internal sealed record StaticFdbEntry(string Mac, string Port);
 
 internal sealed record DaemonConfig(
-    IReadOnlyList<string> Ports, string Backend, BridgeOptions Bridge, int StatsIntervalSeconds,
+    IReadOnlyList<string> Ports, string Backend, string XdpMode, BridgeOptions Bridge, int StatsIntervalSeconds,
     IReadOnlyList<StaticFdbEntry> StaticFdb, string Socket, bool SocketExplicit, IPEndPoint? Http, string? File)
 {
     public const string EnvironmentPrefix = "FASTBRIDGE_";
 
     /// <summary>Every key the config knows; anything else is a typo worth refusing.</summary>
     private static readonly string[] s_keys =
-        ["ports", "backend", "workers", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http"];
+        ["ports", "backend", "xdpMode", "workers", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http"];
 
     /// <summary>
     /// Loads the file (if any), the environment and the flags given on the command line (key to
@@ -86,10 +86,15 @@ internal sealed record DaemonConfig(
             {
                 throw Bad("ports", $"port {twice} is named twice");
             }
-            string backend = root["backend"] ?? "afpacket";
-            if (backend != "afpacket")
+            string backend = root["backend"] ?? "auto";
+            if (backend is not ("auto" or "afxdp" or "afpacket"))
             {
-                throw Bad("backend", $"'{backend}' is not a backend; afpacket is the one there is");
+                throw Bad("backend", $"'{backend}' is not a backend: auto, afxdp or afpacket");
+            }
+            string xdpMode = root["xdpMode"] ?? "auto";
+            if (xdpMode is not ("auto" or "native" or "generic"))
+            {
+                throw Bad("xdpMode", $"'{xdpMode}' must be auto, native or generic");
             }
             string idle = root["idle"] ?? "block";
             if (idle is not ("block" or "busy"))
@@ -114,7 +119,7 @@ internal sealed record DaemonConfig(
                 Idle: idle == "busy" ? IdleMode.Busy : IdleMode.Block);
             string socket = root["socket"] is { Length: > 0 } s ? s : Api.ApiHost.DefaultSocket;
             bool socketExplicit = socketFlag || root.GetSection("socket").Value is { Length: > 0 };
-            return new DaemonConfig(ports, backend, options, Int("statsInterval", 5, 0, 86_400), StaticEntries(ports),
+            return new DaemonConfig(ports, backend, xdpMode, options, Int("statsInterval", 5, 0, 86_400), StaticEntries(ports),
                 socket, socketExplicit, http, fullPath);
         }
 

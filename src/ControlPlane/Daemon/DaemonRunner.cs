@@ -30,7 +30,7 @@ internal static class DaemonRunner
         SwitchRunner runner;
         try
         {
-            runner = SwitchRunner.Start(config.Ports, config.Bridge);
+            runner = SwitchRunner.Start(config.Ports, config.Bridge, PortBackends.ParseKind(config.Backend), PortBackends.ParseXdpMode(config.XdpMode));
         }
         catch (Exception e)
         {
@@ -63,7 +63,7 @@ internal static class DaemonRunner
                     Console.Out.WriteLine($"fastbridge: api on {string.Join(", ", new[] { socket is null ? null : "unix:" + socket, config.Http is null ? null : $"http://{config.Http}" }.Where(a => a is not null))}");
                 }
                 Console.Out.WriteLine($"fastbridge: forwarding on {config.Ports.Count} ports ({string.Join(", ", config.Ports)}), " +
-                    $"{config.Bridge.Workers} worker(s), {config.Backend} backend, ageing {config.Bridge.AgeingTimeSeconds} s");
+                    $"{config.Bridge.Workers} worker(s), ageing {config.Bridge.AgeingTimeSeconds} s");
                 var stats = new StatsLine(runner.Bridge);
                 TimeSpan interval = config.StatsIntervalSeconds > 0 ? TimeSpan.FromSeconds(config.StatsIntervalSeconds) : Timeout.InfiniteTimeSpan;
                 WaitHandle[] events = [stop, hangup];
@@ -108,6 +108,7 @@ internal static class DaemonRunner
             return wanted with
             {
                 Backend = running.Backend,
+                XdpMode = running.XdpMode,
                 Bridge = running.Bridge with { AgeingTimeSeconds = wanted.Bridge.AgeingTimeSeconds },
                 StatsIntervalSeconds = running.StatsIntervalSeconds,
                 Socket = running.Socket,

@@ -17,7 +17,7 @@ internal sealed class ControlException(int status, string message) : Exception(m
     public int Status { get; } = status;
 }
 
-/// <summary>What the daemon was started with, for status.</summary>
+/// <summary>What the daemon was started with, for status; Backend is the one asked for (auto, afxdp, afpacket).</summary>
 internal sealed record DaemonInfo(string Backend, string? Socket, string? Http, string? Config)
 {
     public long StartedAt { get; } = Stopwatch.GetTimestamp();
@@ -34,12 +34,14 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
 
     public DaemonInfo Info => info;
 
+    public string BackendOf(string port) => runner.BackendOf(port);
+
     public static uint Now => (uint)(Environment.TickCount64 / 1000);
 
     public PortInfo[] Ports() => [.. Bridge.PresentPorts().Select(p =>
     {
         bool up = Bridge.States.IsUp(p.Id);
-        return new PortInfo(p.Name, p.Id, up, up ? "forwarding" : $"down ({SwitchRunner.ErrnoText(Bridge.States.Errno(p.Id))})", info.Backend);
+        return new PortInfo(p.Name, p.Id, up, up ? "forwarding" : $"down ({SwitchRunner.ErrnoText(Bridge.States.Errno(p.Id))})", runner.BackendOf(p.Name));
     })];
 
     public void AddPort(string? name)

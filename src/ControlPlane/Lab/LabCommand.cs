@@ -64,7 +64,7 @@ internal static class LabCommand
 
         using LabTopology topology = Build();
         string[] ports = topology.Hosts.Select(h => h.PortInterface).ToArray();
-        using SwitchRunner runner = SwitchRunner.Start(ports, new BridgeOptions(), Console.Out);
+        using SwitchRunner runner = SwitchRunner.Start(ports, new BridgeOptions(), log: Console.Out);
         foreach (LabHost host in topology.Hosts)
         {
             Console.Out.WriteLine($"lab: {host.Namespace} {host.HostInterface} {host.Address} {MacAddress.Format(host.Mac)} <-> port {host.PortInterface}");

@@ -38,7 +38,7 @@ internal sealed class MetricsCollector(SwitchControl control)
         w.Family("fastbridge_port_up", MetricType.Gauge, "1 while the port forwards, 0 when its interface failed; ports removed from the bridge are not listed.");
         foreach (PortStats port in stats.Ports.Where(p => p.Present))
         {
-            w.Sample("fastbridge_port_up", port.Up ? 1 : 0, "port", port.Name, "backend", control.Info.Backend);
+            w.Sample("fastbridge_port_up", port.Up ? 1 : 0, "port", port.Name, "backend", control.BackendOf(port.Name));
         }
 
         w.Family("fastbridge_fdb_entries", MetricType.Gauge, "Entries in the forwarding database.");

@@ -3,6 +3,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FastBridge.ControlPlane.Lab;
+using FastBridge.Datapath.Ports;
+using FastBridge.Datapath.Xdp;
 
 namespace FastBridge.Tests.Integration;
 
@@ -109,6 +111,73 @@ public sealed class FastBridgeRunTests
         string? problem = fastBridge.Stop();
         Assert.True(problem is null, problem);
     }
+
+    [Fact]
+    public void Run_MixedBackends_AfXdpAndAfPacketPortsForwardToEachOther()
+    {
+        using LabTopology lab = LabTopology.Create(SwitchLab.HostSpecs(SwitchLab.NewRunId(), 2), LabTopology.DisableHostSendOffloads);
+        string[] ports = [.. lab.Hosts.Select(h => h.PortInterface)];
+        // An MTU no AF_XDP frame holds makes auto choose AF_PACKET for that port only.
+        ExternalProcess.RunChecked(Tools.Ip, ["link", "set", ports[1], "mtu", "4000"], TimeSpan.FromSeconds(10));
+
+        using FastBridgeSwitch fastBridge = FastBridgeSwitch.Start(ports, SwitchLab.DefaultAgeingSeconds);
+        string output = fastBridge.Describe();
+        Assert.Contains($"port {ports[0]}: afxdp", output);
+        Assert.Contains($"port {ports[1]}: afpacket (MTU 4000", output);
+        AssertPings(lab.Hosts[0], lab.Hosts[1], fastBridge);
+        AssertPings(lab.Hosts[1], lab.Hosts[0], fastBridge);
+        string? problem = fastBridge.Stop();
+        Assert.True(problem is null, problem);
+    }
+
+    [Fact]
+    public void Run_KilledWithSigkill_LeavesNoXdpProgramAndTheStackWorksAgain()
+    {
+        using LabTopology lab = LabTopology.Create(SwitchLab.HostSpecs(SwitchLab.NewRunId(), 2), LabTopology.DisableHostSendOffloads);
+        string[] ports = [.. lab.Hosts.Select(h => h.PortInterface)];
+        using FastBridgeSwitch fastBridge = FastBridgeSwitch.Start(ports, SwitchLab.DefaultAgeingSeconds, backend: "afxdp");
+        Assert.All(ports, port => Assert.True(HasXdpProgram(port), $"{port} has no XDP program while fastbridge runs"));
+
+        Assert.True(ExternalProcess.SendSignal(fastBridge.Pid, 9), "could not SIGKILL fastbridge");
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (ports.Any(HasXdpProgram) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+        }
+        Assert.All(ports, port => Assert.False(HasXdpProgram(port), $"{port} still carries an XDP program after kill -9"));
+        Assert.All(ports, port => Assert.True((Flags(port) & IffPromisc) == 0, $"{port} is still promiscuous after kill -9"));
+
+        // The host stack owns the port again: give it an address on h1's subnet and ping it from h1.
+        string address = lab.Hosts[0].Address.Split('/')[0];
+        string stack = address[..address.LastIndexOf('.')] + ".254";
+        ExternalProcess.RunChecked(Tools.Ip, ["addr", "add", stack + "/24", "dev", ports[0]], TimeSpan.FromSeconds(10));
+        ProcessResult ping = ExternalProcess.Run(Tools.Ip,
+            ["netns", "exec", lab.Hosts[0].Namespace, Tools.Ping, "-c", "2", "-W", "2", "-i", "0.2", stack], TimeSpan.FromSeconds(20));
+        Assert.True(ping.ExitCode == 0, $"the host stack on {ports[0]} does not answer after kill -9:\n{ping}");
+    }
+
+    [Theory]
+    [InlineData("afxdp")]
+    [InlineData("auto")]
+    public void Run_InterfaceWithForeignXdpProgram_IsRefusedAndLeftAttached(string backend)
+    {
+        using LabTopology lab = LabTopology.Create(SwitchLab.HostSpecs(SwitchLab.NewRunId(), 2), LabTopology.DisableHostSendOffloads);
+        string[] ports = [.. lab.Hosts.Select(h => h.PortInterface)];
+        using XdpAttachment foreign = XdpAttachment.Attach(NetInterface.Inspect(ports[1]), XdpAttachMode.Native);
+
+        using var process = new LongRunningProcess(Tools.Dotnet, FastBridgeSwitch.Arguments(ports, SwitchLab.DefaultAgeingSeconds, backend: backend));
+        Assert.True(process.WaitForExit(s_refusalTimeout), $"fastbridge kept running beside a foreign XDP program\n{process.Output()}");
+        ProcessResult result = process.Result();
+        Assert.NotEqual(0, result.ExitCode);
+        string[] errorLines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(errorLines.Length == 1 && errorLines[0].Contains(ports[1], StringComparison.Ordinal) && errorLines[0].Contains("XDP program", StringComparison.Ordinal),
+            $"expected one line naming {ports[1]} and its XDP program\n{result}");
+        Assert.True(HasXdpProgram(ports[1]), $"{ports[1]} lost the program it had");
+        Assert.False(HasXdpProgram(ports[0]), $"{ports[0]} was left with an XDP program although fastbridge refused to start");
+    }
+
+    private static bool HasXdpProgram(string ifName) =>
+        ExternalProcess.RunChecked(Tools.Ip, ["-d", "link", "show", "dev", ifName], TimeSpan.FromSeconds(10)).Stdout.Contains("prog/xdp", StringComparison.Ordinal);
 
     private static void AssertPings(LabHost from, LabHost to, FastBridgeSwitch fastBridge)
     {

@@ -24,7 +24,7 @@ internal sealed class FastBridgeSwitch : ISwitchUnderTest
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "fastbridge.dll");
 
     /// <summary>The arguments after `dotnet`, for callers that start it themselves (the refusal tests).</summary>
-    public static List<string> Arguments(IEnumerable<string> ports, int ageingSeconds, int workers = 1)
+    public static List<string> Arguments(IEnumerable<string> ports, int ageingSeconds, int workers = 1, string backend = "auto")
     {
         var args = new List<string> { DllPath, "run" };
         foreach (string port in ports)
@@ -38,14 +38,15 @@ internal sealed class FastBridgeSwitch : ISwitchUnderTest
             "--ageing-time", ageingSeconds.ToString(CultureInfo.InvariantCulture),
             "--stats-interval", "0",
             "--workers", workers.ToString(CultureInfo.InvariantCulture),
+            "--backend", backend,
         ]);
         return args;
     }
 
-    public static FastBridgeSwitch Start(IReadOnlyList<string> ports, int ageingSeconds, int workers = 1)
+    public static FastBridgeSwitch Start(IReadOnlyList<string> ports, int ageingSeconds, int workers = 1, string backend = "auto")
     {
         Assert.True(File.Exists(DllPath), $"{DllPath} is missing; the test project should reference the ControlPlane project.");
-        var process = new LongRunningProcess(Tools.Dotnet, Arguments(ports, ageingSeconds, workers));
+        var process = new LongRunningProcess(Tools.Dotnet, Arguments(ports, ageingSeconds, workers, backend));
         if (!process.WaitForLine(ReadyMarker, s_readyTimeout))
         {
             string why = process.HasExited

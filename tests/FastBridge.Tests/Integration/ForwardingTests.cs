@@ -17,6 +17,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     [InlineData(SwitchKind.FastBridgeTwoWorkers)]
     public void Ping_FromNet1_ReachesNet2AndNet3(string kind)
     {
@@ -39,6 +40,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     public void UnknownUnicast_FromH1_FloodsToAllOthersOnly(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -50,6 +52,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     [InlineData(SwitchKind.FastBridgeTwoWorkers)]
     public void LearnedUnicast_AfterDestinationSent_ReachesOnlyDestination(string kind)
     {
@@ -63,6 +66,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     public void Broadcast_FromH1_FloodsToAllOthersOnly(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -75,6 +79,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     public void MulticastSource_IsDropped(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -86,6 +91,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     public void LinkLocal_LacpAndLldpNotForwarded_StpBpduFlooded(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -102,6 +108,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     public void StationMove_MacSendsFromNewPort_UnicastFollowsIt(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -121,6 +128,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     public void Ageing_TwoSecondsOfAgeing_SilentEntryFloodsAgain(string kind)
     {
         const int AgeingSeconds = 2;
@@ -141,6 +149,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     public void MaxSizeFrame_1514Bytes_CrossesByteIdentical(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -155,6 +164,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     public void VlanTagged_8021QAnd8021ad_CrossByteIdentical(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -177,6 +187,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     [InlineData(SwitchKind.FastBridgeTwoWorkers)]
     public void ThousandFrames_RandomPayloads_ArriveIntactAndInOrder(string kind)
     {
@@ -230,6 +241,7 @@ public sealed class ForwardingTests
     [Theory]
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     [InlineData(SwitchKind.FastBridgeTwoWorkers)]
     public void Iperf3Tcp_ThreeSeconds_CompletesAboveFiftyMegabits(string kind)
     {

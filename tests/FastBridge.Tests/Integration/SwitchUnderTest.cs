@@ -18,24 +18,27 @@ internal interface ISwitchUnderTest : IDisposable
 internal static class SwitchKind
 {
     public const string LinuxBridge = "linux-bridge";
-    public const string FastBridge = "fastbridge";
+    public const string FastBridge = "fastbridge-afpacket";
+
+    public const string FastBridgeAfXdp = "fastbridge-afxdp";
 
     /// <summary>FastBridge with two poll loops, PACKET_FANOUT spreading flows over them.</summary>
-    public const string FastBridgeTwoWorkers = "fastbridge-2-workers";
+    public const string FastBridgeTwoWorkers = "fastbridge-afpacket-2-workers";
 
     /// <summary>What each host needs before the switch starts.</summary>
     public static Action<LabHost>? PrepareHost(string kind) => kind switch
     {
         LinuxBridge => null,
-        FastBridge or FastBridgeTwoWorkers => LabTopology.DisableHostSendOffloads,
+        FastBridge or FastBridgeAfXdp or FastBridgeTwoWorkers => LabTopology.DisableHostSendOffloads,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),
     };
 
     public static ISwitchUnderTest Start(string kind, string name, IReadOnlyList<LabHost> hosts, int ageingSeconds) => kind switch
     {
         LinuxBridge => LinuxBridgeSwitch.Start(name, hosts.Select(h => h.PortInterface).ToList(), ageingSeconds),
-        FastBridge => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds),
-        FastBridgeTwoWorkers => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, workers: 2),
+        FastBridge => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, backend: "afpacket"),
+        FastBridgeAfXdp => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, backend: "afxdp"),
+        FastBridgeTwoWorkers => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, workers: 2, backend: "afpacket"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),
     };
 }

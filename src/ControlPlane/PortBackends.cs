@@ -1,0 +1,158 @@
+// Which backend each port gets, and the kernel resources behind them: one XDP attachment (the
+// redirect program, its XSKMAP and BPF link) and one promiscuous membership per AF_XDP interface, one UMEM per poll loop shared
+// by all of that loop's AF_XDP sockets, and AF_PACKET sockets (with a fanout group per port when
+// several loops share it) elsewhere. `auto` uses AF_XDP wherever it can and says why not where it
+// cannot. Used from the control plane only; the poll loops just see IPorts.
+using System.Globalization;
+using FastBridge.Datapath.Ports;
+using FastBridge.Datapath.Xdp;
+
+namespace FastBridge.ControlPlane;
+
+internal enum BackendKind
+{
+    Auto,
+    AfPacket,
+    AfXdp,
+}
+
+internal sealed class PortBackends : IDisposable
+{
+    /// <summary>Descriptors per AF_XDP ring: with the fill ring that is 1024 UMEM frames per port and loop.</summary>
+    private const int XdpRingSize = 512;
+
+    /// <summary>16 ports' worth of 1024 frames, 4 KiB each: 64 MiB per poll loop.</summary>
+    private const int UmemFrames = 16384;
+
+    private readonly BackendKind _kind;
+    private readonly XdpAttachMode _xdpMode;
+    private readonly int _workers;
+    private readonly int _fanoutBase = Environment.ProcessId * 64;
+    private readonly Dictionary<string, XdpAttachment> _attachments = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PromiscuousMembership> _promiscuous = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, Umem> _umems = [];
+
+    public PortBackends(BackendKind kind, XdpAttachMode xdpMode, int workers)
+    {
+        _kind = kind;
+        _xdpMode = xdpMode;
+        _workers = workers;
+    }
+
+    public static BackendKind ParseKind(string text) => text switch
+    {
+        "afpacket" => BackendKind.AfPacket,
+        "afxdp" => BackendKind.AfXdp,
+        _ => BackendKind.Auto,
+    };
+
+    public static XdpAttachMode ParseXdpMode(string text) => text switch
+    {
+        "native" => XdpAttachMode.Native,
+        "generic" => XdpAttachMode.Generic,
+        _ => XdpAttachMode.Auto,
+    };
+
+    /// <summary>
+    /// Chooses the backend of <paramref name="iface"/> before any loop opens it, attaching the XDP
+    /// program where AF_XDP is chosen. Returns what was chosen and why, for the log. Throws
+    /// PortRefusedException where the interface can be switched by neither the asked backend nor, under
+    /// auto, AF_PACKET (it already carries somebody else's XDP program).
+    /// </summary>
+    public string Prepare(NetInterfaceInfo iface)
+    {
+        if (_kind == BackendKind.AfPacket)
+        {
+            return "afpacket (asked for)";
+        }
+        string? obstacle = XdpObstacle(iface);
+        if (obstacle is not null)
+        {
+            if (_kind == BackendKind.AfXdp)
+            {
+                throw new PortRefusedException($"interface {iface.Name}: cannot use AF_XDP: {obstacle}");
+            }
+            return $"afpacket ({obstacle})";
+        }
+        XdpAttachment attachment;
+        try
+        {
+            attachment = XdpAttachment.Attach(iface, _xdpMode);
+        }
+        catch (InvalidOperationException e) when (_kind == BackendKind.Auto)
+        {
+            return $"afpacket (AF_XDP failed: {e.Message})";
+        }
+        _attachments[iface.Name] = attachment;
+        _promiscuous[iface.Name] = PromiscuousMembership.Join(iface);
+        return $"afxdp ({attachment.Mode.ToString().ToLowerInvariant()} XDP, {(_kind == BackendKind.Auto ? "auto" : "asked for")})";
+    }
+
+    /// <summary>Opens poll loop <paramref name="loop"/>'s handle on a prepared port.</summary>
+    public IPort Open(NetInterfaceInfo iface, int portId, int loop)
+    {
+        if (_attachments.TryGetValue(iface.Name, out XdpAttachment? attachment))
+        {
+            // One queue per loop (XdpObstacle made sure the counts match), all of a loop's sockets on its UMEM.
+            if (!_umems.TryGetValue(loop, out Umem? umem))
+            {
+                umem = new Umem(new UmemOptions(FrameCount: UmemFrames));
+                _umems[loop] = umem;
+            }
+            return new AfXdpPort(iface, attachment, umem, queue: loop, new AfXdpOptions(XdpRingSize));
+        }
+        ushort fanout = _workers > 1 ? (ushort)((_fanoutBase + portId) % 0xFFFF + 1) : (ushort)0;
+        return new AfPacketPort(iface, new AfPacketOptions(FanoutGroup: fanout));
+    }
+
+    /// <summary>Detaches a removed interface's XDP program, once every loop's handle on it is closed.</summary>
+    public void Release(string name)
+    {
+        if (_attachments.Remove(name, out XdpAttachment? attachment))
+        {
+            attachment.Dispose();
+        }
+        if (_promiscuous.Remove(name, out PromiscuousMembership? membership))
+        {
+            membership.Dispose();
+        }
+    }
+
+    /// <summary>After every port handle is closed: detach every program, then free the UMEMs.</summary>
+    public void Dispose()
+    {
+        foreach (XdpAttachment attachment in _attachments.Values)
+        {
+            attachment.Dispose();
+        }
+        _attachments.Clear();
+        foreach (PromiscuousMembership membership in _promiscuous.Values)
+        {
+            membership.Dispose();
+        }
+        _promiscuous.Clear();
+        foreach (Umem umem in _umems.Values)
+        {
+            umem.Dispose();
+        }
+        _umems.Clear();
+    }
+
+    /// <summary>Why AF_XDP cannot serve this interface as FastBridge runs it, or null.</summary>
+    private string? XdpObstacle(NetInterfaceInfo iface)
+    {
+        int queues = XdpAttachment.RxQueueCount(iface.Name);
+        if (queues != _workers)
+        {
+            // Each poll loop serves one queue; queues nobody serves would hand their frames to the host instead.
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{queues} receive queue(s) for {_workers} worker(s); AF_XDP here needs one worker per queue (--workers {queues}, or ethtool -L)");
+        }
+        int frameRoom = new UmemOptions().FrameSize - Datapath.Interop.IfXdp.XdpPacketHeadroom;
+        if (iface.Mtu + 18 > frameRoom)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"MTU {iface.Mtu} does not fit an AF_XDP frame ({frameRoom} bytes)");
+        }
+        return null;
+    }
+}

@@ -1,0 +1,307 @@
+// The AF_XDP port backend: one XDP socket per (poll loop, interface queue), bound to the poll loop's
+// shared UMEM; the interface's XdpAttachment redirects the queue's frames to it. Receive hands out RX
+// descriptors as pointers into the UMEM; Transmit moves a received frame's descriptor to this port's
+// TX ring when the frame is still in its received burst (zero-copy), and otherwise copies it into a
+// free UMEM frame (a flood's later copies, frames from another backend). Frames sent are reaped from
+// the completion ring back to the free list. Only the owning poll thread calls
+// Receive/ReleaseReceived/Transmit/Flush, which never throw, allocate or block; the stats reader calls
+// AddBackendDrops. Set-up fails loudly, naming the interface, queue, step and errno.
+// Kernel rules: Documentation/networking/af_xdp.rst; shape after bpf-examples AF_XDP-forwarding/xsk_fwd.c.
+using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Xdp;
+
+namespace FastBridge.Datapath.Ports;
+
+/// <param name="RingSize">Entries in each of the four rings (a power of two); the UMEM needs 2 x RingSize frames per port.</param>
+public sealed record AfXdpOptions(int RingSize = 2048);
+
+public sealed unsafe class AfXdpPort : IPort
+{
+    /// <summary>How often an empty Receive asks the socket for a pending error (device gone: ENETDOWN).</summary>
+    private const long ErrorCheckIntervalMs = 1;
+
+    private const int EthernetHeaderLength = 14;
+
+    private readonly XskSocket _socket;
+    private readonly Umem _umem;
+    private readonly XdpAttachment _attachment;
+    private readonly byte _owner;
+    private readonly ulong[] _burst;   // UMEM frames of the received burst not yet released
+    private int _burstCount;
+    private int _failedErrno;
+    private long _nextErrorCheckMs;
+
+    // Single writer (the poll thread); readers read them whole.
+    private ulong _zeroCopyTransmits;
+    private ulong _copiedTransmits;
+    private ulong _txTooBig;
+    private ulong _txRunts;
+    private bool _disposed;
+
+    /// <summary>
+    /// Opens the socket of <paramref name="queue"/> on <paramref name="iface"/> (which <paramref name="attachment"/>
+    /// serves), on the poll loop's <paramref name="umem"/>, fills its fill ring and registers it in the XSKMAP.
+    /// </summary>
+    public AfXdpPort(NetInterfaceInfo iface, XdpAttachment attachment, Umem umem, int queue = 0, AfXdpOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(iface);
+        ArgumentNullException.ThrowIfNull(attachment);
+        ArgumentNullException.ThrowIfNull(umem);
+        options ??= new AfXdpOptions();
+        if (attachment.InterfaceName != iface.Name || (uint)queue >= (uint)attachment.QueueCount)
+        {
+            throw new ArgumentException($"interface {iface.Name} queue {queue}: the XDP attachment serves {attachment.InterfaceName} queues 0-{attachment.QueueCount - 1}");
+        }
+        // The kernel puts received data XDP_PACKET_HEADROOM into a frame; a frame of MTU + header + tag must fit after it.
+        int longest = iface.Mtu + EthernetHeaderLength + 4;
+        if (longest > umem.FrameSize - IfXdp.XdpPacketHeadroom)
+        {
+            throw new PortRefusedException($"interface {iface.Name}: MTU {iface.Mtu} does not fit a {umem.FrameSize}-byte AF_XDP frame (use AF_PACKET or a smaller MTU)");
+        }
+
+        Name = iface.Name;
+        Queue = queue;
+        MaxFrameLength = longest;
+        _umem = umem;
+        _attachment = attachment;
+        _owner = umem.RegisterOwner();
+        _burst = new ulong[options.RingSize];
+        _socket = XskSocket.Open(iface.Name, iface.IfIndex, queue, umem, (uint)options.RingSize);
+        try
+        {
+            TopUpFill();
+            attachment.Register(queue, _socket.Fd);
+        }
+        catch
+        {
+            _socket.Dispose();
+            umem.Reclaim(_owner);
+            throw;
+        }
+    }
+
+    public string Name { get; }
+
+    public int Queue { get; }
+
+    public int MaxFrameLength { get; }
+
+    public int PollFd => _socket.Fd;
+
+    /// <summary>Whether the driver itself moves frames to and from the UMEM (false on veth: the kernel copies).</summary>
+    public bool KernelZeroCopy => _socket.KernelZeroCopy;
+
+    /// <summary>Frames sent by moving a received descriptor, without copying a byte.</summary>
+    public ulong ZeroCopyTransmits => Volatile.Read(ref _zeroCopyTransmits);
+
+    /// <summary>Frames sent by copying into a free UMEM frame.</summary>
+    public ulong CopiedTransmits => Volatile.Read(ref _copiedTransmits);
+
+    /// <summary>Frames waiting in the fill ring for the kernel to receive into.</summary>
+    internal int FillCount => (int)_socket.Fill.Outstanding;
+
+    public int Receive(FrameBatch batch)
+    {
+        ReapCompletions();
+        KickTx();
+        uint room = (uint)Math.Min(batch.Capacity - batch.Count, _burst.Length - _burstCount);
+        uint ready = _socket.Rx.Available(room);
+        if (ready == 0)
+        {
+            TopUpFill();
+            return CheckHealth();
+        }
+        uint index = _socket.Rx.ConsumerIndex;
+        for (uint i = 0; i < ready; i++)
+        {
+            ref IfXdp.XdpDesc desc = ref _socket.Rx.Descriptor(index + i);
+            _umem.Move(desc.Addr, FrameState.Fill, FrameState.Received, _owner);
+            _burst[_burstCount++] = desc.Addr;
+            batch.Add(_umem.Base + desc.Addr, (int)desc.Len);
+        }
+        // The descriptors are copied out; the ring slots go back to the kernel now, the frames at ReleaseReceived.
+        _socket.Rx.Consume(ready);
+        return (int)ready;
+    }
+
+    public void ReleaseReceived()
+    {
+        for (int i = 0; i < _burstCount; i++)
+        {
+            // Frames another port took for its TX ring are that port's now (and may even be back in a burst of another port).
+            if (_umem.IsReceivedBy(_burst[i], _owner))
+            {
+                _umem.Release(_burst[i], FrameState.Received);
+            }
+        }
+        _burstCount = 0;
+        TopUpFill();
+    }
+
+    /// <summary>
+    /// Queues frames on the TX ring in order: by descriptor when the frame is a UMEM frame still in its
+    /// received burst, else by copy into a free frame. Returns how many indices were consumed; the rest
+    /// found the TX ring full or no free frame. Frames too long or too short are consumed and counted.
+    /// A frame sent by descriptor stays readable until the ingress port's ReleaseReceived because this
+    /// port reaps completions only in Receive and at the start of Flush, before its kick (one Flush per burst).
+    /// </summary>
+    public int Transmit(FrameBatch batch, ReadOnlySpan<int> indices)
+    {
+        uint slots = _socket.Tx.FreeSlots((uint)indices.Length);
+        uint index = _socket.Tx.ProducerIndex;
+        uint queued = 0;
+        int done = 0;
+        for (; done < indices.Length && queued < slots; done++)
+        {
+            ref FrameRef frame = ref batch[indices[done]];
+            int wireLength = frame.WireLength;
+            if (wireLength > MaxFrameLength)
+            {
+                _txTooBig++;
+                continue;
+            }
+            if (frame.Length < EthernetHeaderLength)
+            {
+                _txRunts++;
+                continue;
+            }
+            ulong addr = _umem.OffsetOf(frame.Data);
+            if (addr != ulong.MaxValue && frame.StrippedTpid == 0 && _umem.StateOf(addr) == FrameState.Received)
+            {
+                _umem.Move(addr, FrameState.Received, FrameState.Tx, _owner);
+                _zeroCopyTransmits++;
+            }
+            else if (_umem.TryTake(FrameState.Tx, _owner, out addr))
+            {
+                VlanTag.CopyWithTag(frame, new Span<byte>(_umem.Base + addr, wireLength));
+                _copiedTransmits++;
+            }
+            else
+            {
+                break;
+            }
+            ref IfXdp.XdpDesc desc = ref _socket.Tx.Descriptor(index + queued++);
+            desc.Addr = addr;
+            desc.Len = (uint)wireLength;
+            desc.Options = 0;
+        }
+        if (queued > 0)
+        {
+            _socket.Tx.Produce(queued);
+        }
+        return done;
+    }
+
+    public void Flush()
+    {
+        ReapCompletions();
+        KickTx();
+        TopUpFill();
+    }
+
+    public void AddBackendDrops(Span<ulong> byReason)
+    {
+        if (!_disposed)
+        {
+            // XDP_STATISTICS counts from bind and never resets: add the current totals.
+            IfXdp.Statistics stats;
+            uint length = (uint)sizeof(IfXdp.Statistics);
+            if (Libc.getsockopt(_socket.Fd, IfXdp.SolXdp, IfXdp.XdpStatistics, &stats, &length) == 0)
+            {
+                // rx_dropped: no fill frame, or a frame longer than a UMEM frame; rx_ring_full: RX ring overrun.
+                byReason[(int)DropReason.RxRingFull] += stats.RxRingFull + stats.RxDropped;
+            }
+        }
+        byReason[(int)DropReason.TooBig] += Volatile.Read(ref _txTooBig);
+        byReason[(int)DropReason.Runt] += Volatile.Read(ref _txRunts);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _attachment.Unregister(Queue);
+        _socket.Dispose();
+        // The socket is closed, so the kernel holds none of this port's frames any more: take them all back.
+        _umem.Reclaim(_owner);
+        _burstCount = 0;
+    }
+
+    /// <summary>Moves sent frames from the completion ring back to the free list.</summary>
+    private void ReapCompletions()
+    {
+        uint done = _socket.Completion.Available(_socket.Completion.Size);
+        if (done == 0)
+        {
+            return;
+        }
+        uint index = _socket.Completion.ConsumerIndex;
+        for (uint i = 0; i < done; i++)
+        {
+            _umem.Release(_socket.Completion.Address(index + i), FrameState.Tx);
+        }
+        _socket.Completion.Consume(done);
+    }
+
+    /// <summary>
+    /// Asks the kernel to send the TX ring when it holds frames and the kernel wants a kick. In copy mode
+    /// (veth, generic XDP) one sendto sends at most 32 frames, so Receive kicks again on the next round.
+    /// </summary>
+    private void KickTx()
+    {
+        if (_socket.Tx.Outstanding != 0 && (!_socket.NeedWakeup || _socket.Tx.NeedsWakeup))
+        {
+            // EAGAIN/EBUSY/ENOBUFS leave the descriptors queued; the next kick sends them. ENETDOWN surfaces in Receive.
+            Libc.sendto(_socket.Fd, null, 0, Libc.MsgDontwait, null, 0);
+        }
+    }
+
+    /// <summary>Gives the kernel free frames to receive into, leaving the UMEM's copy reserve.</summary>
+    private void TopUpFill()
+    {
+        uint wanted = (uint)Math.Min(_umem.FillableCount, (int)_socket.Fill.Size);
+        uint slots = _socket.Fill.FreeSlots(wanted);
+        if (slots == 0)
+        {
+            return;
+        }
+        uint index = _socket.Fill.ProducerIndex;
+        for (uint i = 0; i < slots; i++)
+        {
+            _umem.TryTake(FrameState.Fill, _owner, out ulong frame);
+            _socket.Fill.Address(index + i) = frame;
+        }
+        _socket.Fill.Produce(slots);
+        if (_socket.NeedWakeup && _socket.Fill.NeedsWakeup)
+        {
+            // The driver sleeps until woken; a zero-length recvfrom wakes its RX side (as poll would).
+            Libc.recvfrom(_socket.Fd, null, 0, Libc.MsgDontwait, null, null);
+        }
+    }
+
+    /// <summary>0, or the negative errno the socket reports once the interface is gone or down for good.</summary>
+    private int CheckHealth()
+    {
+        if (_failedErrno != 0)
+        {
+            return -_failedErrno;
+        }
+        long now = Environment.TickCount64;
+        if (now < _nextErrorCheckMs)
+        {
+            return 0;
+        }
+        _nextErrorCheckMs = now + ErrorCheckIntervalMs;
+        int error = Libc.TakeSocketError(_socket.Fd);
+        if (error != 0)
+        {
+            _failedErrno = error;
+            return -error;
+        }
+        return 0;
+    }
+}

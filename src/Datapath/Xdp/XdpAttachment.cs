@@ -1,0 +1,184 @@
+// FastBridge's XDP program on one interface: an XSKMAP keyed by RX queue, the redirect program that
+// sends each frame to the AF_XDP socket of its queue (or up the stack when the queue has none), and
+// the BPF link that attaches it. Through a link, the kernel detaches the program when the last fd of
+// the link closes, so a crashed or killed process (even kill -9) leaves no program behind. One per
+// interface, shared by every poll loop's AfXdpPort on it; set-up and Dispose run on the control thread.
+using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Ports;
+using static FastBridge.Datapath.Xdp.BpfAssembler;
+
+namespace FastBridge.Datapath.Xdp;
+
+public enum XdpAttachMode
+{
+    /// <summary>Native (driver) mode, falling back to generic where the driver has no XDP support.</summary>
+    Auto,
+
+    /// <summary>The driver runs the program on its receive path (XDP_FLAGS_DRV_MODE).</summary>
+    Native,
+
+    /// <summary>The kernel runs the program on the skb after the driver (XDP_FLAGS_SKB_MODE): works everywhere, slower.</summary>
+    Generic,
+}
+
+public sealed class XdpAttachment : IDisposable
+{
+    private readonly int _mapFd;
+    private readonly int _progFd;
+    private int _linkFd;
+
+    private XdpAttachment(string name, int queueCount, int mapFd, int progFd, int linkFd, XdpAttachMode mode)
+    {
+        InterfaceName = name;
+        QueueCount = queueCount;
+        _mapFd = mapFd;
+        _progFd = progFd;
+        _linkFd = linkFd;
+        Mode = mode;
+        ProgramId = Bpf.ProgramId(progFd);
+    }
+
+    public string InterfaceName { get; }
+
+    /// <summary>The mode the program runs in: Native or Generic, never Auto.</summary>
+    public XdpAttachMode Mode { get; }
+
+    /// <summary>Slots of the XSKMAP: one per RX queue of the interface.</summary>
+    public int QueueCount { get; }
+
+    /// <summary>The kernel's id of the program, as `ip link` and bpftool show it.</summary>
+    public uint ProgramId { get; }
+
+    /// <summary>The link's fd, for tests that hand it to another process.</summary>
+    internal int LinkFd => _linkFd;
+
+    /// <summary>
+    /// Loads the redirect program and attaches it to <paramref name="iface"/>. Throws PortRefusedException,
+    /// changing nothing, when the interface already carries an XDP program; InvalidOperationException
+    /// naming the interface, the step and the errno on any other failure.
+    /// </summary>
+    public static XdpAttachment Attach(NetInterfaceInfo iface, XdpAttachMode mode = XdpAttachMode.Auto, int queueCount = 0)
+    {
+        ArgumentNullException.ThrowIfNull(iface);
+        if (queueCount <= 0)
+        {
+            queueCount = RxQueueCount(iface.Name);
+        }
+        int mapFd = Bpf.CreateXskMap((uint)queueCount, "fb_xsks");
+        if (mapFd < 0)
+        {
+            throw new InvalidOperationException($"interface {iface.Name}: cannot create the XSKMAP: {Libc.ErrnoText(-mapFd)}");
+        }
+        int progFd = -1;
+        try
+        {
+            progFd = LoadRedirectProgram(mapFd, iface.Name);
+            (int linkFd, XdpAttachMode actual) = Link(progFd, iface, mode);
+            return new XdpAttachment(iface.Name, queueCount, mapFd, progFd, linkFd, actual);
+        }
+        catch
+        {
+            if (progFd >= 0)
+            {
+                Libc.close(progFd);
+            }
+            Libc.close(mapFd);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The redirect program: r2 = ctx->rx_queue_index; r1 = &amp;xsks_map; r3 = XDP_PASS;
+    /// return bpf_redirect_map(r1, r2, r3). A queue without a socket falls back to XDP_PASS.
+    /// </summary>
+    internal static ulong[] RedirectProgram(int mapFd)
+    {
+        (ulong mapFirst, ulong mapSecond) = LoadMapFd(R1, mapFd);
+        return
+        [
+            LoadWord(R2, R1, Bpf.XdpMdRxQueueIndex),
+            mapFirst,
+            mapSecond,
+            Mov64Imm(R3, Bpf.XdpPass),
+            Call(Bpf.FuncRedirectMap),
+            Exit(),
+        ];
+    }
+
+    /// <summary>Puts the socket of <paramref name="queue"/> in the map: frames of that queue go to it from now on.</summary>
+    internal void Register(int queue, int xskFd)
+    {
+        int result = Bpf.UpdateElem(_mapFd, (uint)queue, (uint)xskFd);
+        if (result < 0)
+        {
+            throw new InvalidOperationException($"interface {InterfaceName}: cannot put the AF_XDP socket of queue {queue} in the XSKMAP: {Libc.ErrnoText(-result)}");
+        }
+    }
+
+    /// <summary>Takes the socket of <paramref name="queue"/> out of the map; its frames go up the stack again.</summary>
+    internal void Unregister(int queue) => Bpf.DeleteElem(_mapFd, (uint)queue);
+
+    /// <summary>The interface's RX queues, from sysfs (a plain veth has 1).</summary>
+    public static int RxQueueCount(string name)
+    {
+        string queues = $"/sys/class/net/{name}/queues";
+        return Directory.Exists(queues) ? Math.Max(1, Directory.GetDirectories(queues, "rx-*").Length) : 1;
+    }
+
+    public void Dispose()
+    {
+        // Closing the link's only fd detaches the program; then the program and the map go.
+        if (_linkFd < 0)
+        {
+            return;
+        }
+        Libc.close(_linkFd);
+        Libc.close(_progFd);
+        Libc.close(_mapFd);
+        _linkFd = -1;
+    }
+
+    private static int LoadRedirectProgram(int mapFd, string name)
+    {
+        int progFd = Bpf.LoadXdpProgram(RedirectProgram(mapFd), "fb_xsk_redir", out string log);
+        if (progFd >= 0)
+        {
+            return progFd;
+        }
+        string detail = log.Length > 0 ? $"; verifier log: {log.ReplaceLineEndings(" | ")}" : "";
+        throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's XDP program: {Libc.ErrnoText(-progFd)}{detail}");
+    }
+
+    private static (int LinkFd, XdpAttachMode Mode) Link(int progFd, NetInterfaceInfo iface, XdpAttachMode mode)
+    {
+        XdpAttachMode first = mode == XdpAttachMode.Generic ? XdpAttachMode.Generic : XdpAttachMode.Native;
+        int linkFd = TryLink(progFd, iface, first);
+        if (linkFd >= 0)
+        {
+            return (linkFd, first);
+        }
+        if (mode == XdpAttachMode.Auto)
+        {
+            int generic = TryLink(progFd, iface, XdpAttachMode.Generic);
+            if (generic >= 0)
+            {
+                return (generic, XdpAttachMode.Generic);
+            }
+            throw new InvalidOperationException($"interface {iface.Name}: cannot attach the XDP program: native {Libc.ErrnoText(-linkFd)}, generic {Libc.ErrnoText(-generic)}");
+        }
+        throw new InvalidOperationException($"interface {iface.Name}: cannot attach the XDP program in {first.ToString().ToLowerInvariant()} mode: {Libc.ErrnoText(-linkFd)}");
+    }
+
+    /// <summary>The link fd, or -errno; throws PortRefusedException when another program holds the interface.</summary>
+    private static int TryLink(int progFd, NetInterfaceInfo iface, XdpAttachMode mode)
+    {
+        uint flags = mode == XdpAttachMode.Native ? Bpf.XdpFlagsDrvMode : Bpf.XdpFlagsSkbMode;
+        int linkFd = Bpf.CreateXdpLink(progFd, iface.IfIndex, flags);
+        // EBUSY: a program (or link) is attached in this mode; EEXIST: one is attached in the other mode.
+        if (linkFd == -Bpf.Ebusy || linkFd == -Bpf.Eexist)
+        {
+            throw new PortRefusedException($"interface {iface.Name} already carries an XDP program; FastBridge will not replace it (remove it first)");
+        }
+        return linkFd;
+    }
+}

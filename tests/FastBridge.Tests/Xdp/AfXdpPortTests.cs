@@ -1,0 +1,240 @@
+// AfXdpPort on real veth pairs with FastBridge's XDP program: frames sent into a peer from a raw socket
+// arrive whole on the port, leave another port byte-identical (by descriptor when they can, by copy
+// otherwise), and every UMEM frame is accounted for afterwards. Every loop is bounded by a count and a deadline.
+using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Ports;
+using FastBridge.Datapath.Xdp;
+using FastBridge.Tests.Ports;
+
+namespace FastBridge.Tests.Xdp;
+
+public sealed unsafe class AfXdpPortTests
+{
+    [Theory]
+    [InlineData(XdpAttachMode.Native)]
+    [InlineData(XdpAttachMode.Generic)]
+    public void Receive_FrameSentIntoPeer_ArrivesWithSameBytes(XdpAttachMode mode)
+    {
+        using var lab = new XdpPortLab(1, mode);
+        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], Frames.TestEtherType);
+        byte[] sent = Frames.Build(7, 300);
+
+        far.Send(sent);
+        var batch = new FrameBatch();
+        int index = ReceiveTestFrame(lab.Ports[0], batch);
+
+        Assert.Equal(sent, batch[index].Bytes.ToArray());
+        Assert.Equal(0, batch[index].StrippedTpid);
+        lab.Ports[0].ReleaseReceived();
+        Assert.True(lab.Quiesce());
+        lab.AssertAccountingAtRest();
+    }
+
+    [Theory]
+    [InlineData(XdpAttachMode.Native)]
+    [InlineData(XdpAttachMode.Generic)]
+    public void Transmit_UnicastAToB_ZeroCopyAndByteIdentical(XdpAttachMode mode)
+    {
+        using var lab = new XdpPortLab(2, mode);
+        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], Frames.TestEtherType);
+        using RawSocket farB = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[1], Frames.TestEtherType);
+        AfXdpPort a = lab.Ports[0], b = lab.Ports[1];
+        byte[] sent = Frames.Build(1, 1514);
+
+        farA.Send(sent);
+        var batch = new FrameBatch();
+        int index = ReceiveTestFrame(a, batch);
+        Assert.Equal(1, b.Transmit(batch, [index]));
+        b.Flush();
+        a.ReleaseReceived();
+
+        Assert.Equal(sent, ReceiveTest(farB, 2000));
+        Assert.Equal((1UL, 0UL), (b.ZeroCopyTransmits, b.CopiedTransmits));
+        Assert.True(lab.Quiesce());
+        lab.AssertAccountingAtRest();
+    }
+
+    [Fact]
+    public void Transmit_FloodToTwoPorts_FirstByDescriptorSecondByCopy()
+    {
+        using var lab = new XdpPortLab(3);
+        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], Frames.TestEtherType);
+        using RawSocket farB = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[1], Frames.TestEtherType);
+        using RawSocket farC = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[2], Frames.TestEtherType);
+        byte[] sent = Frames.Build(2, 100, destination: 0xFFFF_FFFF_FFFF);
+
+        farA.Send(sent);
+        var batch = new FrameBatch();
+        int index = ReceiveTestFrame(lab.Ports[0], batch);
+        for (int egress = 1; egress <= 2; egress++)
+        {
+            Assert.Equal(1, lab.Ports[egress].Transmit(batch, [index]));
+            lab.Ports[egress].Flush();
+        }
+        lab.Ports[0].ReleaseReceived();
+
+        Assert.Equal(sent, ReceiveTest(farB, 2000));
+        Assert.Equal(sent, ReceiveTest(farC, 2000));
+        Assert.Equal((1UL, 0UL), (lab.Ports[1].ZeroCopyTransmits, lab.Ports[1].CopiedTransmits));
+        Assert.Equal((0UL, 1UL), (lab.Ports[2].ZeroCopyTransmits, lab.Ports[2].CopiedTransmits));
+        Assert.True(lab.Quiesce());
+        lab.AssertAccountingAtRest();
+    }
+
+    [Fact]
+    public void Transmit_ForeignFrameWithStrippedTag_CopiedWithTagReinserted()
+    {
+        using var lab = new XdpPortLab(1);
+        AfPacketPort? farPort = null;
+        Namespaces.RunIn(lab.Lab.Netns, () => farPort = new AfPacketPort(
+            new NetInterfaceInfo(lab.Peers[0], (int)Libc.if_nametoindex(lab.Peers[0]), 1500, 0, true), new AfPacketOptions(RxBlockCount: 4, TxFrameCount: 64)));
+        using AfPacketPort far = farPort!;
+        byte[] untagged = Frames.Build(3, 200);
+        var batch = new FrameBatch();
+        fixed (byte* data = untagged)
+        {
+            batch.Add(data, untagged.Length, 0x8100, 0x0064);
+            Assert.Equal(1, lab.Ports[0].Transmit(batch, [0]));
+        }
+        lab.Ports[0].Flush();
+
+        // The far kernel can only strip the tag into metadata again if it sat, whole, after the MACs.
+        var farBatch = new FrameBatch();
+        int index = ReceiveTestFrame(far, farBatch);
+        Assert.Equal(untagged, farBatch[index].Bytes.ToArray());
+        Assert.Equal((0x8100, 0x0064), (farBatch[index].StrippedTpid, farBatch[index].StrippedTci));
+        far.ReleaseReceived();
+        Assert.Equal((0UL, 1UL), (lab.Ports[0].ZeroCopyTransmits, lab.Ports[0].CopiedTransmits));
+        Assert.True(lab.Quiesce());
+        lab.AssertAccountingAtRest();
+    }
+
+    [Fact]
+    public void Forward_1000Frames_InOrderIntactAndAccountingReturns()
+    {
+        const int Count = 1000;
+        using var lab = new XdpPortLab(2);
+        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], Frames.TestEtherType);
+        using RawSocket farB = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[1], Frames.TestEtherType);
+        AfXdpPort a = lab.Ports[0], b = lab.Ports[1];
+        byte[][] frames = Enumerable.Range(0, Count).Select(i => Frames.Build(i, 60 + i * 37 % 1455)).ToArray();
+
+        var batch = new FrameBatch();
+        int[] all = Enumerable.Range(0, batch.Capacity).ToArray();
+        int sent = 0, forwarded = 0, received = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (received < Count && DateTime.UtcNow < deadline)
+        {
+            // Keep at most 64 frames between the raw socket and the port, so nothing overruns a ring.
+            while (sent < Count && sent - forwarded < 64)
+            {
+                farA.Send(frames[sent++]);
+            }
+            batch.Clear();
+            int n = a.Receive(batch);
+            if (n > 0)
+            {
+                int[] tests = all[..n].Where(i => Frames.IsTest(batch[i].Bytes)).ToArray();
+                int queued = 0;
+                while (queued < tests.Length && DateTime.UtcNow < deadline)
+                {
+                    queued += b.Transmit(batch, tests.AsSpan(queued));
+                    b.Flush();
+                }
+                forwarded += tests.Length;
+                a.ReleaseReceived();
+            }
+            b.Flush();
+            while (farB.Receive(0) is byte[] frame)
+            {
+                if (Frames.IsTest(frame))
+                {
+                    Assert.Equal(frames[received], frame);
+                    received++;
+                }
+            }
+        }
+
+        Assert.Equal(Count, received);
+        Assert.Equal((ulong)Count, b.ZeroCopyTransmits);
+        Assert.True(lab.Quiesce());
+        lab.AssertAccountingAtRest();
+        int frameCount = lab.Umem.FrameCount;
+        foreach (AfXdpPort port in lab.Ports)
+        {
+            port.Dispose();
+        }
+        Assert.Equal(frameCount, lab.Umem.FreeCount);
+    }
+
+    [Fact]
+    public void Open_TwoQueuesOneUmem_BothBindAndFramesArriveOnOne()
+    {
+        using var lab = new XdpLab();
+        (string host, string peer) = lab.AddVeth("q", queues: 2);
+        NetInterfaceInfo iface = NetInterface.Inspect(host);
+        using var umem = new Umem(new UmemOptions(FrameCount: 4096));
+        using XdpAttachment attachment = XdpAttachment.Attach(iface, XdpAttachMode.Native);
+        Assert.Equal(2, attachment.QueueCount);
+        using var q0 = new AfXdpPort(iface, attachment, umem, 0, new AfXdpOptions(512));
+        using var q1 = new AfXdpPort(iface, attachment, umem, 1, new AfXdpOptions(512));
+        using RawSocket far = RawSocket.OpenIn(lab.Netns, peer, Frames.TestEtherType);
+
+        for (int i = 0; i < 20; i++)
+        {
+            far.Send(Frames.Build(i, 80));
+        }
+        int got = 0;
+        var batch = new FrameBatch();
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (got < 20 && DateTime.UtcNow < deadline)
+        {
+            foreach (AfXdpPort port in new[] { q0, q1 })
+            {
+                batch.Clear();
+                port.Receive(batch);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    got += Frames.IsTest(batch[i].Bytes) ? 1 : 0;
+                }
+                port.ReleaseReceived();
+            }
+        }
+        Assert.Equal(20, got);
+    }
+
+    /// <summary>Receives until a test frame shows up (skipping link chatter); its index in the batch.</summary>
+    private static int ReceiveTestFrame(IPort port, FrameBatch batch)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < deadline)
+        {
+            batch.Clear();
+            int n = port.Receive(batch);
+            Assert.True(n >= 0, $"Receive failed: errno {-n}");
+            for (int i = 0; i < n; i++)
+            {
+                if (Frames.IsTest(batch[i].Bytes))
+                {
+                    return i;
+                }
+            }
+            port.ReleaseReceived();
+            Thread.Sleep(1);
+        }
+        throw new TimeoutException($"no test frame on {port.Name} in 5 s");
+    }
+
+    private static byte[] ReceiveTest(RawSocket socket, int timeoutMs)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (socket.Receive(50) is byte[] frame && Frames.IsTest(frame))
+            {
+                return frame;
+            }
+        }
+        throw new TimeoutException("no test frame at the far end");
+    }
+}

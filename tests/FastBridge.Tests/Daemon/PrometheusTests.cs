@@ -39,6 +39,11 @@ public sealed class PrometheusTests
         Assert.Matches("fastbridge_port_up\\{port=\"" + lab.Port(0) + "\",backend=\"(afxdp|afpacket)\"\\} 1", text);
         Assert.Contains("fastbridge_worker_batch_size_bucket{le=\"+Inf\"}", text);
         Assert.Contains("fastbridge_port_drops_total{port=\"" + lab.Port(0) + "\",reason=\"rx_ring_full\"}", text);
+        foreach (string used in DeployTests.MetricNamesUsed())
+        {
+            Assert.True(text.Contains(used + "{", StringComparison.Ordinal) || text.Contains(used + " ", StringComparison.Ordinal),
+                $"deploy/ queries {used}, which /metrics does not serve");
+        }
         (int exit, string output) = Run("promtool", ["check", "metrics"], stdin: text);
         Assert.True(exit == 0, $"promtool check metrics: exit {exit}\n{output}\n{text}");
         // The API is served over --http as well.

@@ -1,0 +1,25 @@
+// What a bridge is built with: workers, ageing, FDB size, link-local forwarding, idle mode, and the
+// fixed number of port ids it can hand out. Set once at start; only the ageing time changes later
+// (Bridge.AgeingTimeSeconds).
+namespace FastBridge.Datapath.Forwarding;
+
+public sealed record BridgeOptions(
+    int Workers = 1,
+    uint AgeingTimeSeconds = BridgeOptions.DefaultAgeingTimeSeconds,
+    int FdbMaxEntries = BridgeOptions.DefaultFdbMaxEntries,
+    ushort GroupForwardMask = 0,
+    IdleMode Idle = IdleMode.Block,
+    bool PinWorkers = true,
+    int MaxPorts = BridgeOptions.DefaultMaxPorts)
+{
+    /// <summary>802.1D's and the Linux bridge's default.</summary>
+    public const uint DefaultAgeingTimeSeconds = 300;
+
+    public const int DefaultFdbMaxEntries = 65536;
+
+    /// <summary>Port ids a bridge hands out in its life; counters are per id, 128 B x 1024 = 128 KiB per loop.</summary>
+    public const int DefaultMaxPorts = 1024;
+
+    /// <summary>Bits 0-2 (STP, pause, slow protocols) can never be opened, as in the Linux bridge (BR_GROUPFWD_RESTRICTED).</summary>
+    public const ushort RestrictedGroupForwardBits = 0x0007;
+}

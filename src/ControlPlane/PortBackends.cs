@@ -1,7 +1,8 @@
 // Which backend each port gets, and the kernel resources behind them: one XDP attachment (the
 // redirect program, its XSKMAP and BPF link) and one promiscuous membership per AF_XDP interface, one UMEM per poll loop shared
 // by all of that loop's AF_XDP sockets, and AF_PACKET sockets (with a fanout group per port when
-// several loops share it) elsewhere. `auto` uses AF_XDP wherever it can and says why not where it
+// several loops share it) elsewhere, each AF_PACKET interface with a tcx ingress drop so the host
+// stack does not also process what FastBridge switches. `auto` uses AF_XDP wherever it can and says why not where it
 // cannot. Used from the control plane only; the poll loops just see IPorts.
 using System.Globalization;
 using FastBridge.Datapath.Ports;
@@ -30,6 +31,7 @@ internal sealed class PortBackends : IDisposable
     private readonly int _fanoutBase = Environment.ProcessId * 64;
     private readonly Dictionary<string, XdpAttachment> _attachments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PromiscuousMembership> _promiscuous = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HostStackBypass> _bypasses = new(StringComparer.Ordinal);
     private readonly Dictionary<int, Umem> _umems = [];
 
     public PortBackends(BackendKind kind, XdpAttachMode xdpMode, int workers)
@@ -63,7 +65,7 @@ internal sealed class PortBackends : IDisposable
     {
         if (_kind == BackendKind.AfPacket)
         {
-            return "afpacket (asked for)";
+            return PrepareAfPacket(iface, "asked for");
         }
         string? obstacle = XdpObstacle(iface);
         if (obstacle is not null)
@@ -72,7 +74,7 @@ internal sealed class PortBackends : IDisposable
             {
                 throw new PortRefusedException($"interface {iface.Name}: cannot use AF_XDP: {obstacle}");
             }
-            return $"afpacket ({obstacle})";
+            return PrepareAfPacket(iface, obstacle);
         }
         XdpAttachment attachment;
         try
@@ -81,11 +83,17 @@ internal sealed class PortBackends : IDisposable
         }
         catch (InvalidOperationException e) when (_kind == BackendKind.Auto)
         {
-            return $"afpacket (AF_XDP failed: {e.Message})";
+            return PrepareAfPacket(iface, $"AF_XDP failed: {e.Message}");
         }
         _attachments[iface.Name] = attachment;
         _promiscuous[iface.Name] = PromiscuousMembership.Join(iface);
         return $"afxdp ({attachment.Mode.ToString().ToLowerInvariant()} XDP, {(_kind == BackendKind.Auto ? "auto" : "asked for")})";
+    }
+
+    private string PrepareAfPacket(NetInterfaceInfo iface, string why)
+    {
+        _bypasses[iface.Name] = HostStackBypass.Attach(iface);
+        return $"afpacket ({why}; host stack bypassed at tcx ingress)";
     }
 
     /// <summary>Opens poll loop <paramref name="loop"/>'s handle on a prepared port.</summary>
@@ -116,6 +124,10 @@ internal sealed class PortBackends : IDisposable
         {
             membership.Dispose();
         }
+        if (_bypasses.Remove(name, out HostStackBypass? bypass))
+        {
+            bypass.Dispose();
+        }
     }
 
     /// <summary>After every port handle is closed: detach every program, then free the UMEMs.</summary>
@@ -131,6 +143,11 @@ internal sealed class PortBackends : IDisposable
             membership.Dispose();
         }
         _promiscuous.Clear();
+        foreach (HostStackBypass bypass in _bypasses.Values)
+        {
+            bypass.Dispose();
+        }
+        _bypasses.Clear();
         foreach (Umem umem in _umems.Values)
         {
             umem.Dispose();

@@ -16,6 +16,10 @@ internal static unsafe partial class Bpf
     internal const uint MapTypeXskmap = 17;   // BPF_MAP_TYPE_XSKMAP
     internal const uint ProgTypeXdp = 6;      // BPF_PROG_TYPE_XDP
     internal const uint AttachTypeXdp = 37;   // BPF_XDP (enum bpf_attach_type)
+    internal const uint ProgTypeSchedCls = 3; // BPF_PROG_TYPE_SCHED_CLS
+    // BPF_TCX_INGRESS: kernel 6.6+, newer than the installed uapi headers (Debian's 6.1), so it is
+    // pinned by counting the kernel's enum bpf_attach_type: BPF_XDP 37 ... BPF_NETFILTER 45, BPF_TCX_INGRESS 46.
+    internal const uint AttachTypeTcxIngress = 46;
     internal const ulong Any = 0;             // BPF_ANY: create or update a map element
 
     // XDP attach flags (linux/if_link.h).
@@ -140,7 +144,11 @@ internal static unsafe partial class Bpf
     /// Loads an XDP program under the GPL (bpf_redirect_map is GPL-only). Returns the program fd or -errno;
     /// when the verifier refuses it, <paramref name="verifierLog"/> holds its log.
     /// </summary>
-    internal static int LoadXdpProgram(ReadOnlySpan<ulong> instructions, string name, out string verifierLog)
+    internal static int LoadXdpProgram(ReadOnlySpan<ulong> instructions, string name, out string verifierLog) =>
+        LoadProgram(ProgTypeXdp, AttachTypeXdp, instructions, name, out verifierLog);
+
+    /// <summary>Loads a program of any type under the GPL; the program fd or -errno, with the verifier's log on refusal.</summary>
+    internal static int LoadProgram(uint progType, uint expectedAttachType, ReadOnlySpan<ulong> instructions, string name, out string verifierLog)
     {
         const int LogSize = 64 * 1024;
         byte[] license = "GPL\0"u8.ToArray();
@@ -151,11 +159,11 @@ internal static unsafe partial class Bpf
         {
             var attr = new ProgLoadAttr
             {
-                ProgType = ProgTypeXdp,
+                ProgType = progType,
                 InsnCnt = (uint)instructions.Length,
                 Insns = (ulong)insns,
                 License = (ulong)licensePtr,
-                ExpectedAttachType = AttachTypeXdp,
+                ExpectedAttachType = expectedAttachType,
             };
             CopyName(name, attr.ProgName);
             int fd = Call(ProgLoad, &attr);
@@ -175,9 +183,12 @@ internal static unsafe partial class Bpf
     }
 
     /// <summary>Attaches an XDP program to an interface through a BPF link; the link fd or -errno.</summary>
-    internal static int CreateXdpLink(int progFd, int ifIndex, uint xdpFlags)
+    internal static int CreateXdpLink(int progFd, int ifIndex, uint xdpFlags) => CreateLink(progFd, ifIndex, AttachTypeXdp, xdpFlags);
+
+    /// <summary>Attaches a program to an interface hook through a BPF link; the link fd or -errno.</summary>
+    internal static int CreateLink(int progFd, int ifIndex, uint attachType, uint flags)
     {
-        var attr = new LinkCreateAttr { ProgFd = (uint)progFd, TargetIfindex = (uint)ifIndex, AttachType = AttachTypeXdp, Flags = xdpFlags };
+        var attr = new LinkCreateAttr { ProgFd = (uint)progFd, TargetIfindex = (uint)ifIndex, AttachType = attachType, Flags = flags };
         return Call(LinkCreate, &attr);
     }
 

@@ -12,11 +12,13 @@ public sealed class LivePortTests
     private const string MacA = "02:00:00:00:dd:0a";
     private const string MacB = "02:00:00:00:dd:0b";
 
-    [Fact]
-    public void PortAddDel_DuringContinuousTraffic_LosesNoFrameBetweenTheOtherPorts()
+    [Theory]
+    [InlineData("afxdp")]
+    [InlineData("afpacket")]
+    public void PortAddDel_DuringContinuousTraffic_LosesNoFrameBetweenTheOtherPorts(string backend)
     {
         using DaemonLab lab = DaemonLab.Create(3);
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1));
+        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", backend);
         using RawSocket hostA = lab.OpenHost(0);
         using RawSocket hostB = lab.OpenHost(1);
         byte[] aToB = TestFrames.Sized(TestFrames.Mac(MacB), TestFrames.Mac(MacA), TestFrames.MinFrame);
@@ -66,6 +68,7 @@ public sealed class LivePortTests
         StatsInfo stats = JsonSerializer.Deserialize(daemon.Cli("stats", "--json").Stdout, ApiJson.Default.StatsInfo)!;
         Assert.All(stats.Ports.Where(p => p.Name != lab.Port(2)), p => Assert.All(p.Drops.Values, d => Assert.Equal(0UL, d)));
         Assert.Contains(stats.Ports, p => p.Name == lab.Port(2) && !p.Present);
+        Assert.Contains($"port {lab.Port(2)}: {backend}", daemon.Output);
     }
 
     private static Thread Receiver(RawSocket socket, string fromMac, Action count, CancellationToken cancel)

@@ -130,31 +130,63 @@ public sealed class FastBridgeRunTests
         Assert.True(problem is null, problem);
     }
 
-    [Fact]
-    public void Run_KilledWithSigkill_LeavesNoXdpProgramAndTheStackWorksAgain()
+    [Theory]
+    [InlineData("afxdp")]
+    [InlineData("afpacket")]
+    public void Run_KilledWithSigkill_LeavesNoProgramAndTheStackWorksAgain(string backend)
     {
         using LabTopology lab = LabTopology.Create(SwitchLab.HostSpecs(SwitchLab.NewRunId(), 2), LabTopology.DisableHostSendOffloads);
         string[] ports = [.. lab.Hosts.Select(h => h.PortInterface)];
-        using FastBridgeSwitch fastBridge = FastBridgeSwitch.Start(ports, SwitchLab.DefaultAgeingSeconds, backend: "afxdp");
-        Assert.All(ports, port => Assert.True(HasXdpProgram(port), $"{port} has no XDP program while fastbridge runs"));
+        string stack = AddStackAddress(lab.Hosts[0]);
+        using FastBridgeSwitch fastBridge = FastBridgeSwitch.Start(ports, SwitchLab.DefaultAgeingSeconds, backend: backend);
+        if (backend == "afxdp")
+        {
+            Assert.All(ports, port => Assert.True(HasXdpProgram(port), $"{port} has no XDP program while fastbridge runs"));
+        }
+        Assert.False(StackAnswers(lab.Hosts[0], stack), $"the host stack on {ports[0]} answered while fastbridge switched the port\n{fastBridge.Describe()}");
 
         Assert.True(ExternalProcess.SendSignal(fastBridge.Pid, 9), "could not SIGKILL fastbridge");
         DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (ports.Any(HasXdpProgram) && DateTime.UtcNow < deadline)
+        // The kernel closes a killed process's descriptors as it tears it down, not by the time kill(2) returns.
+        while (ports.Any(port => HasXdpProgram(port) || (Flags(port) & IffPromisc) != 0) && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(50);
         }
         Assert.All(ports, port => Assert.False(HasXdpProgram(port), $"{port} still carries an XDP program after kill -9"));
         Assert.All(ports, port => Assert.True((Flags(port) & IffPromisc) == 0, $"{port} is still promiscuous after kill -9"));
-
-        // The host stack owns the port again: give it an address on h1's subnet and ping it from h1.
-        string address = lab.Hosts[0].Address.Split('/')[0];
-        string stack = address[..address.LastIndexOf('.')] + ".254";
-        ExternalProcess.RunChecked(Tools.Ip, ["addr", "add", stack + "/24", "dev", ports[0]], TimeSpan.FromSeconds(10));
-        ProcessResult ping = ExternalProcess.Run(Tools.Ip,
-            ["netns", "exec", lab.Hosts[0].Namespace, Tools.Ping, "-c", "2", "-W", "2", "-i", "0.2", stack], TimeSpan.FromSeconds(20));
-        Assert.True(ping.ExitCode == 0, $"the host stack on {ports[0]} does not answer after kill -9:\n{ping}");
+        // The kernel let go of the tcx program and the XDP program with the process: the host stack owns the port again.
+        Assert.True(StackAnswers(lab.Hosts[0], stack), $"the host stack on {ports[0]} does not answer after kill -9");
     }
+
+    [Fact]
+    public void Run_AfPacketPort_HostStackLeavesSwitchedFramesAloneUntilStopped()
+    {
+        using LabTopology lab = LabTopology.Create(SwitchLab.HostSpecs(SwitchLab.NewRunId(), 2), LabTopology.DisableHostSendOffloads);
+        string[] ports = [.. lab.Hosts.Select(h => h.PortInterface)];
+        string stack = AddStackAddress(lab.Hosts[0]);
+        Assert.True(StackAnswers(lab.Hosts[0], stack), "the host stack does not answer before fastbridge starts");
+
+        using FastBridgeSwitch fastBridge = FastBridgeSwitch.Start(ports, SwitchLab.DefaultAgeingSeconds, backend: "afpacket");
+        Assert.Contains("host stack bypassed at tcx ingress", fastBridge.Describe());
+        AssertPings(lab.Hosts[0], lab.Hosts[1], fastBridge);
+        Assert.False(StackAnswers(lab.Hosts[0], stack), $"the host stack on {ports[0]} answered a switched frame\n{fastBridge.Describe()}");
+
+        string? problem = fastBridge.Stop();
+        Assert.True(problem is null, problem);
+        Assert.True(StackAnswers(lab.Hosts[0], stack), "the host stack does not answer after fastbridge stopped");
+    }
+
+    /// <summary>Gives the root-side port of <paramref name="host"/> an address on its subnet (x.254); returns it.</summary>
+    private static string AddStackAddress(LabHost host)
+    {
+        string address = host.Address.Split('/')[0];
+        string stack = address[..address.LastIndexOf('.')] + ".254";
+        ExternalProcess.RunChecked(Tools.Ip, ["addr", "add", stack + "/24", "dev", host.PortInterface], TimeSpan.FromSeconds(10));
+        return stack;
+    }
+
+    private static bool StackAnswers(LabHost from, string address) =>
+        ExternalProcess.Run(Tools.Ip, ["netns", "exec", from.Namespace, Tools.Ping, "-c", "2", "-W", "1", "-i", "0.2", address], TimeSpan.FromSeconds(20)).ExitCode == 0;
 
     [Theory]
     [InlineData("afxdp")]

@@ -13,12 +13,14 @@ public sealed class LivePortTests
     private const string MacB = "02:00:00:00:dd:0b";
 
     [Theory]
-    [InlineData("afxdp")]
-    [InlineData("afpacket")]
-    public void PortAddDel_DuringContinuousTraffic_LosesNoFrameBetweenTheOtherPorts(string backend)
+    [InlineData("afxdp", 1)]
+    [InlineData("afpacket", 1)]
+    [InlineData("afpacket", 2)]
+    public void PortAddDel_DuringContinuousTraffic_LosesNoFrameBetweenTheOtherPorts(string backend, int workers)
     {
         using DaemonLab lab = DaemonLab.Create(3);
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", backend);
+        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1),
+            "--backend", backend, "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using RawSocket hostA = lab.OpenHost(0);
         using RawSocket hostB = lab.OpenHost(1);
         byte[] aToB = TestFrames.Sized(TestFrames.Mac(MacB), TestFrames.Mac(MacA), TestFrames.MinFrame);

@@ -188,6 +188,20 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
     }
 
     [Fact]
+    public void Cli_StaleSocketNobodyListens_SaysNoDaemonIsRunning()
+    {
+        string socket = Path.Combine(_lab.Directory.FullName, "stale.sock");
+        using (var stale = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            stale.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
+        }
+        CliResult result = DaemonProcess.RunCli(["fdb", "show", "--socket", socket]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains($"no fastbridge daemon is running on {socket}", result.Stderr);
+    }
+
+    [Fact]
     public void Cli_UserWithoutSocketAccess_PermissionDenied()
     {
         CliResult result = DaemonProcess.RunCli(["port", "show", "--socket", _lab.Socket], asUser: "65534");

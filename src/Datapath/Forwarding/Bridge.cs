@@ -5,6 +5,7 @@
 // loop is published in one reference swap and the old one retired once every loop has moved on.
 // Control calls are serialised by one lock that the poll loops never see.
 using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Datapath.Forwarding;
@@ -48,9 +49,12 @@ public sealed partial class Bridge : IDisposable
         _retirement = new PortRetirement(options.MaxPorts);
         Fdb = new FdbTable(options.FdbMaxEntries);
         _loops = new PollLoop[options.Workers];
+        // Workers go round the CPUs the process was started on, so `taskset -c 2,3 fastbridge run`
+        // keeps them on 2 and 3 (pinning to CPU 0 and 1 regardless would escape the operator's choice).
+        int[] cpus = Libc.AllowedCpus();
         for (int loop = 0; loop < options.Workers; loop++)
         {
-            int cpu = options.PinWorkers ? loop % Environment.ProcessorCount : -1;
+            int cpu = options.PinWorkers ? cpus[loop % cpus.Length] : -1;
             _loops[loop] = new PollLoop(loop, cpu, PortSet.Empty(options.MaxPorts, States), Fdb, options.GroupForwardMask, options.Idle);
         }
         try

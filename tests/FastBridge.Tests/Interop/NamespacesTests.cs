@@ -50,4 +50,21 @@ public sealed class NamespacesTests
         Assert.True(pinned);
         Assert.False(refused);
     }
+
+    [Fact]
+    public void AllowedCpus_ThreadPinnedToOneCpu_ReturnsJustThatCpu()
+    {
+        int[] before = Libc.AllowedCpus();
+        int[] pinned = [];
+        int last = before[^1];
+        var thread = new Thread(() =>
+        {
+            Assert.True(Libc.TryPinCurrentThread(last));
+            pinned = Libc.AllowedCpus();
+        });
+        thread.Start();
+        thread.Join();
+        Assert.Equal(Environment.ProcessorCount, before.Length);
+        Assert.Equal([last], pinned);
+    }
 }

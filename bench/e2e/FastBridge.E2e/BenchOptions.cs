@@ -1,0 +1,77 @@
+// What one run of the bench measures and how hard it looks; `--quick` trades precision for time.
+using System.Globalization;
+
+namespace FastBridge.E2e;
+
+internal sealed record BenchOptions
+{
+    public string[] Switches { get; init; } = SwitchUnderTest.All;
+
+    /// <summary>RFC 2544 frame sizes, FCS included (the frames on veth are 4 bytes shorter).</summary>
+    public int[] Sizes { get; init; } = [64, 512, 1518];
+
+    public int Rounds { get; init; } = 2;
+
+    public double TrialSeconds { get; init; } = 2;
+
+    public int SearchSteps { get; init; } = 7;
+
+    /// <summary>Latency is measured at these offered rates (frames per second).</summary>
+    public double LowRate { get; init; } = 10_000;
+
+    public double ModerateRate { get; init; } = 100_000;
+
+    public double ProbesPerSecond { get; init; } = 2_000;
+
+    public int CachingCap { get; init; } = 131_072;
+
+    public int CachingBisectSteps { get; init; } = 4;
+
+    /// <summary>Addresses in a learning-rate trial (capped by the switch's caching capacity).</summary>
+    public int LearningAddresses { get; init; } = 4096;
+
+    public int GenCpu { get; init; }
+
+    public int SwitchCpu { get; init; } = 1;
+
+    public string OvsScript { get; init; } = Path.GetFullPath("bench/e2e/ovs.sh");
+
+    public string OutputDirectory { get; init; } = "";
+
+    public bool Quick { get; init; }
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--quick" => options with
+                {
+                    Quick = true, Rounds = 1, Sizes = [64, 1518], TrialSeconds = 0.5, SearchSteps = 4,
+                    CachingCap = 8192, CachingBisectSteps = 0, LearningAddresses = 1024,
+                },
+                "--switches" => options with { Switches = Value().Split(',') },
+                "--sizes" => options with { Sizes = Value().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() },
+                "--rounds" => options with { Rounds = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--trial-seconds" => options with { TrialSeconds = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--out" => options with { OutputDirectory = Value() },
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (--quick, --switches a,b, --sizes 64,512, --rounds N, --trial-seconds S, --out DIR)"),
+            };
+        }
+        foreach (string name in options.Switches)
+        {
+            if (!SwitchUnderTest.All.Contains(name))
+            {
+                throw new ArgumentException($"unknown switch '{name}' (one of {string.Join(", ", SwitchUnderTest.All)})");
+            }
+        }
+        if (options.Sizes.Any(s => s is < 64 or > 1518))
+        {
+            throw new ArgumentException("frame sizes must be 64..1518 bytes (the ports' MTU is 1500)");
+        }
+        return options;
+    }
+}

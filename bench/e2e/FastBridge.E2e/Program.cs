@@ -1,0 +1,60 @@
+// The end-to-end forwarding benchmark (bench/README.md): every switch under test on a fresh
+// topology, in interleaved rounds (A B C A B C) so machine drift shows up as round-to-round
+// differences instead of as a difference between switches; results as Markdown, CSV and a plot.
+using System.Globalization;
+using FastBridge.E2e;
+
+if (Environment.UserName != "root")
+{
+    Console.Error.WriteLine("e2e: run as root (it creates namespaces, veth pairs and raw sockets)");
+    return 1;
+}
+if (Environment.ProcessorCount < 2)
+{
+    Console.Error.WriteLine("e2e: needs 2 CPUs, one for the generator and one for the switch");
+    return 1;
+}
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"e2e: {ex.Message}");
+    return 2;
+}
+if (options.OutputDirectory.Length == 0)
+{
+    string stamp = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HHmm", CultureInfo.InvariantCulture);
+    options = options with { OutputDirectory = Path.Combine("bench/e2e/results", stamp + (options.Quick ? "-quick" : "")) };
+}
+
+var results = new Results();
+string prefix = "fbe" + (Environment.ProcessId % 10000).ToString(CultureInfo.InvariantCulture);
+var runner = new SwitchRound(options, prefix, results);
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    runner.Cancel();
+};
+DateTime started = DateTime.UtcNow;
+for (int round = 1; round <= options.Rounds && !runner.Cancelled; round++)
+{
+    foreach (string name in options.Switches)
+    {
+        if (runner.Cancelled)
+        {
+            break;
+        }
+        runner.Measure(round, name);
+    }
+}
+if (runner.Cancelled)
+{
+    Console.Error.WriteLine("e2e: interrupted; nothing written");
+    return 130;
+}
+Report.Write(options, results, started, args);
+Console.Error.WriteLine($"e2e: results in {options.OutputDirectory} ({(DateTime.UtcNow - started).TotalMinutes:F1} min)");
+return 0;

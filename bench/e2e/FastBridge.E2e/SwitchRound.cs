@@ -1,0 +1,94 @@
+// One switch in one round: a fresh lab, the switch started on it, every figure measured, everything
+// torn down again (also when a step fails, which is reported and recorded as a missing figure).
+using FastBridge.E2e;
+
+namespace FastBridge.E2e;
+
+internal sealed class SwitchRound(BenchOptions options, string prefix, Results results)
+{
+    private volatile bool _cancelled;
+
+    public bool Cancelled => _cancelled;
+
+    public void Cancel() => _cancelled = true;
+
+    public void Measure(int round, string name)
+    {
+        using SwitchUnderTest sut = SwitchUnderTest.Create(name, options);
+        using BenchLab lab = BenchLab.Create(prefix, sut.Direct);
+        try
+        {
+            sut.Start(lab);
+            MeasureStarted(round, sut, lab);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or AggregateException)
+        {
+            Console.Error.WriteLine($"e2e: round {round} {name}: {ex.Message}");
+            results.Add(round, name, 0, "error", double.NaN);
+        }
+    }
+
+    private void MeasureStarted(int round, SwitchUnderTest sut, BenchLab lab)
+    {
+        var trial = new Trial(lab, options);
+        using (FramePlan hello = FramePlan.Create(64, 1, _ => BenchLab.SinkMac, _ => BenchLab.GenMac))
+        {
+            Generator.Send(lab.SinkNs, lab.SinkIf, options.GenCpu, hello, 1000, 1, count: 4);
+        }
+        using (FramePlan warmUp = Plan(64))
+        {
+            trial.Run(warmUp, 0); // JIT, learning, caches: not counted
+        }
+        long? gcBefore = sut.GcCollections();
+        double throughput64 = 200_000; // used by the RFC 2889 trials when 64-byte frames were not measured
+        foreach (int size in options.Sizes)
+        {
+            if (_cancelled)
+            {
+                return;
+            }
+            using FramePlan plan = Plan(size);
+            TrialResult max = trial.Run(plan, 0);
+            double throughput = trial.Throughput(plan, max);
+            TrialResult low = trial.Run(plan, options.LowRate, latency: true);
+            TrialResult moderate = trial.Run(plan, options.ModerateRate, latency: true);
+            throughput64 = size == 64 ? throughput : throughput64;
+            void Add(string figure, double value) => results.Add(round, sut.Name, size, figure, value);
+            Add(Figures.Throughput, throughput);
+            Add(Figures.MaxLoadForwarded, max.ForwardedFps);
+            Add(Figures.MaxLoadOffered, max.OfferedFps);
+            Add(Figures.LatencyLowP50, low.LatencyUs(50));
+            Add(Figures.LatencyLowP99, low.LatencyUs(99));
+            Add(Figures.LatencyModerateP50, moderate.LatencyUs(50));
+            Add(Figures.LatencyModerateP99, moderate.LatencyUs(99));
+            Add(Figures.ModerateLoss, moderate.Loss * 100);
+            Add(Figures.CpuModerate, moderate.CpuMsPerMillionFrames);
+            Add(Figures.CpuMax, max.CpuMsPerMillionFrames);
+            Add(Figures.GenCpuBusyMax, max.BusyPercent(options.GenCpu));
+            Add(Figures.SwitchCpuBusyMax, max.BusyPercent(options.SwitchCpu));
+            Add(Figures.GenCpuBusyModerate, moderate.BusyPercent(options.GenCpu));
+            Add(Figures.SwitchCpuBusyModerate, moderate.BusyPercent(options.SwitchCpu));
+            Console.Error.WriteLine(
+                $"e2e: round {round} {sut.Name,-20} {size,4} B: throughput {throughput / 1e6:F3} Mfps, max load {max.ForwardedFps / 1e6:F3} of {max.OfferedFps / 1e6:F3} Mfps offered, " +
+                $"p50/p99 {low.LatencyUs(50):F0}/{low.LatencyUs(99):F0} us at {options.LowRate / 1e3:F0}k, {moderate.LatencyUs(50):F0}/{moderate.LatencyUs(99):F0} us at {options.ModerateRate / 1e3:F0}k, " +
+                $"CPU {moderate.CpuMsPerMillionFrames:F0} ms/Mframe at {options.ModerateRate / 1e3:F0}k");
+        }
+        long? gcAfter = sut.GcCollections();
+        if (gcBefore is long b && gcAfter is long a)
+        {
+            results.Add(round, sut.Name, 0, Figures.GcCollections, a - b);
+        }
+        if (!sut.Direct && !_cancelled)
+        {
+            var rfc2889 = new Rfc2889(lab, sut, options, throughput64);
+            (int capacity, bool capped) = rfc2889.CachingCapacity();
+            results.Add(round, sut.Name, 64, capped ? Figures.CachingCapacityAtLeast : Figures.CachingCapacity, capacity);
+            int addresses = Math.Min(options.LearningAddresses, Math.Max(capacity, 1024));
+            double learningRate = rfc2889.LearningRate(addresses, Math.Max(throughput64, 10_000));
+            results.Add(round, sut.Name, 64, Figures.LearningRate, learningRate);
+            Console.Error.WriteLine($"e2e: round {round} {sut.Name,-20} RFC 2889: caching capacity {(capped ? ">= " : "")}{capacity}, learning rate {learningRate / 1e3:F0}k addresses/s ({addresses} addresses)");
+        }
+    }
+
+    private static FramePlan Plan(int size) => FramePlan.Create(size, 1, _ => BenchLab.GenMac, _ => BenchLab.SinkMac);
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The end-to-end forwarding benchmark, one command (see bench/README.md):
+#   bench/e2e/run.sh [--quick] [--switches a,b] [--sizes 64,512,1518] [--rounds N] [--trial-seconds S] [--out DIR]
+# Installs what it needs (Open vSwitch, gnuplot), builds this tree's FastBridge and the bench in
+# Release, and runs every switch under test on its own throw-away namespaces and veth pairs.
+# Results land in bench/e2e/results/<date>/ (results.md, results.csv, throughput.png).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ "$(id -u)" -ne 0 ]; then
+  echo "e2e: run as root (it creates namespaces, veth pairs and raw sockets)" >&2
+  exit 1
+fi
+scripts/deps.sh
+missing=()
+command -v ovs-vswitchd >/dev/null || missing+=(openvswitch-switch)
+command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "e2e: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+dotnet build bench/e2e/FastBridge.E2e -c Release -v quiet -nologo >/dev/null
+exec dotnet bench/e2e/FastBridge.E2e/bin/Release/net10.0/FastBridge.E2e.dll "$@"

@@ -40,6 +40,12 @@ internal sealed record BenchOptions
 
     public bool Quick { get; init; }
 
+    /// <summary>Print each FastBridge's own `fastbridge stats` before it is stopped (drops by reason, batch sizes).</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>Extra arguments for `fastbridge run` (e.g. `--idle busy`), split on spaces.</summary>
+    public string[] FastBridgeArgs { get; init; } = [];
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -58,7 +64,9 @@ internal sealed record BenchOptions
                 "--rounds" => options with { Rounds = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--trial-seconds" => options with { TrialSeconds = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--out" => options with { OutputDirectory = Value() },
-                _ => throw new ArgumentException($"unknown option '{args[i]}' (--quick, --switches a,b, --sizes 64,512, --rounds N, --trial-seconds S, --out DIR)"),
+                "--verbose" => options with { Verbose = true },
+                "--fastbridge-args" => options with { FastBridgeArgs = Value().Split(' ', StringSplitOptions.RemoveEmptyEntries) },
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (--quick, --switches a,b, --sizes 64,512, --rounds N, --trial-seconds S, --out DIR, --fastbridge-args \"--idle busy\", --verbose)"),
             };
         }
         foreach (string name in options.Switches)

@@ -18,6 +18,7 @@ internal sealed unsafe class LatencyProbe
     private const nuint SiocGstampns = 0x8907;
 
     private readonly long[] _samples = new long[1 << 20];
+
     private int _count;
     private volatile bool _stop;
     private Task? _task;

@@ -9,7 +9,7 @@ if (Environment.UserName != "root")
     Console.Error.WriteLine("e2e: run as root (it creates namespaces, veth pairs and raw sockets)");
     return 1;
 }
-if (Environment.ProcessorCount < 2)
+if (CpuTime.Read().Busy.Length < 2) // not ProcessorCount: run.sh confines the bench itself to the generator CPU
 {
     Console.Error.WriteLine("e2e: needs 2 CPUs, one for the generator and one for the switch");
     return 1;

@@ -14,8 +14,8 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
 
     public void Measure(int round, string name)
     {
-        using SwitchUnderTest sut = SwitchUnderTest.Create(name, options);
-        using BenchLab lab = BenchLab.Create(prefix, sut.Direct);
+        SwitchUnderTest sut = SwitchUnderTest.Create(name, options);
+        BenchLab lab = BenchLab.Create(prefix, sut.Direct);
         try
         {
             sut.Start(lab);
@@ -25,6 +25,11 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
         {
             Console.Error.WriteLine($"e2e: round {round} {name}: {ex.Message}");
             results.Add(round, name, 0, "error", double.NaN);
+        }
+        finally
+        {
+            sut.Dispose(); // the switch stops (and restores its ports) before the ports go away
+            lab.Dispose();
         }
     }
 

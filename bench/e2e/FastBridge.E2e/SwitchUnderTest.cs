@@ -106,6 +106,10 @@ internal sealed class FastBridgeUnderTest(string backend, BenchOptions options) 
             start.ArgumentList.Add("--port");
             start.ArgumentList.Add(port);
         }
+        foreach (string arg in options.FastBridgeArgs)
+        {
+            start.ArgumentList.Add(arg);
+        }
         using var ready = new ManualResetEventSlim();
         _process = Process.Start(start)!;
         DataReceivedEventHandler collect = (_, e) =>
@@ -150,6 +154,10 @@ internal sealed class FastBridgeUnderTest(string backend, BenchOptions options) 
 
     public override void Dispose()
     {
+        if (options.Verbose && _process is { HasExited: false })
+        {
+            Console.Error.WriteLine(BenchLab.TryCapture("dotnet", s_dll, "stats", "--socket", _socket));
+        }
         // SIGTERM: a clean stop restores the ports' offloads and promiscuity; SIGKILL only if it hangs.
         if (_process is { HasExited: false })
         {

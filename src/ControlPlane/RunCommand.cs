@@ -8,6 +8,7 @@ using System.Net;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Daemon;
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Interop;
 
 namespace FastBridge.ControlPlane;
 
@@ -42,6 +43,20 @@ internal static class RunCommand
             DefaultValueFactory = _ => 1,
         };
         workers.Validators.Add(r => RequireRange(r, 1, 64, "--workers"));
+        var cpus = new Option<string>("--cpus")
+        {
+            Description = "CPUs for the poll loops, e.g. 2,3 or 2-5 (workers go round them); every other thread of the process then stays off them. Default: the CPUs the process may run on.",
+        };
+        cpus.Validators.Add(r =>
+        {
+            foreach (System.CommandLine.Parsing.Token token in r.Tokens)
+            {
+                if (!CpuAffinity.TryParseList(token.Value, out _, out string? error))
+                {
+                    r.AddError("--cpus: " + error);
+                }
+            }
+        });
         var ageing = new Option<int>("--ageing-time")
         {
             Description = "Seconds a learned address lives without traffic (802.1D default 300).",
@@ -100,7 +115,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Switch frames between interfaces until SIGINT/SIGTERM, managed over a local API.")
         {
-            ports, config, backend, xdpMode, workers, ageing, fdbMax, groupMask, idle, statsInterval, socket, http,
+            ports, config, backend, xdpMode, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http,
         };
         command.Validators.Add(r =>
         {
@@ -122,6 +137,7 @@ internal static class RunCommand
             Flag(parse, flags, "backend", backend);
             Flag(parse, flags, "xdpMode", xdpMode);
             Flag(parse, flags, "workers", workers);
+            Flag(parse, flags, "cpus", cpus);
             Flag(parse, flags, "ageingTime", ageing);
             Flag(parse, flags, "fdbMax", fdbMax);
             Flag(parse, flags, "groupFwdMask", groupMask);

@@ -116,7 +116,7 @@ internal static class Report
         string kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
         string ovs = BenchLab.TryCapture("ovs-vswitchd", "--version")?.Split('\n')[0].Trim() ?? "OVS not installed";
         long memoryGiB = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 30;
-        return $"{Environment.ProcessorCount} x {cpu}, {memoryGiB} GiB, Linux {kernel}, .NET {Environment.Version}, {ovs}";
+        return $"{CpuTime.Read().Busy.Length} x {cpu}, {memoryGiB} GiB, Linux {kernel}, .NET {Environment.Version}, {ovs}";
     }
 
     private static string F(double value, int decimals) => double.IsFinite(value) ? value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "-";

@@ -28,6 +28,14 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
         }
         finally
         {
+            if (options.Verbose)
+            {
+                Console.Error.WriteLine(BenchLab.TryCapture("ip", "-n", lab.GenNs, "-s", "link", "show", "dev", lab.GenIf));
+                foreach (string port in lab.Ports)
+                {
+                    Console.Error.WriteLine(BenchLab.TryCapture("ip", "-s", "link", "show", "dev", port));
+                }
+            }
             sut.Dispose(); // the switch stops (and restores its ports) before the ports go away
             lab.Dispose();
         }

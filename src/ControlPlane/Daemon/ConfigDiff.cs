@@ -34,6 +34,7 @@ internal static class ConfigDiff
     {
         var commands = new List<ConfigCommand>();
         Unchangeable(commands, "workers", running.Bridge.Workers, wanted.Bridge.Workers);
+        Unchangeable(commands, "cpus", string.Join(',', running.Bridge.Cpus ?? []), string.Join(',', wanted.Bridge.Cpus ?? []));
         Unchangeable(commands, "backend", running.Backend, wanted.Backend);
         Unchangeable(commands, "xdpMode", running.XdpMode, wanted.XdpMode);
         Unchangeable(commands, "fdbMax", running.Bridge.FdbMaxEntries, wanted.Bridge.FdbMaxEntries);

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Net;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Frames;
+using FastBridge.Datapath.Interop;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
@@ -26,7 +27,7 @@ internal sealed record DaemonConfig(
 
     /// <summary>Every key the config knows; anything else is a typo worth refusing.</summary>
     private static readonly string[] s_keys =
-        ["ports", "backend", "xdpMode", "workers", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http"];
+        ["ports", "backend", "xdpMode", "workers", "cpus", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http"];
 
     /// <summary>
     /// Loads the file (if any), the environment and the flags given on the command line (key to
@@ -111,8 +112,23 @@ internal sealed record DaemonConfig(
             {
                 throw Bad("http", httpError!.Replace("--http: ", "", StringComparison.Ordinal));
             }
+            int[]? cpus = null;
+            if (root["cpus"] is { Length: > 0 } cpuText)
+            {
+                if (!CpuAffinity.TryParseList(cpuText, out int[] parsed, out string? cpuError))
+                {
+                    throw Bad("cpus", cpuError!);
+                }
+                int[]? online = CpuAffinity.Online();
+                if (online is not null && parsed.FirstOrDefault(cpu => !online.Contains(cpu), -1) is int offline and >= 0)
+                {
+                    throw Bad("cpus", $"CPU {offline} is not online (online: {string.Join(',', online)})");
+                }
+                cpus = parsed;
+            }
             var options = new BridgeOptions(
                 Workers: Int("workers", 1, 1, 64),
+                Cpus: cpus,
                 AgeingTimeSeconds: (uint)Int("ageingTime", (int)BridgeOptions.DefaultAgeingTimeSeconds, 1, (int)SwitchControl.MaxAgeingTimeSeconds),
                 FdbMaxEntries: Int("fdbMax", BridgeOptions.DefaultFdbMaxEntries, 1, 1 << 24),
                 GroupForwardMask: groupMask,

@@ -49,9 +49,11 @@ public sealed partial class Bridge : IDisposable
         _retirement = new PortRetirement(options.MaxPorts);
         Fdb = new FdbTable(options.FdbMaxEntries);
         _loops = new PollLoop[options.Workers];
-        // Workers go round the CPUs the process was started on, so `taskset -c 2,3 fastbridge run`
-        // keeps them on 2 and 3 (pinning to CPU 0 and 1 regardless would escape the operator's choice).
-        int[] cpus = Libc.AllowedCpus();
+        int[] cpus = WorkerCpus(options);
+        if (options.PinWorkers && options.Cpus is { Length: > 0 })
+        {
+            CpuAffinity.MoveThreadsOff(cpus); // the CPUs were given to the poll loops: nothing else runs there
+        }
         for (int loop = 0; loop < options.Workers; loop++)
         {
             int cpu = options.PinWorkers ? cpus[loop % cpus.Length] : -1;
@@ -72,6 +74,13 @@ public sealed partial class Bridge : IDisposable
     }
 
     public FdbTable Fdb { get; }
+
+    /// <summary>
+    /// The CPUs poll loops go round: the ones given (--cpus), else the ones the process was started on,
+    /// so `taskset -c 2,3 fastbridge run` keeps them on 2 and 3 (pinning to CPU 0 and 1 regardless would
+    /// escape the operator's choice).
+    /// </summary>
+    internal static int[] WorkerCpus(BridgeOptions options) => options.Cpus is { Length: > 0 } cpus ? cpus : CpuAffinity.Allowed();
 
     /// <summary>Every interface name ever given an id, indexed by port id (removed ports keep theirs).</summary>
     public IReadOnlyList<string> PortNames => Volatile.Read(ref _names);

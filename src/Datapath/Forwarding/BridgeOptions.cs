@@ -1,5 +1,5 @@
-// What a bridge is built with: workers, ageing, FDB size, link-local forwarding, idle mode, and the
-// fixed number of port ids it can hand out. Set once at start; only the ageing time changes later
+// What a bridge is built with: workers and their CPUs, ageing, FDB size, link-local forwarding, idle
+// mode, and the fixed number of port ids it can hand out. Set once at start; only the ageing time changes later
 // (Bridge.AgeingTimeSeconds).
 namespace FastBridge.Datapath.Forwarding;
 
@@ -10,7 +10,8 @@ public sealed record BridgeOptions(
     ushort GroupForwardMask = 0,
     IdleMode Idle = IdleMode.Block,
     bool PinWorkers = true,
-    int MaxPorts = BridgeOptions.DefaultMaxPorts)
+    int MaxPorts = BridgeOptions.DefaultMaxPorts,
+    int[]? Cpus = null)
 {
     /// <summary>802.1D's and the Linux bridge's default.</summary>
     public const uint DefaultAgeingTimeSeconds = 300;

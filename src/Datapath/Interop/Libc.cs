@@ -88,29 +88,7 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     internal static partial int setns(int fd, int nsType);
 
-    private const int CpuSetBits = 1024; // glibc's cpu_set_t
-
-    /// <summary>
-    /// The CPUs this process may run on (its affinity at the time of the call, e.g. as `taskset -c 1`
-    /// set it), ascending; every CPU up to ProcessorCount if the kernel will not say.
-    /// </summary>
-    internal static int[] AllowedCpus()
-    {
-        ulong* mask = stackalloc ulong[CpuSetBits / 64];
-        if (sched_getaffinity(0, CpuSetBits / 8, mask) != 0)
-        {
-            return Enumerable.Range(0, Environment.ProcessorCount).ToArray();
-        }
-        var cpus = new List<int>();
-        for (int cpu = 0; cpu < CpuSetBits; cpu++)
-        {
-            if ((mask[cpu / 64] & (1UL << (cpu % 64))) != 0)
-            {
-                cpus.Add(cpu);
-            }
-        }
-        return cpus.ToArray();
-    }
+    internal const int CpuSetBits = 1024; // glibc's cpu_set_t
 
     /// <summary>Pins the calling thread (pid 0 = this thread) to one CPU; false when the CPU does not exist or is not allowed.</summary>
     internal static bool TryPinCurrentThread(int cpu)

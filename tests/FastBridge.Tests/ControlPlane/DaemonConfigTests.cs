@@ -24,7 +24,7 @@ public sealed class DaemonConfigTests : IDisposable
     {
         string path = Write("""
             {"ports": ["a0", "a1"], "backend": "afpacket", "workers": 2, "ageingTime": 30, "fdbMax": 1000,
-             "groupFwdMask": "0x4000", "idle": "busy", "statsInterval": 0,
+             "groupFwdMask": "0x4000", "idle": "busy", "statsInterval": 0, "cpus": "0",
              "fdb": [{"mac": "02:00:00:00:00:AA", "port": "a1", "static": true}],
              "socket": "/tmp/x.sock", "http": "127.0.0.1:9470"}
             """);
@@ -37,6 +37,7 @@ public sealed class DaemonConfigTests : IDisposable
         Assert.Equal(1000, config.Bridge.FdbMaxEntries);
         Assert.Equal(0x4000, config.Bridge.GroupForwardMask);
         Assert.Equal(Datapath.Forwarding.IdleMode.Busy, config.Bridge.Idle);
+        Assert.Equal([0], config.Bridge.Cpus ?? []);
         Assert.Equal([new StaticFdbEntry("02:00:00:00:00:aa", "a1")], config.StaticFdb);
         Assert.Equal("/tmp/x.sock", config.Socket);
         Assert.True(config.SocketExplicit);
@@ -62,6 +63,8 @@ public sealed class DaemonConfigTests : IDisposable
     [InlineData("""{"ports": ["a0", "a0"]}""", "key 'ports': port a0 is named twice")]
     [InlineData("""{"ports": ["a0"], "ageingTime": "soon"}""", "key 'ageingTime': 'soon' is not a whole number")]
     [InlineData("""{"ports": ["a0"], "idle": "nap"}""", "key 'idle': 'nap' must be block or busy")]
+    [InlineData("""{"ports": ["a0"], "cpus": "1-"}""", "key 'cpus': '1-' is not a CPU list")]
+    [InlineData("""{"ports": ["a0"], "cpus": "1000"}""", "key 'cpus': CPU 1000 is not online")]
     [InlineData("""{"ports": ["a0"], "backend": "xdp"}""", "key 'backend': 'xdp' is not a backend")]
     [InlineData("""{"ports": ["a0"], "groupFwdMask": "1"}""", "key 'groupFwdMask': bits 0-2")]
     [InlineData("""{"ports": ["a0"], "http": "0.0.0.0:80"}""", "key 'http': 0.0.0.0 is not a loopback address")]

@@ -32,6 +32,7 @@ public sealed class RunOptionsTests
     [InlineData("--workers abc --port x", "'abc'")]
     [InlineData("--ageing-time 0 --port x", "--ageing-time must be between 1")]
     [InlineData("--idle lazy --port x", "'lazy'")]
+    [InlineData("--cpus two --port x", "--cpus: 'two' is not a CPU list")]
     [InlineData("--backend nic --port x", "'nic'")]
     [InlineData("--group-fwd-mask 0x2 --port x", "bits 0-2")]
     [InlineData("", "'--port' is required")]

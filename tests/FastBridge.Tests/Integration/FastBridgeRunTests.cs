@@ -220,4 +220,32 @@ public sealed class FastBridgeRunTests
 
     private static int Flags(string ifName) =>
         int.Parse(File.ReadAllText($"/sys/class/net/{ifName}/flags").Trim().AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Run_WithCpus_PinsPollLoopThereAndEveryOtherThreadElsewhere()
+    {
+        int[] allowed = Datapath.Interop.CpuAffinity.Allowed();
+        Assert.True(allowed.Length >= 2, "this test needs two CPUs, one for the poll loop and one for the rest");
+        int pollCpu = allowed[^1];
+        string runId = SwitchLab.NewRunId();
+        using LabTopology lab = LabTopology.Create(SwitchLab.HostSpecs(runId, 2), LabTopology.DisableHostSendOffloads);
+        List<string> args = FastBridgeSwitch.Arguments(lab.Hosts.Select(h => h.PortInterface), SwitchLab.DefaultAgeingSeconds);
+        args.AddRange(["--cpus", pollCpu.ToString(CultureInfo.InvariantCulture)]);
+        using var process = new LongRunningProcess(Tools.Dotnet, args);
+        Assert.True(process.WaitForLine(FastBridgeSwitch.ReadyMarker, TimeSpan.FromSeconds(15)), process.Output());
+
+        var threads = Directory.GetDirectories($"/proc/{process.Pid}/task").Select(task => (
+            Name: File.ReadAllText(Path.Combine(task, "comm")).Trim(),
+            Cpus: File.ReadLines(Path.Combine(task, "status")).Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)).Split(':')[1].Trim()))
+            .ToList();
+        process.Terminate(TimeSpan.FromSeconds(5));
+
+        string expected = pollCpu.ToString(CultureInfo.InvariantCulture);
+        Assert.Contains(threads, t => t.Name == "fastbridge-poll" && t.Cpus == expected);
+        foreach ((string name, string cpus) in threads.Where(t => !t.Name.StartsWith("fastbridge-poll", StringComparison.Ordinal)))
+        {
+            Assert.True(Datapath.Interop.CpuAffinity.TryParseList(cpus, out int[] list, out _) && !list.Contains(pollCpu),
+                $"thread {name} may run on {cpus}, which includes the poll loop's CPU {pollCpu}");
+        }
+    }
 }

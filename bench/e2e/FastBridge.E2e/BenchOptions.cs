@@ -34,7 +34,8 @@ internal sealed record BenchOptions
 
     public int SwitchCpu { get; init; } = 1;
 
-    public string OvsScript { get; init; } = Path.GetFullPath("bench/e2e/ovs.sh");
+    /// <summary>bench/e2e/ovs.sh, copied beside the program by the build, so the bench runs from any directory.</summary>
+    public string OvsScript { get; init; } = Path.Combine(AppContext.BaseDirectory, "ovs.sh");
 
     public string OutputDirectory { get; init; } = "";
 

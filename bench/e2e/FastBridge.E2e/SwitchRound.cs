@@ -21,7 +21,7 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
             sut.Start(lab);
             MeasureStarted(round, sut, lab);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or AggregateException)
+        catch (Exception ex) // any failure: reported and recorded, and the finally still removes the lab
         {
             Console.Error.WriteLine($"e2e: round {round} {name}: {ex.Message}");
             results.Add(round, name, 0, "error", double.NaN);

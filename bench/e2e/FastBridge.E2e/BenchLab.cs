@@ -1,12 +1,13 @@
 // The bench topology, built anew for every switch under test and removed after it, even on failure:
-// three hosts as network namespaces — gen (the generator), sink (where offered traffic goes) and
-// mon (a third port that only sees what the switch floods, for the RFC 2889 tests) — each joined
-// by a veth pair to a port in the root namespace (…gp, …sp, …mp). For the `none` baseline gen and
-// sink share one veth pair instead and there are no ports. IPv6 is off everywhere the bench
-// creates, so no neighbour discovery or MLD frame is counted as traffic.
-using System.Diagnostics;
-using System.Globalization;
+// three hosts — gen (the generator), sink (where offered traffic goes) and mon (a third port that
+// only sees what the switch floods, for the RFC 2889 tests) — built by the lab's own LabTopology
+// (namespace, veth pair to a root-side port …gp, …sp, …mp, fixed MAC, IPv6 off). For the `none`
+// baseline gen and sink share one veth pair instead and there are no ports. Commands run through
+// the lab's IpCommand, which names the command and its stderr when one fails.
+using System.ComponentModel;
 using System.Text.Json;
+using FastBridge.ControlPlane.Lab;
+using FastBridge.Datapath.Frames;
 
 namespace FastBridge.E2e;
 
@@ -14,8 +15,8 @@ internal sealed class BenchLab : IDisposable
 {
     public const ulong GenMac = 0x02_00_00_00_00_01, SinkMac = 0x02_00_00_00_00_02, MonMac = 0x02_00_00_00_00_03;
 
-    private readonly List<string> _namespaces = [];
-    private readonly List<string> _rootLinks = [];
+    private LabTopology? _switched;
+    private readonly List<string> _directNamespaces = [];
 
     private BenchLab(string prefix) => Prefix = prefix;
 
@@ -36,35 +37,35 @@ internal sealed class BenchLab : IDisposable
     public string MonIf => Prefix + "m0";
 
     /// <summary>The switch's ports, in the root namespace, in the order gen, sink, mon; empty for `none`.</summary>
-    public IReadOnlyList<string> Ports => _rootLinks;
+    public IReadOnlyList<string> Ports => _switched?.Hosts.Select(h => h.PortInterface).ToArray() ?? [];
 
     public static BenchLab Create(string prefix, bool direct)
     {
         var lab = new BenchLab(prefix);
+        if (!direct)
+        {
+            // The addresses are never used (the bench's frames are not IP); LabTopology wants one per host.
+            lab._switched = LabTopology.Create(
+            [
+                new LabHost(lab.GenNs, lab.GenIf, prefix + "gp", "10.98.0.1", GenMac),
+                new LabHost(lab.SinkNs, lab.SinkIf, prefix + "sp", "10.98.0.2", SinkMac),
+                new LabHost(lab.MonNs, lab.MonIf, prefix + "mp", "10.98.0.3", MonMac),
+            ]);
+            return lab;
+        }
         try
         {
-            foreach (string ns in new[] { lab.GenNs, lab.SinkNs, lab.MonNs })
+            foreach (string ns in new[] { lab.GenNs, lab.SinkNs })
             {
                 Run("ip", "netns", "add", ns);
-                lab._namespaces.Add(ns);
+                lab._directNamespaces.Add(ns);
                 Run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
-                Run("ip", "-n", ns, "link", "set", "lo", "up");
             }
-            if (direct)
+            Run("ip", "link", "add", lab.GenIf, "netns", lab.GenNs, "type", "veth", "peer", "name", lab.SinkIf, "netns", lab.SinkNs);
+            foreach ((string ns, string ifName, ulong mac) in new[] { (lab.GenNs, lab.GenIf, GenMac), (lab.SinkNs, lab.SinkIf, SinkMac) })
             {
-                Run("ip", "link", "add", lab.GenIf, "netns", lab.GenNs, "type", "veth", "peer", "name", lab.SinkIf, "netns", lab.SinkNs);
-            }
-            else
-            {
-                lab.AddHost(lab.GenNs, lab.GenIf, prefix + "gp");
-                lab.AddHost(lab.SinkNs, lab.SinkIf, prefix + "sp");
-                lab.AddHost(lab.MonNs, lab.MonIf, prefix + "mp");
-            }
-            lab.Address(lab.GenNs, lab.GenIf, GenMac);
-            lab.Address(lab.SinkNs, lab.SinkIf, SinkMac);
-            if (!direct)
-            {
-                lab.Address(lab.MonNs, lab.MonIf, MonMac);
+                Run("ip", "-n", ns, "link", "set", ifName, "address", MacAddress.Format(mac));
+                Run("ip", "-n", ns, "link", "set", ifName, "up");
             }
             return lab;
         }
@@ -85,82 +86,32 @@ internal sealed class BenchLab : IDisposable
 
     public void Dispose()
     {
-        foreach (string link in _rootLinks)
+        _switched?.Dispose();
+        _switched = null;
+        foreach (string ns in _directNamespaces)
         {
-            TryRun("ip", "link", "del", link);
+            TryRun("ip", "netns", "del", ns); // the veth pair goes with its namespaces
         }
-        foreach (string ns in _namespaces)
-        {
-            TryRun("ip", "netns", "del", ns);
-        }
-        _rootLinks.Clear();
-        _namespaces.Clear();
+        _directNamespaces.Clear();
     }
 
     public static void Run(params string[] args) => Capture(args);
 
-    public static bool TryRun(params string[] args) => Exec(args).Code == 0;
+    public static bool TryRun(params string[] args) => TryCapture(args) is not null;
 
-    /// <summary>Runs a command in <paramref name="directory"/>; false if it could not start or failed.</summary>
-    public static bool TryRunIn(string directory, params string[] args)
-    {
-        try
-        {
-            return Exec(args, directory).Code == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
+    /// <summary>Runs a command to completion and returns its standard output; throws naming it and its stderr if it fails.</summary>
+    public static string Capture(params string[] args) => IpCommand.Run(args[0], args[1..]);
 
     /// <summary>The command's output, or null if it could not start or failed.</summary>
     public static string? TryCapture(params string[] args)
     {
         try
         {
-            (int code, string output, _) = Exec(args);
-            return code == 0 ? output : null;
+            return Capture(args);
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception)
         {
             return null;
         }
-    }
-
-    /// <summary>Runs a command to completion and returns its standard output; throws with its error output if it fails.</summary>
-    public static string Capture(params string[] args)
-    {
-        (int code, string output, string error) = Exec(args);
-        return code == 0 ? output : throw new InvalidOperationException($"`{string.Join(' ', args)}` failed ({code}): {error.Trim()}");
-    }
-
-    private static (int Code, string Output, string Error) Exec(string[] args, string? directory = null)
-    {
-        var start = new ProcessStartInfo(args[0]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory ?? "" };
-        foreach (string arg in args.Skip(1))
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
-    }
-
-    private void AddHost(string ns, string inside, string port)
-    {
-        Run("ip", "link", "add", port, "type", "veth", "peer", "name", inside, "netns", ns);
-        _rootLinks.Add(port);
-        Run("sysctl", "-qw", $"net.ipv6.conf.{port}.disable_ipv6=1");
-        Run("ip", "link", "set", port, "up");
-    }
-
-    private void Address(string ns, string ifName, ulong mac)
-    {
-        string text = string.Join(':', Enumerable.Range(0, 6).Select(i => ((mac >> (40 - 8 * i)) & 0xFF).ToString("x2", CultureInfo.InvariantCulture)));
-        Run("ip", "-n", ns, "link", "set", ifName, "address", text);
-        Run("ip", "-n", ns, "link", "set", ifName, "up");
     }
 }

@@ -55,6 +55,13 @@ internal static unsafe partial class Generator
         return result!;
     }
 
+    /// <summary>Four frames from the sink to the generator, so the switch knows where the sink is before traffic is offered to it.</summary>
+    public static void SinkHello(BenchLab lab, int cpu)
+    {
+        using FramePlan hello = FramePlan.Create(64, 1, _ => BenchLab.SinkMac, _ => BenchLab.GenMac);
+        Send(lab.SinkNs, lab.SinkIf, cpu, hello, 1000, 1, count: 4);
+    }
+
     private static SendResult SendOn(AfPacketPort port, FramePlan plan, double rate, double seconds, long count, int latencyEvery)
     {
         int burst = rate > 0 ? Math.Clamp((int)(rate * BurstSeconds), 1, MaxBurst) : MaxBurst;

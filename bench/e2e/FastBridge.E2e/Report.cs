@@ -104,7 +104,8 @@ internal static class Report
             plot for [i=2:{options.Switches.Length + 1}] 'throughput.dat' using i:xtic(1) title columnheader
             """;
         File.WriteAllText(Path.Combine(options.OutputDirectory, "throughput.gp"), script + "\n");
-        if (!BenchLab.TryRunIn(options.OutputDirectory, "gnuplot", "throughput.gp"))
+        string directory = Path.GetFullPath(options.OutputDirectory);
+        if (!BenchLab.TryRun("gnuplot", "-e", $"cd '{directory}'", Path.Combine(directory, "throughput.gp")))
         {
             Console.Error.WriteLine("e2e: gnuplot failed or is missing; throughput.gp and throughput.dat are written, the plot is not");
         }

@@ -71,10 +71,7 @@ internal sealed class Rfc2889(BenchLab lab, SwitchUnderTest sut, BenchOptions op
     private bool LearnsAll(int n, double learningRate)
     {
         sut.FlushFdb();
-        using (FramePlan hello = FramePlan.Create(64, 1, _ => BenchLab.SinkMac, _ => BenchLab.GenMac))
-        {
-            Generator.Send(lab.SinkNs, lab.SinkIf, options.GenCpu, hello, 1000, 1, count: 4);
-        }
+        Generator.SinkHello(lab, options.GenCpu);
         using FramePlan learn = FramePlan.Create(64, n, Address, _ => BenchLab.SinkMac);
         using FramePlan test = FramePlan.Create(64, n, _ => BenchLab.SinkMac, Address);
         double seconds = n / Math.Min(learningRate, _gentleRate) + 1;

@@ -44,10 +44,7 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
     private void MeasureStarted(int round, SwitchUnderTest sut, BenchLab lab)
     {
         var trial = new Trial(lab, options);
-        using (FramePlan hello = FramePlan.Create(64, 1, _ => BenchLab.SinkMac, _ => BenchLab.GenMac))
-        {
-            Generator.Send(lab.SinkNs, lab.SinkIf, options.GenCpu, hello, 1000, 1, count: 4);
-        }
+        Generator.SinkHello(lab, options.GenCpu);
         using (FramePlan warmUp = Plan(64))
         {
             trial.Run(warmUp, 0); // JIT, learning, caches: not counted

@@ -46,15 +46,15 @@ internal static unsafe class CpuAffinity
 
     /// <summary>
     /// Restricts every thread of the process (those to come inherit it) to the allowed CPUs that are not
-    /// in <paramref name="reserved"/>. Does nothing when that leaves none. Returns the CPUs they now use.
+    /// in <paramref name="reserved"/>. Does nothing when that leaves none.
     /// </summary>
-    internal static int[] MoveThreadsOff(ReadOnlySpan<int> reserved)
+    internal static void MoveThreadsOff(ReadOnlySpan<int> reserved)
     {
         int[] reservedCpus = reserved.ToArray();
         int[] others = Allowed().Where(cpu => !reservedCpus.Contains(cpu)).ToArray();
         if (others.Length == 0)
         {
-            return Allowed();
+            return;
         }
         ulong* mask = stackalloc ulong[Libc.CpuSetBits / 64];
         new Span<ulong>(mask, Libc.CpuSetBits / 64).Clear();
@@ -69,7 +69,6 @@ internal static unsafe class CpuAffinity
                 _ = Libc.sched_setaffinity(tid, Libc.CpuSetBits / 8, mask); // a thread that just exited is no loss
             }
         }
-        return others;
     }
 
     private static int[]? Read(int tid)

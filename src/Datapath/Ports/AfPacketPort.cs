@@ -19,9 +19,6 @@ public sealed record AfPacketOptions(ushort FanoutGroup = 0, int RxBlockSize = 1
 
 public sealed unsafe partial class AfPacketPort : IPort
 {
-    /// <summary>How often an empty Receive asks the socket for a pending error (device down or gone).</summary>
-    private const long ErrorCheckIntervalMs = 1;
-
     private readonly int _fd;
     private readonly byte* _map;
     private readonly nuint _mapLength;
@@ -35,7 +32,7 @@ public sealed unsafe partial class AfPacketPort : IPort
     private byte* _rxNext;
     private int _rxDoneBlocks;     // fully read blocks before _rxBlock, returned to the kernel by ReleaseReceived
     private int _failedErrno;
-    private long _nextErrorCheckMs;
+    private ErrorCheckPacing _errorChecks;
 
     private readonly byte* _txRing;
     private readonly int _txFrameSize;
@@ -229,12 +226,10 @@ public sealed unsafe partial class AfPacketPort : IPort
     /// <summary>Nothing was received: at most once per interval, ask the socket whether its device went down or away.</summary>
     private int CheckFailed()
     {
-        long now = Environment.TickCount64;
-        if (now < _nextErrorCheckMs)
+        if (!_errorChecks.Due())
         {
             return 0;
         }
-        _nextErrorCheckMs = now + ErrorCheckIntervalMs;
         var pollFd = new Libc.PollFd { Fd = _fd };
         if (Libc.poll(&pollFd, 1, 0) <= 0 || (pollFd.Revents & (Libc.PollErr | Libc.PollNval)) == 0)
         {

@@ -18,9 +18,6 @@ public sealed record AfXdpOptions(int RingSize = 2048);
 
 public sealed unsafe class AfXdpPort : IPort
 {
-    /// <summary>How often an empty Receive asks the socket for a pending error (device gone: ENETDOWN).</summary>
-    private const long ErrorCheckIntervalMs = 1;
-
     private const int EthernetHeaderLength = 14;
 
     /// <summary>
@@ -42,7 +39,7 @@ public sealed unsafe class AfXdpPort : IPort
     private int _burstCount;
     private uint _fillTaken;   // fill-ring slots known empty: taken by the kernel (one per frame received) or left unfilled
     private int _failedErrno;
-    private long _nextErrorCheckMs;
+    private ErrorCheckPacing _errorChecks;
 
     // Single writer (the poll thread); readers read them whole.
     private ulong _zeroCopyTransmits;
@@ -313,12 +310,10 @@ public sealed unsafe class AfXdpPort : IPort
         {
             return -_failedErrno;
         }
-        long now = Environment.TickCount64;
-        if (now < _nextErrorCheckMs)
+        if (!_errorChecks.Due())
         {
             return 0;
         }
-        _nextErrorCheckMs = now + ErrorCheckIntervalMs;
         int error = Libc.TakeSocketError(_socket.Fd);
         if (error != 0)
         {

@@ -4,6 +4,7 @@
 // latency probes are marked 0x88B6 so only they reach the latency probe's socket.
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using FastBridge.Datapath.Frames;
 
 namespace FastBridge.E2e;
 
@@ -37,8 +38,8 @@ internal sealed unsafe class FramePlan : IDisposable
         for (int i = 0; i < count; i++)
         {
             var frame = new Span<byte>(plan._frames + (long)i * plan._stride, plan.WireLength);
-            WriteMac(frame, destination(i));
-            WriteMac(frame[6..], source(i));
+            MacAddress.Write(destination(i), frame);
+            MacAddress.Write(source(i), frame[6..]);
             BinaryPrimitives.WriteUInt16BigEndian(frame[12..], TrafficType);
         }
         return plan;
@@ -57,12 +58,4 @@ internal sealed unsafe class FramePlan : IDisposable
     public static void UnmarkProbe(byte* frame) => BinaryPrimitives.WriteUInt16BigEndian(new Span<byte>(frame + 12, 2), TrafficType);
 
     public void Dispose() => NativeMemory.AlignedFree(_frames);
-
-    private static void WriteMac(Span<byte> to, ulong mac)
-    {
-        for (int i = 0; i < 6; i++)
-        {
-            to[i] = (byte)(mac >> (40 - 8 * i));
-        }
-    }
 }

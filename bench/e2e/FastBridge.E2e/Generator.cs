@@ -44,7 +44,7 @@ internal static unsafe partial class Generator
         SendResult? result = null;
         Namespaces.RunIn(ns, () =>
         {
-            if (!Libc.TryPinCurrentThread(cpu))
+            if (!CpuAffinity.TryPinCurrentThread(cpu))
             {
                 throw new InvalidOperationException($"generator: cannot pin to CPU {cpu}");
             }

@@ -33,7 +33,7 @@ internal sealed unsafe class LatencyProbe
             int fd = -1;
             try
             {
-                Libc.TryPinCurrentThread(cpu);
+                CpuAffinity.TryPinCurrentThread(cpu);
                 fd = Open(ifName);
             }
             catch (Exception ex)

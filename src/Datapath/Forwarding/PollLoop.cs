@@ -104,7 +104,7 @@ public sealed class PollLoop
     {
         try
         {
-            Pinned = _cpu >= 0 && Libc.TryPinCurrentThread(_cpu);
+            Pinned = _cpu >= 0 && CpuAffinity.TryPinCurrentThread(_cpu);
             // The clock is read once per iteration that forwarded frames, and once per IdleIterationsPerClockRead
             // empty ones: on this VM reads of the precise clock were 10-16% of the loop's CPU (perf, e2e bench).
             // Busy time is then counted from the previous read, so it may include a few empty iterations.

@@ -1,13 +1,30 @@
-// Which CPUs the poll loops run on, and keeping everything else off them: the CPU lists an operator
-// writes (`2,3`, `0-3,8`), the CPUs the process may use, and moving the process's other threads
-// (runtime, API, timers) off the poll loops' CPUs, as Open vSwitch keeps its non-PMD threads off
-// pmd-cpu-mask. Set-up only, never on a poll thread.
+// Which CPUs the poll loops run on, and keeping everything else off them: pinning a thread to one
+// CPU, the CPU lists an operator writes (`2,3`, `0-3,8`), the CPUs the process may use, and moving
+// the process's other threads (runtime, API, timers) off the poll loops' CPUs, as Open vSwitch keeps
+// its non-PMD threads off pmd-cpu-mask. Set-up only: a poll thread pins itself before its loop starts.
 using System.Globalization;
 
 namespace FastBridge.Datapath.Interop;
 
 internal static unsafe class CpuAffinity
 {
+    /// <summary>Bits in glibc's cpu_set_t: the highest CPU number a list may name is one less.</summary>
+    internal const int CpuSetBits = 1024;
+
+    private const int MaskWords = CpuSetBits / 64;
+
+    /// <summary>Pins the calling thread to one CPU; false when the CPU does not exist or is not allowed.</summary>
+    internal static bool TryPinCurrentThread(int cpu)
+    {
+        if ((uint)cpu >= CpuSetBits)
+        {
+            return false;
+        }
+        ulong* mask = stackalloc ulong[MaskWords];
+        Fill(mask, [cpu]);
+        return Libc.sched_setaffinity(0, CpuSetBits / 8, mask) == 0;
+    }
+
     /// <summary>
     /// The CPUs the calling thread may run on (at start: the process's, e.g. as `taskset -c 1` set it),
     /// ascending; every CPU up to ProcessorCount if the kernel will not say.
@@ -30,7 +47,7 @@ internal static unsafe class CpuAffinity
             if (range.Length is < 1 or > 2
                 || !int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int first)
                 || !int.TryParse(range[^1], NumberStyles.None, CultureInfo.InvariantCulture, out int last)
-                || last < first || last >= Libc.CpuSetBits)
+                || last < first || last >= CpuSetBits)
             {
                 error = $"'{text}' is not a CPU list such as 1, 2,3 or 0-3 ('{part}')";
                 return false;
@@ -56,30 +73,26 @@ internal static unsafe class CpuAffinity
         {
             return;
         }
-        ulong* mask = stackalloc ulong[Libc.CpuSetBits / 64];
-        new Span<ulong>(mask, Libc.CpuSetBits / 64).Clear();
-        foreach (int cpu in others)
-        {
-            mask[cpu / 64] |= 1UL << (cpu % 64);
-        }
+        ulong* mask = stackalloc ulong[MaskWords];
+        Fill(mask, others);
         foreach (string task in Directory.GetDirectories("/proc/self/task"))
         {
             if (int.TryParse(Path.GetFileName(task), NumberStyles.None, CultureInfo.InvariantCulture, out int tid))
             {
-                _ = Libc.sched_setaffinity(tid, Libc.CpuSetBits / 8, mask); // a thread that just exited is no loss
+                _ = Libc.sched_setaffinity(tid, CpuSetBits / 8, mask); // a thread that just exited is no loss
             }
         }
     }
 
     private static int[]? Read(int tid)
     {
-        ulong* mask = stackalloc ulong[Libc.CpuSetBits / 64];
-        if (Libc.sched_getaffinity(tid, Libc.CpuSetBits / 8, mask) != 0)
+        ulong* mask = stackalloc ulong[MaskWords];
+        if (Libc.sched_getaffinity(tid, CpuSetBits / 8, mask) != 0)
         {
             return null;
         }
         var cpus = new List<int>();
-        for (int cpu = 0; cpu < Libc.CpuSetBits; cpu++)
+        for (int cpu = 0; cpu < CpuSetBits; cpu++)
         {
             if ((mask[cpu / 64] & (1UL << (cpu % 64))) != 0)
             {
@@ -87,5 +100,15 @@ internal static unsafe class CpuAffinity
             }
         }
         return [.. cpus];
+    }
+
+    /// <summary>Sets <paramref name="mask"/> (a cpu_set_t) to exactly <paramref name="cpus"/>, each below CpuSetBits.</summary>
+    private static void Fill(ulong* mask, ReadOnlySpan<int> cpus)
+    {
+        new Span<ulong>(mask, MaskWords).Clear();
+        foreach (int cpu in cpus)
+        {
+            mask[cpu / 64] |= 1UL << (cpu % 64);
+        }
     }
 }

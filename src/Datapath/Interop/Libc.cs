@@ -88,21 +88,6 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, SetLastError = true)]
     internal static partial int setns(int fd, int nsType);
 
-    internal const int CpuSetBits = 1024; // glibc's cpu_set_t
-
-    /// <summary>Pins the calling thread (pid 0 = this thread) to one CPU; false when the CPU does not exist or is not allowed.</summary>
-    internal static bool TryPinCurrentThread(int cpu)
-    {
-        if ((uint)cpu >= CpuSetBits)
-        {
-            return false;
-        }
-        ulong* mask = stackalloc ulong[CpuSetBits / 64];
-        new Span<ulong>(mask, CpuSetBits / 64).Clear();
-        mask[cpu / 64] = 1UL << (cpu % 64);
-        return sched_setaffinity(0, CpuSetBits / 8, mask) == 0;
-    }
-
     /// <summary>The errno text, e.g. "No such device (19)", for set-up error messages.</summary>
     internal static string ErrnoText(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
 

@@ -45,6 +45,7 @@ public sealed class PortSet
     private readonly IPort?[] _byId;
     private readonly int[] _ids;
     private readonly int[] _maxFrameLength;
+    private readonly int[] _maxUntaggedFrameLength;
     private readonly PortStates _states;
 
     /// <summary>Ports 0..n-1, capacity n: the fixed tables of tests and benchmarks.</summary>
@@ -58,6 +59,7 @@ public sealed class PortSet
         _states = states;
         _byId = byId;
         _maxFrameLength = new int[byId.Length];
+        _maxUntaggedFrameLength = new int[byId.Length];
         var ids = new List<int>();
         for (int id = 0; id < byId.Length; id++)
         {
@@ -65,6 +67,7 @@ public sealed class PortSet
             {
                 ids.Add(id);
                 _maxFrameLength[id] = port.MaxFrameLength;
+                _maxUntaggedFrameLength[id] = port.MaxUntaggedFrameLength;
             }
         }
         _ids = [.. ids];
@@ -90,7 +93,8 @@ public sealed class PortSet
 
     public IPort Port(int id) => _byId[id]!;
 
-    public int MaxFrameLength(int id) => _maxFrameLength[id];
+    /// <summary>Whether port <paramref name="id"/> can send <paramref name="frame"/> (its size rule, read once when the table was built).</summary>
+    public bool Fits(int id, in FrameRef frame) => frame.Fits(_maxFrameLength[id], _maxUntaggedFrameLength[id]);
 
     /// <summary>Present and not marked down: an absent id (a removed port still in the FDB) is never up.</summary>
     public bool IsUp(int id) => Contains(id) && _states.IsUp(id);

@@ -53,6 +53,8 @@ public sealed unsafe partial class AfPacketPort : IPort
 
     public int MaxFrameLength { get; }
 
+    public int MaxUntaggedFrameLength { get; }
+
     public int PollFd => _fd;
 
     /// <summary>Transmit slots (TxFrameCount rounded up to whole blocks).</summary>
@@ -112,8 +114,10 @@ public sealed unsafe partial class AfPacketPort : IPort
     /// <summary>
     /// Copies frames into free TX slots in order (re-inserting a stripped tag) and returns how many indices
     /// were consumed; the rest found no free slot. A frame the kernel would refuse (shorter than an Ethernet
-    /// header, or longer than MaxFrameLength) is consumed and counted (Runt, TooBig) instead of queued, because
-    /// the kernel marks such a slot TP_STATUS_WRONG_FORMAT and stops sending at it until the ring wraps.
+    /// header, or longer than the port's size rule allows) is consumed and counted (Runt, TooBig) instead of
+    /// queued; the forwarder already holds such frames back, so these counts move only for direct callers.
+    /// PACKET_LOSS (set up front) makes the kernel skip a slot it refuses anyway (an MTU lowered under us)
+    /// instead of marking it TP_STATUS_WRONG_FORMAT and halting the whole ring there until it wraps.
     /// </summary>
     public int Transmit(FrameBatch batch, ReadOnlySpan<int> indices)
     {
@@ -122,8 +126,7 @@ public sealed unsafe partial class AfPacketPort : IPort
         {
             ref FrameRef frame = ref batch[indices[done]];
             int wireLength = frame.WireLength;
-            // The kernel refuses these with TP_STATUS_WRONG_FORMAT and stops the ring there; drop them here instead.
-            if (wireLength > MaxFrameLength)
+            if (!frame.Fits(MaxFrameLength, MaxUntaggedFrameLength))
             {
                 _txTooBig++;
                 continue;
@@ -138,7 +141,7 @@ public sealed unsafe partial class AfPacketPort : IPort
             uint status = Volatile.Read(ref hdr->TpStatus);
             if (status == TpStatusWrongFormat)
             {
-                _txTooBig++; // only a frame the device's MTU no longer allows gets here
+                _txTooBig++; // never with PACKET_LOSS; should a kernel still leave one, the slot is reused at once
             }
             else if (status != TpStatusAvailable)
             {

@@ -39,10 +39,7 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
     public static uint Now => (uint)(Environment.TickCount64 / 1000);
 
     public PortInfo[] Ports() => [.. Bridge.PresentPorts().Select(p =>
-    {
-        bool up = Bridge.States.IsUp(p.Id);
-        return new PortInfo(p.Name, p.Id, up, up ? "forwarding" : $"down ({SwitchRunner.ErrnoText(Bridge.States.Errno(p.Id))})", runner.BackendOf(p.Name));
-    })];
+        new PortInfo(p.Name, p.Id, Bridge.States.IsUp(p.Id), runner.Describe(p.Id), runner.BackendOf(p.Name)))];
 
     public void AddPort(string? name)
     {

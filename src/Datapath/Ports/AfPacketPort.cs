@@ -239,11 +239,12 @@ public sealed unsafe partial class AfPacketPort : IPort
             return 0;
         }
         int errno = (pollFd.Revents & Libc.PollNval) != 0 ? Libc.Ebadf : Libc.TakeSocketError(_fd);
-        if (errno is Libc.Enxio or Libc.Enodev or Libc.Enetdown or Libc.Ebadf)
+        if (errno is Libc.Enxio or Libc.Enodev or Libc.Ebadf)
         {
             _failedErrno = errno;
             return -errno;
         }
-        return 0;
+        // The interface went down (or away): reported, not kept; once it is up again the kernel re-hooks the socket.
+        return errno == Libc.Enetdown ? -errno : 0;
     }
 }

@@ -27,7 +27,8 @@ public interface IPort : IDisposable
 
     /// <summary>
     /// Appends received frames to <paramref name="batch"/> until it is full or the port has no more.
-    /// Returns the number added, or a negative errno when the port failed for good (interface gone, link lost).
+    /// Returns the number added, or a negative errno when the socket failed: ENETDOWN when its interface
+    /// went down or away (it may come back), another errno when the socket is dead for good.
     /// </summary>
     int Receive(FrameBatch batch);
 

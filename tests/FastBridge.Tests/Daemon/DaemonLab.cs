@@ -61,6 +61,12 @@ internal sealed class DaemonLab : IDisposable
     public void AddPair(int i)
     {
         _links.AddNamespace(Netns(i));
+        AddLink(i);
+    }
+
+    /// <summary>Pair i's veth (again: after a test deleted it, in the namespace that is still there), both ends up.</summary>
+    public void AddLink(int i)
+    {
         _links.AddLink(Port(i), "type", "veth", "peer", "name", Host(i), "netns", Netns(i));
         VethLab.Ip("link", "set", Port(i), "up");
         VethLab.Ip("-n", Netns(i), "link", "set", Host(i), "up");

@@ -77,6 +77,30 @@ public sealed class LinkStateTests
         Assert.True(reattach.Max() < s_stateTimeout.TotalMilliseconds, $"re-attach took up to {reattach.Max():F0} ms");
     }
 
+    [Theory]
+    [InlineData("afxdp")]
+    [InlineData("afpacket")]
+    public void MtuLowered_PortReopenedAndFramesPastTheNewMtuCountedTooBig(string backend)
+    {
+        using DaemonLab lab = DaemonLab.Create(2);
+        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", backend);
+        using var api = new ApiClient(lab.Socket);
+        VethLab.Ip("link", "set", lab.Port(1), "mtu", "1400");
+        Assert.True(daemon.WaitForLine($"port {lab.Port(1)}: MTU changed from 1500 to 1400", s_stateTimeout), daemon.Output);
+        WaitForState(api, lab.Port(1), "forwarding", up: true, daemon);
+
+        using RawSocket host = lab.OpenHost(0);
+        host.Send(TestFrames.Sized(TestFrames.Mac(MacB), TestFrames.Mac(MacA), 1500));
+        var clock = Stopwatch.StartNew();
+        ulong tooBig = 0;
+        while (tooBig == 0 && clock.Elapsed < s_stateTimeout)
+        {
+            Thread.Sleep(20);
+            tooBig = api.Get("/stats", ApiJson.Default.StatsInfo).Ports.Single(p => p.Name == lab.Port(1)).Drops["too_big"];
+        }
+        Assert.True(tooBig == 1, $"a 1500-byte frame toward a 1400-MTU port: too_big {tooBig}\n{daemon.Cli("stats").Stdout}");
+    }
+
     /// <summary>The value of fastbridge_port_up for the port, as scraped.</summary>
     private static string PortUpMetric(ApiClient api, string port) =>
         api.GetText("/metrics").Split('\n').Single(l => l.StartsWith($"fastbridge_port_up{{port=\"{port}\"", StringComparison.Ordinal)).Split(' ')[^1];

@@ -204,7 +204,7 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
     [Fact]
     public void Cli_UserWithoutSocketAccess_PermissionDenied()
     {
-        CliResult result = DaemonProcess.RunCli(["port", "show", "--socket", _lab.Socket], asUser: "65534");
+        CliResult result = DaemonProcess.RunCli(["port", "show", "--socket", _lab.Socket], asUser: DaemonProcess.Nobody);
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains($"permission denied on {_lab.Socket}", result.Stderr);

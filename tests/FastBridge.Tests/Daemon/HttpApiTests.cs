@@ -4,39 +4,24 @@ using FastBridge.ControlPlane.Api;
 namespace FastBridge.Tests.Daemon;
 
 /// <summary>One daemon with --http and --http-token-file on two veth ports (a third spare), shared by the tests of this class.</summary>
-public sealed class HttpApiFixture : IDisposable
+public sealed class HttpApiFixture : DaemonFixture
 {
     public HttpApiFixture()
+        : this(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), PrometheusTests.FreePort())
     {
-        Lab = DaemonLab.Create(3);
-        try
-        {
-            Token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            string tokenFile = Lab.WriteFile("token", Token + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            Port = PrometheusTests.FreePort();
-            Daemon = DaemonProcess.Start(Lab.Socket, "--port", Lab.Port(0), "--port", Lab.Port(1),
-                "--http", $"127.0.0.1:{Port}", "--http-token-file", tokenFile);
-        }
-        catch
-        {
-            Lab.Dispose();
-            throw;
-        }
     }
 
-    internal DaemonLab Lab { get; }
-
-    internal DaemonProcess Daemon { get; }
+    private HttpApiFixture(string token, int port)
+        : base(3, lab => ["--port", lab.Port(0), "--port", lab.Port(1), "--http", $"127.0.0.1:{port}",
+            "--http-token-file", lab.WriteFile("token", token + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite)])
+    {
+        Token = token;
+        Port = port;
+    }
 
     internal string Token { get; }
 
     internal int Port { get; }
-
-    public void Dispose()
-    {
-        Daemon.Dispose();
-        Lab.Dispose();
-    }
 }
 
 /// <summary>

@@ -82,6 +82,17 @@ internal sealed class DaemonLab : IDisposable
         return path;
     }
 
+    /// <summary>A file with the given mode: 0600 for a token file, 0644 for one that must be refused.</summary>
+    public string WriteFile(string name, string text, UnixFileMode mode)
+    {
+        string path = WriteFile(name, text);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, mode);
+        }
+        return path;
+    }
+
     public void Dispose()
     {
         _links.Dispose();

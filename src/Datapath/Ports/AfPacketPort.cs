@@ -12,10 +12,16 @@ namespace FastBridge.Datapath.Ports;
 
 /// <param name="FanoutGroup">PACKET_FANOUT group id shared by the sockets of several poll loops on one interface; 0 = no fanout.</param>
 /// <param name="RxBlockSize">Receive block size in bytes (a multiple of the page size; also the largest frame received whole).</param>
-/// <param name="RxBlockCount">Receive blocks; 64 x 256 KiB = 16 MiB absorbs ~10 ms of 10 Gb/s line rate.</param>
+/// <param name="RxBlockCount">
+/// Receive blocks. 256 x 64 KiB = 16 MiB absorbs ~10 ms of 10 Gb/s line rate, and, because the kernel
+/// hands a block over after RetireTimeoutMs however few frames it holds, 256 ms of a poll loop that does
+/// not run while frames trickle in. With 64 x 256 KiB (the same memory) that was 64 ms: loops stalled
+/// longer than that under a loaded test run (JIT at start, preemption) and lost 46 of 186 and 2115 of
+/// 16450 paced frames as rx_ring_full (daemon tests, 2026-12-02).
+/// </param>
 /// <param name="TxFrameCount">Transmit slots (rounded up to fill whole blocks).</param>
 /// <param name="RetireTimeoutMs">tp_retire_blk_tov: a partly filled block is handed over after this long, so latency at low rate is ~1 ms.</param>
-public sealed record AfPacketOptions(ushort FanoutGroup = 0, int RxBlockSize = 1 << 18, int RxBlockCount = 64, int TxFrameCount = 1024, int RetireTimeoutMs = 1);
+public sealed record AfPacketOptions(ushort FanoutGroup = 0, int RxBlockSize = 1 << 16, int RxBlockCount = 256, int TxFrameCount = 1024, int RetireTimeoutMs = 1);
 
 public sealed unsafe partial class AfPacketPort : IPort
 {

@@ -177,7 +177,7 @@ public sealed class LinkStateTests
             }
             Assert.True(_sent > 1000, $"only {_sent} frames each way");
             Assert.True(_atA == _sent && _atB == _sent,
-                $"sent {_sent} each way; B got {_atB} from A, A got {_atA} from B\n{daemon.Cli("stats").Stdout}\n{daemon.Output}");
+                $"sent {_sent} each way; B got {_atB} from A, A got {_atA} from B\n{daemon.Cli("stats", "--json").Stdout}\n{daemon.Output}");
         }
 
         public void Dispose()

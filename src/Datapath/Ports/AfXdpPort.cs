@@ -123,6 +123,9 @@ public sealed unsafe partial class AfXdpPort : IPort
     /// <summary>Frames waiting in the fill ring for the kernel to receive into.</summary>
     internal int FillCount => (int)_socket.Fill.Outstanding;
 
+    /// <summary>The socket, for tests that play a misbehaving writer of its rings.</summary>
+    internal XskSocket Socket => _socket;
+
     /// <summary>
     /// Hands out received frames: one descriptor's frame as a pointer into the UMEM, a frame of several
     /// descriptors (multi-buffer) gathered into a scratch slot. Takes whole frames only.
@@ -190,7 +193,8 @@ public sealed unsafe partial class AfXdpPort : IPort
     /// ingress port's ReleaseReceived because this port reaps completions only in Receive and at the start
     /// of Flush, before its kick (one Flush per burst).
     /// Every descriptor written is one the kernel accepts: the kernel consumes an invalid one without
-    /// sending or completing it, so its UMEM frame would never come back. Each is 1 to FrameSize bytes
+    /// sending it, and kernels before mid-2026 never complete it either, so its UMEM frame would never
+    /// come back (XskSocketTests shows what this kernel does). Each is 1 to FrameSize bytes
     /// from the start of its frame (a copy) or where the kernel received it (by descriptor), and a chain
     /// is at most DescriptorChain.MaxDescriptors long, which the MaxFrameLength check here guarantees.
     /// </summary>
@@ -268,8 +272,8 @@ public sealed unsafe partial class AfXdpPort : IPort
             {
                 // rx_dropped: no fill frame, or a frame longer than a UMEM frame; rx_ring_full: RX ring overrun.
                 byReason[(int)DropReason.RxRingFull] += stats.RxRingFull + stats.RxDropped;
-                // tx_invalid_descs: descriptors the kernel refused, consumed without sending or completing them
-                // (net/xdp/xsk.c). FastBridge never writes one (see Transmit), so this stays 0 unless it has a bug.
+                // tx_invalid_descs: descriptors the kernel refused and consumed without sending (net/xdp/xsk.c).
+                // FastBridge never writes one (see Transmit), so this stays 0 unless it has a bug.
                 byReason[(int)DropReason.NoTxRoom] += stats.TxInvalidDescs;
             }
         }

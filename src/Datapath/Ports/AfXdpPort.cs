@@ -83,20 +83,19 @@ public sealed unsafe partial class AfXdpPort : IPort
         _attachment = attachment;
         _owner = umem.RegisterOwner();
         _burst = new ulong[options.RingSize];
-        _socket = XskSocket.Open(iface.Name, iface.IfIndex, queue, umem, (uint)options.RingSize);
-        _fillTaken = _socket.Fill.Size;
-        _fillBatch = Math.Min(FillBatch, _socket.Fill.Size / 4);
-        _scratch = new ScratchFrames(0, 0);
+        // Only a port whose frames may take several RX descriptors gathers any; the others drop such chains.
+        _scratch = new ScratchFrames(chunks > 1 ? options.ScratchFrames : 0, longest);
         try
         {
-            // Only a port whose frames may take several RX descriptors gathers any; the others drop such chains.
-            _scratch = new ScratchFrames(chunks > 1 ? options.ScratchFrames : 0, longest);
+            _socket = XskSocket.Open(iface.Name, iface.IfIndex, queue, umem, (uint)options.RingSize);
+            _fillTaken = _socket.Fill.Size;
+            _fillBatch = Math.Min(FillBatch, _socket.Fill.Size / 4);
             TopUpFill();
             attachment.Register(queue, _socket.Fd);
         }
         catch
         {
-            _socket.Dispose();
+            _socket?.Dispose();
             umem.Reclaim(_owner);
             _scratch.Dispose();
             throw;

@@ -123,7 +123,7 @@ internal sealed unsafe class XskSocket : IDisposable
     /// <summary>
     /// Whether this kernel knows XDP_USE_SG (6.6+), asked without touching any interface: bind checks its
     /// flags before it looks the interface up, so a bind to ifindex 0 fails EINVAL on a kernel without the
-    /// flag and ENODEV on one with it. Null with the reason when no AF_XDP socket can be opened at all.
+    /// flag and ENODEV on one with it. When not, <paramref name="why"/> says so, naming the errno.
     /// </summary>
     public static bool KernelHasMultiBuffer(out string why)
     {

@@ -145,20 +145,6 @@ public sealed unsafe class AfXdpJumboTests
         Assert.Equal(umem.FrameCount, umem.FreeCount);
     }
 
-    [Fact]
-    public void Attach_JumboVethNativeWithoutFrags_KernelRefusesWithFragsAccepts()
-    {
-        using var lab = new XdpLab();
-        (string host, _) = lab.AddVeth("f", JumboMtu);
-        NetInterfaceInfo iface = NetInterface.Inspect(host);
-
-        // veth: native XDP on an MTU above ~3.5 KiB needs a frags-aware program (ERANGE otherwise).
-        Assert.Throws<InvalidOperationException>(() => XdpAttachment.Attach(iface, XdpAttachMode.Native));
-        using XdpAttachment attachment = XdpAttachment.Attach(iface, XdpAttachMode.Native, multiBuffer: true);
-        Assert.True(attachment.MultiBuffer);
-        Assert.True(XdpLab.HasXdp(host));
-    }
-
     private static readonly ulong[] s_noDrops = new ulong[DropReasons.Count];
 
     /// <summary>The port's own drops, by reason (what the stats reader adds).</summary>

@@ -11,8 +11,6 @@ namespace FastBridge.Tests.Daemon;
 [Collection(DaemonCollection.Name)]
 public sealed class JumboPortTests
 {
-    private const string MacA = "02:00:00:00:9a:0a";
-
     [Theory]
     [InlineData("auto")]
     [InlineData("afxdp")]
@@ -26,7 +24,7 @@ public sealed class JumboPortTests
         using RawSocket hostA = lab.OpenHost(0);
         using RawSocket hostB = lab.OpenHost(1);
         using RawSocket hostC = lab.OpenHost(2);
-        byte[] jumbo = TestFrames.Sized(TestFrames.Mac("ff:ff:ff:ff:ff:ff"), TestFrames.Mac(MacA), 9014, fill: 0x5A);
+        byte[] jumbo = TestFrames.Sized(TestFrames.Mac("ff:ff:ff:ff:ff:ff"), TestFrames.Mac("02:00:00:00:9a:0a"), 9014, fill: 0x5A);
 
         hostA.Send(jumbo);
 

@@ -3,7 +3,8 @@
 // by all of that loop's AF_XDP sockets, and AF_PACKET sockets (with a fanout group per port when
 // several loops share it) elsewhere, each AF_PACKET interface with a tcx ingress drop so the host
 // stack does not also process what FastBridge switches. `auto` uses AF_XDP wherever it can and says why not where it
-// cannot. Used from the control plane only; the poll loops just see IPorts.
+// cannot. An MTU too large for one UMEM frame (jumbo) takes AF_XDP multi-buffer: a frags-aware XDP program and
+// UMEMs bound with XDP_USE_SG (kernel 6.6+). Used from the control plane only; the poll loops just see IPorts.
 using System.Globalization;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
@@ -28,6 +29,12 @@ internal sealed class PortBackends : IDisposable
 
     /// <summary>8 ports' worth of fill plus TX ring (4096 frames), 4 KiB each: 128 MiB per poll loop.</summary>
     private const int UmemFrames = 32768;
+
+    /// <summary>Ethernet header and one VLAN tag on top of the MTU: the longest frame a port carries.</summary>
+    private const int FrameOverhead = 18;
+
+    /// <summary>Bytes of a received frame one UMEM frame holds, after the kernel's headroom.</summary>
+    private static readonly int s_frameRoom = new UmemOptions().FrameSize - Datapath.Interop.IfXdp.XdpPacketHeadroom;
 
     private readonly BackendKind _kind;
     private readonly XdpAttachMode _xdpMode;
@@ -83,7 +90,7 @@ internal sealed class PortBackends : IDisposable
         XdpAttachment attachment;
         try
         {
-            attachment = XdpAttachment.Attach(iface, _xdpMode);
+            attachment = XdpAttachment.Attach(iface, _xdpMode, multiBuffer: NeedsMultiBuffer(iface));
         }
         catch (InvalidOperationException e) when (_kind == BackendKind.Auto)
         {
@@ -91,7 +98,7 @@ internal sealed class PortBackends : IDisposable
         }
         _attachments[iface.Name] = attachment;
         _promiscuous[iface.Name] = PromiscuousMembership.Join(iface);
-        return $"afxdp ({attachment.Mode.ToString().ToLowerInvariant()} XDP, {(_kind == BackendKind.Auto ? "auto" : "asked for")})";
+        return $"afxdp ({attachment.Mode.ToString().ToLowerInvariant()} XDP{(attachment.MultiBuffer ? ", multi-buffer" : "")}, {(_kind == BackendKind.Auto ? "auto" : "asked for")})";
     }
 
     private string PrepareAfPacket(NetInterfaceInfo iface, string why)
@@ -108,7 +115,9 @@ internal sealed class PortBackends : IDisposable
             // One queue per loop (XdpObstacle made sure the counts match), all of a loop's sockets on its UMEM.
             if (!_umems.TryGetValue(loop, out Umem? umem))
             {
-                umem = new Umem(new UmemOptions(FrameCount: UmemFrames));
+                // Multi-buffer only where a port needs it: XDP_USE_SG costs zero-copy on NICs without zero-copy multi-buffer.
+                bool multiBuffer = _attachments.Values.Any(a => a.MultiBuffer);
+                umem = new Umem(new UmemOptions(FrameCount: UmemFrames, MultiBuffer: multiBuffer));
                 _umems[loop] = umem;
             }
             return new AfXdpPort(iface, attachment, umem, queue: loop, new AfXdpOptions(XdpRingSize));
@@ -169,11 +178,27 @@ internal sealed class PortBackends : IDisposable
             return string.Create(CultureInfo.InvariantCulture,
                 $"{queues} receive queue(s) for {_workers} worker(s); AF_XDP here needs one worker per queue (--workers {queues}, or ethtool -L)");
         }
-        int frameRoom = new UmemOptions().FrameSize - Datapath.Interop.IfXdp.XdpPacketHeadroom;
-        if (iface.Mtu + 18 > frameRoom)
+        if (!NeedsMultiBuffer(iface))
         {
-            return string.Create(CultureInfo.InvariantCulture, $"MTU {iface.Mtu} does not fit an AF_XDP frame ({frameRoom} bytes)");
+            return null;
+        }
+        string jumbo = string.Create(CultureInfo.InvariantCulture, $"MTU {iface.Mtu} does not fit an AF_XDP frame ({s_frameRoom} bytes) and needs multi-buffer");
+        if (!XskSocket.KernelHasMultiBuffer(out string why))
+        {
+            return $"{jumbo}, but {why}";
+        }
+        if (DescriptorChain.ChunksFor(iface.Mtu + FrameOverhead, s_frameRoom) > DescriptorChain.MaxDescriptors)
+        {
+            return $"{jumbo}, but it takes more than the {DescriptorChain.MaxDescriptors} buffers a frame may have";
+        }
+        if (_umems.Values.Any(u => !u.MultiBuffer))
+        {
+            // The first socket of a UMEM decides for all; sockets are open, so the choice stands until restart.
+            return $"{jumbo}, but the poll loops' AF_XDP memory was set up without it (no jumbo AF_XDP port at start; restart to have one)";
         }
         return null;
     }
+
+    /// <summary>Whether the longest frame of the interface (MTU + header + one VLAN tag) takes more than one UMEM frame.</summary>
+    private static bool NeedsMultiBuffer(NetInterfaceInfo iface) => iface.Mtu + FrameOverhead > s_frameRoom;
 }

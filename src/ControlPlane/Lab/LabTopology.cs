@@ -13,8 +13,13 @@ namespace FastBridge.ControlPlane.Lab;
 /// <summary>
 /// One host: <see cref="Namespace"/> holds <see cref="HostInterface"/> (with <see cref="Mac"/> and
 /// <see cref="Address"/>/24); its peer <see cref="PortInterface"/> stays in the root namespace as a switch port.
+/// Both ends of the pair get <see cref="Mtu"/> and <see cref="Queues"/> receive and transmit queues.
 /// </summary>
-internal sealed record LabHost(string Namespace, string HostInterface, string PortInterface, string Address, ulong Mac);
+internal sealed record LabHost(string Namespace, string HostInterface, string PortInterface, string Address, ulong Mac,
+    int Mtu = LabHost.DefaultMtu, int Queues = 1)
+{
+    public const int DefaultMtu = 1500;
+}
 
 internal sealed partial class LabTopology : IDisposable
 {
@@ -169,12 +174,19 @@ internal sealed partial class LabTopology : IDisposable
         IpCommand.InNamespace(host.Namespace, "sysctl", "-qw",
             "net.ipv6.conf.default.disable_ipv6=1", "net.ipv6.conf.all.disable_ipv6=1");
 
-        IpCommand.Ip("link", "add", host.PortInterface, "type", "veth",
-            "peer", "name", host.HostInterface, "netns", host.Namespace);
+        string queues = host.Queues.ToString(CultureInfo.InvariantCulture);
+        IpCommand.Ip("link", "add", host.PortInterface, "numrxqueues", queues, "numtxqueues", queues, "type", "veth",
+            "peer", "name", host.HostInterface, "numrxqueues", queues, "numtxqueues", queues, "netns", host.Namespace);
         _links.Add(host.PortInterface);
         File.WriteAllText($"/proc/sys/net/ipv6/conf/{host.PortInterface}/disable_ipv6", "1");
 
         IpCommand.Ip("-n", host.Namespace, "link", "set", host.HostInterface, "address", MacAddress.Format(host.Mac));
+        if (host.Mtu != LabHost.DefaultMtu)
+        {
+            string mtu = host.Mtu.ToString(CultureInfo.InvariantCulture);
+            IpCommand.Ip("-n", host.Namespace, "link", "set", host.HostInterface, "mtu", mtu);
+            IpCommand.Ip("link", "set", host.PortInterface, "mtu", mtu);
+        }
         IpCommand.Ip("-n", host.Namespace, "addr", "add", $"{host.Address}/{PrefixLength}", "dev", host.HostInterface);
         IpCommand.Ip("-n", host.Namespace, "link", "set", "lo", "up");
         IpCommand.Ip("-n", host.Namespace, "link", "set", host.HostInterface, "up");

@@ -22,6 +22,9 @@ internal static unsafe partial class Bpf
     internal const uint AttachTypeTcxIngress = 46;
     internal const ulong Any = 0;             // BPF_ANY: create or update a map element
 
+    /// <summary>BPF_F_XDP_HAS_FRAGS (prog_flags): the XDP program copes with frames in several buffers (kernel 5.18+).</summary>
+    internal const uint ProgFlagXdpHasFrags = 1 << 5;
+
     // XDP attach flags (linux/if_link.h).
     internal const uint XdpFlagsSkbMode = 1 << 1, XdpFlagsDrvMode = 1 << 2;
 
@@ -141,14 +144,14 @@ internal static unsafe partial class Bpf
     }
 
     /// <summary>
-    /// Loads an XDP program under the GPL (bpf_redirect_map is GPL-only). Returns the program fd or -errno;
-    /// when the verifier refuses it, <paramref name="verifierLog"/> holds its log.
+    /// Loads an XDP program under the GPL (bpf_redirect_map is GPL-only), frags-aware when <paramref name="hasFrags"/>
+    /// (BPF_F_XDP_HAS_FRAGS). Returns the program fd or -errno; when the verifier refuses it, <paramref name="verifierLog"/> holds its log.
     /// </summary>
-    internal static int LoadXdpProgram(ReadOnlySpan<ulong> instructions, string name, out string verifierLog) =>
-        LoadProgram(ProgTypeXdp, AttachTypeXdp, instructions, name, out verifierLog);
+    internal static int LoadXdpProgram(ReadOnlySpan<ulong> instructions, string name, out string verifierLog, bool hasFrags = false) =>
+        LoadProgram(ProgTypeXdp, AttachTypeXdp, instructions, name, out verifierLog, hasFrags ? ProgFlagXdpHasFrags : 0);
 
     /// <summary>Loads a program of any type under the GPL; the program fd or -errno, with the verifier's log on refusal.</summary>
-    internal static int LoadProgram(uint progType, uint expectedAttachType, ReadOnlySpan<ulong> instructions, string name, out string verifierLog)
+    internal static int LoadProgram(uint progType, uint expectedAttachType, ReadOnlySpan<ulong> instructions, string name, out string verifierLog, uint progFlags = 0)
     {
         const int LogSize = 64 * 1024;
         byte[] license = "GPL\0"u8.ToArray();
@@ -163,6 +166,7 @@ internal static unsafe partial class Bpf
                 InsnCnt = (uint)instructions.Length,
                 Insns = (ulong)insns,
                 License = (ulong)licensePtr,
+                ProgFlags = progFlags,
                 ExpectedAttachType = expectedAttachType,
             };
             CopyName(name, attr.ProgName);

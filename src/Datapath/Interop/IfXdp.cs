@@ -13,6 +13,19 @@ internal static class IfXdp
     // sxdp_flags.
     internal const ushort XdpSharedUmem = 1 << 0, XdpCopy = 1 << 1, XdpZeroCopy = 1 << 2, XdpUseNeedWakeup = 1 << 3;
 
+    /// <summary>
+    /// XDP_USE_SG (kernel 6.6+): the socket takes frames longer than one chunk as several descriptors.
+    /// Newer than the installed uapi headers (Debian's 6.1), so pinned by the kernel's answer to bind
+    /// instead (IfXdpLayoutTests): it accepts this bit and refuses the next one.
+    /// </summary>
+    internal const ushort XdpUseSg = 1 << 4;
+
+    /// <summary>
+    /// XDP_PKT_CONTD (kernel 6.6+), in xdp_desc.options: the frame continues in the next descriptor. Newer
+    /// than the installed headers too; pinned by the first descriptor of a received 9000-byte frame.
+    /// </summary>
+    internal const uint XdpPktContd = 1 << 0;
+
     /// <summary>Set in a ring's flags word when the kernel must be kicked (poll/recvfrom for fill, sendto for TX).</summary>
     internal const uint XdpRingNeedWakeup = 1 << 0;
 

@@ -5,7 +5,8 @@
 // free UMEM frame (a flood's later copies, frames from another backend). Frames sent are reaped from
 // the completion ring back to the free list. Only the owning poll thread calls
 // Receive/ReleaseReceived/Transmit/Flush, which never throw, allocate or block; the stats reader calls
-// AddBackendDrops. Set-up fails loudly, naming the interface, queue, step and errno.
+// AddBackendDrops. Set-up fails loudly, naming the interface, queue, step and errno. Frames longer than
+// one UMEM frame (jumbo MTUs, on a multi-buffer UMEM) are in AfXdpPort.MultiBuffer.cs.
 // Kernel rules: Documentation/networking/af_xdp.rst; shape after bpf-examples AF_XDP-forwarding/xsk_fwd.c.
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
@@ -14,9 +15,14 @@ using FastBridge.Datapath.Xdp;
 namespace FastBridge.Datapath.Ports;
 
 /// <param name="RingSize">Entries in each of the four rings (a power of two); the UMEM needs 2 x RingSize frames per port.</param>
-public sealed record AfXdpOptions(int RingSize = 2048);
+/// <param name="ScratchFrames">
+/// Frames received as several descriptors that one burst can hold, gathered whole (a port whose MTU does
+/// not fit one UMEM frame only); more in one burst are dropped and counted rx_ring_full. A burst holds at
+/// most FrameBatch.DefaultCapacity frames, so the default never runs out.
+/// </param>
+public sealed record AfXdpOptions(int RingSize = 2048, int ScratchFrames = FrameBatch.DefaultCapacity);
 
-public sealed unsafe class AfXdpPort : IPort
+public sealed unsafe partial class AfXdpPort : IPort
 {
     private const int EthernetHeaderLength = 14;
 
@@ -36,6 +42,8 @@ public sealed unsafe class AfXdpPort : IPort
     private readonly XdpAttachment _attachment;
     private readonly byte _owner;
     private readonly ulong[] _burst;   // UMEM frames of the received burst not yet released
+    private readonly ScratchFrames _scratch;   // frames of the burst gathered from several descriptors
+    private readonly int _maxChunksPerFrame;   // TX descriptors the longest frame takes: 1 unless the MTU is jumbo
     private int _burstCount;
     private uint _fillTaken;   // fill-ring slots known empty: taken by the kernel (one per frame received) or left unfilled
     private int _failedErrno;
@@ -46,6 +54,8 @@ public sealed unsafe class AfXdpPort : IPort
     private ulong _copiedTransmits;
     private ulong _txTooBig;
     private ulong _txRunts;
+    private ulong _rxTooBig;
+    private ulong _rxNoScratch;
     private bool _disposed;
 
     /// <summary>
@@ -62,12 +72,9 @@ public sealed unsafe class AfXdpPort : IPort
         {
             throw new ArgumentException($"interface {iface.Name} queue {queue}: the XDP attachment serves {attachment.InterfaceName} queues 0-{attachment.QueueCount - 1}");
         }
-        // The kernel puts received data XDP_PACKET_HEADROOM into a frame; a frame of MTU + header + tag must fit after it.
         int longest = iface.Mtu + EthernetHeaderLength + 4;
-        if (longest > umem.FrameSize - IfXdp.XdpPacketHeadroom)
-        {
-            throw new PortRefusedException($"interface {iface.Name}: MTU {iface.Mtu} does not fit a {umem.FrameSize}-byte AF_XDP frame (use AF_PACKET or a smaller MTU)");
-        }
+        int chunks = CheckFrameFits(iface, umem, longest);
+        _maxChunksPerFrame = DescriptorChain.ChunksFor(longest, umem.FrameSize);
 
         Name = iface.Name;
         Queue = queue;
@@ -76,18 +83,21 @@ public sealed unsafe class AfXdpPort : IPort
         _attachment = attachment;
         _owner = umem.RegisterOwner();
         _burst = new ulong[options.RingSize];
-        _socket = XskSocket.Open(iface.Name, iface.IfIndex, queue, umem, (uint)options.RingSize);
-        _fillTaken = _socket.Fill.Size;
-        _fillBatch = Math.Min(FillBatch, _socket.Fill.Size / 4);
+        // Only a port whose frames may take several RX descriptors gathers any; the others drop such chains.
+        _scratch = new ScratchFrames(chunks > 1 ? options.ScratchFrames : 0, longest);
         try
         {
+            _socket = XskSocket.Open(iface.Name, iface.IfIndex, queue, umem, (uint)options.RingSize);
+            _fillTaken = _socket.Fill.Size;
+            _fillBatch = Math.Min(FillBatch, _socket.Fill.Size / 4);
             TopUpFill();
             attachment.Register(queue, _socket.Fd);
         }
         catch
         {
-            _socket.Dispose();
+            _socket?.Dispose();
             umem.Reclaim(_owner);
+            _scratch.Dispose();
             throw;
         }
     }
@@ -112,33 +122,56 @@ public sealed unsafe class AfXdpPort : IPort
     /// <summary>Frames waiting in the fill ring for the kernel to receive into.</summary>
     internal int FillCount => (int)_socket.Fill.Outstanding;
 
+    /// <summary>The socket, for tests that play a misbehaving writer of its rings.</summary>
+    internal XskSocket Socket => _socket;
+
+    /// <summary>
+    /// Hands out received frames: one descriptor's frame as a pointer into the UMEM, a frame of several
+    /// descriptors (multi-buffer) gathered into a scratch slot. Takes whole frames only.
+    /// </summary>
     public int Receive(FrameBatch batch)
     {
         ReapCompletions();
         KickTx();
         uint room = (uint)Math.Min(batch.Capacity - batch.Count, _burst.Length - _burstCount);
-        uint ready = _socket.Rx.Available(room);
+        // On a multi-buffer UMEM a frame may take several descriptors: look at every ready one, take up to room frames.
+        uint ready = _socket.Rx.Available(_umem.MultiBuffer ? _socket.Rx.Size : room);
         if (ready == 0)
         {
             TopUpFill();
             return CheckHealth();
         }
-        _fillTaken += ready;
         uint index = _socket.Rx.ConsumerIndex;
-        for (uint i = 0; i < ready; i++)
+        uint taken = 0, added = 0;
+        while (taken < ready && added < room)
         {
-            ref IfXdp.XdpDesc desc = ref _socket.Rx.Descriptor(index + i);
-            _umem.Move(desc.Addr, FrameState.Fill, FrameState.Received, _owner);
-            _burst[_burstCount++] = desc.Addr;
-            batch.Add(_umem.Base + desc.Addr, (int)desc.Len);
+            ref IfXdp.XdpDesc desc = ref _socket.Rx.Descriptor(index + taken);
+            if ((desc.Options & IfXdp.XdpPktContd) == 0)
+            {
+                _umem.Move(desc.Addr, FrameState.Fill, FrameState.Received, _owner);
+                _burst[_burstCount++] = desc.Addr;
+                batch.Add(_umem.Base + desc.Addr, (int)desc.Len);
+                taken++;
+                added++;
+                continue;
+            }
+            uint chain = DescriptorChain.Length(_socket.Rx, index + taken, ready - taken);
+            if (chain == 0)
+            {
+                break; // never half a frame; see DescriptorChain for why the rest is always already there
+            }
+            added += ReceiveChain(batch, index + taken, chain) ? 1u : 0u;
+            taken += chain;
         }
         // The descriptors are copied out; the ring slots go back to the kernel now, the frames at ReleaseReceived.
-        _socket.Rx.Consume(ready);
-        return (int)ready;
+        _fillTaken += taken;
+        _socket.Rx.Consume(taken);
+        return (int)added;
     }
 
     public void ReleaseReceived()
     {
+        _scratch.ReturnAll();
         for (int i = 0; i < _burstCount; i++)
         {
             // Frames another port took for its TX ring are that port's now (and may even be back in a burst of another port).
@@ -153,14 +186,20 @@ public sealed unsafe class AfXdpPort : IPort
 
     /// <summary>
     /// Queues frames on the TX ring in order: by descriptor when the frame is a UMEM frame still in its
-    /// received burst, else by copy into a free frame. Returns how many indices were consumed; the rest
-    /// found the TX ring full or no free frame. Frames too long or too short are consumed and counted.
-    /// A frame sent by descriptor stays readable until the ingress port's ReleaseReceived because this
-    /// port reaps completions only in Receive and at the start of Flush, before its kick (one Flush per burst).
+    /// received burst, else by copy into a free frame (a chain of them for a frame longer than one).
+    /// Returns how many indices were consumed; the rest found the TX ring full or no free frame. Frames
+    /// too long or too short are consumed and counted. A frame sent by descriptor stays readable until the
+    /// ingress port's ReleaseReceived because this port reaps completions only in Receive and at the start
+    /// of Flush, before its kick (one Flush per burst).
+    /// Every descriptor written is one the kernel accepts: the kernel consumes an invalid one without
+    /// sending it, and kernels before mid-2026 never complete it either, so its UMEM frame would never
+    /// come back (XskSocketTests shows what this kernel does). Each is 1 to FrameSize bytes
+    /// from the start of its frame (a copy) or where the kernel received it (by descriptor), and a chain
+    /// is at most DescriptorChain.MaxDescriptors long, which the MaxFrameLength check here guarantees.
     /// </summary>
     public int Transmit(FrameBatch batch, ReadOnlySpan<int> indices)
     {
-        uint slots = _socket.Tx.FreeSlots((uint)indices.Length);
+        uint slots = _socket.Tx.FreeSlots((uint)(indices.Length * _maxChunksPerFrame));
         uint index = _socket.Tx.ProducerIndex;
         uint queued = 0;
         int done = 0;
@@ -176,6 +215,15 @@ public sealed unsafe class AfXdpPort : IPort
             if (frame.Length < EthernetHeaderLength)
             {
                 _txRunts++;
+                continue;
+            }
+            if (wireLength > _umem.FrameSize)
+            {
+                // Longer than one UMEM frame (a port with a jumbo MTU): a copy split over a chain of frames.
+                if (!TryQueueChain(frame, wireLength, slots - queued, index, ref queued))
+                {
+                    break;
+                }
                 continue;
             }
             ulong addr = _umem.OffsetOf(frame.Data);
@@ -223,9 +271,13 @@ public sealed unsafe class AfXdpPort : IPort
             {
                 // rx_dropped: no fill frame, or a frame longer than a UMEM frame; rx_ring_full: RX ring overrun.
                 byReason[(int)DropReason.RxRingFull] += stats.RxRingFull + stats.RxDropped;
+                // tx_invalid_descs: descriptors the kernel refused and consumed without sending (net/xdp/xsk.c).
+                // FastBridge never writes one (see Transmit), so this stays 0 unless it has a bug.
+                byReason[(int)DropReason.NoTxRoom] += stats.TxInvalidDescs;
             }
         }
-        byReason[(int)DropReason.TooBig] += Volatile.Read(ref _txTooBig);
+        byReason[(int)DropReason.RxRingFull] += Volatile.Read(ref _rxNoScratch);
+        byReason[(int)DropReason.TooBig] += Volatile.Read(ref _txTooBig) + Volatile.Read(ref _rxTooBig);
         byReason[(int)DropReason.Runt] += Volatile.Read(ref _txRunts);
     }
 
@@ -241,6 +293,7 @@ public sealed unsafe class AfXdpPort : IPort
         // The socket is closed, so the kernel holds none of this port's frames any more: take them all back.
         _umem.Reclaim(_owner);
         _burstCount = 0;
+        _scratch.Dispose();
     }
 
     /// <summary>Moves sent frames from the completion ring back to the free list.</summary>

@@ -13,7 +13,12 @@ namespace FastBridge.Datapath.Xdp;
 /// <param name="FrameCount">Frames in the UMEM; give each port at least its fill ring plus its TX ring (2 x RingSize).</param>
 /// <param name="FrameSize">Bytes per frame, 2048 or 4096: the kernel puts 256 bytes of headroom before received data.</param>
 /// <param name="TryHugePages">Back the area with 2 MiB huge pages when the system has them free, else plain pages.</param>
-public sealed record UmemOptions(int FrameCount = 8192, int FrameSize = 4096, bool TryHugePages = true);
+/// <param name="MultiBuffer">
+/// Bind the first socket with XDP_USE_SG (kernel 6.6+), so every socket of the UMEM takes and sends frames
+/// longer than one frame as chained descriptors. Off unless a port needs it: on a NIC whose driver has
+/// zero-copy AF_XDP but not zero-copy multi-buffer, the kernel answers XDP_USE_SG with copy mode.
+/// </param>
+public sealed record UmemOptions(int FrameCount = 8192, int FrameSize = 4096, bool TryHugePages = true, bool MultiBuffer = false);
 
 internal enum FrameState : byte
 {
@@ -52,6 +57,7 @@ public sealed unsafe class Umem : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.FrameCount, 2 * CopyReserve, nameof(options));
         FrameSize = options.FrameSize;
         FrameCount = options.FrameCount;
+        MultiBuffer = options.MultiBuffer;
         _frameShift = System.Numerics.BitOperations.Log2((uint)FrameSize);
         Length = (nuint)((long)FrameCount * FrameSize);
         Base = Map(options.TryHugePages, out bool huge);
@@ -72,6 +78,9 @@ public sealed unsafe class Umem : IDisposable
     public int FrameSize { get; }
 
     public int FrameCount { get; }
+
+    /// <summary>Whether its sockets are bound for multi-buffer frames (XDP_USE_SG).</summary>
+    public bool MultiBuffer { get; }
 
     /// <summary>Whether the area sits on huge pages.</summary>
     public bool HugePages { get; }

@@ -27,7 +27,7 @@ public sealed class XdpAttachment : IDisposable
     private readonly int _progFd;
     private int _linkFd;
 
-    private XdpAttachment(string name, int queueCount, int mapFd, int progFd, int linkFd, XdpAttachMode mode)
+    private XdpAttachment(string name, int queueCount, int mapFd, int progFd, int linkFd, XdpAttachMode mode, bool multiBuffer)
     {
         InterfaceName = name;
         QueueCount = queueCount;
@@ -35,6 +35,7 @@ public sealed class XdpAttachment : IDisposable
         _progFd = progFd;
         _linkFd = linkFd;
         Mode = mode;
+        MultiBuffer = multiBuffer;
         ProgramId = Bpf.ProgramId(progFd);
     }
 
@@ -42,6 +43,9 @@ public sealed class XdpAttachment : IDisposable
 
     /// <summary>The mode the program runs in: Native or Generic, never Auto.</summary>
     public XdpAttachMode Mode { get; }
+
+    /// <summary>Whether the program was loaded frags-aware (BPF_F_XDP_HAS_FRAGS), so frames longer than one buffer reach the sockets.</summary>
+    public bool MultiBuffer { get; }
 
     /// <summary>Slots of the XSKMAP: one per RX queue of the interface.</summary>
     public int QueueCount { get; }
@@ -53,11 +57,13 @@ public sealed class XdpAttachment : IDisposable
     internal int LinkFd => _linkFd;
 
     /// <summary>
-    /// Loads the redirect program and attaches it to <paramref name="iface"/>. Throws PortRefusedException,
-    /// changing nothing, when the interface already carries an XDP program; InvalidOperationException
-    /// naming the interface, the step and the errno on any other failure.
+    /// Loads the redirect program and attaches it to <paramref name="iface"/>. With <paramref name="multiBuffer"/>
+    /// the program is loaded frags-aware: without that, native XDP on veth refuses an MTU above about
+    /// 3.5 KiB (ERANGE) and drivers drop frames longer than one buffer before the program runs.
+    /// Throws PortRefusedException, changing nothing, when the interface already carries an XDP program;
+    /// InvalidOperationException naming the interface, the step and the errno on any other failure.
     /// </summary>
-    public static XdpAttachment Attach(NetInterfaceInfo iface, XdpAttachMode mode = XdpAttachMode.Auto, int queueCount = 0)
+    public static XdpAttachment Attach(NetInterfaceInfo iface, XdpAttachMode mode = XdpAttachMode.Auto, int queueCount = 0, bool multiBuffer = false)
     {
         ArgumentNullException.ThrowIfNull(iface);
         if (queueCount <= 0)
@@ -72,9 +78,9 @@ public sealed class XdpAttachment : IDisposable
         int progFd = -1;
         try
         {
-            progFd = LoadRedirectProgram(mapFd, iface.Name);
+            progFd = LoadRedirectProgram(mapFd, iface.Name, multiBuffer);
             (int linkFd, XdpAttachMode actual) = Link(progFd, iface, mode);
-            return new XdpAttachment(iface.Name, queueCount, mapFd, progFd, linkFd, actual);
+            return new XdpAttachment(iface.Name, queueCount, mapFd, progFd, linkFd, actual, multiBuffer);
         }
         catch
         {
@@ -138,15 +144,17 @@ public sealed class XdpAttachment : IDisposable
         _linkFd = -1;
     }
 
-    private static int LoadRedirectProgram(int mapFd, string name)
+    private static int LoadRedirectProgram(int mapFd, string name, bool multiBuffer)
     {
-        int progFd = Bpf.LoadXdpProgram(RedirectProgram(mapFd), "fb_xsk_redir", out string log);
+        // The program never reads packet data, so it is the same program with or without frags.
+        int progFd = Bpf.LoadXdpProgram(RedirectProgram(mapFd), "fb_xsk_redir", out string log, hasFrags: multiBuffer);
         if (progFd >= 0)
         {
             return progFd;
         }
         string detail = log.Length > 0 ? $"; verifier log: {log.ReplaceLineEndings(" | ")}" : "";
-        throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's XDP program: {Libc.ErrnoText(-progFd)}{detail}");
+        string which = multiBuffer ? " (frags-aware, for multi-buffer: kernel 5.18+)" : "";
+        throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's XDP program{which}: {Libc.ErrnoText(-progFd)}{detail}");
     }
 
     private static (int LinkFd, XdpAttachMode Mode) Link(int progFd, NetInterfaceInfo iface, XdpAttachMode mode)

@@ -97,18 +97,20 @@ internal sealed unsafe class XskSocket : IDisposable
         Rx = MapRing(name, queue, offsets.Rx, XdpPgoffRxRing, descriptorRing, ringSize, producerSide: false);
         Tx = MapRing(name, queue, offsets.Tx, XdpPgoffTxRing, descriptorRing, ringSize, producerSide: true);
 
-        // A socket sharing the UMEM may not pass mode flags: it inherits copy/zero-copy and need-wakeup from the first.
+        // A socket sharing the UMEM may not pass mode flags: it inherits copy/zero-copy, need-wakeup and
+        // multi-buffer from the first (the kernel keeps XDP_USE_SG as a flag of the UMEM).
+        ushort modeFlags = (ushort)(XdpUseNeedWakeup | (_umem.MultiBuffer ? XdpUseSg : 0));
         var address = new SockaddrXdp
         {
             SxdpFamily = AfXdp,
-            SxdpFlags = sharedFd < 0 ? XdpUseNeedWakeup : XdpSharedUmem,
+            SxdpFlags = sharedFd < 0 ? modeFlags : XdpSharedUmem,
             SxdpIfindex = (uint)ifIndex,
             SxdpQueueId = (uint)queue,
             SxdpSharedUmemFd = sharedFd < 0 ? 0 : (uint)sharedFd,
         };
         if (Libc.bind(Fd, &address, (uint)sizeof(SockaddrXdp)) != 0)
         {
-            throw Failure(name, queue, sharedFd < 0 ? "bind" : "bind (XDP_SHARED_UMEM)");
+            throw Failure(name, queue, sharedFd >= 0 ? "bind (XDP_SHARED_UMEM)" : _umem.MultiBuffer ? "bind with XDP_USE_SG (multi-buffer, kernel 6.6+)" : "bind");
         }
         _umem.AddSocket(Fd);
         NeedWakeup = true;
@@ -116,6 +118,27 @@ internal sealed unsafe class XskSocket : IDisposable
         Options options;
         length = (uint)sizeof(Options);
         KernelZeroCopy = Libc.getsockopt(Fd, SolXdp, XdpOptions, &options, &length) == 0 && (options.Flags & XdpOptionsZeroCopy) != 0;
+    }
+
+    /// <summary>
+    /// Whether this kernel knows XDP_USE_SG (6.6+), asked without touching any interface: bind checks its
+    /// flags before it looks the interface up, so a bind to ifindex 0 fails EINVAL on a kernel without the
+    /// flag and ENODEV on one with it. When not, <paramref name="why"/> says so, naming the errno.
+    /// </summary>
+    public static bool KernelHasMultiBuffer(out string why)
+    {
+        int fd = Libc.socket(AfXdp, Libc.SockRaw | Libc.SockCloexec, 0);
+        if (fd < 0)
+        {
+            why = $"socket(AF_XDP) failed: {Libc.ErrnoText(Marshal.GetLastPInvokeError())}";
+            return false;
+        }
+        var address = new SockaddrXdp { SxdpFamily = AfXdp, SxdpFlags = XdpUseSg, SxdpIfindex = 0 };
+        int result = Libc.bind(fd, &address, (uint)sizeof(SockaddrXdp));
+        int errno = result == 0 ? 0 : Marshal.GetLastPInvokeError();
+        Libc.close(fd);
+        why = errno == Libc.Enodev ? "" : $"this kernel has no AF_XDP multi-buffer (bind with XDP_USE_SG: {Libc.ErrnoText(errno)}; needs Linux 6.6+)";
+        return errno == Libc.Enodev;
     }
 
     private void SetOption(string name, int queue, int option, void* value, uint length, string what)

@@ -39,15 +39,15 @@ internal sealed class DaemonLab : IDisposable
 
     public IEnumerable<string> Ports => Enumerable.Range(0, Count).Select(Port);
 
-    /// <summary>Makes <paramref name="ports"/> pairs; more can be added later with AddPair.</summary>
-    public static DaemonLab Create(int ports)
+    /// <summary>Makes <paramref name="ports"/> pairs (with these MTUs, 1500 when null); more can be added later with AddPair.</summary>
+    public static DaemonLab Create(int ports, int[]? mtus = null)
     {
         var lab = new DaemonLab(ports);
         try
         {
             for (int i = 0; i < ports; i++)
             {
-                lab.AddPair(i);
+                lab.AddPair(i, mtus?[i] ?? 1500);
             }
             return lab;
         }
@@ -58,18 +58,19 @@ internal sealed class DaemonLab : IDisposable
         }
     }
 
-    public void AddPair(int i)
+    public void AddPair(int i, int mtu = 1500)
     {
         _links.AddNamespace(Netns(i));
-        AddLink(i);
+        AddLink(i, mtu);
     }
 
     /// <summary>Pair i's veth (again: after a test deleted it, in the namespace that is still there), both ends up.</summary>
-    public void AddLink(int i)
+    public void AddLink(int i, int mtu = 1500)
     {
         _links.AddLink(Port(i), "type", "veth", "peer", "name", Host(i), "netns", Netns(i));
-        VethLab.Ip("link", "set", Port(i), "up");
-        VethLab.Ip("-n", Netns(i), "link", "set", Host(i), "up");
+        string mtuText = mtu.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        VethLab.Ip("link", "set", Port(i), "mtu", mtuText, "up");
+        VethLab.Ip("-n", Netns(i), "link", "set", Host(i), "mtu", mtuText, "up");
     }
 
     /// <summary>A raw socket on host i's end, for frames of the test EtherType.</summary>

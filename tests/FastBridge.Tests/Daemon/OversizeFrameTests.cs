@@ -18,8 +18,7 @@ public sealed class OversizeFrameTests
     private const ulong MacB = 0x02FB_0B16_000BUL;
 
     /// <summary>
-    /// afpacket: both ports AF_PACKET. auto: the 1500-MTU egress port is AF_XDP (the ingress port is whatever
-    /// auto picks for 9000 bytes). The expected drops follow each backend's kernel rule: AF_PACKET sends
+    /// afpacket: both ports AF_PACKET. auto: both AF_XDP (the 9000-MTU ingress port multi-buffer). The expected drops follow each backend's kernel rule: AF_PACKET sends
     /// 802.1Q frames up to MTU + 18 and every other frame up to MTU + 14; AF_XDP, like the Linux bridge, MTU + 18.
     /// </summary>
     [Theory]
@@ -27,9 +26,7 @@ public sealed class OversizeFrameTests
     [InlineData("auto", "afxdp", 36)]
     public void Forward_OversizeFramesInterleavedWithNormalOnes_NormalAllArriveOversizeAccounted(string backend, string egressBackend, int expectedTooBig)
     {
-        using DaemonLab lab = DaemonLab.Create(2);
-        VethLab.Ip("link", "set", lab.Port(0), "mtu", "9000");
-        VethLab.Ip("-n", lab.Netns(0), "link", "set", lab.Host(0), "mtu", "9000");
+        using DaemonLab lab = DaemonLab.Create(2, [9000, 1500]);
         for (int i = 0; i < 2; i++)
         {
             // No IPv6 chatter from the hosts: the egress port's tx count must be the test's frames alone.

@@ -165,6 +165,32 @@ public sealed class ForwardingTests
     [InlineData(SwitchKind.LinuxBridge)]
     [InlineData(SwitchKind.FastBridge)]
     [InlineData(SwitchKind.FastBridgeAfXdp)]
+    public void JumboFrames_9000MtuPorts_CrossByteIdenticalAndNeverReachA1500MtuPort(string kind)
+    {
+        const int JumboUntagged = 9000 + 14;
+        using SwitchLab lab = SwitchLab.Start(kind, hosts: 3, mtus: [9000, 9000, 1500]);
+        Learn(lab, 2);
+        ulong h1 = SwitchLab.HostMac(1), h2 = SwitchLab.HostMac(2);
+        // Around one and two 4 KiB frames (AF_XDP's buffers), and the longest a 9000 MTU carries.
+        foreach (int length in (int[])[1514, 3840, 3841, 4097, 7000, 8193, JumboUntagged])
+        {
+            byte[] unicast = lab.NextMarker(string.Create(CultureInfo.InvariantCulture, $"jumbo-{length}"));
+            lab.Deliver(1, TestFrames.Experimental(h2, h1, unicast, length, seed: length), unicast, 2);
+        }
+        byte[] tagged = lab.NextMarker("jumbo-8021q");
+        lab.Deliver(1, TestFrames.Tagged(TestFrames.Experimental(h2, h1, tagged, JumboUntagged, seed: 9018), TestFrames.CustomerTpid, tci: 0x0064), tagged, 2);
+        // Flooded: h2 takes it, h3's 1500 MTU does not (dropped and counted too_big on FastBridge).
+        byte[] flooded = lab.NextMarker("jumbo-broadcast");
+        lab.Deliver(1, TestFrames.Experimental(MacAddress.Broadcast, h1, flooded, JumboUntagged, seed: 9014), flooded, 2);
+        byte[] small = lab.NextMarker("1514-broadcast");
+        lab.Deliver(1, TestFrames.Experimental(MacAddress.Broadcast, h1, small, TestFrames.MaxUntaggedFrame, seed: 1514), small, 2, 3);
+        lab.Finish();
+    }
+
+    [Theory]
+    [InlineData(SwitchKind.LinuxBridge)]
+    [InlineData(SwitchKind.FastBridge)]
+    [InlineData(SwitchKind.FastBridgeAfXdp)]
     public void VlanTagged_8021QAnd8021ad_CrossByteIdentical(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);

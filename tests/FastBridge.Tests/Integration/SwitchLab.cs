@@ -49,12 +49,14 @@ internal sealed class SwitchLab : IDisposable
     /// <summary>Five hex digits; with the fbt prefix and a two-character suffix, names stay under 15 characters.</summary>
     public static string NewRunId() => Random.Shared.Next(0x10000, 0x100000).ToString("x5", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static IReadOnlyList<LabHost> HostSpecs(string runId, int count)
+    /// <param name="mtus">Each host's MTU, host 1 first; 1500 for all when null.</param>
+    public static IReadOnlyList<LabHost> HostSpecs(string runId, int count, int[]? mtus = null)
     {
         var hosts = new List<LabHost>(count);
         for (int i = 1; i <= count; i++)
         {
-            hosts.Add(new LabHost($"fbt{runId}n{i}", $"fbt{runId}h{i}", $"fbt{runId}p{i}", $"192.168.0.{100 + i}", HostMac(i)));
+            hosts.Add(new LabHost($"fbt{runId}n{i}", $"fbt{runId}h{i}", $"fbt{runId}p{i}", $"192.168.0.{100 + i}", HostMac(i),
+                mtus?[i - 1] ?? LabHost.DefaultMtu));
         }
 
         return hosts;
@@ -62,12 +64,12 @@ internal sealed class SwitchLab : IDisposable
 
     public static ulong HostMac(int host) => HostMacBase | (uint)host;
 
-    public static SwitchLab Start(string kind, int hosts, int ageingSeconds = DefaultAgeingSeconds, bool captures = true)
+    public static SwitchLab Start(string kind, int hosts, int ageingSeconds = DefaultAgeingSeconds, bool captures = true, int[]? mtus = null)
     {
         var lab = new SwitchLab(kind);
         try
         {
-            lab._topology = LabTopology.Create(HostSpecs(lab.RunId, hosts), SwitchKind.PrepareHost(kind));
+            lab._topology = LabTopology.Create(HostSpecs(lab.RunId, hosts, mtus), SwitchKind.PrepareHost(kind));
             lab._switch = SwitchKind.Start(kind, $"fbt{lab.RunId}br", lab.Hosts, ageingSeconds);
             if (captures)
             {

@@ -25,6 +25,7 @@ public sealed class BpfLayoutTests
         ("prog_type_xdp", "BPF_PROG_TYPE_XDP", ProgTypeXdp, 6),
         ("attach_xdp", "BPF_XDP", AttachTypeXdp, 37),
         ("bpf_any", "BPF_ANY", (long)Any, 0),
+        ("prog_flag_xdp_frags", "BPF_F_XDP_HAS_FRAGS", ProgFlagXdpHasFrags, 32),
         ("xdp_flags_skb", "XDP_FLAGS_SKB_MODE", XdpFlagsSkbMode, 2),
         ("xdp_flags_drv", "XDP_FLAGS_DRV_MODE", XdpFlagsDrvMode, 4),
         ("xdp_aborted", "XDP_ABORTED", XdpAborted, 0),

@@ -54,6 +54,20 @@ public sealed partial class XdpAttachmentTests
     }
 
     [Fact]
+    public void Attach_JumboVethNativeWithoutFrags_KernelRefusesWithFragsAccepts()
+    {
+        using var lab = new XdpLab();
+        (string host, _) = lab.AddVeth("f", 9000);
+        NetInterfaceInfo iface = NetInterface.Inspect(host);
+
+        // veth: native XDP on an MTU above ~3.5 KiB needs a frags-aware program (ERANGE otherwise).
+        Assert.Throws<InvalidOperationException>(() => XdpAttachment.Attach(iface, XdpAttachMode.Native));
+        using XdpAttachment attachment = XdpAttachment.Attach(iface, XdpAttachMode.Native, multiBuffer: true);
+        Assert.True(attachment.MultiBuffer);
+        Assert.True(XdpLab.HasXdp(host));
+    }
+
+    [Fact]
     public void LoadXdpProgram_VerifierRefuses_ReturnsErrnoAndLog()
     {
         // exit without setting r0: the verifier must refuse ("R0 !read_ok").

@@ -1,8 +1,10 @@
 // N veth pairs with FastBridge's XDP program on each host end, one shared UMEM, and an AfXdpPort per
 // host end, as one poll loop would hold them; the peer ends sit in the lab's namespace for raw sockets.
-// Dispose takes everything down in the right order (ports, attachments, UMEM, links, namespace).
+// A pair may have a jumbo MTU: its program is then frags-aware and the UMEM multi-buffer, as PortBackends
+// sets them up. Dispose takes everything down in the right order (ports, attachments, UMEM, links, namespace).
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
+using FastBridge.Tests.Ports;
 
 namespace FastBridge.Tests.Xdp;
 
@@ -10,20 +12,26 @@ internal sealed class XdpPortLab : IDisposable
 {
     private readonly List<XdpAttachment> _attachments = [];
 
-    public XdpPortLab(int ports, XdpAttachMode mode = XdpAttachMode.Native, int frameCount = 4096, int ringSize = 512)
+    /// <summary>Bytes a received frame may have in one 4 KiB UMEM frame: more takes multi-buffer.</summary>
+    public const int SingleBufferFrame = 4096 - 256;
+
+    /// <param name="mtus">Each pair's MTU (1500 for all when null).</param>
+    public XdpPortLab(int ports, XdpAttachMode mode = XdpAttachMode.Native, int frameCount = 4096, int ringSize = 512,
+        int[]? mtus = null, int scratchFrames = FrameBatch.DefaultCapacity)
     {
+        mtus ??= Enumerable.Repeat(1500, ports).ToArray();
         try
         {
-            Umem = new Umem(new UmemOptions(FrameCount: frameCount));
+            Umem = new Umem(new UmemOptions(FrameCount: frameCount, MultiBuffer: mtus.Any(NeedsMultiBuffer)));
             for (int i = 0; i < ports; i++)
             {
-                (string host, string peer) = Lab.AddVeth(((char)('p' + i)).ToString());
+                (string host, string peer) = Lab.AddVeth(((char)('p' + i)).ToString(), mtus[i]);
                 NetInterfaceInfo iface = NetInterface.Inspect(host);
-                XdpAttachment attachment = XdpAttachment.Attach(iface, mode);
+                XdpAttachment attachment = XdpAttachment.Attach(iface, mode, multiBuffer: NeedsMultiBuffer(mtus[i]));
                 _attachments.Add(attachment);
                 Hosts.Add(host);
                 Peers.Add(peer);
-                Ports.Add(new AfXdpPort(iface, attachment, Umem, 0, new AfXdpOptions(ringSize)));
+                Ports.Add(new AfXdpPort(iface, attachment, Umem, 0, new AfXdpOptions(ringSize, scratchFrames)));
             }
         }
         catch
@@ -44,6 +52,56 @@ internal sealed class XdpPortLab : IDisposable
     public List<string> Peers { get; } = [];
 
     public XdpAttachMode Mode => _attachments[0].Mode;
+
+    public static bool NeedsMultiBuffer(int mtu) => mtu + 18 > SingleBufferFrame;
+
+    /// <summary>
+    /// Sends <paramref name="frames"/> into the peer of port <paramref name="from"/> (at most 64 ahead of the
+    /// port, so no ring overruns), forwards its test frames to port <paramref name="to"/> as a poll loop would
+    /// (Receive, Transmit, Flush, ReleaseReceived), and returns the test frames the peer of <paramref name="to"/>
+    /// received, in order, once as many arrived as were sent or 20 s passed.
+    /// </summary>
+    public List<byte[]> Forward(int from, int to, IReadOnlyList<byte[]> frames)
+    {
+        using RawSocket farA = RawSocket.OpenIn(Lab.Netns, Peers[from], Frames.TestEtherType);
+        using RawSocket farB = RawSocket.OpenIn(Lab.Netns, Peers[to], Frames.TestEtherType);
+        AfXdpPort a = Ports[from], b = Ports[to];
+        var batch = new FrameBatch();
+        int[] all = Enumerable.Range(0, batch.Capacity).ToArray();
+        var received = new List<byte[]>();
+        int sent = 0, forwarded = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (received.Count < frames.Count && DateTime.UtcNow < deadline)
+        {
+            while (sent < frames.Count && sent - forwarded < 64)
+            {
+                farA.Send(frames[sent++]);
+            }
+            batch.Clear();
+            int n = a.Receive(batch);
+            if (n > 0)
+            {
+                int[] tests = all[..n].Where(i => Frames.IsTest(batch[i].Bytes)).ToArray();
+                int queued = 0;
+                while (queued < tests.Length && DateTime.UtcNow < deadline)
+                {
+                    queued += b.Transmit(batch, tests.AsSpan(queued));
+                    b.Flush();
+                }
+                forwarded += tests.Length;
+                a.ReleaseReceived();
+            }
+            b.Flush();
+            while (farB.Receive(0) is byte[] frame)
+            {
+                if (Frames.IsTest(frame))
+                {
+                    received.Add(frame);
+                }
+            }
+        }
+        return received;
+    }
 
     /// <summary>Reaps completions and refills until no frame is in flight (TX rings and completions drained); false on timeout.</summary>
     public bool Quiesce(int timeoutMs = 2000)

@@ -26,7 +26,7 @@ internal sealed class MetricsCollector(SwitchControl control)
         WritePortCounter(w, stats, "fastbridge_port_tx_bytes_total", "Bytes transmitted on the port.", c => c.TxBytes);
         WritePortCounter(w, stats, "fastbridge_port_floods_total", "Frames received on the port that were flooded.", c => c.Floods);
 
-        w.Family("fastbridge_port_drops_total", MetricType.Counter, "Frames dropped, by port and reason (ingress reasons on the ingress port, too_big and no_tx_room on the egress port).");
+        w.Family("fastbridge_port_drops_total", MetricType.Counter, "Frames dropped, by port and reason (ingress reasons on the ingress port, too_big, no_tx_room and tx_refused on the egress port).");
         foreach (PortStats port in stats.Ports)
         {
             for (int r = 0; r < DropReasons.Count; r++)

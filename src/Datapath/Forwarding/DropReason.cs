@@ -24,13 +24,16 @@ public enum DropReason
 
     /// <summary>The kernel dropped it before we could read it: our receive ring was full.</summary>
     RxRingFull,
+
+    /// <summary>The kernel refused a transmit descriptor and consumed it unsent (AF_XDP tx_invalid_descs; never, unless FastBridge has a bug).</summary>
+    TxRefused,
 }
 
 public static class DropReasons
 {
-    public const int Count = (int)DropReason.RxRingFull + 1;
+    public const int Count = (int)DropReason.TxRefused + 1;
 
-    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full"];
+    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full", "tx_refused"];
 
     public static string Label(DropReason reason) => s_labels[(int)reason];
 }

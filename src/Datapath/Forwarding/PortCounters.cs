@@ -25,7 +25,7 @@ public struct PortCounters
     /// <summary>Frames received on this port that were flooded (unknown unicast, broadcast, multicast).</summary>
     public ulong Floods;
 
-    /// <summary>By DropReason: ingress reasons on the ingress port, TooBig and NoTxRoom on the egress port.</summary>
+    /// <summary>By DropReason: ingress reasons on the ingress port, TooBig, NoTxRoom and TxRefused on the egress port.</summary>
     public DropCounts Drops;
 
     public void Add(in PortCounters other)

@@ -273,7 +273,7 @@ public sealed unsafe partial class AfXdpPort : IPort
                 byReason[(int)DropReason.RxRingFull] += stats.RxRingFull + stats.RxDropped;
                 // tx_invalid_descs: descriptors the kernel refused and consumed without sending (net/xdp/xsk.c).
                 // FastBridge never writes one (see Transmit), so this stays 0 unless it has a bug.
-                byReason[(int)DropReason.NoTxRoom] += stats.TxInvalidDescs;
+                byReason[(int)DropReason.TxRefused] += stats.TxInvalidDescs;
             }
         }
         byReason[(int)DropReason.RxRingFull] += Volatile.Read(ref _rxNoScratch);

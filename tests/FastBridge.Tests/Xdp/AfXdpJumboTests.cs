@@ -65,7 +65,7 @@ public sealed unsafe class AfXdpJumboTests
         Assert.True(lab.Quiesce());
         lab.AssertAccountingAtRest();
         Assert.Equal(s_noDrops, Drops(lab.Ports[0]));
-        Assert.Equal(s_noDrops, Drops(b)); // no_tx_room includes the kernel's tx_invalid_descs
+        Assert.Equal(s_noDrops, Drops(b)); // tx_refused is the kernel's tx_invalid_descs
     }
 
     [Fact]

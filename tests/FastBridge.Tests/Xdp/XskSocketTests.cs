@@ -71,7 +71,7 @@ public sealed unsafe class XskSocketTests(ITestOutputHelper output)
 
         var drops = new ulong[DropReasons.Count];
         port.AddBackendDrops(drops);
-        Assert.Equal(1UL, drops[(int)DropReason.NoTxRoom]);
+        Assert.Equal(1UL, drops[(int)DropReason.TxRefused]);
         var deadline = DateTime.UtcNow.AddSeconds(2);
         while (socket.Tx.Outstanding != 0 && DateTime.UtcNow < deadline)
         {

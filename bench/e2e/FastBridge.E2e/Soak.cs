@@ -32,7 +32,7 @@ internal sealed record SoakOptions(int Minutes, double Rate, string Backend, dou
 }
 
 /// <summary>One minute of the soak. Collections, pause and allocation are the minute's increase; RSS and FDB at its end.</summary>
-internal sealed record SoakMinute(int Minute, long Sent, long Received, double RssMiB, long Gen0, long Gen1, long Gen2, double PauseMs, double AllocatedKiB, double FdbEntries, double Drops)
+internal sealed record SoakMinute(int Minute, long Sent, long Received, double RssMiB, long Gen0, long Gen1, long Gen2, double PauseMs, double AllocatedKiB, double FdbEntries, string Drops)
 {
     public long Lost => Sent - Received;
 }
@@ -50,12 +50,13 @@ internal static class Soak
         try
         {
             sut.Start(lab);
-            Generator.SinkHello(lab, bench.GenCpu);
             using FramePlan plan = FramePlan.Create(soak.FrameSize, 1, _ => BenchLab.GenMac, _ => BenchLab.SinkMac);
             Scrape last = Scrape.Take(sut);
             long perMinute = (long)(soak.Rate * 60);
             for (int minute = 1; minute <= soak.Minutes; minute++)
             {
+                // The sink only receives: its hello each minute keeps its FDB entry from ageing out (300 s) into floods.
+                Generator.SinkHello(lab, bench.GenCpu);
                 ulong before = BenchLab.RxPackets(lab.SinkNs, lab.SinkIf);
                 // The generator sends this minute's frames on its own thread; this one scrapes as Prometheus would.
                 var send = Task.Run(() => Generator.Send(lab.GenNs, lab.GenIf, bench.GenCpu, plan, soak.Rate, 70, count: perMinute));
@@ -73,7 +74,7 @@ internal static class Soak
                 last = now;
                 minutes.Add(row);
                 Console.Error.WriteLine($"soak: minute {minute}: sent {row.Sent}, lost {row.Lost}, RSS {row.RssMiB:F1} MiB, GC gen0/1/2 +{row.Gen0}/+{row.Gen1}/+{row.Gen2}, " +
-                    $"pause +{row.PauseMs:F2} ms, allocated +{row.AllocatedKiB:F0} KiB, fdb {row.FdbEntries}");
+                    $"pause +{row.PauseMs:F2} ms, allocated +{row.AllocatedKiB:F0} KiB, fdb {row.FdbEntries}, drops {row.Drops}");
             }
         }
         finally
@@ -105,7 +106,22 @@ internal static class Soak
 
         private double Get(string name) => Series.GetValueOrDefault(name, double.NaN);
 
-        private double Sum(string prefix) => Series.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(s => s.Value);
+        /// <summary>Frames the switch dropped since <paramref name="earlier"/>, summed over ports by reason ("rx_ring_full 120"), or "0".</summary>
+        private string DropsSince(Scrape earlier)
+        {
+            const string Family = "fastbridge_port_drops_total{";
+            var byReason = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            foreach ((string series, double value) in Series)
+            {
+                if (series.StartsWith(Family, StringComparison.Ordinal))
+                {
+                    string reason = series[(series.IndexOf("reason=\"", StringComparison.Ordinal) + 8)..^2];
+                    byReason[reason] = byReason.GetValueOrDefault(reason) + value - earlier.Series.GetValueOrDefault(series);
+                }
+            }
+            string drops = string.Join(", ", byReason.Where(r => r.Value != 0).Select(r => $"{r.Key} {r.Value:F0}"));
+            return drops.Length == 0 ? "0" : drops;
+        }
 
         public SoakMinute Since(Scrape earlier, int minute, long sent, long received)
         {
@@ -114,7 +130,7 @@ internal static class Soak
                 Collections(0), Collections(1), Collections(2),
                 (Get("dotnet_gc_pause_seconds_total") - earlier.Get("dotnet_gc_pause_seconds_total")) * 1000,
                 (Get("dotnet_gc_allocated_bytes_total") - earlier.Get("dotnet_gc_allocated_bytes_total")) / 1024,
-                Get("fastbridge_fdb_entries"), Sum("fastbridge_port_drops_total{") - earlier.Sum("fastbridge_port_drops_total{"));
+                Get("fastbridge_fdb_entries"), DropsSince(earlier));
         }
     }
 }

@@ -15,7 +15,7 @@ internal static class SoakReport
         foreach (SoakMinute m in minutes)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{m.Minute},{m.Sent},{m.Received},{m.Lost},{F(m.RssMiB, 1)},{m.Gen0},{m.Gen1},{m.Gen2},{F(m.PauseMs, 3)},{F(m.AllocatedKiB, 0)},{m.FdbEntries},{m.Drops}\n");
+                $"{m.Minute},{m.Sent},{m.Received},{m.Lost},{F(m.RssMiB, 1)},{m.Gen0},{m.Gen1},{m.Gen2},{F(m.PauseMs, 3)},{F(m.AllocatedKiB, 0)},{m.FdbEntries},\"{m.Drops}\"\n");
         }
         File.WriteAllText(Path.Combine(soak.OutputDirectory, "results.csv"), csv.ToString());
         File.WriteAllText(Path.Combine(soak.OutputDirectory, "results.md"), Markdown(soak, minutes, started));
@@ -35,9 +35,9 @@ internal static class SoakReport
         md.AppendLine("Per minute: frames sent and lost (sent less what the sink's veth counted), RSS at the minute's end, garbage collections in the minute by " +
             "generation (the gen0 count includes the gen1 and gen2 ones, as `GC.CollectionCount(0)` does), GC pause time in the minute (`GC.GetTotalPauseDuration`: " +
             "every managed thread, the poll loop included, stands still that long), bytes allocated on the managed heap (`GC.GetTotalAllocatedBytes`, imprecise: " +
-            "to within a few allocation contexts of 8 KiB), FDB entries, and frames the switch dropped (every reason).");
+            "to within a few allocation contexts of 8 KiB), FDB entries, and frames the switch dropped in the minute, by reason, all ports.");
         md.AppendLine();
-        md.AppendLine("| minute | sent | lost | RSS (MiB) | GC gen0 / gen1 / gen2 | GC pause (ms) | allocated (KiB) | FDB | switch drops |");
+        md.AppendLine("| minute | sent | lost | RSS (MiB) | GC gen0 / gen1 / gen2 | GC pause (ms) | allocated (KiB) | FDB | switch drops by reason |");
         md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (SoakMinute m in minutes)
         {

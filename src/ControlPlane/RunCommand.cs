@@ -53,7 +53,7 @@ internal static class RunCommand
             {
                 if (!CpuAffinity.TryParseList(token.Value, out _, out string? error))
                 {
-                    r.AddError("--cpus: " + error);
+                    r.AddError("--cpus: " + EchoedText.Cut(error, 200));
                 }
             }
         });
@@ -103,7 +103,7 @@ internal static class RunCommand
         };
         var http = new Option<string>("--http")
         {
-            Description = "Also serve the API and /metrics over TCP on this loopback address, e.g. 127.0.0.1:9470.",
+            Description = "Also serve GET /metrics over TCP on this loopback address, e.g. 127.0.0.1:9470; the rest of the API there needs --http-token-file.",
         };
         http.Validators.Add(r =>
         {
@@ -112,10 +112,14 @@ internal static class RunCommand
                 r.AddError(error!);
             }
         });
+        var httpTokenFile = new Option<string>("--http-token-file")
+        {
+            Description = "File (mode 0600) holding a token that opens the whole API over --http, sent as Authorization: Bearer TOKEN.",
+        };
 
         var command = new Command("run", "Switch frames between interfaces until SIGINT/SIGTERM, managed over a local API.")
         {
-            ports, config, backend, xdpMode, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http,
+            ports, config, backend, xdpMode, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http, httpTokenFile,
         };
         command.Validators.Add(r =>
         {
@@ -145,6 +149,7 @@ internal static class RunCommand
             Flag(parse, flags, "statsInterval", statsInterval);
             Flag(parse, flags, "socket", socket);
             Flag(parse, flags, "http", http);
+            Flag(parse, flags, "httpTokenFile", httpTokenFile);
             string? file = parse.GetValue(config);
             DaemonConfig loaded;
             try
@@ -169,18 +174,27 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>A loopback IP and port: the API has no authentication, so it is never offered beyond this host.</summary>
+    /// <summary>
+    /// A loopback IP and port: over TCP the API trusts a bearer token at most, so it is never offered
+    /// beyond this host. An IPv4-mapped address ([::ffff:127.0.0.1]) is refused: it passed as loopback
+    /// and then failed to bind (issue 10); 127.0.0.1 says the same thing.
+    /// </summary>
     internal static bool TryParseHttp(string text, out IPEndPoint? endpoint, out string? error)
     {
         error = null;
         if (!IPEndPoint.TryParse(text, out endpoint) || endpoint.Port == 0)
         {
-            error = $"--http: '{text}' is not an address:port such as 127.0.0.1:9470";
+            error = $"--http: '{EchoedText.Cut(text)}' is not an address:port such as 127.0.0.1:9470";
+            return false;
+        }
+        if (endpoint.Address.IsIPv4MappedToIPv6)
+        {
+            error = $"--http: {endpoint.Address} is an IPv4-mapped address; write {endpoint.Address.MapToIPv4()}:{endpoint.Port}";
             return false;
         }
         if (!IPAddress.IsLoopback(endpoint.Address))
         {
-            error = $"--http: {endpoint.Address} is not a loopback address; the API has no authentication, so it listens on loopback only";
+            error = $"--http: {endpoint.Address} is not a loopback address; the API listens on loopback only";
             return false;
         }
         return true;
@@ -205,12 +219,12 @@ internal static class RunCommand
         bool hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
         if (!ushort.TryParse(hex ? text.AsSpan(2) : text, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out mask))
         {
-            error = $"--group-fwd-mask: '{text}' is not a 16-bit number (decimal or 0x hex)";
+            error = $"--group-fwd-mask: '{EchoedText.Cut(text)}' is not a 16-bit number (decimal or 0x hex)";
             return false;
         }
         if ((mask & BridgeOptions.RestrictedGroupForwardBits) != 0)
         {
-            error = $"--group-fwd-mask: bits 0-2 (STP, pause, LACP) cannot be opened, as in the Linux bridge: {text}";
+            error = $"--group-fwd-mask: bits 0-2 (STP, pause, LACP) cannot be opened, as in the Linux bridge: {EchoedText.Cut(text)}";
             return false;
         }
         return true;

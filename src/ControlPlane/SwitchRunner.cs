@@ -3,18 +3,16 @@
 // backend (PortBackends), opens one handle per (poll loop, port), and on Dispose stops the loops,
 // closes the handles (which ends promiscuous membership), detaches XDP programs and restores the
 // offloads it changed. Ports added or removed while running get the same treatment one at a time.
+// Each port's interface is followed through rtnetlink while running (SwitchRunner.Links.cs).
 // Called from the control plane only.
-using System.Globalization;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
 
 namespace FastBridge.ControlPlane;
 
-internal sealed class SwitchRunner : IDisposable
+internal sealed partial class SwitchRunner : IDisposable
 {
-    private const int Enodev = 19;
-
     private readonly object _lock = new();
     private readonly Dictionary<string, NetInterfaceInfo> _interfaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PortOffloads> _offloads = new(StringComparer.Ordinal);
@@ -40,9 +38,12 @@ internal sealed class SwitchRunner : IDisposable
             }
             _bridge = new Bridge(portNames, options,
                 (name, id, loop) => _backends.Open(Interface(name), id, loop),
-                id => InterfaceHealth(Interface(_bridge!.PortNames[id])),
                 (id, errno) => log.WriteLine($"fastbridge: port {_bridge!.PortNames[id]} is down ({ErrnoText(errno)}); " +
-                    "its FDB entries are flushed and the other ports keep forwarding"));
+                    "its FDB entries are flushed, the other ports keep forwarding, and it is re-opened"));
+            foreach (NetInterfaceInfo iface in interfaces)
+            {
+                ApplyLink(_bridge.PortId(iface.Name), iface.Name, LinkOf(iface.IsUp, iface.IsRunning), quiet: true);
+            }
         }
         catch
         {
@@ -66,7 +67,16 @@ internal sealed class SwitchRunner : IDisposable
         NetInterface.RequirePrivileges();
         NetInterfaceInfo[] interfaces = portNames.Select(NetInterface.Inspect).ToArray();
         var runner = new SwitchRunner(portNames, options, new PortBackends(backend, xdpMode, options.Workers), log ?? Console.Error, interfaces);
-        runner._bridge.Start();
+        try
+        {
+            runner._bridge.Start();
+            runner.FollowLinks();
+        }
+        catch
+        {
+            runner.Dispose();
+            throw;
+        }
         return runner;
     }
 
@@ -106,6 +116,8 @@ internal sealed class SwitchRunner : IDisposable
                 throw;
             }
             _offloads[name] = offloads;
+            ApplyLink(_bridge.PortId(name), name, LinkOf(iface.IsUp, iface.IsRunning), quiet: true);
+            _links?.Resync(); // a change between Inspect and now was not followed yet: read the truth again
         }
     }
 
@@ -136,6 +148,7 @@ internal sealed class SwitchRunner : IDisposable
 
     public void Dispose()
     {
+        StopFollowingLinks();
         _bridge.Dispose();
         _backends.Dispose();
         RestoreOffloads(_offloads.Values);
@@ -159,27 +172,7 @@ internal sealed class SwitchRunner : IDisposable
         }
     }
 
-    /// <summary>0 while the interface exists with the index it had when added, else ENODEV.</summary>
-    private static int InterfaceHealth(NetInterfaceInfo iface)
-    {
-        try
-        {
-            string index = File.ReadAllText($"/sys/class/net/{iface.Name}/ifindex").Trim();
-            return index == iface.IfIndex.ToString(CultureInfo.InvariantCulture) ? 0 : Enodev;
-        }
-        catch (IOException)
-        {
-            return Enodev;
-        }
-    }
-
-    internal static string ErrnoText(int errno) => errno switch
-    {
-        0 => "taken down",
-        Enodev => "interface vanished",
-        100 => "ENETDOWN: interface set down",
-        _ => $"errno {errno}",
-    };
+    internal static string ErrnoText(int errno) => errno == 0 ? "taken down" : Datapath.Interop.Libc.ErrnoText(errno);
 
     private static void RestoreOffloads(IEnumerable<PortOffloads> offloads)
     {

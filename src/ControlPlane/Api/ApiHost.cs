@@ -1,6 +1,7 @@
 // Kestrel serving the management API: on a Unix domain socket (mode 0660, so only root and the
-// socket's group may manage the switch) and, when asked, on a loopback TCP address that also suits
-// a Prometheus scraper. Kestrel's own logging is off: the daemon's stdout belongs to its status lines.
+// socket's group may manage the switch) and, when asked, on a loopback TCP address for a Prometheus
+// scraper (and, with a token, for the rest of the API: RequestGuard). Both listeners are bounded
+// (ApiLimits). Kestrel's own logging is off: the daemon's stdout belongs to its status lines.
 using System.Net;
 using System.Net.Sockets;
 using FastBridge.ControlPlane.Daemon;
@@ -27,7 +28,7 @@ internal sealed class ApiHost : IDisposable
     }
 
     /// <summary>Binds and starts serving; throws (one line) when the socket is in use or the address cannot be bound.</summary>
-    public static ApiHost Start(SwitchControl control, string? socket, IPEndPoint? http)
+    public static ApiHost Start(SwitchControl control, string? socket, IPEndPoint? http, ApiToken? token)
     {
         if (socket is not null)
         {
@@ -38,17 +39,18 @@ internal sealed class ApiHost : IDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            ApiLimits.Apply(kestrel.Limits);
             if (socket is not null)
             {
-                kestrel.ListenUnixSocket(socket);
+                kestrel.ListenUnixSocket(socket, ApiLimits.Bound);
             }
             if (http is not null)
             {
-                kestrel.Listen(http);
+                kestrel.Listen(http, ApiLimits.Bound);
             }
         });
         WebApplication app = builder.Build();
-        ApiRoutes.Map(app, control, new MetricsCollector(control));
+        ApiRoutes.Map(app, control, new MetricsCollector(control), token);
         try
         {
             app.StartAsync().GetAwaiter().GetResult();

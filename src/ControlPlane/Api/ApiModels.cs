@@ -1,6 +1,7 @@
 // What the management API sends and receives, as JSON with System.Text.Json source generation
 // (no reflection at run time). The daemon and the CLI client share these types, so the two never
-// disagree on a field name.
+// disagree on a field name. Requests refuse keys they do not know, as the config does (a body of
+// 1.5 M unknown keys passed as an ageing-time change, issue 10); answers are read leniently.
 using System.Text.Json.Serialization;
 
 namespace FastBridge.ControlPlane.Api;
@@ -8,11 +9,13 @@ namespace FastBridge.ControlPlane.Api;
 /// <summary>Every 4xx/5xx body: one line naming what is wrong.</summary>
 internal sealed record ErrorResponse(string Error);
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record PortRequest(string? Name);
 
 internal sealed record PortInfo(string Name, int Id, bool Up, string State, string Backend);
 
 /// <summary>`fdb add MAC dev IF [static]`.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record FdbRequest(string? Mac, string? Port, bool Static);
 
 /// <summary>One FDB entry as `bridge fdb show` has it; AgeSeconds is null for static entries, which never age.</summary>
@@ -20,6 +23,7 @@ internal sealed record FdbEntryInfo(string Mac, string Port, bool Static, uint? 
 
 internal sealed record FlushResponse(int Flushed);
 
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record AgeingRequest(long? Seconds);
 
 internal sealed record StatusInfo(

@@ -1,7 +1,9 @@
-// The management API's routes, the same on the Unix socket and on --http (which adds nothing but
-// reachability over TCP; /metrics is served on both). Each handler reads its JSON body with the
-// source-generated context, runs one SwitchControl command and answers JSON; a refusal is its
-// status code with {"error": "one line"}.
+// The management API's routes, the same on the Unix socket and on --http, behind RequestGuard
+// (which, over TCP, lets GET /metrics alone through without the token). Each handler reads its JSON
+// body with the source-generated context, runs one SwitchControl command and answers JSON; a
+// refusal is its status code with {"error": "one line"}.
+using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using FastBridge.ControlPlane.Daemon;
@@ -13,18 +15,24 @@ namespace FastBridge.ControlPlane.Api;
 
 internal static class ApiRoutes
 {
-    public static void Map(WebApplication app, SwitchControl control, MetricsCollector metrics)
+    public static void Map(WebApplication app, SwitchControl control, MetricsCollector metrics, ApiToken? token)
     {
-        // A refusal raised before a handler's own try (a malformed body) still answers one line.
+        // A refusal raised before a handler's own try (the guard, a malformed body, a body over the
+        // limit that Kestrel notices while reading it) still answers one line.
         app.Use(async (ctx, next) =>
         {
             try
             {
+                RequestGuard.Check(ctx, token);
                 await next(ctx);
             }
             catch (ControlException e) when (!ctx.Response.HasStarted)
             {
                 await Fail(ctx, e.Status, e.Message);
+            }
+            catch (BadHttpRequestException e) when (!ctx.Response.HasStarted)
+            {
+                await Fail(ctx, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? RequestGuard.BodyTooLarge : EchoedText.Cut(e.Message, 200));
             }
         });
         app.MapGet("/status", ctx => Answer(ctx, () => control.Status(), ApiJson.Default.StatusInfo));
@@ -62,7 +70,7 @@ internal static class ApiRoutes
             await Answer(ctx, () => { control.SetAgeingTime(body?.Seconds); return new OkResponse($"ageing time {body!.Seconds} s"); }, ApiJson.Default.OkResponse);
         });
         app.MapGet("/metrics", ctx => metrics.ServeAsync(ctx.Response));
-        app.MapFallback(ctx => Fail(ctx, 404, $"no such API route: {ctx.Request.Method} {ctx.Request.Path}"));
+        app.MapFallback(ctx => Fail(ctx, 404, $"no such API route: {EchoedText.Cut(ctx.Request.Method)} {EchoedText.Cut(ctx.Request.Path)}"));
     }
 
     private static string? Query(HttpContext ctx, string name) =>
@@ -72,13 +80,38 @@ internal static class ApiRoutes
     {
         try
         {
-            return await JsonSerializer.DeserializeAsync(ctx.Request.Body, type);
+            return await JsonSerializer.DeserializeAsync(ctx.Request.Body, type, ctx.RequestAborted);
         }
         catch (JsonException e)
         {
-            // System.Text.Json appends " Path: ... | LineNumber: ..."; the first sentence is the one line.
-            throw new ControlException(400, $"malformed JSON body: {e.Message.Split(" Path:")[0]}");
+            throw new ControlException(400, BodyError(e, type));
         }
+    }
+
+    /// <summary>
+    /// One line for a body that does not fit its type: the key that is unknown (request types refuse
+    /// unmapped members, as the config refuses unknown keys) or of the wrong kind, else the parser's
+    /// first sentence (System.Text.Json appends " Path: ... | LineNumber: ...").
+    /// </summary>
+    internal static string BodyError(JsonException e, JsonTypeInfo type)
+    {
+        string? key = e.InnerException is JsonException || e.Path is null || !e.Path.StartsWith("$.", StringComparison.Ordinal) ? null : e.Path[2..];
+        if (key is null && e.Path is ['$', '[', '\'', .., '\'', ']'] quoted)
+        {
+            key = quoted[3..^2];
+        }
+        if (key is null)
+        {
+            return $"malformed JSON body: {EchoedText.Cut(e.Message.Split(" Path:")[0], 200)}";
+        }
+        JsonPropertyInfo? property = type.Properties.FirstOrDefault(p => p.Name == key);
+        if (property is null)
+        {
+            return $"unknown key '{EchoedText.Cut(key)}' (known: {string.Join(", ", type.Properties.Select(p => p.Name))})";
+        }
+        Type kind = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        string wanted = kind == typeof(string) ? "a string" : kind == typeof(bool) ? "true or false" : "a whole number";
+        return $"key '{key}' must be {wanted}";
     }
 
     private static async Task Answer<T>(HttpContext ctx, Func<T> command, JsonTypeInfo<T> type, int status = 200)
@@ -98,10 +131,20 @@ internal static class ApiRoutes
         await JsonSerializer.SerializeAsync(ctx.Response.Body, result, type);
     }
 
+    /// <summary>
+    /// {"error": "..."} on one line, whatever the context's indenting (a writer's own options win),
+    /// with ' and non-ASCII left as they are: the reader is a terminal, never an HTML page.
+    /// </summary>
     private static async Task Fail(HttpContext ctx, int status, string message)
     {
         ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(ctx.Response.Body, new ErrorResponse(message), ApiJson.Default.ErrorResponse);
+        var line = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(line, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            JsonSerializer.Serialize(writer, new ErrorResponse(message), ApiJson.Default.ErrorResponse);
+        }
+        line.Write("\n"u8);
+        await ctx.Response.Body.WriteAsync(line.WrittenMemory);
     }
 }

@@ -1,7 +1,8 @@
 // The CLI's side of the management API: HTTP/1.1 over the daemon's Unix socket (SocketsHttpHandler
 // with a ConnectCallback), JSON through the same source-generated types the daemon uses. Every
 // failure becomes a CliException with the one line the user sees: the daemon's refusal, or why
-// the daemon could not be reached and what to do about it.
+// the daemon could not be reached and what to do about it. Requests name Host localhost and every
+// one that changes something says Content-Type: application/json, as RequestGuard requires.
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -46,7 +47,7 @@ internal sealed class ApiClient : IDisposable
             },
         };
         // A port removal waits at most 2 s for the poll loops; 15 s is far beyond any healthy answer.
-        _http = new HttpClient(handler) { BaseAddress = new Uri("http://fastbridge/"), Timeout = TimeSpan.FromSeconds(15) };
+        _http = new HttpClient(handler) { BaseAddress = new Uri("http://localhost/"), Timeout = TimeSpan.FromSeconds(15) };
     }
 
     public T Get<T>(string path, JsonTypeInfo<T> type) => Send(HttpMethod.Get, path, null, type);
@@ -54,9 +55,13 @@ internal sealed class ApiClient : IDisposable
     public T Send<TBody, T>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<T> type) =>
         Send(method, path, new StringContent(JsonSerializer.Serialize(body, bodyType), Encoding.UTF8, "application/json"), type);
 
+    /// <summary>A change without a body (DELETE, a flush) still says it is JSON: an empty one.</summary>
     public T Send<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var request = new HttpRequestMessage(method, path)
+        {
+            Content = content ?? (method == HttpMethod.Get ? null : new StringContent("", Encoding.UTF8, "application/json")),
+        };
         using HttpResponseMessage response = Exchange(request);
         string text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
         if (!response.IsSuccessStatusCode)

@@ -43,6 +43,7 @@ internal static class ConfigDiff
         Unchangeable(commands, "statsInterval", running.StatsIntervalSeconds, wanted.StatsIntervalSeconds);
         Unchangeable(commands, "socket", running.Socket, wanted.Socket);
         Unchangeable(commands, "http", running.Http?.ToString() ?? "", wanted.Http?.ToString() ?? "");
+        Unchangeable(commands, "httpTokenFile", running.HttpToken, wanted.HttpToken);
 
         // Static entries the old config made and the new one moves or drops go first, before their port may go.
         foreach (StaticFdbEntry old in running.StaticFdb)

@@ -1,7 +1,9 @@
 // The daemon's desired state, from --config FILE (JSON), then FASTBRIDGE_* environment variables,
 // then command-line flags, each overriding the one before (Microsoft.Extensions.Configuration).
 // Everything is checked before anything starts: a bad value is refused naming where it came from
-// (the file, the variable or the flag), the key and what is wrong. SIGHUP loads it again the same way.
+// (the file, the variable or the flag), the key and what is wrong, echoing at most EchoedText's
+// share of the input; the file's values must also be of the right JSON kind (ConfigFileTypes). The
+// token file of httpTokenFile is read here too. SIGHUP loads it all again the same way.
 using System.Globalization;
 using System.Net;
 using FastBridge.Datapath.Forwarding;
@@ -21,13 +23,16 @@ internal sealed record StaticFdbEntry(string Mac, string Port);
 
 internal sealed record DaemonConfig(
     IReadOnlyList<string> Ports, string Backend, string XdpMode, BridgeOptions Bridge, int StatsIntervalSeconds,
-    IReadOnlyList<StaticFdbEntry> StaticFdb, string Socket, bool SocketExplicit, IPEndPoint? Http, string? File)
+    IReadOnlyList<StaticFdbEntry> StaticFdb, string Socket, bool SocketExplicit, IPEndPoint? Http, string? File,
+    Api.ApiToken? HttpToken = null)
 {
     public const string EnvironmentPrefix = "FASTBRIDGE_";
 
     /// <summary>Every key the config knows; anything else is a typo worth refusing.</summary>
     private static readonly string[] s_keys =
-        ["ports", "backend", "xdpMode", "workers", "cpus", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http"];
+        ["ports", "backend", "xdpMode", "workers", "cpus", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http", "httpTokenFile"];
+
+    private static readonly string[] s_fdbKeys = ["mac", "port", "static"];
 
     /// <summary>
     /// Loads the file (if any), the environment and the flags given on the command line (key to
@@ -59,7 +64,11 @@ internal sealed record DaemonConfig(
             {
                 innermost = innermost.InnerException;
             }
-            throw new ConfigException($"config {file}: not valid JSON: {innermost.Message}");
+            throw new ConfigException($"config {file}: not valid JSON: {EchoedText.Cut(innermost.Message, 200)}");
+        }
+        if (fullPath is not null && ConfigFileTypes.FirstMismatch(fullPath) is (string key, string problem))
+        {
+            throw new ConfigException($"config {file}: key '{EchoedText.Cut(key)}': {problem}");
         }
         return new Reader(root, file).Read(fullPath, flags.ContainsKey("socket"));
     }
@@ -82,25 +91,29 @@ internal sealed record DaemonConfig(
                     ? "no ports: give --port IF (repeat for each port) or --config FILE with \"ports\""
                     : $"config {file}: key 'ports': no ports; list at least one interface");
             }
+            if (ports.Select(SwitchControl.InterfaceNameProblem).FirstOrDefault(p => p is not null) is { } portProblem)
+            {
+                throw Bad("ports", portProblem);
+            }
             string? twice = ports.GroupBy(p => p, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
             if (twice is not null)
             {
-                throw Bad("ports", $"port {twice} is named twice");
+                throw Bad("ports", $"port {EchoedText.Cut(twice)} is named twice");
             }
             string backend = root["backend"] ?? "auto";
             if (backend is not ("auto" or "afxdp" or "afpacket"))
             {
-                throw Bad("backend", $"'{backend}' is not a backend: auto, afxdp or afpacket");
+                throw Bad("backend", $"'{EchoedText.Cut(backend)}' is not a backend: auto, afxdp or afpacket");
             }
             string xdpMode = root["xdpMode"] ?? "auto";
             if (xdpMode is not ("auto" or "native" or "generic"))
             {
-                throw Bad("xdpMode", $"'{xdpMode}' must be auto, native or generic");
+                throw Bad("xdpMode", $"'{EchoedText.Cut(xdpMode)}' must be auto, native or generic");
             }
             string idle = root["idle"] ?? "block";
             if (idle is not ("block" or "busy"))
             {
-                throw Bad("idle", $"'{idle}' must be block or busy");
+                throw Bad("idle", $"'{EchoedText.Cut(idle)}' must be block or busy");
             }
             string mask = root["groupFwdMask"] ?? "0";
             if (!RunCommand.TryParseGroupMask(mask, out ushort groupMask, out string? maskError))
@@ -112,12 +125,25 @@ internal sealed record DaemonConfig(
             {
                 throw Bad("http", httpError!.Replace("--http: ", "", StringComparison.Ordinal));
             }
+            Api.ApiToken? token = null;
+            if (root["httpTokenFile"] is { Length: > 0 } tokenFile)
+            {
+                if (http is null)
+                {
+                    throw Bad("httpTokenFile", "the token guards the API over http, which is off; set http too, or leave the token out");
+                }
+                if (!Api.ApiToken.TryLoad(tokenFile, out token, out string? tokenError))
+                {
+                    throw Bad("httpTokenFile", $"{EchoedText.Cut(tokenFile)} {tokenError}");
+                }
+            }
             int[]? cpus = null;
             if (root["cpus"] is { Length: > 0 } cpuText)
             {
                 if (!CpuAffinity.TryParseList(cpuText, out int[] parsed, out string? cpuError))
                 {
-                    throw Bad("cpus", cpuError!);
+                    // CpuAffinity's message quotes the whole list; 200 characters keep its point.
+                    throw Bad("cpus", EchoedText.Cut(cpuError, 200));
                 }
                 int[]? online = CpuAffinity.Online();
                 if (online is not null && parsed.FirstOrDefault(cpu => !online.Contains(cpu), -1) is int offline and >= 0)
@@ -136,7 +162,7 @@ internal sealed record DaemonConfig(
             string socket = root["socket"] is { Length: > 0 } s ? s : Api.ApiHost.DefaultSocket;
             bool socketExplicit = socketFlag || root.GetSection("socket").Value is { Length: > 0 };
             return new DaemonConfig(ports, backend, xdpMode, options, Int("statsInterval", 5, 0, 86_400), StaticEntries(ports),
-                socket, socketExplicit, http, fullPath);
+                socket, socketExplicit, http, fullPath, token);
         }
 
         private List<StaticFdbEntry> StaticEntries(string[] ports)
@@ -144,11 +170,15 @@ internal sealed record DaemonConfig(
             var entries = new List<StaticFdbEntry>();
             foreach (IConfigurationSection entry in root.GetSection("fdb").GetChildren())
             {
+                if (entry.GetChildren().FirstOrDefault(k => !s_fdbKeys.Contains(k.Key, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+                {
+                    throw Bad(unknown.Path, $"unknown key (known: {string.Join(", ", s_fdbKeys)})");
+                }
                 string mac = entry["mac"] ?? throw Bad(entry.Path + ":mac", "missing");
                 string port = entry["port"] ?? throw Bad(entry.Path + ":port", "missing");
                 if (!MacAddress.TryParse(mac, out ulong value))
                 {
-                    throw Bad(entry.Path + ":mac", $"malformed MAC address '{mac}' (want aa:bb:cc:dd:ee:ff)");
+                    throw Bad(entry.Path + ":mac", $"malformed MAC address '{EchoedText.Cut(mac)}' (want aa:bb:cc:dd:ee:ff)");
                 }
                 if (MacAddress.IsGroup(value) || MacAddress.IsZero(value))
                 {
@@ -156,7 +186,7 @@ internal sealed record DaemonConfig(
                 }
                 if (!ports.Contains(port, StringComparer.Ordinal))
                 {
-                    throw Bad(entry.Path + ":port", $"{port} is not one of the ports ({string.Join(", ", ports)})");
+                    throw Bad(entry.Path + ":port", $"{EchoedText.Cut(port)} is not one of the ports ({string.Join(", ", ports)})");
                 }
                 if (entry["static"] is { } isStatic && !string.Equals(isStatic, "true", StringComparison.OrdinalIgnoreCase))
                 {
@@ -181,7 +211,7 @@ internal sealed record DaemonConfig(
             }
             if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
             {
-                throw Bad(key, $"'{text}' is not a whole number");
+                throw Bad(key, $"'{EchoedText.Cut(text)}' is not a whole number");
             }
             if (value < min || value > max)
             {
@@ -191,7 +221,7 @@ internal sealed record DaemonConfig(
         }
 
         /// <summary>"config FILE: key 'K': what" - or the variable or flag the value came from, when that overrode the file.</summary>
-        private ConfigException Bad(string key, string what) => new($"{Source(key)}: key '{key}': {what}");
+        private ConfigException Bad(string key, string what) => new($"{Source(key)}: key '{EchoedText.Cut(key)}': {what}");
 
         private string Source(string key)
         {
@@ -204,7 +234,7 @@ internal sealed record DaemonConfig(
                 return provider switch
                 {
                     JsonConfigurationProvider => $"config {file}",
-                    EnvironmentVariablesConfigurationProvider => $"environment {EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant()}",
+                    EnvironmentVariablesConfigurationProvider => $"environment {EnvironmentPrefix}{EchoedText.Cut(key.Replace(":", "__", StringComparison.Ordinal).ToUpperInvariant())}",
                     MemoryConfigurationProvider => "command line",
                     _ => "config",
                 };

@@ -49,7 +49,7 @@ internal static class DaemonRunner
                 {
                     control.FdbAdd(entry.Mac, entry.Port, isStatic: true);
                 }
-                api = socket is not null || config.Http is not null ? ApiHost.Start(control, socket, config.Http) : null;
+                api = socket is not null || config.Http is not null ? ApiHost.Start(control, socket, config.Http, config.HttpToken) : null;
             }
             catch (Exception e) when (e is ControlException or InvalidOperationException or IOException or UnauthorizedAccessException)
             {
@@ -114,6 +114,7 @@ internal static class DaemonRunner
                 Socket = running.Socket,
                 SocketExplicit = running.SocketExplicit,
                 Http = running.Http,
+                HttpToken = running.HttpToken,
             };
         }
         catch (ConfigException e)

@@ -39,16 +39,14 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
     public static uint Now => (uint)(Environment.TickCount64 / 1000);
 
     public PortInfo[] Ports() => [.. Bridge.PresentPorts().Select(p =>
-    {
-        bool up = Bridge.States.IsUp(p.Id);
-        return new PortInfo(p.Name, p.Id, up, up ? "forwarding" : $"down ({SwitchRunner.ErrnoText(Bridge.States.Errno(p.Id))})", runner.BackendOf(p.Name));
-    })];
+        new PortInfo(p.Name, p.Id, Bridge.States.IsUp(p.Id), runner.Describe(p.Id), runner.BackendOf(p.Name)))];
 
     public void AddPort(string? name)
     {
-        if (string.IsNullOrWhiteSpace(name))
+        string? problem = InterfaceNameProblem(name);
+        if (name is null || problem is not null)
         {
-            throw new ControlException(400, "no interface named");
+            throw new ControlException(400, problem!);
         }
         if (Bridge.PortId(name) >= 0)
         {
@@ -77,7 +75,7 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
         }
         catch (KeyNotFoundException)
         {
-            throw new ControlException(404, $"unknown port {name}");
+            throw new ControlException(404, $"unknown port {EchoedText.Cut(name)}");
         }
     }
 
@@ -159,17 +157,23 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
             new FdbStatsInfo(stats.FdbEntries, Bridge.Fdb.MaxEntries, stats.Fdb.Learned, stats.Fdb.Moved, stats.Aged, stats.Fdb.Full));
     }
 
+    /// <summary>Why <paramref name="name"/> cannot name an interface, or null; one too long for Linux (IFNAMSIZ - 1) is refused before a lookup that would echo it whole.</summary>
+    internal static string? InterfaceNameProblem(string? name) =>
+        string.IsNullOrWhiteSpace(name) ? "name must be a string naming an interface"
+        : name.Length > 15 ? $"'{EchoedText.Cut(name)}' is longer than an interface name may be (15 characters)"
+        : null;
+
     private int RequirePort(string name)
     {
         int id = Bridge.PortId(name);
-        return id >= 0 ? id : throw new ControlException(404, $"unknown port {name}");
+        return id >= 0 ? id : throw new ControlException(404, $"unknown port {EchoedText.Cut(name)}");
     }
 
     internal static ulong ParseMac(string? mac)
     {
         if (mac is null || !MacAddress.TryParse(mac, out ulong value))
         {
-            throw new ControlException(400, $"malformed MAC address '{mac}' (want aa:bb:cc:dd:ee:ff)");
+            throw new ControlException(400, $"malformed MAC address '{EchoedText.Cut(mac)}' (want aa:bb:cc:dd:ee:ff)");
         }
         if (MacAddress.IsGroup(value) || MacAddress.IsZero(value))
         {

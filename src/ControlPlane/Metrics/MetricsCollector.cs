@@ -38,21 +38,6 @@ internal sealed class MetricsCollector(SwitchControl control)
         }
     }
 
-    /// <summary>The text of one scrape, for tests.</summary>
-    public string ScrapeText()
-    {
-        _oneScrape.Wait();
-        try
-        {
-            Scrape();
-            return _writer.ToString();
-        }
-        finally
-        {
-            _oneScrape.Release();
-        }
-    }
-
     private void Scrape()
     {
         Datapath.Forwarding.Bridge bridge = control.RawBridge;

@@ -149,7 +149,8 @@ public sealed unsafe class BatchForwarder
 
     private void Enqueue(FrameBatch batch, int frame, int egress)
     {
-        if (batch[frame].WireLength > _ports.MaxFrameLength(egress))
+        // The backend's own rule (AF_PACKET refuses untagged frames past MTU + 14): a frame it would refuse never reaches it.
+        if (!_ports.Fits(egress, batch[frame]))
         {
             _counters.Ports[egress].Drops[(int)DropReason.TooBig]++;
             return;

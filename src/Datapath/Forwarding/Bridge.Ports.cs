@@ -1,8 +1,10 @@
 // Ports coming and going while the loops run, the RCU way: AddPort opens a handle per loop and
 // publishes new tables; RemovePort publishes tables without the port, waits until every loop's
 // epoch has moved past the swap (so none still holds the old table), then closes the handles,
-// keeping their counts, and flushes the port's FDB entries. Port ids are stable for the bridge's
-// life: a name keeps its id, so its counters continue if it comes back. Control plane only.
+// keeping their counts, and flushes the port's FDB entries. A port whose interface vanished is
+// detached the same way but stays in the bridge (its id, its static entries) until AttachPort opens
+// handles on the interface that came back. Port ids are stable for the bridge's life: a name keeps
+// its id, so its counters continue if it comes back. Control plane only.
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Ports;
 
@@ -10,8 +12,11 @@ namespace FastBridge.Datapath.Forwarding;
 
 public sealed partial class Bridge
 {
-    /// <summary>Whether the port id belongs to a port that is in the bridge now.</summary>
+    /// <summary>Whether the port id belongs to a port that is in the bridge now (attached to its interface or waiting for it).</summary>
     public bool IsPresent(int id) => (uint)id < (uint)_present.Length && Volatile.Read(ref _present[id]);
+
+    /// <summary>Whether a present port has its handles in the loops (false while it waits for its interface).</summary>
+    public bool IsAttached(int id) => (uint)id < (uint)_attached.Length && Volatile.Read(ref _attached[id]);
 
     /// <summary>The id of a present port, or -1. Takes no lock: readers never wait on a port change.</summary>
     public int PortId(string name)
@@ -43,35 +48,45 @@ public sealed partial class Bridge
                 }
                 id = _names.Length;
             }
-            var handles = new IPort[_loops.Length];
-            try
-            {
-                for (int loop = 0; loop < _loops.Length; loop++)
-                {
-                    handles[loop] = _openPort(name, id, loop);
-                }
-            }
-            catch
-            {
-                foreach (IPort? handle in handles)
-                {
-                    handle?.Dispose();
-                }
-                throw;
-            }
+            IPort[] handles = OpenHandles(name, id);
             if (!known)
             {
                 Volatile.Write(ref _names, [.. _names, name]);
                 _ids[name] = id;
             }
-            States.Reset(id);
-            _reportedDown[id] = false;
             Volatile.Write(ref _present[id], true);
-            for (int loop = 0; loop < _loops.Length; loop++)
-            {
-                _loops[loop].Publish(_loops[loop].Ports.With(id, handles[loop]));
-            }
+            Publish(id, handles);
             return id;
+        }
+    }
+
+    /// <summary>Opens handles again on a present port that DetachPort took out: its interface came back. Throws, changing nothing, if opening fails.</summary>
+    public void AttachPort(string name)
+    {
+        lock (_control)
+        {
+            int id = RequirePresent(name);
+            if (_attached[id])
+            {
+                throw new InvalidOperationException($"port {name} is already attached");
+            }
+            Publish(id, OpenHandles(name, id));
+        }
+    }
+
+    /// <summary>
+    /// Takes a present port's handles out of the loops (its interface vanished) and flushes its dynamic FDB
+    /// entries; the port stays, with its id and static entries, for AttachPort. False if a loop did not move
+    /// on within <paramref name="timeout"/>: the handles are then left open until the bridge is disposed.
+    /// </summary>
+    public bool DetachPort(string name, TimeSpan timeout)
+    {
+        lock (_control)
+        {
+            int id = RequirePresent(name);
+            bool movedOn = !_attached[id] || RetireHandles(id, timeout, stillPresent: true);
+            Fdb.FlushPort(id);
+            return movedOn;
         }
     }
 
@@ -85,30 +100,15 @@ public sealed partial class Bridge
     {
         lock (_control)
         {
-            if (!_ids.TryGetValue(name, out int id) || !_present[id])
+            int id = RequirePresent(name);
+            bool movedOn = true;
+            if (_attached[id])
             {
-                throw new KeyNotFoundException($"unknown port {name}");
+                movedOn = RetireHandles(id, timeout, stillPresent: false);
             }
-            var handles = new IPort[_loops.Length];
-            var epochs = new long[_loops.Length];
-            _retirement.Retiring(() =>
+            else
             {
                 Volatile.Write(ref _present[id], false);
-                for (int loop = 0; loop < _loops.Length; loop++)
-                {
-                    PortSet old = _loops[loop].Ports;
-                    handles[loop] = old.Port(id);
-                    _loops[loop].Publish(old.Without(id));
-                }
-            }, id, handles);
-            for (int loop = 0; loop < _loops.Length; loop++)
-            {
-                epochs[loop] = _loops[loop].Epoch;
-            }
-            bool movedOn = WaitForLoops(epochs, timeout);
-            if (movedOn)
-            {
-                _retirement.Retire(id, handles);
             }
             Fdb.FlushPort(id);
             FlushStatic(id);
@@ -129,6 +129,70 @@ public sealed partial class Bridge
             }
         }
         return ports;
+    }
+
+    private int RequirePresent(string name) =>
+        _ids.TryGetValue(name, out int id) && _present[id] ? id : throw new KeyNotFoundException($"unknown port {name}");
+
+    private IPort[] OpenHandles(string name, int id)
+    {
+        var handles = new IPort[_loops.Length];
+        try
+        {
+            for (int loop = 0; loop < _loops.Length; loop++)
+            {
+                handles[loop] = _openPort(name, id, loop);
+            }
+            return handles;
+        }
+        catch
+        {
+            foreach (IPort? handle in handles)
+            {
+                handle?.Dispose();
+            }
+            throw;
+        }
+    }
+
+    /// <summary>Up, with no failure, and in every loop's table from its next iteration.</summary>
+    private void Publish(int id, IPort[] handles)
+    {
+        States.Reset(id);
+        _reportedDown[id] = false;
+        Volatile.Write(ref _attached[id], true);
+        for (int loop = 0; loop < _loops.Length; loop++)
+        {
+            _loops[loop].Publish(_loops[loop].Ports.With(id, handles[loop]));
+        }
+    }
+
+    /// <summary>Publishes tables without the port, waits for every loop to let go of the old ones, then closes its handles.</summary>
+    private bool RetireHandles(int id, TimeSpan timeout, bool stillPresent)
+    {
+        var handles = new IPort[_loops.Length];
+        var epochs = new long[_loops.Length];
+        _retirement.Retiring(() =>
+        {
+            Volatile.Write(ref _present[id], stillPresent);
+            Volatile.Write(ref _attached[id], false);
+            for (int loop = 0; loop < _loops.Length; loop++)
+            {
+                PortSet old = _loops[loop].Ports;
+                handles[loop] = old.Port(id);
+                _loops[loop].Publish(old.Without(id));
+            }
+        }, id, handles);
+        for (int loop = 0; loop < _loops.Length; loop++)
+        {
+            epochs[loop] = _loops[loop].Epoch;
+        }
+        bool movedOn = WaitForLoops(epochs, timeout);
+        if (movedOn)
+        {
+            _retirement.Retire(id, handles);
+        }
+        return movedOn;
     }
 
     private bool WaitForLoops(long[] epochs, TimeSpan timeout)

@@ -18,12 +18,12 @@ public sealed partial class Bridge : IDisposable
     private readonly BridgeOptions _options;
     private readonly PollLoop[] _loops;
     private readonly Func<string, int, int, IPort> _openPort;
-    private readonly Func<int, int>? _portHealth;
     private readonly Action<int, int>? _portWentDown;
     private readonly object _control = new();
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private string[] _names = [];
     private readonly bool[] _present;
+    private readonly bool[] _attached;
     private readonly bool[] _reportedDown;
     private readonly PortRetirement _retirement;
     private Timer? _housekeeping;
@@ -33,18 +33,20 @@ public sealed partial class Bridge : IDisposable
 
     /// <param name="portNames">Interfaces to start with, given ids 0, 1, ... in this order.</param>
     /// <param name="openPort">Opens one loop's backend handle: (interface name, port id, loop index) to port.</param>
-    /// <param name="portHealth">Optional check run once a second: port id to 0 when healthy, else an errno.</param>
-    /// <param name="portWentDown">Told once per port, off the poll threads, when a port goes down: (port id, errno).</param>
+    /// <param name="portWentDown">
+    /// Told once per failure, off the poll threads, when a poll loop found a port's socket dead: (port id, errno).
+    /// A link going down is not a failure: the control plane follows links itself (PortStates.SetLink).
+    /// </param>
     public Bridge(IReadOnlyList<string> portNames, BridgeOptions options, Func<string, int, int, IPort> openPort,
-        Func<int, int>? portHealth = null, Action<int, int>? portWentDown = null)
+        Action<int, int>? portWentDown = null)
     {
         _options = options;
         _openPort = openPort;
-        _portHealth = portHealth;
         _portWentDown = portWentDown;
         _ageingTime = options.AgeingTimeSeconds;
         States = new PortStates(options.MaxPorts);
         _present = new bool[options.MaxPorts];
+        _attached = new bool[options.MaxPorts];
         _reportedDown = new bool[options.MaxPorts];
         _retirement = new PortRetirement(options.MaxPorts);
         Fdb = new FdbTable(options.FdbMaxEntries);
@@ -111,7 +113,7 @@ public sealed partial class Bridge : IDisposable
         _housekeeping = new Timer(_ => Housekeeping(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>One tick: age the FDB, check port health, report and flush ports that went down.</summary>
+    /// <summary>One tick: age the FDB, report and flush ports whose socket a poll loop found dead.</summary>
     public void Housekeeping()
     {
         // Timer ticks may overlap if one runs long, or meet a port change: one at a time keeps the reports single.
@@ -139,12 +141,11 @@ public sealed partial class Bridge : IDisposable
             {
                 continue;
             }
-            int errno = _portHealth?.Invoke(port) ?? 0;
-            if (errno != 0)
+            if (!States.IsFailed(port))
             {
-                States.MarkDown(port, errno);
+                _reportedDown[port] = false; // cleared by the control plane: a later failure is reported again
             }
-            if (!States.IsUp(port) && !_reportedDown[port])
+            else if (!_reportedDown[port])
             {
                 _reportedDown[port] = true;
                 Fdb.FlushPort(port);

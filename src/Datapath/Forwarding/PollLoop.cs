@@ -166,7 +166,7 @@ public sealed class PollLoop
             int received = port.Receive(_batch);
             if (received < 0)
             {
-                ports.States.MarkDown(id, -received);
+                MarkFailed(ports, id, -received);
                 continue;
             }
             if (received == 0)
@@ -210,14 +210,27 @@ public sealed class PollLoop
                 return;
             }
         }
-        // A socket error (the interface went down or away) would make every poll return at once:
-        // take the port down, with the socket's own errno, rather than spin on it.
+        // A socket error would make every poll return at once: take it (which clears it) and, unless it only
+        // says the link went down, take the port down with the socket's own errno rather than spin on it.
         for (int i = 0; i < n; i++)
         {
             if ((pollFds[i].Revents & (Libc.PollErr | Libc.PollHup | Libc.PollNval)) != 0)
             {
-                ports.States.MarkDown(pollPorts[i], Libc.TakeSocketError(pollFds[i].Fd));
+                MarkFailed(ports, pollPorts[i], Libc.TakeSocketError(pollFds[i].Fd));
             }
+        }
+    }
+
+    /// <summary>
+    /// Takes a port whose socket failed out of forwarding, except for ENETDOWN: the interface went down or
+    /// away, which the control plane follows through rtnetlink (taking the port out and back in); an
+    /// AF_PACKET socket works again by itself once its interface is up.
+    /// </summary>
+    private static void MarkFailed(PortSet ports, int id, int errno)
+    {
+        if (errno != Libc.Enetdown)
+        {
+            ports.States.MarkDown(id, errno);
         }
     }
 }

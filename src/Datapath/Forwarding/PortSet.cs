@@ -8,35 +8,73 @@ using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Datapath.Forwarding;
 
-/// <summary>The up/down state of every port id, shared by all poll loops and the control plane.</summary>
+/// <summary>What the control plane knows of a port's interface (from rtnetlink); only Up forwards.</summary>
+public enum PortLink
+{
+    Up,
+
+    /// <summary>Administratively up, but no carrier (a pulled cable, a veth whose peer is down).</summary>
+    NoCarrier,
+
+    /// <summary>Set down (ip link set IF down).</summary>
+    AdminDown,
+
+    /// <summary>The interface is gone; the port waits for one of its name to come back.</summary>
+    Vanished,
+}
+
+/// <summary>
+/// The state of every port id, shared by all poll loops and the control plane: the link as the control
+/// plane last saw it, and a failure a poll loop met on its socket (an errno). A port forwards only while
+/// its link is Up and no failure is marked; the control plane clears a failure once the link is back.
+/// </summary>
 public sealed class PortStates
 {
     private readonly int[] _down;
     private readonly int[] _errno;
+    private readonly int[] _link;
 
     public PortStates(int capacity)
     {
         _down = new int[capacity];
         _errno = new int[capacity];
+        _link = new int[capacity];
     }
 
-    public bool IsUp(int port) => Volatile.Read(ref _down[port]) == 0;
+    public bool IsUp(int port) => Volatile.Read(ref _down[port]) == 0 && Volatile.Read(ref _link[port]) == (int)PortLink.Up;
 
-    /// <summary>Why the port went down: a positive errno, or 0 if the control plane took it down.</summary>
+    /// <summary>Whether a poll loop (or the control plane, errno 0) marked the port failed.</summary>
+    public bool IsFailed(int port) => Volatile.Read(ref _down[port]) != 0;
+
+    /// <summary>Why the port failed: a positive errno, or 0 if the control plane took it down.</summary>
     public int Errno(int port) => Volatile.Read(ref _errno[port]);
 
-    /// <summary>Marks a port down; true for the caller that took it down first.</summary>
+    public PortLink Link(int port) => (PortLink)Volatile.Read(ref _link[port]);
+
+    /// <summary>Marks a port failed; true for the caller that marked it first.</summary>
     public bool MarkDown(int port, int errno)
     {
         Volatile.Write(ref _errno[port], errno);
         return Interlocked.Exchange(ref _down[port], 1) == 0;
     }
 
-    /// <summary>Marks a port id up again before it is published (a port re-added under its old id).</summary>
+    /// <summary>Clears a failure (its cause, the link going down, has passed); true if there was one.</summary>
+    public bool ClearFailure(int port)
+    {
+        bool was = Interlocked.Exchange(ref _down[port], 0) != 0;
+        Volatile.Write(ref _errno[port], 0);
+        return was;
+    }
+
+    /// <summary>Records what rtnetlink says of the port's interface; returns the previous value.</summary>
+    public PortLink SetLink(int port, PortLink link) => (PortLink)Interlocked.Exchange(ref _link[port], (int)link);
+
+    /// <summary>Up, with no failure, before a port id is published (a port added, or re-added under its old id).</summary>
     public void Reset(int port)
     {
         Volatile.Write(ref _errno[port], 0);
         Volatile.Write(ref _down[port], 0);
+        Volatile.Write(ref _link[port], (int)PortLink.Up);
     }
 }
 
@@ -45,6 +83,7 @@ public sealed class PortSet
     private readonly IPort?[] _byId;
     private readonly int[] _ids;
     private readonly int[] _maxFrameLength;
+    private readonly int[] _maxUntaggedFrameLength;
     private readonly PortStates _states;
 
     /// <summary>Ports 0..n-1, capacity n: the fixed tables of tests and benchmarks.</summary>
@@ -58,6 +97,7 @@ public sealed class PortSet
         _states = states;
         _byId = byId;
         _maxFrameLength = new int[byId.Length];
+        _maxUntaggedFrameLength = new int[byId.Length];
         var ids = new List<int>();
         for (int id = 0; id < byId.Length; id++)
         {
@@ -65,6 +105,7 @@ public sealed class PortSet
             {
                 ids.Add(id);
                 _maxFrameLength[id] = port.MaxFrameLength;
+                _maxUntaggedFrameLength[id] = port.MaxUntaggedFrameLength;
             }
         }
         _ids = [.. ids];
@@ -90,7 +131,8 @@ public sealed class PortSet
 
     public IPort Port(int id) => _byId[id]!;
 
-    public int MaxFrameLength(int id) => _maxFrameLength[id];
+    /// <summary>Whether port <paramref name="id"/> can send <paramref name="frame"/> (its size rule, read once when the table was built).</summary>
+    public bool Fits(int id, in FrameRef frame) => frame.Fits(_maxFrameLength[id], _maxUntaggedFrameLength[id]);
 
     /// <summary>Present and not marked down: an absent id (a removed port still in the FDB) is never up.</summary>
     public bool IsUp(int id) => Contains(id) && _states.IsUp(id);

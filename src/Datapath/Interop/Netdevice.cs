@@ -17,6 +17,9 @@ internal static unsafe class Netdevice
 
     internal const int IffUp = 0x1;
     internal const int IffLoopback = 0x8;
+
+    /// <summary>Operationally up (netif_oper_up: carrier, not dormant), what the Linux bridge checks before a port forwards.</summary>
+    internal const int IffRunning = 0x40;
     internal const int IffPromisc = 0x100;
 
     internal const ushort ArphrdEther = 1;

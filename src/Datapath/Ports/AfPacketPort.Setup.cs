@@ -16,6 +16,7 @@ public sealed unsafe partial class AfPacketPort
         ArgumentNullException.ThrowIfNull(options);
         Name = iface.Name;
         MaxFrameLength = iface.Mtu + EthHeaderLength + VlanTagLength;
+        MaxUntaggedFrameLength = iface.Mtu + EthHeaderLength;
 
         int pageSize = Environment.SystemPageSize;
         if (options.RxBlockSize <= 0 || options.RxBlockSize % pageSize != 0 || options.RxBlockCount <= 0 || options.TxFrameCount <= 0 || options.RetireTimeoutMs <= 0)
@@ -41,6 +42,9 @@ public sealed unsafe partial class AfPacketPort
         try
         {
             SetInt(PacketVersion, TpacketV3, "PACKET_VERSION TPACKET_V3");
+            // Before any ring exists (the kernel refuses it after): a frame the kernel refuses to send is skipped and
+            // its slot made available again, instead of TP_STATUS_WRONG_FORMAT, which halts transmission at that slot.
+            SetInt(PacketLoss, 1, "PACKET_LOSS");
             // V3 receive packs frames of any size into blocks; tp_frame_size is only checked (block / frame * blocks == frame_nr).
             int rxFrameSize = Math.Min(_txFrameSize, _rxBlockSize);
             var rx = new TpacketReq3

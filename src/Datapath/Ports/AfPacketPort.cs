@@ -12,10 +12,16 @@ namespace FastBridge.Datapath.Ports;
 
 /// <param name="FanoutGroup">PACKET_FANOUT group id shared by the sockets of several poll loops on one interface; 0 = no fanout.</param>
 /// <param name="RxBlockSize">Receive block size in bytes (a multiple of the page size; also the largest frame received whole).</param>
-/// <param name="RxBlockCount">Receive blocks; 64 x 256 KiB = 16 MiB absorbs ~10 ms of 10 Gb/s line rate.</param>
+/// <param name="RxBlockCount">
+/// Receive blocks. 256 x 64 KiB = 16 MiB absorbs ~10 ms of 10 Gb/s line rate, and, because the kernel
+/// hands a block over after RetireTimeoutMs however few frames it holds, 256 ms of a poll loop that does
+/// not run while frames trickle in. With 64 x 256 KiB (the same memory) that was 64 ms: loops stalled
+/// longer than that under a loaded test run (JIT at start, preemption) and lost 46 of 186 and 2115 of
+/// 16450 paced frames as rx_ring_full (daemon tests, 2026-12-02).
+/// </param>
 /// <param name="TxFrameCount">Transmit slots (rounded up to fill whole blocks).</param>
 /// <param name="RetireTimeoutMs">tp_retire_blk_tov: a partly filled block is handed over after this long, so latency at low rate is ~1 ms.</param>
-public sealed record AfPacketOptions(ushort FanoutGroup = 0, int RxBlockSize = 1 << 18, int RxBlockCount = 64, int TxFrameCount = 1024, int RetireTimeoutMs = 1);
+public sealed record AfPacketOptions(ushort FanoutGroup = 0, int RxBlockSize = 1 << 16, int RxBlockCount = 256, int TxFrameCount = 1024, int RetireTimeoutMs = 1);
 
 public sealed unsafe partial class AfPacketPort : IPort
 {
@@ -52,6 +58,8 @@ public sealed unsafe partial class AfPacketPort : IPort
     public string Name { get; }
 
     public int MaxFrameLength { get; }
+
+    public int MaxUntaggedFrameLength { get; }
 
     public int PollFd => _fd;
 
@@ -112,8 +120,10 @@ public sealed unsafe partial class AfPacketPort : IPort
     /// <summary>
     /// Copies frames into free TX slots in order (re-inserting a stripped tag) and returns how many indices
     /// were consumed; the rest found no free slot. A frame the kernel would refuse (shorter than an Ethernet
-    /// header, or longer than MaxFrameLength) is consumed and counted (Runt, TooBig) instead of queued, because
-    /// the kernel marks such a slot TP_STATUS_WRONG_FORMAT and stops sending at it until the ring wraps.
+    /// header, or longer than the port's size rule allows) is consumed and counted (Runt, TooBig) instead of
+    /// queued; the forwarder already holds such frames back, so these counts move only for direct callers.
+    /// PACKET_LOSS (set up front) makes the kernel skip a slot it refuses anyway (an MTU lowered under us)
+    /// instead of marking it TP_STATUS_WRONG_FORMAT and halting the whole ring there until it wraps.
     /// </summary>
     public int Transmit(FrameBatch batch, ReadOnlySpan<int> indices)
     {
@@ -122,8 +132,7 @@ public sealed unsafe partial class AfPacketPort : IPort
         {
             ref FrameRef frame = ref batch[indices[done]];
             int wireLength = frame.WireLength;
-            // The kernel refuses these with TP_STATUS_WRONG_FORMAT and stops the ring there; drop them here instead.
-            if (wireLength > MaxFrameLength)
+            if (!frame.Fits(MaxFrameLength, MaxUntaggedFrameLength))
             {
                 _txTooBig++;
                 continue;
@@ -138,7 +147,7 @@ public sealed unsafe partial class AfPacketPort : IPort
             uint status = Volatile.Read(ref hdr->TpStatus);
             if (status == TpStatusWrongFormat)
             {
-                _txTooBig++; // only a frame the device's MTU no longer allows gets here
+                _txTooBig++; // never with PACKET_LOSS; should a kernel still leave one, the slot is reused at once
             }
             else if (status != TpStatusAvailable)
             {
@@ -236,11 +245,12 @@ public sealed unsafe partial class AfPacketPort : IPort
             return 0;
         }
         int errno = (pollFd.Revents & Libc.PollNval) != 0 ? Libc.Ebadf : Libc.TakeSocketError(_fd);
-        if (errno is Libc.Enxio or Libc.Enodev or Libc.Enetdown or Libc.Ebadf)
+        if (errno is Libc.Enxio or Libc.Enodev or Libc.Ebadf)
         {
             _failedErrno = errno;
             return -errno;
         }
-        return 0;
+        // The interface went down (or away): reported, not kept; once it is up again the kernel re-hooks the socket.
+        return errno == Libc.Enetdown ? -errno : 0;
     }
 }

@@ -21,6 +21,19 @@ public unsafe struct FrameRef
     public readonly int WireLength => StrippedTpid == 0 ? Length : Length + 4;
 
     public readonly ReadOnlySpan<byte> Bytes => new(Data, Length);
+
+    /// <summary>The outer EtherType (or TPID) on the wire: the stripped tag's, else the frame's own; 0 for a runt.</summary>
+    public readonly ushort OuterEtherType => StrippedTpid != 0 ? StrippedTpid : Length >= 14 ? (ushort)(Data[12] << 8 | Data[13]) : (ushort)0;
+
+    /// <summary>
+    /// Whether a port sending 802.1Q-tagged frames of up to <paramref name="maxTagged"/> bytes and others of up to
+    /// <paramref name="maxUntagged"/> (IPort.MaxFrameLength, MaxUntaggedFrameLength) can send this frame.
+    /// </summary>
+    public readonly bool Fits(int maxTagged, int maxUntagged)
+    {
+        int length = WireLength;
+        return length <= maxUntagged || (length <= maxTagged && OuterEtherType == VlanTag.Dot1Q);
+    }
 }
 
 public sealed unsafe class FrameBatch

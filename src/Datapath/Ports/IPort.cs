@@ -15,12 +15,20 @@ public interface IPort : IDisposable
     /// </summary>
     int MaxFrameLength { get; }
 
+    /// <summary>
+    /// The longest frame whose outer EtherType is not 802.1Q (0x8100) this port transmits. The Linux bridge
+    /// allows every frame MaxFrameLength; AF_PACKET's packet_snd allows the 4 extra bytes to 802.1Q-tagged
+    /// frames only (packet_extra_vlan_len_allowed), so its ports say MTU + Ethernet header.
+    /// </summary>
+    int MaxUntaggedFrameLength => MaxFrameLength;
+
     /// <summary>A descriptor that polls readable when frames wait, for the idle blocking wait; -1 if none.</summary>
     int PollFd { get; }
 
     /// <summary>
     /// Appends received frames to <paramref name="batch"/> until it is full or the port has no more.
-    /// Returns the number added, or a negative errno when the port failed for good (interface gone, link lost).
+    /// Returns the number added, or a negative errno when the socket failed: ENETDOWN when its interface
+    /// went down or away (it may come back), another errno when the socket is dead for good.
     /// </summary>
     int Receive(FrameBatch batch);
 

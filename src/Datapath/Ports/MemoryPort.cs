@@ -19,11 +19,13 @@ public sealed unsafe class MemoryPort : IPort
     private readonly bool _replay;
     private int _received;
 
-    public MemoryPort(string name, int mtu = 1500, int rxSlots = 256, int txSlots = 256, int slotSize = DefaultSlotSize, bool replay = false)
+    /// <param name="packetSizeRule">Refuse untagged frames past MTU + 14 as AF_PACKET does (MaxUntaggedFrameLength), so tests see that rule too.</param>
+    public MemoryPort(string name, int mtu = 1500, int rxSlots = 256, int txSlots = 256, int slotSize = DefaultSlotSize, bool replay = false, bool packetSizeRule = false)
     {
         Name = name;
         _replay = replay;
         MaxFrameLength = mtu + 18;
+        MaxUntaggedFrameLength = packetSizeRule ? mtu + 14 : MaxFrameLength;
         _slotSize = slotSize;
         _rx = new Ring(rxSlots, slotSize);
         _tx = new Ring(txSlots, slotSize);
@@ -32,6 +34,8 @@ public sealed unsafe class MemoryPort : IPort
     public string Name { get; }
 
     public int MaxFrameLength { get; }
+
+    public int MaxUntaggedFrameLength { get; }
 
     public int PollFd => -1;
 

@@ -6,7 +6,9 @@ using FastBridge.Datapath.Interop;
 
 namespace FastBridge.Datapath.Ports;
 
-public sealed record NetInterfaceInfo(string Name, int IfIndex, int Mtu, ulong Mac, bool IsUp);
+/// <param name="IsUp">Administratively up (IFF_UP).</param>
+/// <param name="IsRunning">Operationally up (IFF_RUNNING): up with carrier, the state a Linux bridge port forwards in.</param>
+public sealed record NetInterfaceInfo(string Name, int IfIndex, int Mtu, ulong Mac, bool IsUp, bool IsRunning = false);
 
 /// <summary>The switch will not take this interface; the message is one line naming it and why.</summary>
 public sealed class PortRefusedException : Exception
@@ -68,7 +70,7 @@ public static unsafe class NetInterface
             {
                 throw new PortRefusedException($"interface {name} is already enslaved to {MasterKind(master)} {master}; release it from there first");
             }
-            return new NetInterfaceInfo(name, ifIndex, mtu, mac, (flags & Netdevice.IffUp) != 0);
+            return new NetInterfaceInfo(name, ifIndex, mtu, mac, (flags & Netdevice.IffUp) != 0, (flags & Netdevice.IffRunning) != 0);
         }
         finally
         {

@@ -6,6 +6,9 @@ namespace FastBridge.Datapath.Ports;
 
 public static class VlanTag
 {
+    /// <summary>The 802.1Q TPID, the only tag the kernel's AF_PACKET transmit allows past MTU + 14 bytes.</summary>
+    public const ushort Dot1Q = 0x8100;
+
     /// <summary>
     /// Copies <paramref name="frame"/> into <paramref name="destination"/> as it appears on the wire:
     /// a stripped tag (TPID, TCI) goes back after the 12 bytes of MAC addresses. Returns the bytes written.

@@ -1,3 +1,4 @@
+using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Daemon;
 using FastBridge.Datapath.Forwarding;
 
@@ -59,5 +60,34 @@ public sealed class ConfigDiffTests
         List<ConfigCommand> commands = ConfigDiff.Compute(Config(["a"]), ["a"], 300, Config(["a"], workers: 4));
 
         Assert.Equal<ConfigCommand>([new ConfigCommand.NeedsRestart("workers", "1", "4")], commands);
+    }
+
+    [Fact]
+    public void Compute_TokenFileRewritten_ReportedAsNeedingARestart()
+    {
+        DirectoryInfo dir = Directory.CreateTempSubdirectory("fbdiff-");
+        try
+        {
+            string file = Path.Combine(dir.FullName, "token");
+            ApiToken Load(string token)
+            {
+                File.WriteAllText(file, token);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+                Assert.True(ApiToken.TryLoad(file, out ApiToken? loaded, out string? error), error);
+                return loaded!;
+            }
+            DaemonConfig running = Config(["a"]) with { HttpToken = Load("first-token-0123456789") };
+
+            Assert.Empty(ConfigDiff.Compute(running, ["a"], 300, running with { HttpToken = Load("first-token-0123456789") }));
+            Assert.Equal<ConfigCommand>([new ConfigCommand.NeedsRestart("httpTokenFile", file, file)],
+                ConfigDiff.Compute(running, ["a"], 300, running with { HttpToken = Load("second-token-0123456789") }));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
     }
 }

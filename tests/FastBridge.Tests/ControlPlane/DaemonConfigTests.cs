@@ -61,7 +61,17 @@ public sealed class DaemonConfigTests : IDisposable
     [InlineData("""{"ports": ["a0"], "wrokers": 2}""", "key 'wrokers': unknown key")]
     [InlineData("""{"ports": []}""", "key 'ports': no ports")]
     [InlineData("""{"ports": ["a0", "a0"]}""", "key 'ports': port a0 is named twice")]
-    [InlineData("""{"ports": ["a0"], "ageingTime": "soon"}""", "key 'ageingTime': 'soon' is not a whole number")]
+    [InlineData("""{"ports": ["a0", "abcdefghijklmnop"]}""", "key 'ports': 'abcdefghijklmnop' is longer than an interface name may be (15 characters)")]
+    [InlineData("""{"ports": ["a0"], "ageingTime": "soon"}""", "key 'ageingTime': must be a number, not a string (\"soon\")")]
+    [InlineData("""{"ports": ["a0"], "ageingTime": "300"}""", "key 'ageingTime': must be a number, not a string (\"300\")")]
+    [InlineData("""{"ports": ["a0"], "ageingTime": 1.5}""", "key 'ageingTime': '1.5' is not a whole number")]
+    [InlineData("""{"ports": ["a0"], "workers": null}""", "key 'workers': must be a number, not null")]
+    [InlineData("""{"ports": "a0"}""", "key 'ports': must be a list, not a string")]
+    [InlineData("""{"ports": ["a0", 5]}""", "key 'ports:1': must be a string, not a number (5)")]
+    [InlineData("""{"ports": ["a0"], "fdb": [{"mac": "02:00:00:00:00:01", "port": "a0", "static": "true"}]}""", "key 'fdb:0:static': must be true or false, not a string")]
+    [InlineData("""{"ports": ["a0"], "fdb": [{"mac": "02:00:00:00:00:01", "port": "a0", "colour": "red"}]}""", "key 'fdb:0:colour': unknown key (known: mac, port, static)")]
+    [InlineData("""{"ports": ["a0"], "http": "[::ffff:127.0.0.1]:9470"}""", "key 'http': ::ffff:127.0.0.1 is an IPv4-mapped address; write 127.0.0.1:9470")]
+    [InlineData("""{"ports": ["a0"], "httpTokenFile": "/etc/fastbridge/token"}""", "key 'httpTokenFile': the token guards the API over http, which is off")]
     [InlineData("""{"ports": ["a0"], "idle": "nap"}""", "key 'idle': 'nap' must be block or busy")]
     [InlineData("""{"ports": ["a0"], "cpus": "1-"}""", "key 'cpus': '1-' is not a CPU list")]
     [InlineData("""{"ports": ["a0"], "cpus": "1000"}""", "key 'cpus': CPU 1000 is not online")]
@@ -82,6 +92,51 @@ public sealed class DaemonConfigTests : IDisposable
         Assert.StartsWith($"config {path}: ", e.Message);
         Assert.Contains(problem, e.Message);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Load_NumbersWhereAStringMayBeANumber_Accepted()
+    {
+        string path = Write("""{"ports": ["a0"], "groupFwdMask": 16384, "cpus": 0}""");
+
+        DaemonConfig config = DaemonConfig.Load(path, Flags());
+
+        Assert.Equal(0x4000, config.Bridge.GroupForwardMask);
+        Assert.Equal([0], config.Bridge.Cpus ?? []);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Load_HugeKeyOrValue_EchoedCutOnOneLine(bool inKey)
+    {
+        string huge = "\\n" + new string('k', 1 << 20);
+        string path = Write(inKey ? $$"""{"ports": ["a0"], "{{huge}}": 1}""" : $$"""{"ports": ["a0"], "backend": "{{huge}}"}""");
+
+        ConfigException e = Assert.Throws<ConfigException>(() => DaemonConfig.Load(path, Flags()));
+
+        Assert.Contains("kkkk…", e.Message);
+        Assert.True(e.Message.Length < 400, $"{e.Message.Length} characters");
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Load_TokenFile_LoadedWithHttp()
+    {
+        string token = Path.Combine(_dir.FullName, "token");
+        File.WriteAllText(token, "0123456789abcdef0123456789abcdef\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        string path = Write($$"""{"ports": ["a0"], "http": "127.0.0.1:9470", "httpTokenFile": "{{token}}"}""");
+
+        DaemonConfig config = DaemonConfig.Load(path, Flags());
+
+        Assert.True(config.HttpToken?.Accepts("Bearer 0123456789abcdef0123456789abcdef"));
+        Assert.DoesNotContain("0123456789abcdef", config.ToString());
+        Assert.Equal("command line: key 'httpTokenFile': /nonexistent/token no such file",
+            Assert.Throws<ConfigException>(() => DaemonConfig.Load(path, Flags(("httpTokenFile", "/nonexistent/token")))).Message);
     }
 
     [Fact]

@@ -35,6 +35,8 @@ public sealed class RunOptionsTests
     [InlineData("--cpus two --port x", "--cpus: 'two' is not a CPU list")]
     [InlineData("--backend nic --port x", "'nic'")]
     [InlineData("--group-fwd-mask 0x2 --port x", "bits 0-2")]
+    [InlineData("--http [::ffff:127.0.0.1]:9470 --port x", "--http: ::ffff:127.0.0.1 is an IPv4-mapped address; write 127.0.0.1:9470")]
+    [InlineData("--http 0.0.0.0:9470 --port x", "--http: 0.0.0.0 is not a loopback address")]
     [InlineData("", "'--port' is required")]
     public void Run_BadOption_PrintsOneLineAndExitsTwo(string arguments, string expected)
     {

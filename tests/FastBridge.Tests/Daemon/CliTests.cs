@@ -5,32 +5,7 @@ using FastBridge.Tests.Ports;
 namespace FastBridge.Tests.Daemon;
 
 /// <summary>One daemon on two veth ports (a third spare), shared by the tests of this class.</summary>
-public sealed class CliFixture : IDisposable
-{
-    public CliFixture()
-    {
-        Lab = DaemonLab.Create(3);
-        try
-        {
-            Daemon = DaemonProcess.Start(Lab.Socket, "--port", Lab.Port(0), "--port", Lab.Port(1));
-        }
-        catch
-        {
-            Lab.Dispose();
-            throw;
-        }
-    }
-
-    internal DaemonLab Lab { get; }
-
-    internal DaemonProcess Daemon { get; }
-
-    public void Dispose()
-    {
-        Daemon.Dispose();
-        Lab.Dispose();
-    }
-}
+public sealed class CliFixture() : DaemonFixture(3, lab => ["--port", lab.Port(0), "--port", lab.Port(1)]);
 
 /// <summary>Every CLI command against a running daemon, and every refusal the issue lists.</summary>
 [Collection(DaemonCollection.Name)]
@@ -204,7 +179,7 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
     [Fact]
     public void Cli_UserWithoutSocketAccess_PermissionDenied()
     {
-        CliResult result = DaemonProcess.RunCli(["port", "show", "--socket", _lab.Socket], asUser: "65534");
+        CliResult result = DaemonProcess.RunCli(["port", "show", "--socket", _lab.Socket], asUser: DaemonProcess.Nobody);
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains($"permission denied on {_lab.Socket}", result.Stderr);

@@ -61,6 +61,12 @@ internal sealed class DaemonLab : IDisposable
     public void AddPair(int i)
     {
         _links.AddNamespace(Netns(i));
+        AddLink(i);
+    }
+
+    /// <summary>Pair i's veth (again: after a test deleted it, in the namespace that is still there), both ends up.</summary>
+    public void AddLink(int i)
+    {
         _links.AddLink(Port(i), "type", "veth", "peer", "name", Host(i), "netns", Netns(i));
         VethLab.Ip("link", "set", Port(i), "up");
         VethLab.Ip("-n", Netns(i), "link", "set", Host(i), "up");
@@ -73,6 +79,17 @@ internal sealed class DaemonLab : IDisposable
     {
         string path = Path.Combine(Directory.FullName, name);
         File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>A file with the given mode: 0600 for a token file, 0644 for one that must be refused.</summary>
+    public string WriteFile(string name, string text, UnixFileMode mode)
+    {
+        string path = WriteFile(name, text);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, mode);
+        }
         return path;
     }
 

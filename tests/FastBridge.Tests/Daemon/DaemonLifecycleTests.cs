@@ -58,9 +58,24 @@ public sealed class DaemonLifecycleTests
         using DaemonLab lab = DaemonLab.Create(1);
         using DaemonProcess daemon = DaemonProcess.Launch(lab.Socket, "--port", lab.Port(0), "--http", "0.0.0.0:9470");
 
-        Assert.True(SpinWait.SpinUntil(() => daemon.HasExited, 20_000));
+        // WaitForLine, not HasExited: the output's last lines may still be on their way when the process is gone.
+        Assert.True(daemon.WaitForLine("not a loopback address", TimeSpan.FromSeconds(20)), daemon.Output);
+        Assert.True(SpinWait.SpinUntil(() => daemon.HasExited, 5000));
         Assert.NotEqual(0, daemon.ExitCode);
-        Assert.Contains("not a loopback address", daemon.Output);
+        Assert.False(Path.Exists(lab.Socket));
+    }
+
+    [Fact]
+    public void Run_HttpTokenFileOthersMayRead_RefusedWithOneLineBeforeTouchingAnything()
+    {
+        using DaemonLab lab = DaemonLab.Create(1);
+        string token = lab.WriteFile("token", new string('t', 32), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        using DaemonProcess daemon = DaemonProcess.Launch(lab.Socket, "--port", lab.Port(0), "--http", "127.0.0.1:9470", "--http-token-file", token);
+
+        Assert.True(daemon.WaitForLine("httpTokenFile", TimeSpan.FromSeconds(20)), daemon.Output);
+        Assert.True(SpinWait.SpinUntil(() => daemon.HasExited, 5000));
+        Assert.Equal(1, daemon.ExitCode);
+        Assert.Equal($"fastbridge: command line: key 'httpTokenFile': {token} mode 0604 lets its group or others at the token; chmod 600 it", daemon.Output.Trim());
         Assert.False(Path.Exists(lab.Socket));
     }
 

@@ -13,6 +13,9 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 
 internal sealed class DaemonProcess : IDisposable
 {
+    /// <summary>The uid and gid of `nobody`, for tests of what an unprivileged local user can do.</summary>
+    public const string Nobody = "65534";
+
     public static readonly string DllPath = Path.Combine(AppContext.BaseDirectory, "fastbridge.dll");
 
     private readonly Process _process;
@@ -110,30 +113,39 @@ internal sealed class DaemonProcess : IDisposable
     /// <summary>`fastbridge ARGS --socket SOCKET`.</summary>
     public CliResult Cli(params string[] args) => RunCli([.. args, "--socket", Socket]);
 
-    public static CliResult RunCli(string[] args, string? asUser = null)
+    public static CliResult RunCli(string[] args, string? asUser = null) => Run("dotnet", [DllPath, .. args], asUser);
+
+    /// <summary>FILE ARGS, or `setpriv` running them as <paramref name="asUser"/> (uid and gid, no supplementary groups).</summary>
+    public static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, string? asUser = null)
     {
-        var info = new ProcessStartInfo(asUser is null ? "dotnet" : "setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(asUser is null ? file : "setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
         if (asUser is not null)
         {
-            foreach (string arg in (string[])["--reuid", asUser, "--regid", asUser, "--clear-groups", "dotnet"])
+            foreach (string arg in (string[])["--reuid", asUser, "--regid", asUser, "--clear-groups", file])
             {
                 info.ArgumentList.Add(arg);
             }
             info.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
             info.Environment["HOME"] = Path.GetTempPath();
         }
-        info.ArgumentList.Add(DllPath);
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);
         }
+        return info;
+    }
+
+    /// <summary>Runs FILE ARGS to the end (30 s at most), optionally as another user; stdout and stderr trimmed.</summary>
+    public static CliResult Run(string file, IEnumerable<string> args, string? asUser = null)
+    {
+        ProcessStartInfo info = StartInfo(file, args, asUser);
         using Process process = Process.Start(info)!;
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(30_000))
         {
             process.Kill();
-            Assert.Fail($"fastbridge {string.Join(' ', args)} did not finish in 30 s");
+            Assert.Fail($"{info.FileName} {string.Join(' ', info.ArgumentList)} did not finish in 30 s");
         }
         return new CliResult(process.ExitCode, stdout.Trim(), stderr.Result.Trim());
     }

@@ -73,7 +73,7 @@ public sealed class LivePortTests
         Assert.Contains($"port {lab.Port(2)}: {backend}", daemon.Output);
     }
 
-    private static Thread Receiver(RawSocket socket, string fromMac, Action count, CancellationToken cancel)
+    internal static Thread Receiver(RawSocket socket, string fromMac, Action count, CancellationToken cancel)
     {
         ulong from = TestFrames.Mac(fromMac);
         var thread = new Thread(() =>

@@ -47,8 +47,10 @@ public sealed class PrometheusTests
         }
         (int exit, string output) = Run("promtool", ["check", "metrics"], stdin: text);
         Assert.True(exit == 0, $"promtool check metrics: exit {exit}\n{output}\n{text}");
-        // The API is served over --http as well.
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{port}/status")).StatusCode);
+        // Without --http-token-file, /metrics is all --http serves.
+        using HttpResponseMessage status = await http.GetAsync($"http://127.0.0.1:{port}/status");
+        Assert.Equal(HttpStatusCode.Forbidden, status.StatusCode);
+        Assert.Contains("over --http only GET /metrics is served", await status.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -135,7 +137,7 @@ public sealed class PrometheusTests
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -42,8 +42,9 @@ public sealed class BatchForwarderFuzzTests(ITestOutputHelper output)
 
     private void Fuzz(int seed)
     {
-        // p1 takes jumbo frames, p2 drops long ones as too big, p3's 8-slot ring runs out within a burst.
-        MemoryPort[] ports = [new("p0", Mtu), new("p1", mtu: 9000), new("p2", mtu: 1000), new("p3", Mtu, txSlots: 8)];
+        // p1 takes jumbo frames, p2 drops long ones as too big, p3's 8-slot ring runs out within a burst and
+        // it sends untagged frames only up to MTU + 14, as AF_PACKET does.
+        MemoryPort[] ports = [new("p0", Mtu), new("p1", mtu: 9000), new("p2", mtu: 1000), new("p3", Mtu, txSlots: 8, packetSizeRule: true)];
         try
         {
             var states = new PortStates(ports.Length);

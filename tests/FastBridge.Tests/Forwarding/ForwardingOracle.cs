@@ -106,7 +106,7 @@ internal sealed class ForwardingOracle(MemoryPort[] ports, PortSet table, FdbTab
 
     private void Queue(FrameBatch batch, int frame, int egress)
     {
-        if (batch[frame].WireLength > ports[egress].MaxFrameLength)
+        if (!Fits(batch[frame], ports[egress]))
         {
             _expected[egress].Drops[(int)DropReason.TooBig]++;
             return;
@@ -142,6 +142,17 @@ internal sealed class ForwardingOracle(MemoryPort[] ports, PortSet table, FdbTab
         {
             Fail(batch, 0, ingress, $"port {port} sent a frame no rule asked for: {Convert.ToHexStringLower(_taken.AsSpan(0, extra))}");
         }
+    }
+
+    /// <summary>
+    /// A port sends frames up to MaxUntaggedFrameLength, and 802.1Q-tagged ones (outer TPID 0x8100, in the bytes
+    /// or stripped) up to MaxFrameLength: AF_PACKET's rule; ports without it have the two limits equal.
+    /// </summary>
+    private static bool Fits(in FrameRef frame, MemoryPort port)
+    {
+        int length = frame.WireLength;
+        ushort outer = frame.StrippedTpid != 0 ? frame.StrippedTpid : BinaryPrimitives.ReadUInt16BigEndian(frame.Bytes.Slice(12));
+        return length <= port.MaxUntaggedFrameLength || (length <= port.MaxFrameLength && outer == 0x8100);
     }
 
     /// <summary>The frame as it leaves: a tag the receiver found in metadata goes back after the MAC addresses.</summary>

@@ -105,6 +105,7 @@ public sealed class InteropLayoutTests
         ("iff_up", "IFF_UP", Netdevice.IffUp, 1),
         ("iff_loopback", "IFF_LOOPBACK", Netdevice.IffLoopback, 8),
         ("iff_promisc", "IFF_PROMISC", Netdevice.IffPromisc, 0x100),
+        ("iff_running", "IFF_RUNNING", Netdevice.IffRunning, 0x40),
         ("arphrd_ether", "ARPHRD_ETHER", Netdevice.ArphrdEther, 1),
         ("arphrd_loopback", "ARPHRD_LOOPBACK", Netdevice.ArphrdLoopback, 772),
         ("arphrd_none", "ARPHRD_NONE", Netdevice.ArphrdNone, 0xFFFE),

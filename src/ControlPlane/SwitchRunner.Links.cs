@@ -1,0 +1,217 @@
+// Each port's interface followed through rtnetlink (LinkMonitor), as the Linux bridge follows its
+// ports' netdev events: carrier lost or the interface set down disables the port (nothing is sent to
+// it or read from it) and flushes its dynamic FDB entries; carrier back makes it forward again. An
+// interface that is deleted (or renamed away) takes the port's handles, XDP program and sockets with
+// it; the port stays configured, `waiting for interface`, and is attached again by itself when an
+// interface of its name appears (a NIC reset, a veth re-created by an orchestrator). An MTU change
+// re-opens the port, so its size rule and rings follow the new MTU.
+// Runs on the monitor's thread and on a one-second retry tick, under the runner's lock. A look that
+// fails (no descriptor, no memory) never takes a port down: it is reported once and tried again.
+using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Ports;
+
+namespace FastBridge.ControlPlane;
+
+internal sealed partial class SwitchRunner
+{
+    private static readonly TimeSpan s_retryInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<string, string> _attachTrouble = new(StringComparer.Ordinal);
+    private LinkMonitor? _links;
+    private Timer? _retry;
+    private bool _stopped;
+
+    /// <summary>What a port's link state means for forwarding, from its interface's flags.</summary>
+    internal static PortLink LinkOf(bool adminUp, bool running) =>
+        !adminUp ? PortLink.AdminDown : running ? PortLink.Up : PortLink.NoCarrier;
+
+    /// <summary>`port show`'s words for a present port's state, as `bridge link` has them where it can.</summary>
+    public string Describe(int id)
+    {
+        if (!_bridge.IsAttached(id))
+        {
+            return "waiting for interface";
+        }
+        return _bridge.States.Link(id) switch
+        {
+            PortLink.NoCarrier => "disabled (no carrier)",
+            PortLink.AdminDown => "disabled (admin down)",
+            _ when _bridge.States.IsFailed(id) => $"down ({ErrnoText(_bridge.States.Errno(id))})",
+            _ => "forwarding",
+        };
+    }
+
+    private void FollowLinks()
+    {
+        _links = new LinkMonitor(Follow, trouble => _log.WriteLine($"fastbridge: {trouble}"));
+        _links.Start();
+        _retry = new Timer(_ => Retry(), null, s_retryInterval, s_retryInterval);
+    }
+
+    private void StopFollowingLinks()
+    {
+        lock (_lock)
+        {
+            _stopped = true;
+        }
+        _retry?.Dispose();
+        _links?.Dispose();
+    }
+
+    /// <summary>One interface state from rtnetlink: apply it to the port that owns the interface, or to the port waiting for its name.</summary>
+    private void Follow(LinkState state)
+    {
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+            string? owner = AttachedPortOn(state.IfIndex);
+            if (owner is not null)
+            {
+                NetInterfaceInfo iface = Interface(owner);
+                if (!state.Exists || state.Name != owner)
+                {
+                    Vanish(owner, state.Exists ? $"interface renamed to {state.Name}" : "interface vanished");
+                }
+                else if (state.Mtu > 0 && state.Mtu != iface.Mtu)
+                {
+                    _log.WriteLine($"fastbridge: port {owner}: MTU changed from {iface.Mtu} to {state.Mtu}; re-opening it");
+                    Reopen(owner);
+                }
+                else
+                {
+                    ApplyLink(_bridge.PortId(owner), owner, LinkOf(state.AdminUp, state.Running), quiet: false);
+                }
+            }
+            if (state.Exists && _bridge.PortId(state.Name) is >= 0 and int waiting && !_bridge.IsAttached(waiting))
+            {
+                TryAttach(state.Name);
+            }
+        }
+    }
+
+    /// <summary>Every second: attach ports still waiting for their interface, re-open ports whose socket died.</summary>
+    private void Retry()
+    {
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+            foreach ((int id, string name) in _bridge.PresentPorts())
+            {
+                if (!_bridge.IsAttached(id))
+                {
+                    TryAttach(name);
+                }
+                else if (_bridge.States.IsFailed(id))
+                {
+                    Reopen(name);
+                }
+            }
+        }
+    }
+
+    private void ApplyLink(int id, string name, PortLink link, bool quiet)
+    {
+        PortLink before = _bridge.States.SetLink(id, link);
+        if (before == link)
+        {
+            return;
+        }
+        if (link != PortLink.Up)
+        {
+            int flushed = _bridge.Fdb.FlushPort(id);
+            _log.WriteLine($"fastbridge: port {name} is {Describe(id)}; {flushed} dynamic FDB entries flushed, the other ports keep forwarding");
+        }
+        else if (!quiet)
+        {
+            _log.WriteLine($"fastbridge: port {name} is forwarding again");
+        }
+    }
+
+    /// <summary>The interface is gone: close the port's handles, detach its programs, flush its entries; keep the port, waiting.</summary>
+    private void Vanish(string name, string why)
+    {
+        if (_bridge.DetachPort(name, Bridge.DefaultRetireTimeout))
+        {
+            _backends.Release(name);
+        }
+        _offloads.Remove(name); // nothing to restore on an interface that is gone
+        lock (_backendOf)
+        {
+            _backendOf[name] = "none";
+        }
+        _bridge.States.SetLink(_bridge.PortId(name), PortLink.Vanished);
+        _log.WriteLine($"fastbridge: port {name} is down ({why}); its FDB entries are flushed and it waits for {name} to come back");
+    }
+
+    /// <summary>Closes and opens the port again on the interface of its name (a dead socket, a new MTU).</summary>
+    private void Reopen(string name)
+    {
+        if (_bridge.DetachPort(name, Bridge.DefaultRetireTimeout))
+        {
+            _backends.Release(name);
+        }
+        if (_offloads.Remove(name, out PortOffloads? offloads))
+        {
+            RestoreOffloads([offloads]);
+        }
+        TryAttach(name);
+    }
+
+    /// <summary>Opens a waiting port on the interface now called <paramref name="name"/>; on failure it keeps waiting, and says why once.</summary>
+    private void TryAttach(string name)
+    {
+        PortOffloads? offloads = null;
+        try
+        {
+            NetInterfaceInfo iface = NetInterface.Inspect(name);
+            offloads = PortOffloads.DisableReceiveOffloads(name);
+            lock (_interfaces)
+            {
+                _interfaces[name] = iface;
+            }
+            Prepare(iface);
+            _bridge.AttachPort(name);
+            _offloads[name] = offloads;
+            _attachTrouble.Remove(name);
+            int id = _bridge.PortId(name);
+            _log.WriteLine($"fastbridge: port {name} is attached again (ifindex {iface.IfIndex})");
+            ApplyLink(id, name, LinkOf(iface.IsUp, iface.IsRunning), quiet: true);
+        }
+        catch (Exception e)
+        {
+            _backends.Release(name);
+            if (offloads is not null)
+            {
+                RestoreOffloads([offloads]);
+            }
+            // "does not exist" is the normal wait; anything else (refused, no descriptors) is said once per new reason.
+            bool missing = e.Message.Contains("does not exist", StringComparison.Ordinal);
+            if (!missing && _attachTrouble.GetValueOrDefault(name) != e.Message)
+            {
+                _log.WriteLine($"fastbridge: port {name} cannot be attached yet: {e.Message}; trying again every second");
+            }
+            _attachTrouble[name] = e.Message;
+        }
+    }
+
+    private string? AttachedPortOn(int ifIndex)
+    {
+        lock (_interfaces)
+        {
+            foreach ((string name, NetInterfaceInfo iface) in _interfaces)
+            {
+                if (iface.IfIndex == ifIndex && _bridge.PortId(name) is >= 0 and int id && _bridge.IsAttached(id))
+                {
+                    return name;
+                }
+            }
+        }
+        return null;
+    }
+}

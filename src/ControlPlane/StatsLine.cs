@@ -11,6 +11,7 @@ namespace FastBridge.ControlPlane;
 internal sealed class StatsLine
 {
     private readonly Bridge _bridge;
+    private readonly StringBuilder _line = new();
     private BridgeStats _last;
     private long _lastAt = Stopwatch.GetTimestamp();
 
@@ -23,7 +24,7 @@ internal sealed class StatsLine
     public string Next()
     {
         BridgeStats now = _bridge.ReadStats();
-        var line = new StringBuilder("stats:");
+        StringBuilder line = _line.Clear().Append("stats:");
         for (int i = 0; i < now.Ports.Count; i++)
         {
             if (!now.Ports[i].Present)

@@ -44,6 +44,9 @@ internal sealed record BenchOptions
     /// <summary>Print each FastBridge's own `fastbridge stats` before it is stopped (drops by reason, batch sizes).</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>FastBridge's --stats-interval: 0 in the bench; the soak keeps the daemon's default of 5 s, as deployed.</summary>
+    public int StatsIntervalSeconds { get; init; }
+
     /// <summary>Extra arguments for `fastbridge run` (e.g. `--idle busy`), split on spaces.</summary>
     public string[] FastBridgeArgs { get; init; } = [];
 

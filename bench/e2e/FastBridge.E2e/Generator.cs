@@ -35,7 +35,7 @@ internal static unsafe partial class Generator
     /// <summary>
     /// Sends frames from <paramref name="plan"/> (frame i = plan[i % plan.Count]) out of
     /// <paramref name="ifName"/> in namespace <paramref name="ns"/> at <paramref name="rate"/>
-    /// frames per second (0: as fast as the kernel takes them) until <paramref name="count"/>
+    /// frames per second (0: as fast as the kernel takes them), pinned to <paramref name="cpu"/> (-1: not pinned), until <paramref name="count"/>
     /// frames went or <paramref name="seconds"/> passed. Every <paramref name="latencyEvery"/>-th
     /// frame (0: none) becomes a latency probe stamped with the time it was handed to the kernel.
     /// </summary>
@@ -44,7 +44,7 @@ internal static unsafe partial class Generator
         SendResult? result = null;
         Namespaces.RunIn(ns, () =>
         {
-            if (!CpuAffinity.TryPinCurrentThread(cpu))
+            if (cpu >= 0 && !CpuAffinity.TryPinCurrentThread(cpu))
             {
                 throw new InvalidOperationException($"generator: cannot pin to CPU {cpu}");
             }
@@ -94,7 +94,7 @@ internal static unsafe partial class Generator
                     probes = true;
                     FramePlan.MarkProbe(frame, sequence, NowRealtimeNs());
                 }
-                batch.Add(frame, plan.WireLength);
+                batch.Add(frame, plan.Length(sequence));
             }
             int queued = port.Transmit(batch, indices.AsSpan(0, n));
             port.Flush();

@@ -1,6 +1,7 @@
 // The end-to-end forwarding benchmark (bench/README.md): every switch under test on a fresh
 // topology, in interleaved rounds (A B C A B C) so machine drift shows up as round-to-round
 // differences instead of as a difference between switches; results as Markdown, CSV and a plot.
+// `soak` as the first argument runs the soak instead (Soak.cs, bench/soak/run.sh).
 using System.Globalization;
 using FastBridge.E2e;
 
@@ -13,6 +14,25 @@ if (CpuTime.Read().Busy.Length < 2) // not ProcessorCount: run.sh confines the b
 {
     Console.Error.WriteLine("e2e: needs 2 CPUs, one for the generator and one for the switch");
     return 1;
+}
+string prefix = "fbe" + (Environment.ProcessId % 10000).ToString(CultureInfo.InvariantCulture);
+if (args.Length > 0 && args[0] == "soak")
+{
+    SoakOptions soak;
+    try
+    {
+        soak = SoakOptions.Parse(args[1..]);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"soak: {ex.Message}");
+        return 2;
+    }
+    if (soak.OutputDirectory.Length == 0)
+    {
+        soak = soak with { OutputDirectory = Path.Combine("bench/soak/results", DateTime.UtcNow.ToString("yyyy-MM-dd'T'HHmm", CultureInfo.InvariantCulture)) };
+    }
+    return Soak.Run(soak, new BenchOptions(), prefix);
 }
 BenchOptions options;
 try
@@ -31,7 +51,6 @@ if (options.OutputDirectory.Length == 0)
 }
 
 var results = new Results();
-string prefix = "fbe" + (Environment.ProcessId % 10000).ToString(CultureInfo.InvariantCulture);
 var runner = new SwitchRound(options, prefix, results);
 Console.CancelKeyPress += (_, e) =>
 {

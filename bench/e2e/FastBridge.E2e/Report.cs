@@ -111,7 +111,7 @@ internal static class Report
         }
     }
 
-    private static string Machine()
+    internal static string Machine()
     {
         string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
         string kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
@@ -120,5 +120,5 @@ internal static class Report
         return $"{CpuTime.Read().Busy.Length} x {cpu}, {memoryGiB} GiB, Linux {kernel}, .NET {Environment.Version}, {ovs}";
     }
 
-    private static string F(double value, int decimals) => double.IsFinite(value) ? value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "-";
+    internal static string F(double value, int decimals) => double.IsFinite(value) ? value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "-";
 }

@@ -101,7 +101,7 @@ internal sealed class FastBridgeUnderTest(string backend, BenchOptions options) 
         _socket = Path.Combine(Path.GetTempPath(), lab.Prefix + "fb.sock");
         _httpPort = 20000 + Environment.ProcessId % 20000;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in new[] { s_dll, "run", "--backend", backend, "--workers", "1", "--cpus", options.SwitchCpu.ToString(CultureInfo.InvariantCulture), "--stats-interval", "0", "--socket", _socket, "--http", $"127.0.0.1:{_httpPort}" })
+        foreach (string arg in new[] { s_dll, "run", "--backend", backend, "--workers", "1", "--cpus", options.SwitchCpu.ToString(CultureInfo.InvariantCulture), "--stats-interval", options.StatsIntervalSeconds.ToString(CultureInfo.InvariantCulture), "--socket", _socket, "--http", $"127.0.0.1:{_httpPort}" })
         {
             start.ArgumentList.Add(arg);
         }
@@ -140,9 +140,12 @@ internal sealed class FastBridgeUnderTest(string backend, BenchOptions options) 
 
     public override void FlushFdb() => BenchLab.Run("dotnet", s_dll, "fdb", "flush", "--socket", _socket);
 
+    /// <summary>A scrape of GET /metrics, as Prometheus would take it (one kept-alive connection).</summary>
+    public string Metrics() => _http.GetStringAsync($"http://127.0.0.1:{_httpPort}/metrics").Result;
+
     public override long? GcCollections()
     {
-        string metrics = _http.GetStringAsync($"http://127.0.0.1:{_httpPort}/metrics").Result;
+        string metrics = Metrics();
         return metrics.Split('\n')
             .Where(line => line.StartsWith("dotnet_gc_collections_total{", StringComparison.Ordinal))
             .Sum(line => long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));

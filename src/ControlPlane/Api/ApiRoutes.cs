@@ -69,11 +69,7 @@ internal static class ApiRoutes
             AgeingRequest? body = await ReadBody(ctx, ApiJson.Default.AgeingRequest);
             await Answer(ctx, () => { control.SetAgeingTime(body?.Seconds); return new OkResponse($"ageing time {body!.Seconds} s"); }, ApiJson.Default.OkResponse);
         });
-        app.MapGet("/metrics", async ctx =>
-        {
-            ctx.Response.ContentType = Metrics.PrometheusWriter.ContentType;
-            await ctx.Response.WriteAsync(metrics.Scrape());
-        });
+        app.MapGet("/metrics", ctx => metrics.ServeAsync(ctx.Response));
         app.MapFallback(ctx => Fail(ctx, 404, $"no such API route: {EchoedText.Cut(ctx.Request.Method)} {EchoedText.Cut(ctx.Request.Path)}"));
     }
 

@@ -1,24 +1,49 @@
 // GET /metrics: every family written from one BridgeStats snapshot folded at scrape time from the
 // per-loop single-writer counters (no lock the poll loops take), plus the process's own CPU, RSS
-// and GC counts. Families and labels are declared here once; the alert rules and the dashboard in
-// deploy/ use these names.
+// and GC figures. Families and labels are declared here once; the alert rules and the dashboard in
+// deploy/ use these names. Scrapes run one at a time (a request thread each) into one reused
+// PrometheusWriter and allocate little: a garbage collection stops the poll loops too.
 using System.Diagnostics;
 using FastBridge.ControlPlane.Daemon;
 using FastBridge.Datapath.Forwarding;
+using Microsoft.AspNetCore.Http;
 
 namespace FastBridge.ControlPlane.Metrics;
 
 internal sealed class MetricsCollector(SwitchControl control)
 {
-    private readonly object _window = new();
+    /// <summary>Labels for small numbers (workers, generations, batch bounds), made once instead of per scrape.</summary>
+    private static readonly string[] s_numbers = [.. Enumerable.Range(0, 129).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    private readonly SemaphoreSlim _oneScrape = new(1, 1);
+    private readonly PrometheusWriter _writer = new();
+    private readonly double _startTime = StartTime();
     private double[] _lastBusy = [];
     private double[] _lastLoop = [];
 
-    public string Scrape()
+    /// <summary>Writes a scrape as the response; the buffer is reused once the response has it.</summary>
+    public async Task ServeAsync(HttpResponse response)
+    {
+        await _oneScrape.WaitAsync();
+        try
+        {
+            Scrape();
+            response.ContentType = PrometheusWriter.ContentType;
+            response.ContentLength = _writer.Written.Length;
+            await response.Body.WriteAsync(_writer.Written);
+        }
+        finally
+        {
+            _oneScrape.Release();
+        }
+    }
+
+    private void Scrape()
     {
         Datapath.Forwarding.Bridge bridge = control.RawBridge;
         BridgeStats stats = control.ReadStats();
-        var w = new PrometheusWriter();
+        PrometheusWriter w = _writer;
+        w.Clear();
 
         WritePortCounter(w, stats, "fastbridge_port_rx_packets_total", "Frames received on the port.", c => c.RxPackets);
         WritePortCounter(w, stats, "fastbridge_port_rx_bytes_total", "Bytes received on the port.", c => c.RxBytes);
@@ -36,9 +61,12 @@ internal sealed class MetricsCollector(SwitchControl control)
         }
 
         w.Family("fastbridge_port_up", MetricType.Gauge, "1 while the port forwards, 0 when its interface failed; ports removed from the bridge are not listed.");
-        foreach (PortStats port in stats.Ports.Where(p => p.Present))
+        foreach (PortStats port in stats.Ports)
         {
-            w.Sample("fastbridge_port_up", port.Up ? 1 : 0, "port", port.Name, "backend", control.BackendOf(port.Name));
+            if (port.Present)
+            {
+                w.Sample("fastbridge_port_up", port.Up ? 1 : 0, "port", port.Name, "backend", control.BackendOf(port.Name));
+            }
         }
 
         w.Family("fastbridge_fdb_entries", MetricType.Gauge, "Entries in the forwarding database.");
@@ -59,7 +87,6 @@ internal sealed class MetricsCollector(SwitchControl control)
         w.Family("fastbridge_build_info", MetricType.Gauge, "Always 1; the version is the label.");
         w.Sample("fastbridge_build_info", 1, "version", DaemonInfo.Version);
         WriteProcess(w);
-        return w.ToString();
     }
 
     private static void WritePortCounter(PrometheusWriter w, BridgeStats stats, string name, string help, Func<PortCounters, ulong> value)
@@ -85,21 +112,18 @@ internal sealed class MetricsCollector(SwitchControl control)
         }
         // The ratio over the time since the previous scrape (since start on the first).
         w.Family("fastbridge_worker_busy_ratio", MetricType.Gauge, "Share of the poll loop's iterating time spent moving frames, since the previous scrape.");
-        lock (_window)
+        if (_lastBusy.Length != stats.Workers.Count)
         {
-            if (_lastBusy.Length != stats.Workers.Count)
-            {
-                _lastBusy = new double[stats.Workers.Count];
-                _lastLoop = new double[stats.Workers.Count];
-            }
-            foreach (WorkerStats worker in stats.Workers)
-            {
-                double busy = worker.BusySeconds - _lastBusy[worker.Index];
-                double loop = worker.LoopSeconds - _lastLoop[worker.Index];
-                _lastBusy[worker.Index] = worker.BusySeconds;
-                _lastLoop[worker.Index] = worker.LoopSeconds;
-                w.Sample("fastbridge_worker_busy_ratio", loop > 0 ? Math.Clamp(busy / loop, 0, 1) : 0, "worker", Label(worker.Index));
-            }
+            _lastBusy = new double[stats.Workers.Count];
+            _lastLoop = new double[stats.Workers.Count];
+        }
+        foreach (WorkerStats worker in stats.Workers)
+        {
+            double busy = worker.BusySeconds - _lastBusy[worker.Index];
+            double loop = worker.LoopSeconds - _lastLoop[worker.Index];
+            _lastBusy[worker.Index] = worker.BusySeconds;
+            _lastLoop[worker.Index] = worker.LoopSeconds;
+            w.Sample("fastbridge_worker_busy_ratio", loop > 0 ? Math.Clamp(busy / loop, 0, 1) : 0, "worker", Label(worker.Index));
         }
     }
 
@@ -107,7 +131,7 @@ internal sealed class MetricsCollector(SwitchControl control)
     {
         const string Name = "fastbridge_worker_batch_size";
         w.Family(Name, MetricType.Histogram, "Frames per received burst, all poll loops.");
-        var buckets = new ulong[WorkerCounters.BatchSizeBucketCount];
+        Span<ulong> buckets = stackalloc ulong[WorkerCounters.BatchSizeBucketCount];
         double sum = 0;
         foreach (WorkerStats worker in stats.Workers)
         {
@@ -129,15 +153,14 @@ internal sealed class MetricsCollector(SwitchControl control)
         w.Sample(Name + "_count", cumulative);
     }
 
-    private static void WriteProcess(PrometheusWriter w)
+    private void WriteProcess(PrometheusWriter w)
     {
-        using Process self = Process.GetCurrentProcess();
         w.Family("process_cpu_seconds_total", MetricType.Counter, "User and system CPU time spent, in seconds.");
-        w.Sample("process_cpu_seconds_total", self.TotalProcessorTime.TotalSeconds);
+        w.Sample("process_cpu_seconds_total", Environment.CpuUsage.TotalTime.TotalSeconds);
         w.Family("process_resident_memory_bytes", MetricType.Gauge, "Resident set size in bytes.");
-        w.Sample("process_resident_memory_bytes", Environment.WorkingSet);
+        w.Sample("process_resident_memory_bytes", ResidentSetSize.Read());
         w.Family("process_start_time_seconds", MetricType.Gauge, "Start time of the process since the Unix epoch, in seconds.");
-        w.Sample("process_start_time_seconds", new DateTimeOffset(self.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0);
+        w.Sample("process_start_time_seconds", _startTime);
         w.Family("dotnet_gc_collections_total", MetricType.Counter, "Garbage collections, by generation.");
         for (int generation = 0; generation <= GC.MaxGeneration; generation++)
         {
@@ -145,7 +168,19 @@ internal sealed class MetricsCollector(SwitchControl control)
         }
         w.Family("dotnet_gc_heap_bytes", MetricType.Gauge, "Bytes in use on the managed heap.");
         w.Sample("dotnet_gc_heap_bytes", GC.GetTotalMemory(false));
+        // A collection suspends every managed thread, the poll loops included: the pause total is what forwarding lost to the GC.
+        w.Family("dotnet_gc_pause_seconds_total", MetricType.Counter, "Time the process spent paused for garbage collections, all threads suspended.");
+        w.Sample("dotnet_gc_pause_seconds_total", GC.GetTotalPauseDuration().TotalSeconds);
+        w.Family("dotnet_gc_allocated_bytes_total", MetricType.Counter, "Bytes allocated on the managed heap since start, all threads.");
+        w.Sample("dotnet_gc_allocated_bytes_total", GC.GetTotalAllocatedBytes(precise: false));
     }
 
-    private static string Label(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Label(int value) =>
+        (uint)value < (uint)s_numbers.Length ? s_numbers[value] : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static double StartTime()
+    {
+        using Process self = Process.GetCurrentProcess();
+        return new DateTimeOffset(self.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000.0;
+    }
 }

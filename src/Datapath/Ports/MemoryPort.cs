@@ -19,11 +19,13 @@ public sealed unsafe class MemoryPort : IPort
     private readonly bool _replay;
     private int _received;
 
-    public MemoryPort(string name, int mtu = 1500, int rxSlots = 256, int txSlots = 256, int slotSize = DefaultSlotSize, bool replay = false)
+    /// <param name="packetSizeRule">Refuse untagged frames past MTU + 14 as AF_PACKET does (MaxUntaggedFrameLength), so tests see that rule too.</param>
+    public MemoryPort(string name, int mtu = 1500, int rxSlots = 256, int txSlots = 256, int slotSize = DefaultSlotSize, bool replay = false, bool packetSizeRule = false)
     {
         Name = name;
         _replay = replay;
         MaxFrameLength = mtu + 18;
+        MaxUntaggedFrameLength = packetSizeRule ? mtu + 14 : MaxFrameLength;
         _slotSize = slotSize;
         _rx = new Ring(rxSlots, slotSize);
         _tx = new Ring(txSlots, slotSize);
@@ -32,6 +34,8 @@ public sealed unsafe class MemoryPort : IPort
     public string Name { get; }
 
     public int MaxFrameLength { get; }
+
+    public int MaxUntaggedFrameLength { get; }
 
     public int PollFd => -1;
 
@@ -53,8 +57,27 @@ public sealed unsafe class MemoryPort : IPort
         }
     }
 
+    /// <summary>Transmit slots: more frames than this waiting to be taken means no TX room.</summary>
+    public int TxSlots => _tx.Capacity;
+
     /// <summary>Takes the oldest transmitted frame, the way it would appear on the wire; false if none.</summary>
-    public bool TryTakeTransmitted(out byte[] frame) => _tx.TryPop(out frame);
+    public bool TryTakeTransmitted(out byte[] frame)
+    {
+        if (_tx.Count == 0)
+        {
+            frame = [];
+            return false;
+        }
+        frame = new byte[_tx.Peek(0).Length];
+        TakeTransmitted(frame);
+        return true;
+    }
+
+    /// <summary>
+    /// Copies the oldest transmitted frame into <paramref name="destination"/> (at least its length) and
+    /// takes it; returns its length, or -1 if none. Allocates nothing, for tests that count bytes.
+    /// </summary>
+    public int TakeTransmitted(Span<byte> destination) => _tx.TryPop(destination);
 
     public int Receive(FrameBatch batch)
     {
@@ -161,17 +184,19 @@ public sealed unsafe class MemoryPort : IPort
             return true;
         }
 
-        public bool TryPop(out byte[] frame)
+        public int Capacity => _slots.Length;
+
+        public int TryPop(Span<byte> destination)
         {
             if (Count == 0)
             {
-                frame = [];
-                return false;
+                return -1;
             }
             ref Slot slot = ref Peek(0);
-            frame = new ReadOnlySpan<byte>(slot.Data, slot.Length).ToArray();
+            int length = slot.Length;
+            new ReadOnlySpan<byte>(slot.Data, length).CopyTo(destination);
             Drop(1);
-            return true;
+            return length;
         }
 
         public void Drop(int count)

@@ -1,7 +1,9 @@
 // FastBridge as the switch under test: `dotnet fastbridge.dll run --port P... --ageing-time S
 // --stats-interval 0 --workers 1`, ready when a stdout line contains "forwarding", stopped with
-// SIGTERM and expected to exit 0 within 5 s. Its output goes into every failure message.
+// SIGTERM and expected to exit 0 within 5 s. Its output goes into every failure message, and, when it
+// was given a socket of its own (ApiArgs), what `fastbridge stats` says too.
 using System.Globalization;
+using System.Text.Json;
 
 namespace FastBridge.Tests.Integration;
 
@@ -14,12 +16,24 @@ internal sealed class FastBridgeSwitch : ISwitchUnderTest
 
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(5);
 
+    private static readonly TimeSpan s_cliTimeout = TimeSpan.FromSeconds(20);
+
     private readonly LongRunningProcess _process;
     private bool _stopped;
 
-    private FastBridgeSwitch(LongRunningProcess process) => _process = process;
+    private FastBridgeSwitch(LongRunningProcess process, string? socket)
+    {
+        _process = process;
+        Socket = socket;
+    }
 
     public int Pid => _process.Pid;
+
+    /// <summary>The API socket given with --socket, so a test can ask the switch what it counted; null without.</summary>
+    public string? Socket { get; }
+
+    /// <summary>`--socket` and a path of its own, for a switch whose counters a test reads.</summary>
+    public static string[] ApiArgs() => ["--socket", Path.Combine(Path.GetTempPath(), $"fbt-{Guid.NewGuid():N}.sock")];
 
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "fastbridge.dll");
 
@@ -43,10 +57,14 @@ internal sealed class FastBridgeSwitch : ISwitchUnderTest
         return args;
     }
 
-    public static FastBridgeSwitch Start(IReadOnlyList<string> ports, int ageingSeconds, int workers = 1, string backend = "auto")
+    /// <param name="extraArgs">More `fastbridge run` options, after the ones above.</param>
+    public static FastBridgeSwitch Start(IReadOnlyList<string> ports, int ageingSeconds, int workers = 1, string backend = "auto", IReadOnlyList<string>? extraArgs = null)
     {
         Assert.True(File.Exists(DllPath), $"{DllPath} is missing; the test project should reference the ControlPlane project.");
-        var process = new LongRunningProcess(Tools.Dotnet, Arguments(ports, ageingSeconds, workers, backend));
+        extraArgs ??= [];
+        int socketAt = extraArgs.ToList().IndexOf("--socket");
+        string? socket = socketAt >= 0 && socketAt + 1 < extraArgs.Count ? extraArgs[socketAt + 1] : null;
+        var process = new LongRunningProcess(Tools.Dotnet, [.. Arguments(ports, ageingSeconds, workers, backend), .. extraArgs]);
         if (!process.WaitForLine(ReadyMarker, s_readyTimeout))
         {
             string why = process.HasExited
@@ -57,10 +75,31 @@ internal sealed class FastBridgeSwitch : ISwitchUnderTest
             Assert.Fail($"fastbridge {why}\n{output}");
         }
 
-        return new FastBridgeSwitch(process);
+        return new FastBridgeSwitch(process, socket);
     }
 
-    public string Describe() => _process.Output();
+    public string Describe()
+    {
+        string output = _process.Output();
+        if (_process.HasExited || Socket is null)
+        {
+            return output;
+        }
+        ProcessResult stats = Cli("stats");
+        return $"{output}\n--- fastbridge stats ---\n{stats.Stdout.TrimEnd()}{stats.Stderr.TrimEnd()}";
+    }
+
+    /// <summary>A client command against this switch (`fastbridge ARGS --socket SOCKET`).</summary>
+    public ProcessResult Cli(params string[] args) =>
+        ExternalProcess.Run(Tools.Dotnet, [DllPath, .. args, "--socket", Socket ?? throw new InvalidOperationException("started without --socket")], s_cliTimeout);
+
+    /// <summary>`fastbridge stats --json`: ports, workers and FDB counters.</summary>
+    public JsonDocument Stats()
+    {
+        ProcessResult stats = Cli("stats", "--json");
+        Assert.True(stats.ExitCode == 0, stats.ToString());
+        return JsonDocument.Parse(stats.Stdout);
+    }
 
     /// <summary>Waits for fastbridge's stderr (where it reports trouble) to contain <paramref name="text"/>.</summary>
     public bool WaitForStderr(string text, TimeSpan timeout)
@@ -106,5 +145,9 @@ internal sealed class FastBridgeSwitch : ISwitchUnderTest
     {
         Stop();
         _process.Dispose();
+        if (Socket is not null)
+        {
+            File.Delete(Socket); // the daemon removes it on a clean exit; not after a kill
+        }
     }
 }

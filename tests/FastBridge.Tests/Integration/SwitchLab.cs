@@ -1,7 +1,10 @@
 // One forwarding test's world: a lab of N hosts with names unique to this run, a switch under test
 // over its ports, and a capture on every host. Deliver sends a frame and checks exactly which hosts
-// received it, byte for byte. Dispose stops everything and removes every namespace and link.
+// received it, byte for byte; Ping runs ping between two hosts. Dispose stops everything and removes
+// every namespace and link.
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Frames;
 
@@ -47,7 +50,7 @@ internal sealed class SwitchLab : IDisposable
     public LabHost this[int host] => Hosts[host - 1];
 
     /// <summary>Five hex digits; with the fbt prefix and a two-character suffix, names stay under 15 characters.</summary>
-    public static string NewRunId() => Random.Shared.Next(0x10000, 0x100000).ToString("x5", System.Globalization.CultureInfo.InvariantCulture);
+    public static string NewRunId() => Random.Shared.Next(0x10000, 0x100000).ToString("x5", CultureInfo.InvariantCulture);
 
     /// <param name="mtus">Each host's MTU, host 1 first; 1500 for all when null.</param>
     public static IReadOnlyList<LabHost> HostSpecs(string runId, int count, int[]? mtus = null)
@@ -64,13 +67,17 @@ internal sealed class SwitchLab : IDisposable
 
     public static ulong HostMac(int host) => HostMacBase | (uint)host;
 
-    public static SwitchLab Start(string kind, int hosts, int ageingSeconds = DefaultAgeingSeconds, bool captures = true, int[]? mtus = null)
+    /// <param name="prepareHost">Runs on each host after the switch kind's own preparation, before the switch starts.</param>
+    /// <param name="fastBridgeArgs">More `fastbridge run` options (FastBridge kinds only).</param>
+    /// <param name="mtus">Each host's MTU, both ends of its veth (1500 when null).</param>
+    public static SwitchLab Start(string kind, int hosts, int ageingSeconds = DefaultAgeingSeconds, bool captures = true,
+        Action<LabHost>? prepareHost = null, IReadOnlyList<string>? fastBridgeArgs = null, int[]? mtus = null)
     {
         var lab = new SwitchLab(kind);
         try
         {
-            lab._topology = LabTopology.Create(HostSpecs(lab.RunId, hosts, mtus), SwitchKind.PrepareHost(kind));
-            lab._switch = SwitchKind.Start(kind, $"fbt{lab.RunId}br", lab.Hosts, ageingSeconds);
+            lab._topology = LabTopology.Create(HostSpecs(lab.RunId, hosts, mtus), SwitchKind.PrepareHost(kind) + prepareHost);
+            lab._switch = SwitchKind.Start(kind, $"fbt{lab.RunId}br", lab.Hosts, ageingSeconds, fastBridgeArgs ?? []);
             if (captures)
             {
                 foreach (LabHost host in lab.Hosts)
@@ -135,6 +142,23 @@ internal sealed class SwitchLab : IDisposable
         {
             Fail($"frame '{Encoding.ASCII.GetString(marker)}' from h{from}, expected at [{string.Join(", ", expected.Select(h => "h" + h))}]:\n{problems}");
         }
+    }
+
+    /// <summary>
+    /// `ping -c COUNT -i INTERVAL -W 1` from host <paramref name="from"/> to host <paramref name="to"/>; the
+    /// result and the replies counted from ping's summary line (0 if it printed none).
+    /// </summary>
+    public (ProcessResult Result, int Sent, int Received) Ping(int from, int to, int count, double intervalSeconds = 0.2)
+    {
+        string interval = intervalSeconds.ToString("0.0##", CultureInfo.InvariantCulture);
+        TimeSpan limit = TimeSpan.FromSeconds(count * intervalSeconds + 10);
+        ProcessResult result = ExternalProcess.Run(Tools.Ip,
+            ["netns", "exec", this[from].Namespace, Tools.Ping, "-c", count.ToString(CultureInfo.InvariantCulture),
+             "-i", interval, "-W", "1", this[to].Address], limit);
+        Match summary = Regex.Match(result.Stdout, @"(\d+) packets transmitted, (\d+) received");
+        return summary.Success
+            ? (result, int.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(summary.Groups[2].Value, CultureInfo.InvariantCulture))
+            : (result, 0, 0);
     }
 
     /// <summary>Fails the test with the message, what the switch holds or said, and where the lab is.</summary>

@@ -33,12 +33,15 @@ internal static class SwitchKind
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),
     };
 
-    public static ISwitchUnderTest Start(string kind, string name, IReadOnlyList<LabHost> hosts, int ageingSeconds) => kind switch
+    /// <param name="fastBridgeArgs">More `fastbridge run` options; the Linux bridge takes none.</param>
+    public static ISwitchUnderTest Start(string kind, string name, IReadOnlyList<LabHost> hosts, int ageingSeconds, IReadOnlyList<string> fastBridgeArgs) => kind switch
     {
-        LinuxBridge => LinuxBridgeSwitch.Start(name, hosts.Select(h => h.PortInterface).ToList(), ageingSeconds),
-        FastBridge => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, backend: "afpacket"),
-        FastBridgeAfXdp => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, backend: "afxdp"),
-        FastBridgeTwoWorkers => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, workers: 2, backend: "afpacket"),
+        LinuxBridge => fastBridgeArgs.Count == 0
+            ? LinuxBridgeSwitch.Start(name, hosts.Select(h => h.PortInterface).ToList(), ageingSeconds)
+            : throw new ArgumentException($"the Linux bridge takes no fastbridge options ({string.Join(' ', fastBridgeArgs)})"),
+        FastBridge => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, backend: "afpacket", extraArgs: fastBridgeArgs),
+        FastBridgeAfXdp => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, backend: "afxdp", extraArgs: fastBridgeArgs),
+        FastBridgeTwoWorkers => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, workers: 2, backend: "afpacket", extraArgs: fastBridgeArgs),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),
     };
 }

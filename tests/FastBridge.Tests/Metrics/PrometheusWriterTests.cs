@@ -42,4 +42,31 @@ public sealed class PrometheusWriterTests
         writer.Sample("fastbridge_port_drops_total", 3, "port", "p1", "reason", "too_big");
         Assert.Equal("fastbridge_port_drops_total{port=\"p1\",reason=\"too_big\"} 3\n", writer.ToString());
     }
+
+    [Fact]
+    public void Sample_ASecondScrapeIntoTheClearedWriter_AllocatesNothing()
+    {
+        var writer = new PrometheusWriter();
+        string[] ports = ["veth1_p", "veth2_p", "veth3_p"];
+        void Scrape()
+        {
+            writer.Clear();
+            writer.Family("fastbridge_port_drops_total", MetricType.Counter, "Frames dropped, by port and reason.");
+            for (int i = 0; i < 100; i++)
+            {
+                writer.Sample("fastbridge_port_drops_total", i * 1.5e9, "port", ports[i % ports.Length], "reason", "no_tx_room");
+            }
+            writer.Sample("dotnet_gc_pause_seconds_total", double.NaN);
+        }
+
+        Scrape();
+        int length = writer.Written.Length;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Scrape();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(length, writer.Written.Length);
+        Assert.EndsWith("fastbridge_port_drops_total{port=\"veth1_p\",reason=\"no_tx_room\"} 148500000000\ndotnet_gc_pause_seconds_total NaN\n", writer.ToString());
+    }
 }

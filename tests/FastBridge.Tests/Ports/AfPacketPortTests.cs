@@ -36,17 +36,9 @@ public sealed unsafe class AfPacketPortTests
         byte[] dot1q = Frames.Build(2, 1518);
         dot1q[12] = 0x81; dot1q[13] = 0x00;
         using var native = new NativeFrames([untagged, qinq, dot1q]);
-        var batch = new FrameBatch();
-        for (int i = 0; i < 3; i++)
-        {
-            native.AddTo(batch, i);
-        }
 
-        Assert.Equal(3, port.Transmit(batch, [0, 1, 2]));
-        port.Flush();
+        ulong[] drops = TransmitAll(port, native);
 
-        ulong[] drops = new ulong[DropReasons.Count];
-        port.AddBackendDrops(drops);
         Assert.Equal(2UL, drops[(int)DropReason.TooBig]);
         // The receiving stack takes the 802.1Q tag out of the bytes: 1514 arrive. The peer may also see its own IPv6 chatter.
         var ours = new List<int>();
@@ -103,14 +95,8 @@ public sealed unsafe class AfPacketPortTests
         using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, Frames.TestEtherType);
         byte[][] frames = [Frames.Build(0, 1500), .. Enumerable.Range(1, 10).Select(i => Frames.Build(i, 64))];
         using var native = new NativeFrames(frames);
-        var batch = new FrameBatch();
-        for (int i = 0; i < frames.Length; i++)
-        {
-            native.AddTo(batch, i);
-        }
 
-        Assert.Equal(frames.Length, port.Transmit(batch, [.. Enumerable.Range(0, frames.Length)]));
-        port.Flush();
+        TransmitAll(port, native);
 
         // Without PACKET_LOSS the kernel marks the refused slot TP_STATUS_WRONG_FORMAT and sends nothing after it.
         int arrived = 0;
@@ -287,17 +273,9 @@ public sealed unsafe class AfPacketPortTests
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
         using var native = new NativeFrames([Frames.Build(0, port.MaxFrameLength + 1), Frames.Build(1, 64), new byte[10]]);
-        var batch = new FrameBatch();
-        for (int i = 0; i < 3; i++)
-        {
-            native.AddTo(batch, i);
-        }
 
-        Assert.Equal(3, port.Transmit(batch, [0, 1, 2]));
-        port.Flush();
+        ulong[] drops = TransmitAll(port, native);
 
-        ulong[] drops = new ulong[DropReasons.Count];
-        port.AddBackendDrops(drops);
         Assert.Equal(1UL, drops[(int)DropReason.TooBig]);
         Assert.Equal(1UL, drops[(int)DropReason.Runt]);
     }
@@ -417,6 +395,21 @@ public sealed unsafe class AfPacketPortTests
     }
 
     /// <summary>Test frames copied to native memory, as a backend's frames would be.</summary>
+    /// <summary>Transmits every frame of <paramref name="native"/> in one burst (all must be consumed), kicks, and returns the port's drops.</summary>
+    private static ulong[] TransmitAll(AfPacketPort port, NativeFrames native)
+    {
+        var batch = new FrameBatch();
+        for (int i = 0; i < native.Count; i++)
+        {
+            native.AddTo(batch, i);
+        }
+        Assert.Equal(native.Count, port.Transmit(batch, [.. Enumerable.Range(0, native.Count)]));
+        port.Flush();
+        ulong[] drops = new ulong[DropReasons.Count];
+        port.AddBackendDrops(drops);
+        return drops;
+    }
+
     private sealed class NativeFrames : IDisposable
     {
         private readonly byte*[] _data;
@@ -433,6 +426,8 @@ public sealed unsafe class AfPacketPortTests
                 _lengths[i] = frames[i].Length;
             }
         }
+
+        public int Count => _data.Length;
 
         public void AddTo(FrameBatch batch, int frame) => batch.Add(_data[frame], _lengths[frame]);
 

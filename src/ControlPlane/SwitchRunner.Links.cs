@@ -115,6 +115,10 @@ internal sealed partial class SwitchRunner
         }
     }
 
+    /// <summary>The link of a port just opened, as its interface's flags say; a change after that comes from rtnetlink.</summary>
+    private void ApplyLink(NetInterfaceInfo iface) =>
+        ApplyLink(_bridge.PortId(iface.Name), iface.Name, LinkOf(iface.IsUp, iface.IsRunning), quiet: true);
+
     private void ApplyLink(int id, string name, PortLink link, bool quiet)
     {
         PortLink before = _bridge.States.SetLink(id, link);
@@ -136,10 +140,7 @@ internal sealed partial class SwitchRunner
     /// <summary>The interface is gone: close the port's handles, detach its programs, flush its entries; keep the port, waiting.</summary>
     private void Vanish(string name, string why)
     {
-        if (_bridge.DetachPort(name, Bridge.DefaultRetireTimeout))
-        {
-            _backends.Release(name);
-        }
+        Detach(name);
         _offloads.Remove(name); // nothing to restore on an interface that is gone
         lock (_backendOf)
         {
@@ -152,15 +153,21 @@ internal sealed partial class SwitchRunner
     /// <summary>Closes and opens the port again on the interface of its name (a dead socket, a new MTU).</summary>
     private void Reopen(string name)
     {
-        if (_bridge.DetachPort(name, Bridge.DefaultRetireTimeout))
-        {
-            _backends.Release(name);
-        }
+        Detach(name);
         if (_offloads.Remove(name, out PortOffloads? offloads))
         {
             RestoreOffloads([offloads]);
         }
         TryAttach(name);
+    }
+
+    /// <summary>Takes the port's handles out of the loops and, once no loop holds them, its backend's programs too.</summary>
+    private void Detach(string name)
+    {
+        if (_bridge.DetachPort(name, Bridge.DefaultRetireTimeout))
+        {
+            _backends.Release(name);
+        }
     }
 
     /// <summary>Opens a waiting port on the interface now called <paramref name="name"/>; on failure it keeps waiting, and says why once.</summary>
@@ -179,9 +186,8 @@ internal sealed partial class SwitchRunner
             _bridge.AttachPort(name);
             _offloads[name] = offloads;
             _attachTrouble.Remove(name);
-            int id = _bridge.PortId(name);
             _log.WriteLine($"fastbridge: port {name} is attached again (ifindex {iface.IfIndex})");
-            ApplyLink(id, name, LinkOf(iface.IsUp, iface.IsRunning), quiet: true);
+            ApplyLink(iface);
         }
         catch (Exception e)
         {

@@ -42,7 +42,7 @@ internal sealed partial class SwitchRunner : IDisposable
                     "its FDB entries are flushed, the other ports keep forwarding, and it is re-opened"));
             foreach (NetInterfaceInfo iface in interfaces)
             {
-                ApplyLink(_bridge.PortId(iface.Name), iface.Name, LinkOf(iface.IsUp, iface.IsRunning), quiet: true);
+                ApplyLink(iface);
             }
         }
         catch
@@ -116,7 +116,7 @@ internal sealed partial class SwitchRunner : IDisposable
                 throw;
             }
             _offloads[name] = offloads;
-            ApplyLink(_bridge.PortId(name), name, LinkOf(iface.IsUp, iface.IsRunning), quiet: true);
+            ApplyLink(iface);
             _links?.Resync(); // a change between Inspect and now was not followed yet: read the truth again
         }
     }

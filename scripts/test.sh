@@ -17,5 +17,10 @@ dotnet test FastBridge.sln -c Release --logger "console;verbosity=normal" 2>&1 |
 count() { { grep -oE "^ +$1: +[0-9]+" "$log" || true; } | awk '{s+=$2} END {print s+0}'; }
 passed=$(count Passed)
 failed=$(count Failed)
+# dotnet test prints each failure far above its summary; name them again where a log's tail is read.
+if [ "$failed" -gt 0 ]; then
+  echo "failed tests:"
+  { grep -E "^ +Failed [A-Za-z]" "$log" || true; } | sed 's/^ */  /'
+fi
 echo "tests: $passed passed, $failed failed"
 exit $status

@@ -1,13 +1,13 @@
 // Keys, pseudo-random key walks and populated tables for the FDB benchmarks (FdbBenchmarks.cs).
 // Used in set-up only, on the benchmark thread; nothing here runs in a measured region.
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
-using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Benchmarks;
 
 internal static class FdbBenchKeys
 {
-    public const int Batch = FrameBatch.DefaultCapacity;
+    public const int Batch = Bursts.DefaultFrames;
     public const int LookupMaxEntries = 1 << 20;
     public const int MinWalk = 1 << 16;
     public const int Port = 1;

@@ -6,7 +6,7 @@
 // shuffles of the present (or of absent) keys, at least 64 Ki long. Each invocation walks the next
 // stretch of the array, so a table of 1 Mi entries is probed all over, missing the caches as real
 // traffic would, instead of re-reading the same 64 keys from L1. Batched means LookupBatch/LearnBatch
-// with 64 keys per call (FrameBatch.DefaultCapacity), as BatchForwarder calls them.
+// with 64 keys per call (Bursts.DefaultFrames), as BatchForwarder calls them.
 //
 // Table sizes. FdbTable(maxEntries) caps live entries at maxEntries and gives at least twice as many
 // slots; FdbTable(1 Mi) holds exactly 1 Mi. Lookups and refreshes use that one table size at every

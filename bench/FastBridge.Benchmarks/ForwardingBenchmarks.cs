@@ -2,6 +2,7 @@
 // frames, with the transmit copy into the egress port's slots. Reports time per burst (divide by
 // 64 for ns per frame) and bytes allocated per burst, which must be 0.
 using BenchmarkDotNet.Attributes;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
@@ -29,12 +30,12 @@ public class ForwardingBenchmarks
             _ports[i] = new MemoryPort($"p{i}", replay: true);
         }
         var fdb = new FdbTable(65536);
-        _forwarder = new BatchForwarder(fdb, new PortSet(_ports, new PortStates(Ports)), new WorkerCounters(Ports), groupForwardMask: 0);
+        _forwarder = new BatchForwarder(fdb, new PortSet(_ports, new PortStates(Ports)), new LoopCounters(Ports), groupForwardMask: 0);
         for (int station = 0; station < 64; station++)
         {
             fdb.Learn(FdbKey.Make(Station(1000 + (ulong)station), 0), 1 + station % 3, 0);
         }
-        for (int i = 0; i < FrameBatch.DefaultCapacity; i++)
+        for (int i = 0; i < Bursts.DefaultFrames; i++)
         {
             ulong destination = Mix == "flood" ? 0xFFFF_FFFF_FFFFUL : Station(1000 + (ulong)i);
             _ports[0].Inject(Frame(destination, Station((ulong)i), 64));

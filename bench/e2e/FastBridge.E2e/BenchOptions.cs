@@ -60,8 +60,14 @@ internal sealed record BenchOptions
             {
                 "--quick" => options with
                 {
-                    Quick = true, Rounds = 1, Sizes = [64, 1518], TrialSeconds = 0.5, SearchSteps = 4,
-                    CachingCap = 8192, CachingBisectSteps = 0, LearningAddresses = 1024,
+                    Quick = true,
+                    Rounds = 1,
+                    Sizes = [64, 1518],
+                    TrialSeconds = 0.5,
+                    SearchSteps = 4,
+                    CachingCap = 8192,
+                    CachingBisectSteps = 0,
+                    LearningAddresses = 1024,
                 },
                 "--switches" => options with { Switches = Value().Split(',') },
                 "--sizes" => options with { Sizes = Value().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray() },

@@ -1,6 +1,5 @@
 // One switch in one round: a fresh lab, the switch started on it, every figure measured, everything
 // torn down again (also when a step fails, which is reported and recorded as a missing figure).
-using FastBridge.E2e;
 
 namespace FastBridge.E2e;
 

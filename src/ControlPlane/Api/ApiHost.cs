@@ -2,10 +2,10 @@
 // socket's group may manage the switch) and, when asked, on a loopback TCP address for a Prometheus
 // scraper (and, with a token, for the rest of the API: RequestGuard). Both listeners are bounded
 // (ApiLimits). Kestrel's own logging is off: the daemon's stdout belongs to its status lines.
-using System.Net;
 using System.Net.Sockets;
-using FastBridge.ControlPlane.Daemon;
+using System.Net;
 using FastBridge.ControlPlane.Metrics;
+using FastBridge.ControlPlane.Switch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,7 +28,7 @@ internal sealed class ApiHost : IDisposable
     }
 
     /// <summary>Binds and starts serving; throws (one line) when the socket is in use or the address cannot be bound.</summary>
-    public static ApiHost Start(SwitchControl control, string? socket, IPEndPoint? http, ApiToken? token)
+    public static ApiHost Start(SwitchCommands control, string? socket, IPEndPoint? http, ApiToken? token)
     {
         if (socket is not null)
         {

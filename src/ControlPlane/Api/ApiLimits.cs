@@ -4,7 +4,6 @@
 // holding 10 100 idle connections each exhaust the daemon's 20 000 descriptors, and ten 29 MB
 // bodies at once take its RSS to 3.79 GB (issue 10). Set once at start, before Kestrel listens;
 // the cap's counter is touched by Kestrel's connection threads.
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace FastBridge.ControlPlane.Api;

@@ -1,13 +1,13 @@
 // The management API's routes, the same on the Unix socket and on --http, behind RequestGuard
 // (which, over TCP, lets GET /metrics alone through without the token). Each handler reads its JSON
-// body with the source-generated context, runs one SwitchControl command and answers JSON; a
+// body with the source-generated context, runs one SwitchCommands command and answers JSON; a
 // refusal is its status code with {"error": "one line"}.
 using System.Buffers;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using FastBridge.ControlPlane.Daemon;
+using System.Text.Json;
 using FastBridge.ControlPlane.Metrics;
+using FastBridge.ControlPlane.Switch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -15,7 +15,7 @@ namespace FastBridge.ControlPlane.Api;
 
 internal static class ApiRoutes
 {
-    public static void Map(WebApplication app, SwitchControl control, MetricsCollector metrics, ApiToken? token)
+    public static void Map(WebApplication app, SwitchCommands control, MetricsCollector metrics, ApiToken? token)
     {
         // A refusal raised before a handler's own try (the guard, a malformed body, a body over the
         // limit that Kestrel notices while reading it) still answers one line.
@@ -26,7 +26,7 @@ internal static class ApiRoutes
                 RequestGuard.Check(ctx, token);
                 await next(ctx);
             }
-            catch (ControlException e) when (!ctx.Response.HasStarted)
+            catch (CommandRefusedException e) when (!ctx.Response.HasStarted)
             {
                 await Fail(ctx, e.Status, e.Message);
             }
@@ -84,7 +84,7 @@ internal static class ApiRoutes
         }
         catch (JsonException e)
         {
-            throw new ControlException(400, BodyError(e, type));
+            throw new CommandRefusedException(400, BodyError(e, type));
         }
     }
 
@@ -121,7 +121,7 @@ internal static class ApiRoutes
         {
             result = command();
         }
-        catch (ControlException e)
+        catch (CommandRefusedException e)
         {
             await Fail(ctx, e.Status, e.Message);
             return;

@@ -1,4 +1,4 @@
-// Who may do what on the API, checked before any route runs; a refusal is a ControlException (403,
+// Who may do what on the API, checked before any route runs; a refusal is a CommandRefusedException (403,
 // 413 or 415 with one line). On the Unix socket the file mode has already decided: root and its
 // group. On --http anyone on the host can connect (an unprivileged uid flushed the FDB that way,
 // issue 10), so there GET /metrics alone is open and every other request needs the bearer token
@@ -6,7 +6,7 @@
 // rebound to 127.0.0.1 still sends its own), and every request that changes something must say
 // Content-Type: application/json, which no browser sends to another origin without a CORS preflight
 // (the API answers none), and fit ApiLimits.MaxBodyBytes. Runs on Kestrel's threads; reads only.
-using FastBridge.ControlPlane.Daemon;
+using FastBridge.ControlPlane.Switch;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -21,7 +21,7 @@ internal static class RequestGuard
         HttpRequest request = ctx.Request;
         if (!IsLoopback(request.Host))
         {
-            throw new ControlException(403, $"Host '{EchoedText.Cut(request.Host.Value ?? "")}' is not loopback; the API answers requests for localhost, 127.0.0.1 or [::1] only");
+            throw new CommandRefusedException(403, $"Host '{EchoedText.Cut(request.Host.Value ?? "")}' is not loopback; the API answers requests for localhost, 127.0.0.1 or [::1] only");
         }
         bool read = HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method);
         // A Unix socket connection has no IP address; Kestrel gives every TCP one its own.
@@ -29,11 +29,11 @@ internal static class RequestGuard
         {
             if (token is null)
             {
-                throw new ControlException(403, "over --http only GET /metrics is served; use the Unix socket, or start the daemon with --http-token-file FILE and send Authorization: Bearer TOKEN");
+                throw new CommandRefusedException(403, "over --http only GET /metrics is served; use the Unix socket, or start the daemon with --http-token-file FILE and send Authorization: Bearer TOKEN");
             }
             if (!token.Accepts(request.Headers.Authorization))
             {
-                throw new ControlException(403, "missing or wrong token: send Authorization: Bearer TOKEN, the token in the daemon's --http-token-file");
+                throw new CommandRefusedException(403, "missing or wrong token: send Authorization: Bearer TOKEN, the token in the daemon's --http-token-file");
             }
         }
         if (read)
@@ -43,13 +43,13 @@ internal static class RequestGuard
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out MediaTypeHeaderValue? type)
             || !type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ControlException(415, request.ContentType is null
+            throw new CommandRefusedException(415, request.ContentType is null
                 ? "Content-Type must be application/json, not missing"
                 : $"Content-Type must be application/json, not '{EchoedText.Cut(request.ContentType)}'");
         }
         if (request.ContentLength > ApiLimits.MaxBodyBytes)
         {
-            throw new ControlException(413, BodyTooLarge);
+            throw new CommandRefusedException(413, BodyTooLarge);
         }
     }
 

@@ -6,6 +6,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Switch;
 
 namespace FastBridge.ControlPlane.Cli;
 

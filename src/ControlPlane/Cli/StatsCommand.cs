@@ -3,9 +3,10 @@
 // --interval seconds and shows per-second rates and the busy share over that interval.
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Switch;
 
 namespace FastBridge.ControlPlane.Cli;
 

@@ -1,9 +1,11 @@
 // Configuration as desired state: a reloaded config is compared with what runs and turned into the
 // commands that close the gap (remove and add ports, set the ageing time, add and remove the
-// config's static FDB entries), applied through the same SwitchControl the API uses. Unchanged
+// config's static FDB entries), applied through the same SwitchCommands the API uses. Unchanged
 // ports are never touched, so their traffic never stops. Settings that cannot change while
 // running (workers, backend, FDB size, listen addresses...) are reported, and keep their value.
 using System.Globalization;
+using FastBridge.ControlPlane.Switch;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.ControlPlane.Daemon;
@@ -33,13 +35,13 @@ internal static class ConfigDiff
     public static List<ConfigCommand> Compute(DaemonConfig running, IReadOnlyCollection<string> presentPorts, uint runningAgeing, DaemonConfig wanted)
     {
         var commands = new List<ConfigCommand>();
-        Unchangeable(commands, "workers", running.Bridge.Workers, wanted.Bridge.Workers);
-        Unchangeable(commands, "cpus", string.Join(',', running.Bridge.Cpus ?? []), string.Join(',', wanted.Bridge.Cpus ?? []));
+        Unchangeable(commands, "workers", running.Datapath.Workers, wanted.Datapath.Workers);
+        Unchangeable(commands, "cpus", string.Join(',', running.Datapath.Cpus ?? []), string.Join(',', wanted.Datapath.Cpus ?? []));
         Unchangeable(commands, "backend", running.Backend, wanted.Backend);
         Unchangeable(commands, "xdpMode", running.XdpMode, wanted.XdpMode);
-        Unchangeable(commands, "fdbMax", running.Bridge.FdbMaxEntries, wanted.Bridge.FdbMaxEntries);
-        Unchangeable(commands, "groupFwdMask", running.Bridge.GroupForwardMask, wanted.Bridge.GroupForwardMask);
-        Unchangeable(commands, "idle", running.Bridge.Idle, wanted.Bridge.Idle);
+        Unchangeable(commands, "fdbMax", running.Datapath.FdbMaxEntries, wanted.Datapath.FdbMaxEntries);
+        Unchangeable(commands, "groupFwdMask", running.Datapath.GroupForwardMask, wanted.Datapath.GroupForwardMask);
+        Unchangeable(commands, "idle", running.Datapath.Idle, wanted.Datapath.Idle);
         Unchangeable(commands, "statsInterval", running.StatsIntervalSeconds, wanted.StatsIntervalSeconds);
         Unchangeable(commands, "socket", running.Socket, wanted.Socket);
         Unchangeable(commands, "http", running.Http?.ToString() ?? "", wanted.Http?.ToString() ?? "");
@@ -61,9 +63,9 @@ internal static class ConfigDiff
         {
             commands.Add(new ConfigCommand.AddPort(port));
         }
-        if (wanted.Bridge.AgeingTimeSeconds != runningAgeing)
+        if (wanted.Datapath.AgeingTimeSeconds != runningAgeing)
         {
-            commands.Add(new ConfigCommand.SetAgeingTime(wanted.Bridge.AgeingTimeSeconds));
+            commands.Add(new ConfigCommand.SetAgeingTime(wanted.Datapath.AgeingTimeSeconds));
         }
         foreach (StaticFdbEntry entry in wanted.StaticFdb)
         {
@@ -81,7 +83,7 @@ internal static class ConfigDiff
     /// Checks every port to add before changing anything (a reload is refused whole), then applies
     /// the commands in order; returns one line per command for the log.
     /// </summary>
-    public static List<string> Apply(IReadOnlyList<ConfigCommand> commands, SwitchControl control, string source)
+    public static List<string> Apply(IReadOnlyList<ConfigCommand> commands, SwitchCommands control, string source)
     {
         foreach (ConfigCommand.AddPort add in commands.OfType<ConfigCommand.AddPort>())
         {
@@ -101,7 +103,7 @@ internal static class ConfigDiff
             {
                 log.Add(Run(command, control));
             }
-            catch (ControlException e)
+            catch (CommandRefusedException e)
             {
                 log.Add($"{Describe(command)} failed: {e.Message}");
             }
@@ -109,7 +111,7 @@ internal static class ConfigDiff
         return log;
     }
 
-    private static string Run(ConfigCommand command, SwitchControl control)
+    private static string Run(ConfigCommand command, SwitchCommands control)
     {
         switch (command)
         {
@@ -130,7 +132,7 @@ internal static class ConfigDiff
                 {
                     control.FdbDel(remove.Mac);
                 }
-                catch (ControlException e) when (e.Status == 404)
+                catch (CommandRefusedException e) when (e.Status == 404)
                 {
                     // Already gone (its port was removed, or by hand): the goal is met.
                 }

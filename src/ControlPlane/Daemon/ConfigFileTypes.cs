@@ -15,16 +15,28 @@ internal static class ConfigFileTypes
 
     private static readonly Dictionary<string, JsonValueKind[]> s_top = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["ports"] = s_array, ["backend"] = s_string, ["xdpMode"] = s_string, ["workers"] = s_number,
+        ["ports"] = s_array,
+        ["backend"] = s_string,
+        ["xdpMode"] = s_string,
+        ["workers"] = s_number,
         // "0-3" and "0x4000" need a string; a lone CPU or a decimal mask reads naturally as a number.
-        ["cpus"] = s_stringOrNumber, ["groupFwdMask"] = s_stringOrNumber,
-        ["ageingTime"] = s_number, ["fdbMax"] = s_number, ["idle"] = s_string, ["statsInterval"] = s_number,
-        ["fdb"] = s_array, ["socket"] = s_string, ["http"] = s_string, ["httpTokenFile"] = s_string,
+        ["cpus"] = s_stringOrNumber,
+        ["groupFwdMask"] = s_stringOrNumber,
+        ["ageingTime"] = s_number,
+        ["fdbMax"] = s_number,
+        ["idle"] = s_string,
+        ["statsInterval"] = s_number,
+        ["fdb"] = s_array,
+        ["socket"] = s_string,
+        ["http"] = s_string,
+        ["httpTokenFile"] = s_string,
     };
 
     private static readonly Dictionary<string, JsonValueKind[]> s_fdbEntry = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["mac"] = s_string, ["port"] = s_string, ["static"] = [JsonValueKind.True, JsonValueKind.False],
+        ["mac"] = s_string,
+        ["port"] = s_string,
+        ["static"] = [JsonValueKind.True, JsonValueKind.False],
     };
 
     /// <summary>The first key (a config path such as fdb:0:static) whose value is of the wrong kind, and what it should be; null when every one fits.</summary>

@@ -6,13 +6,15 @@
 // token file of httpTokenFile is read here too. SIGHUP loads it all again the same way.
 using System.Globalization;
 using System.Net;
+using FastBridge.ControlPlane.Switch;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Frames;
+using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Interop;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Configuration;
 
 namespace FastBridge.ControlPlane.Daemon;
 
@@ -22,7 +24,7 @@ internal sealed class ConfigException(string message) : Exception(message);
 internal sealed record StaticFdbEntry(string Mac, string Port);
 
 internal sealed record DaemonConfig(
-    IReadOnlyList<string> Ports, string Backend, string XdpMode, BridgeOptions Bridge, int StatsIntervalSeconds,
+    IReadOnlyList<string> Ports, string Backend, string XdpMode, DatapathOptions Datapath, int StatsIntervalSeconds,
     IReadOnlyList<StaticFdbEntry> StaticFdb, string Socket, bool SocketExplicit, IPEndPoint? Http, string? File,
     Api.ApiToken? HttpToken = null)
 {
@@ -91,7 +93,7 @@ internal sealed record DaemonConfig(
                     ? "no ports: give --port IF (repeat for each port) or --config FILE with \"ports\""
                     : $"config {file}: key 'ports': no ports; list at least one interface");
             }
-            if (ports.Select(SwitchControl.InterfaceNameProblem).FirstOrDefault(p => p is not null) is { } portProblem)
+            if (ports.Select(SwitchCommands.InterfaceNameProblem).FirstOrDefault(p => p is not null) is { } portProblem)
             {
                 throw Bad("ports", portProblem);
             }
@@ -116,12 +118,12 @@ internal sealed record DaemonConfig(
                 throw Bad("idle", $"'{EchoedText.Cut(idle)}' must be block or busy");
             }
             string mask = root["groupFwdMask"] ?? "0";
-            if (!RunCommand.TryParseGroupMask(mask, out ushort groupMask, out string? maskError))
+            if (!ConfigValues.TryParseGroupMask(mask, out ushort groupMask, out string? maskError))
             {
                 throw Bad("groupFwdMask", maskError!.Replace("--group-fwd-mask: ", "", StringComparison.Ordinal));
             }
             IPEndPoint? http = null;
-            if (root["http"] is { Length: > 0 } httpText && !RunCommand.TryParseHttp(httpText, out http, out string? httpError))
+            if (root["http"] is { Length: > 0 } httpText && !ConfigValues.TryParseHttp(httpText, out http, out string? httpError))
             {
                 throw Bad("http", httpError!.Replace("--http: ", "", StringComparison.Ordinal));
             }
@@ -152,11 +154,11 @@ internal sealed record DaemonConfig(
                 }
                 cpus = parsed;
             }
-            var options = new BridgeOptions(
+            var options = new DatapathOptions(
                 Workers: Int("workers", 1, 1, 64),
                 Cpus: cpus,
-                AgeingTimeSeconds: (uint)Int("ageingTime", (int)BridgeOptions.DefaultAgeingTimeSeconds, 1, (int)SwitchControl.MaxAgeingTimeSeconds),
-                FdbMaxEntries: Int("fdbMax", BridgeOptions.DefaultFdbMaxEntries, 1, 1 << 24),
+                AgeingTimeSeconds: (uint)Int("ageingTime", (int)DatapathOptions.DefaultAgeingTimeSeconds, 1, (int)SwitchCommands.MaxAgeingTimeSeconds),
+                FdbMaxEntries: Int("fdbMax", DatapathOptions.DefaultFdbMaxEntries, 1, 1 << 24),
                 GroupForwardMask: groupMask,
                 Idle: idle == "busy" ? IdleMode.Busy : IdleMode.Block);
             string socket = root["socket"] is { Length: > 0 } s ? s : Api.ApiHost.DefaultSocket;

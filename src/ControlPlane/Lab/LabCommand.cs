@@ -6,9 +6,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using FastBridge.Datapath.Fdb;
+using FastBridge.ControlPlane.Metrics;
+using FastBridge.ControlPlane.Switch;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Frames;
+using FastBridge.Datapath.Hosting;
 
 namespace FastBridge.ControlPlane.Lab;
 
@@ -64,10 +66,10 @@ internal static class LabCommand
 
         using LabTopology topology = Build();
         string[] ports = topology.Hosts.Select(h => h.PortInterface).ToArray();
-        using SwitchRunner runner = SwitchRunner.Start(ports, new BridgeOptions(), log: Console.Out);
-        foreach (LabHost host in topology.Hosts)
+        using SwitchHost host = SwitchHost.Start(ports, new DatapathOptions(), log: Console.Out);
+        foreach (LabHost lab in topology.Hosts)
         {
-            Console.Out.WriteLine($"lab: {host.Namespace} {host.HostInterface} {host.Address} {MacAddress.Format(host.Mac)} <-> port {host.PortInterface}");
+            Console.Out.WriteLine($"lab: {lab.Namespace} {lab.HostInterface} {lab.Address} {MacAddress.Format(lab.Mac)} <-> port {lab.PortInterface}");
         }
         Console.Out.WriteLine($"lab: FastBridge forwarding on {string.Join(", ", ports)}");
 
@@ -79,7 +81,7 @@ internal static class LabCommand
                 failed += Ping(topology.Hosts[from], topology.Hosts[to]) ? 0 : 1;
             }
         }
-        PrintCrossings(runner.Bridge);
+        PrintCrossings(new SwitchCommands(host, new DaemonInfo("auto", Socket: null, Http: null, Config: null)));
         Console.Out.WriteLine(failed == 0 ? "lab: every host reached every other through FastBridge" : $"lab: {failed} ping runs failed");
         Console.Out.WriteLine("lab: tearing down");
         return failed == 0 && !cancel.IsCancellationRequested ? 0 : 1;
@@ -102,9 +104,9 @@ internal static class LabCommand
         return ping.ExitCode == 0;
     }
 
-    private static void PrintCrossings(Bridge bridge)
+    private static void PrintCrossings(SwitchCommands commands)
     {
-        BridgeStats stats = bridge.ReadStats();
+        DatapathStats stats = commands.ReadStats();
         Console.Out.WriteLine();
         Console.Out.WriteLine($"{"port",-10} {"rx pkts",8} {"rx bytes",9} {"tx pkts",8} {"tx bytes",9} {"flooded",8} {"dropped",8}");
         foreach (PortStats port in stats.Ports)
@@ -113,14 +115,11 @@ internal static class LabCommand
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{port.Name,-10} {c.RxPackets,8} {c.RxBytes,9} {c.TxPackets,8} {c.TxBytes,9} {c.Floods,8} {StatsLine.Drops(c),8}"));
         }
-        var entries = new List<FdbEntry>();
-        bridge.Fdb.CopyTo(entries);
-        uint now = (uint)(Environment.TickCount64 / 1000);
         Console.Out.WriteLine();
         Console.Out.WriteLine($"{"mac",-17} {"port",-10} {"age",4}");
-        foreach (FdbEntry entry in entries.OrderBy(e => e.Port))
+        foreach (FdbEntryInfo entry in commands.Fdb(port: null))
         {
-            Console.Out.WriteLine($"{MacAddress.Format(FdbKey.Mac(entry.Key)),-17} {bridge.PortNames[entry.Port],-10} {now - entry.LastSeen,3}s");
+            Console.Out.WriteLine($"{entry.Mac,-17} {entry.Port,-10} {entry.AgeSeconds,3}s");
         }
         Console.Out.WriteLine();
     }

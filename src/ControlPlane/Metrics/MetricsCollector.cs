@@ -1,16 +1,18 @@
-// GET /metrics: every family written from one BridgeStats snapshot folded at scrape time from the
+// GET /metrics: every family written from one DatapathStats snapshot folded at scrape time from the
 // per-loop single-writer counters (no lock the poll loops take), plus the process's own CPU, RSS
 // and GC figures. Families and labels are declared here once; the alert rules and the dashboard in
 // deploy/ use these names. Scrapes run one at a time (a request thread each) into one reused
 // PrometheusWriter and allocate little: a garbage collection stops the poll loops too.
 using System.Diagnostics;
-using FastBridge.ControlPlane.Daemon;
+using FastBridge.ControlPlane.Switch;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace FastBridge.ControlPlane.Metrics;
 
-internal sealed class MetricsCollector(SwitchControl control)
+internal sealed class MetricsCollector(SwitchCommands control)
 {
     /// <summary>Labels for small numbers (workers, generations, batch bounds), made once instead of per scrape.</summary>
     private static readonly string[] s_numbers = [.. Enumerable.Range(0, 129).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))];
@@ -40,8 +42,7 @@ internal sealed class MetricsCollector(SwitchControl control)
 
     private void Scrape()
     {
-        Datapath.Forwarding.Bridge bridge = control.RawBridge;
-        BridgeStats stats = control.ReadStats();
+        DatapathStats stats = control.ReadStats();
         PrometheusWriter w = _writer;
         w.Clear();
 
@@ -72,14 +73,14 @@ internal sealed class MetricsCollector(SwitchControl control)
         w.Family("fastbridge_fdb_entries", MetricType.Gauge, "Entries in the forwarding database.");
         w.Sample("fastbridge_fdb_entries", stats.FdbEntries);
         w.Family("fastbridge_fdb_max_entries", MetricType.Gauge, "Most entries the forwarding database learns (--fdb-max).");
-        w.Sample("fastbridge_fdb_max_entries", bridge.Fdb.MaxEntries);
+        w.Sample("fastbridge_fdb_max_entries", control.FdbMaxEntries);
         w.Family("fastbridge_fdb_events_total", MetricType.Counter, "FDB events: addresses learned, stations moved, entries aged out, addresses not learned because the FDB was full.");
         w.Sample("fastbridge_fdb_events_total", stats.Fdb.Learned, "event", "learned");
         w.Sample("fastbridge_fdb_events_total", stats.Fdb.Moved, "event", "moved");
         w.Sample("fastbridge_fdb_events_total", stats.Aged, "event", "aged");
         w.Sample("fastbridge_fdb_events_total", stats.Fdb.Full, "event", "full");
         w.Family("fastbridge_ageing_time_seconds", MetricType.Gauge, "Seconds a dynamic FDB entry lives without traffic.");
-        w.Sample("fastbridge_ageing_time_seconds", bridge.AgeingTimeSeconds);
+        w.Sample("fastbridge_ageing_time_seconds", control.AgeingTimeSeconds);
 
         WriteWorkers(w, stats);
         WriteBatchHistogram(w, stats);
@@ -89,7 +90,7 @@ internal sealed class MetricsCollector(SwitchControl control)
         WriteProcess(w);
     }
 
-    private static void WritePortCounter(PrometheusWriter w, BridgeStats stats, string name, string help, Func<PortCounters, ulong> value)
+    private static void WritePortCounter(PrometheusWriter w, DatapathStats stats, string name, string help, Func<PortCounters, ulong> value)
     {
         w.Family(name, MetricType.Counter, help + " Removed ports keep their totals.");
         foreach (PortStats port in stats.Ports)
@@ -98,15 +99,15 @@ internal sealed class MetricsCollector(SwitchControl control)
         }
     }
 
-    private void WriteWorkers(PrometheusWriter w, BridgeStats stats)
+    private void WriteWorkers(PrometheusWriter w, DatapathStats stats)
     {
         w.Family("fastbridge_worker_busy_seconds_total", MetricType.Counter, "Seconds the poll loop spent in iterations that moved frames.");
-        foreach (WorkerStats worker in stats.Workers)
+        foreach (LoopStats worker in stats.Workers)
         {
             w.Sample("fastbridge_worker_busy_seconds_total", worker.BusySeconds, "worker", Label(worker.Index));
         }
         w.Family("fastbridge_worker_loop_seconds_total", MetricType.Counter, "Seconds the poll loop spent iterating (busy or polling), blocking waits excluded.");
-        foreach (WorkerStats worker in stats.Workers)
+        foreach (LoopStats worker in stats.Workers)
         {
             w.Sample("fastbridge_worker_loop_seconds_total", worker.LoopSeconds, "worker", Label(worker.Index));
         }
@@ -117,7 +118,7 @@ internal sealed class MetricsCollector(SwitchControl control)
             _lastBusy = new double[stats.Workers.Count];
             _lastLoop = new double[stats.Workers.Count];
         }
-        foreach (WorkerStats worker in stats.Workers)
+        foreach (LoopStats worker in stats.Workers)
         {
             double busy = worker.BusySeconds - _lastBusy[worker.Index];
             double loop = worker.LoopSeconds - _lastLoop[worker.Index];
@@ -127,13 +128,13 @@ internal sealed class MetricsCollector(SwitchControl control)
         }
     }
 
-    private static void WriteBatchHistogram(PrometheusWriter w, BridgeStats stats)
+    private static void WriteBatchHistogram(PrometheusWriter w, DatapathStats stats)
     {
         const string Name = "fastbridge_worker_batch_size";
         w.Family(Name, MetricType.Histogram, "Frames per received burst, all poll loops.");
-        Span<ulong> buckets = stackalloc ulong[WorkerCounters.BatchSizeBucketCount];
+        Span<ulong> buckets = stackalloc ulong[LoopCounters.BatchSizeBucketCount];
         double sum = 0;
-        foreach (WorkerStats worker in stats.Workers)
+        foreach (LoopStats worker in stats.Workers)
         {
             for (int b = 0; b < buckets.Length; b++)
             {
@@ -142,7 +143,7 @@ internal sealed class MetricsCollector(SwitchControl control)
             sum += worker.Frames;
         }
         ulong cumulative = 0;
-        ReadOnlySpan<int> bounds = WorkerCounters.BatchSizeBounds;
+        ReadOnlySpan<int> bounds = LoopCounters.BatchSizeBounds;
         for (int b = 0; b < buckets.Length; b++)
         {
             cumulative += buckets[b];

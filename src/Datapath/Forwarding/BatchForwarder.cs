@@ -3,6 +3,7 @@
 // transmit list per egress port and hand each port its list in one call. One instance per poll
 // loop; scratch arrays are allocated once here, so Process allocates nothing. The port table is
 // the one the loop read at the start of its iteration (Ports), so a burst sees one table throughout.
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Ports;
@@ -13,7 +14,7 @@ public sealed unsafe class BatchForwarder
 {
     private readonly FdbTable _fdb;
     private PortSet _ports;
-    private readonly WorkerCounters _counters;
+    private readonly LoopCounters _counters;
     private readonly ushort _groupForwardMask;
 
     // Per frame of the burst, for the frames that passed validation.
@@ -27,7 +28,7 @@ public sealed unsafe class BatchForwarder
     private readonly int[] _txCounts;
     private readonly int _batchCapacity;
 
-    public BatchForwarder(FdbTable fdb, PortSet ports, WorkerCounters counters, ushort groupForwardMask, int batchCapacity = FrameBatch.DefaultCapacity)
+    public BatchForwarder(FdbTable fdb, PortSet ports, LoopCounters counters, ushort groupForwardMask, int batchCapacity = Bursts.DefaultFrames)
     {
         _fdb = fdb;
         _ports = ports;

@@ -5,7 +5,7 @@
 // Nothing here allocates, locks or throws per frame; an unexpected exception ends the process.
 // The port table is read once at the top of each iteration; the control plane publishes a new one
 // with Publish and knows the loop has let go of the old one when Epoch has moved past the value it
-// read after publishing (see Bridge.RemovePort).
+// read after publishing (see DatapathHost.RemovePort).
 using System.Diagnostics;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Interop;
@@ -54,14 +54,14 @@ public sealed class PollLoop
         _cpu = cpu;
         _ports = ports;
         _idle = idle;
-        Counters = new WorkerCounters(ports.Capacity);
+        Counters = new LoopCounters(ports.Capacity);
         _forwarder = new BatchForwarder(fdb, ports, Counters, groupForwardMask, _batch.Capacity);
         _thread = new Thread(Run) { Name = $"fastbridge-poll-{index}", IsBackground = false };
     }
 
     public int Index { get; }
 
-    public WorkerCounters Counters { get; }
+    public LoopCounters Counters { get; }
 
     /// <summary>The table the loop uses from its next iteration on.</summary>
     public PortSet Ports => Volatile.Read(ref _ports);
@@ -177,7 +177,7 @@ public sealed class PollLoop
             port.ReleaseReceived();
             Counters.Batches++;
             Counters.Frames += (ulong)received;
-            Counters.BatchSizes[WorkerCounters.BatchSizeBucket(received)]++;
+            Counters.BatchSizes[LoopCounters.BatchSizeBucket(received)]++;
             total += received;
         }
         return total;

@@ -3,6 +3,7 @@
 // hot path.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 
 namespace FastBridge.Datapath.Forwarding;
@@ -43,16 +44,16 @@ public struct PortCounters
 }
 
 /// <summary>Bursts by size: bucket b counts bursts of at most BatchSizeBounds[b] frames; the last has no bound.</summary>
-[InlineArray(WorkerCounters.BatchSizeBucketCount)]
+[InlineArray(LoopCounters.BatchSizeBucketCount)]
 public struct BatchSizeCounts
 {
     private ulong _element0;
 }
 
 /// <summary>Everything one poll loop counts. Owned and written by that loop's thread only.</summary>
-public sealed class WorkerCounters
+public sealed class LoopCounters
 {
-    public WorkerCounters(int portCapacity) => Ports = new PortCounters[portCapacity];
+    public LoopCounters(int portCapacity) => Ports = new PortCounters[portCapacity];
 
     public PortCounters[] Ports { get; }
 

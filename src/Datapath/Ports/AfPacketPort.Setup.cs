@@ -5,6 +5,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfPacket;
+using FastBridge.Datapath.Common;
 
 namespace FastBridge.Datapath.Ports;
 

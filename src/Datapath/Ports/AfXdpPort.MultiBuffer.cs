@@ -13,6 +13,7 @@
 // loop's core; perf put user-space memmove at 1.1% of the machine) and 2.6-3.5 Gbit/s through
 // AF_PACKET. The gap is the kernel's: AF_XDP in copy mode (veth, generic XDP) copies every TX buffer
 // into a fresh page, AF_PACKET's TX ring lends its pages to the skb.
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Xdp;
 

@@ -8,6 +8,7 @@
 // AddBackendDrops. Set-up fails loudly, naming the interface, queue, step and errno. Frames longer than
 // one UMEM frame (jumbo MTUs, on a multi-buffer UMEM) are in AfXdpPort.MultiBuffer.cs.
 // Kernel rules: Documentation/networking/af_xdp.rst; shape after bpf-examples AF_XDP-forwarding/xsk_fwd.c.
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Xdp;
@@ -18,9 +19,9 @@ namespace FastBridge.Datapath.Ports;
 /// <param name="ScratchFrames">
 /// Frames received as several descriptors that one burst can hold, gathered whole (a port whose MTU does
 /// not fit one UMEM frame only); more in one burst are dropped and counted rx_ring_full. A burst holds at
-/// most FrameBatch.DefaultCapacity frames, so the default never runs out.
+/// most Bursts.DefaultFrames frames, so the default never runs out.
 /// </param>
-public sealed record AfXdpOptions(int RingSize = 2048, int ScratchFrames = FrameBatch.DefaultCapacity);
+public sealed record AfXdpOptions(int RingSize = 2048, int ScratchFrames = Bursts.DefaultFrames);
 
 public sealed unsafe partial class AfXdpPort : IPort
 {

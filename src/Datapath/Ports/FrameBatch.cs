@@ -1,6 +1,8 @@
 // A burst of received frames as pointers into backend-owned memory (an mmap ring, a UMEM,
 // a native buffer). Allocated once per poll loop; the frames stay valid until the port that
 // filled the batch is told ReleaseReceived.
+using FastBridge.Datapath.Common;
+
 namespace FastBridge.Datapath.Ports;
 
 /// <summary>One received frame.</summary>
@@ -38,12 +40,9 @@ public unsafe struct FrameRef
 
 public sealed unsafe class FrameBatch
 {
-    /// <summary>Frames per burst: DPDK's l2fwd uses 32, VPP 256; 64 amortises a poll and a kick well on veth.</summary>
-    public const int DefaultCapacity = 64;
-
     private readonly FrameRef[] _frames;
 
-    public FrameBatch(int capacity = DefaultCapacity) => _frames = new FrameRef[capacity];
+    public FrameBatch(int capacity = Bursts.DefaultFrames) => _frames = new FrameRef[capacity];
 
     public int Capacity => _frames.Length;
 

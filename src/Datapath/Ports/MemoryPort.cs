@@ -5,7 +5,6 @@
 // transmitted frames are copied to one scratch slot and counted, so a handful of injected frames
 // drive any number of bursts.
 using System.Runtime.InteropServices;
-using FastBridge.Datapath.Forwarding;
 
 namespace FastBridge.Datapath.Ports;
 

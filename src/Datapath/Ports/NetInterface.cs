@@ -2,25 +2,10 @@
 // missing, loopback, not Ethernet, or already enslaved to a bridge, bond or Open vSwitch. Changes
 // nothing and needs no privileges (SIOCGIF* on an AF_INET datagram socket, sysfs reads).
 using System.Globalization;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Interop;
 
 namespace FastBridge.Datapath.Ports;
-
-/// <param name="IsUp">Administratively up (IFF_UP).</param>
-/// <param name="IsRunning">Operationally up (IFF_RUNNING): up with carrier, the state a Linux bridge port forwards in.</param>
-public sealed record NetInterfaceInfo(string Name, int IfIndex, int Mtu, ulong Mac, bool IsUp, bool IsRunning = false);
-
-/// <summary>The switch will not take this interface; the message is one line naming it and why.</summary>
-public sealed class PortRefusedException : Exception
-{
-    public PortRefusedException(string message) : base(message) { }
-}
-
-/// <summary>The process lacks a capability the datapath needs; the message is one line.</summary>
-public sealed class PrivilegeException : Exception
-{
-    public PrivilegeException(string message) : base(message) { }
-}
 
 public static unsafe class NetInterface
 {

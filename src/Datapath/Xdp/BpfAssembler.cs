@@ -10,9 +10,9 @@ internal static class BpfAssembler
     internal const byte SizeW = 0x00, SizeDw = 0x18;
     internal const byte ModeImm = 0x00, ModeMem = 0x60;
     internal const byte OpMov = 0xb0, OpCall = 0x80, OpExit = 0x90;
-    internal const byte SourceK = 0x00, SourceX = 0x08;
+    internal const byte SourceK = 0x00;
 
-    internal const byte R0 = 0, R1 = 1, R2 = 2, R3 = 3, R10 = 10;
+    internal const byte R0 = 0, R1 = 1, R2 = 2, R3 = 3;
 
     /// <summary>One bpf_insn as the little-endian ulong the kernel reads.</summary>
     internal static ulong Encode(byte code, byte dst, byte src, short off, int imm) =>
@@ -20,9 +20,6 @@ internal static class BpfAssembler
 
     /// <summary>dst = imm (64-bit, sign-extended).</summary>
     internal static ulong Mov64Imm(byte dst, int imm) => Encode(ClassAlu64 | OpMov | SourceK, dst, 0, 0, imm);
-
-    /// <summary>dst = src (64-bit).</summary>
-    internal static ulong Mov64Reg(byte dst, byte src) => Encode(ClassAlu64 | OpMov | SourceX, dst, src, 0, 0);
 
     /// <summary>dst = *(u32 *)(src + off).</summary>
     internal static ulong LoadWord(byte dst, byte src, short off) => Encode(ClassLdx | SizeW | ModeMem, dst, src, off, 0);

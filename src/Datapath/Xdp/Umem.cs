@@ -6,6 +6,7 @@
 // zero-copy versus copy, and a DEBUG build checks every transition. Only the owning poll thread
 // touches it after set-up; set-up and Dispose run on the control thread while the loop is stopped.
 using System.Diagnostics;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Interop;
 
 namespace FastBridge.Datapath.Xdp;
@@ -35,7 +36,7 @@ public sealed unsafe class Umem : IDisposable
     private const int HugePageSize = 2 << 20;
 
     /// <summary>Frames the fill rings leave on the free list, so a burst can always be copied out to another port.</summary>
-    private const int CopyReserve = 2 * Ports.FrameBatch.DefaultCapacity;
+    private const int CopyReserve = 2 * Bursts.DefaultFrames;
 
     private readonly ulong[] _free;
     private readonly FrameState[] _state;

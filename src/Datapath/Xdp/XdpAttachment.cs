@@ -4,8 +4,8 @@
 // the link closes, so a crashed or killed process (even kill -9) leaves no program behind. One per
 // interface, shared by every poll loop's AfXdpPort on it; set-up and Dispose run on the control thread.
 using FastBridge.Datapath.Interop;
-using FastBridge.Datapath.Ports;
 using static FastBridge.Datapath.Xdp.BpfAssembler;
+using FastBridge.Datapath.Common;
 
 namespace FastBridge.Datapath.Xdp;
 

@@ -1,6 +1,6 @@
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Daemon;
-using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Hosting;
 
 namespace FastBridge.Tests.ControlPlane;
 
@@ -8,7 +8,7 @@ namespace FastBridge.Tests.ControlPlane;
 public sealed class ConfigDiffTests
 {
     private static DaemonConfig Config(string[] ports, uint ageing = 300, int workers = 1, params StaticFdbEntry[] fdb) =>
-        new(ports, "afpacket", "auto", new BridgeOptions(Workers: workers, AgeingTimeSeconds: ageing), 5, fdb, "/tmp/s.sock", true, null, null);
+        new(ports, "afpacket", "auto", new DatapathOptions(Workers: workers, AgeingTimeSeconds: ageing), 5, fdb, "/tmp/s.sock", true, null, null);
 
     [Fact]
     public void Compute_SameConfig_NoCommands()

@@ -32,12 +32,12 @@ public sealed class DaemonConfigTests : IDisposable
         DaemonConfig config = DaemonConfig.Load(path, Flags());
 
         Assert.Equal(["a0", "a1"], config.Ports);
-        Assert.Equal(2, config.Bridge.Workers);
-        Assert.Equal(30u, config.Bridge.AgeingTimeSeconds);
-        Assert.Equal(1000, config.Bridge.FdbMaxEntries);
-        Assert.Equal(0x4000, config.Bridge.GroupForwardMask);
-        Assert.Equal(Datapath.Forwarding.IdleMode.Busy, config.Bridge.Idle);
-        Assert.Equal([0], config.Bridge.Cpus ?? []);
+        Assert.Equal(2, config.Datapath.Workers);
+        Assert.Equal(30u, config.Datapath.AgeingTimeSeconds);
+        Assert.Equal(1000, config.Datapath.FdbMaxEntries);
+        Assert.Equal(0x4000, config.Datapath.GroupForwardMask);
+        Assert.Equal(Datapath.Forwarding.IdleMode.Busy, config.Datapath.Idle);
+        Assert.Equal([0], config.Datapath.Cpus ?? []);
         Assert.Equal([new StaticFdbEntry("02:00:00:00:00:aa", "a1")], config.StaticFdb);
         Assert.Equal("/tmp/x.sock", config.Socket);
         Assert.True(config.SocketExplicit);
@@ -51,7 +51,7 @@ public sealed class DaemonConfigTests : IDisposable
 
         DaemonConfig config = DaemonConfig.Load(path, Flags(("ageingTime", "50"), ("ports:0", "b0"), ("ports:1", "b1")));
 
-        Assert.Equal(50u, config.Bridge.AgeingTimeSeconds);
+        Assert.Equal(50u, config.Datapath.AgeingTimeSeconds);
         Assert.Equal(["b0", "b1"], config.Ports);
         Assert.False(config.SocketExplicit);
     }
@@ -101,8 +101,8 @@ public sealed class DaemonConfigTests : IDisposable
 
         DaemonConfig config = DaemonConfig.Load(path, Flags());
 
-        Assert.Equal(0x4000, config.Bridge.GroupForwardMask);
-        Assert.Equal([0], config.Bridge.Cpus ?? []);
+        Assert.Equal(0x4000, config.Datapath.GroupForwardMask);
+        Assert.Equal([0], config.Datapath.Cpus ?? []);
     }
 
     [Theory]

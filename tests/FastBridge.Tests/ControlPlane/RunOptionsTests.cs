@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using FastBridge.ControlPlane;
+using FastBridge.ControlPlane.Daemon;
 
 namespace FastBridge.Tests.ControlPlane;
 
@@ -12,7 +12,7 @@ public sealed class RunOptionsTests
     [InlineData("0", (ushort)0)]
     public void TryParseGroupMask_AllowedBits_Parses(string text, ushort expected)
     {
-        Assert.True(RunCommand.TryParseGroupMask(text, out ushort mask, out _));
+        Assert.True(ConfigValues.TryParseGroupMask(text, out ushort mask, out _));
         Assert.Equal(expected, mask);
     }
 
@@ -23,7 +23,7 @@ public sealed class RunOptionsTests
     [InlineData("lldp", "not a 16-bit number")]
     public void TryParseGroupMask_RestrictedOrMalformed_IsRefusedWithReason(string text, string reason)
     {
-        Assert.False(RunCommand.TryParseGroupMask(text, out _, out string? error));
+        Assert.False(ConfigValues.TryParseGroupMask(text, out _, out string? error));
         Assert.Contains(reason, error);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Switch;
 using FastBridge.Tests.Ports;
 
 namespace FastBridge.Tests.Daemon;

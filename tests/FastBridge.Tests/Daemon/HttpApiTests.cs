@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Switch;
 
 namespace FastBridge.Tests.Daemon;
 

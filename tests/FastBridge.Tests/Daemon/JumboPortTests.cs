@@ -4,6 +4,7 @@
 // multi-buffer goes to AF_PACKET under `auto`, saying why, and is refused under `afxdp`.
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Switch;
 using FastBridge.Tests.Ports;
 
 namespace FastBridge.Tests.Daemon;

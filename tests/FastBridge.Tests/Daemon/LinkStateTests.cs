@@ -6,6 +6,7 @@
 using System.Diagnostics;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Cli;
+using FastBridge.ControlPlane.Switch;
 using FastBridge.Tests.Ports;
 
 namespace FastBridge.Tests.Daemon;

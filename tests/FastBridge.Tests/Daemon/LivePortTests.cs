@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Switch;
 using FastBridge.Tests.Ports;
 
 namespace FastBridge.Tests.Daemon;

@@ -5,6 +5,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Switch;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using FastBridge.Tests.Ports;

@@ -4,6 +4,7 @@
 // accounting identity, and the whole run must allocate nothing. The seed is random per run and named
 // in any failure; FASTBRIDGE_FUZZ_SEED replays one.
 using System.Diagnostics;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
@@ -50,7 +51,7 @@ public sealed class BatchForwarderFuzzTests(ITestOutputHelper output)
             var states = new PortStates(ports.Length);
             var table = new PortSet(ports, states);
             var fdb = new FdbTable(FdbMax);
-            var counters = new WorkerCounters(ports.Length);
+            var counters = new LoopCounters(ports.Length);
             var forwarder = new BatchForwarder(fdb, table, counters, GroupForwardMask);
             var oracle = new ForwardingOracle(ports, table, fdb, counters, GroupForwardMask);
             ulong[] stations = [.. Enumerable.Range(1, 16).Select(i => 0x02FB_7E57_0000UL | (uint)i)];
@@ -81,7 +82,7 @@ public sealed class BatchForwarderFuzzTests(ITestOutputHelper output)
                     ingress = random.Next(ports.Length);
                 }
                 while (!states.IsUp(ingress));
-                int count = (int)Math.Min(random.Next(1, FrameBatch.DefaultCapacity + 1), FrameCount - sent);
+                int count = (int)Math.Min(random.Next(1, Bursts.DefaultFrames + 1), FrameCount - sent);
                 for (int i = 0; i < count; i++)
                 {
                     int length = frames.Next(scratch, ingress, out ushort tpid, out ushort tci);

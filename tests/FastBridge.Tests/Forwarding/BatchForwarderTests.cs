@@ -1,3 +1,4 @@
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
@@ -16,7 +17,7 @@ public sealed class BatchForwarderTests : IDisposable
     private readonly MemoryPort[] _ports;
     private readonly PortStates _states;
     private readonly FdbTable _fdb = new(1024);
-    private readonly WorkerCounters _counters;
+    private readonly LoopCounters _counters;
     private readonly FrameBatch _batch = new();
     private BatchForwarder _forwarder;
 
@@ -24,7 +25,7 @@ public sealed class BatchForwarderTests : IDisposable
     {
         _ports = [new MemoryPort("p0"), new MemoryPort("p1"), new MemoryPort("p2", mtu: 1000), new MemoryPort("p3", txSlots: 2)];
         _states = new PortStates(_ports.Length);
-        _counters = new WorkerCounters(_ports.Length);
+        _counters = new LoopCounters(_ports.Length);
         _forwarder = new BatchForwarder(_fdb, new PortSet(_ports, _states), _counters, groupForwardMask: 0);
     }
 

@@ -5,18 +5,19 @@
 // and compares it byte for byte, in order, with the copies it expects there. Allocates nothing unless
 // it finds a difference, which it throws naming the frame.
 using System.Buffers.Binary;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Tests.Forwarding;
 
-internal sealed class ForwardingOracle(MemoryPort[] ports, PortSet table, FdbTable fdb, WorkerCounters counters, ushort groupForwardMask)
+internal sealed class ForwardingOracle(MemoryPort[] ports, PortSet table, FdbTable fdb, LoopCounters counters, ushort groupForwardMask)
 {
     private const int HeaderLength = 14;
 
     private readonly PortCounters[] _expected = new PortCounters[ports.Length];
-    private readonly int[] _queued = new int[ports.Length * FrameBatch.DefaultCapacity];
+    private readonly int[] _queued = new int[ports.Length * Bursts.DefaultFrames];
     private readonly int[] _queueCounts = new int[ports.Length];
     private readonly byte[] _taken = new byte[16384];
 
@@ -111,7 +112,7 @@ internal sealed class ForwardingOracle(MemoryPort[] ports, PortSet table, FdbTab
             _expected[egress].Drops[(int)DropReason.TooBig]++;
             return;
         }
-        _queued[egress * FrameBatch.DefaultCapacity + _queueCounts[egress]++] = frame;
+        _queued[egress * Bursts.DefaultFrames + _queueCounts[egress]++] = frame;
     }
 
     /// <summary>The ring held Transmitted frames before the burst (the test drains it after each): the first that fit went, in order.</summary>
@@ -123,7 +124,7 @@ internal sealed class ForwardingOracle(MemoryPort[] ports, PortSet table, FdbTab
         tx.Drops[(int)DropReason.NoTxRoom] += (ulong)(queued - sent);
         for (int n = 0; n < sent; n++)
         {
-            int index = _queued[port * FrameBatch.DefaultCapacity + n];
+            int index = _queued[port * Bursts.DefaultFrames + n];
             ref FrameRef frame = ref batch[index];
             tx.TxPackets++;
             tx.TxBytes += (ulong)frame.WireLength;

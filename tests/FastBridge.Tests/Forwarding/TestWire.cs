@@ -4,6 +4,7 @@
 // after it was disposed is recorded, so a test can prove a retired port is never touched again.
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Tests.Forwarding;
@@ -37,7 +38,7 @@ internal sealed class TestWire(string name)
     private sealed unsafe class Handle(TestWire wire) : IPort
     {
         private const int SlotSize = 2048;
-        private readonly byte* _slab = (byte*)NativeMemory.Alloc((nuint)(FrameBatch.DefaultCapacity * SlotSize));
+        private readonly byte* _slab = (byte*)NativeMemory.Alloc((nuint)(Bursts.DefaultFrames * SlotSize));
         private volatile bool _disposed;
 
         public string Name => wire.Name;
@@ -53,7 +54,7 @@ internal sealed class TestWire(string name)
                 return 0;
             }
             int added = 0;
-            while (!batch.IsFull && added < FrameBatch.DefaultCapacity && wire._rx.TryDequeue(out byte[]? frame))
+            while (!batch.IsFull && added < Bursts.DefaultFrames && wire._rx.TryDequeue(out byte[]? frame))
             {
                 byte* slot = _slab + added * SlotSize;
                 frame.CopyTo(new Span<byte>(slot, frame.Length));

@@ -17,10 +17,10 @@ public sealed class WorkerCountersTests
     [InlineData(4096, 7)]
     public void BatchSizeBucket_Frames_SmallestBoundThatHoldsIt(int frames, int bucket)
     {
-        Assert.Equal(bucket, WorkerCounters.BatchSizeBucket(frames));
-        if (bucket < WorkerCounters.BatchSizeBounds.Length)
+        Assert.Equal(bucket, LoopCounters.BatchSizeBucket(frames));
+        if (bucket < LoopCounters.BatchSizeBounds.Length)
         {
-            Assert.True(frames <= WorkerCounters.BatchSizeBounds[bucket]);
+            Assert.True(frames <= LoopCounters.BatchSizeBounds[bucket]);
         }
     }
 }

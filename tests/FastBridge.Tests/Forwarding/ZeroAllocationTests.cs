@@ -1,3 +1,4 @@
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
@@ -13,7 +14,7 @@ public sealed class ZeroAllocationTests
         MemoryPort[] ports = [new("p0", replay: true), new("p1", replay: true), new("p2", replay: true), new("p3", replay: true)];
         try
         {
-            var counters = new WorkerCounters(ports.Length);
+            var counters = new LoopCounters(ports.Length);
             var forwarder = new BatchForwarder(new FdbTable(4096), new PortSet(ports, new PortStates(ports.Length)), counters, groupForwardMask: 0);
             var batch = new FrameBatch();
 
@@ -22,7 +23,7 @@ public sealed class ZeroAllocationTests
             {
                 ports[port].Inject(TestFrames.Sized(0xFFFF_FFFF_FFFFUL, MacAddress((ulong)port), TestFrames.MinFrame));
             }
-            for (int i = 0; i < FrameBatch.DefaultCapacity; i++)
+            for (int i = 0; i < Bursts.DefaultFrames; i++)
             {
                 ulong destination = (i % 8) switch
                 {
@@ -51,10 +52,10 @@ public sealed class ZeroAllocationTests
                 Burst(0);
             }
 
-            const int Bursts = 1_000_000 / FrameBatch.DefaultCapacity;
+            const int BurstCount = 1_000_000 / Bursts.DefaultFrames;
             long sentBefore = ports[1].TransmittedTotal;
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Bursts; i++)
+            for (int i = 0; i < BurstCount; i++)
             {
                 Burst(0);
             }
@@ -64,11 +65,11 @@ public sealed class ZeroAllocationTests
             Assert.True(counters.Ports[0].RxPackets >= 1_000_000UL);
             // Port 1 gets the broadcasts, the unknown unicast and the known unicast to station 1; never LLDP.
             int perBurst = 0;
-            for (int i = 0; i < FrameBatch.DefaultCapacity; i++)
+            for (int i = 0; i < Bursts.DefaultFrames; i++)
             {
                 perBurst += (i % 8) switch { 0 or 2 => 1, 1 => 0, _ => i % 3 == 0 ? 1 : 0 };
             }
-            Assert.Equal((long)Bursts * perBurst, ports[1].TransmittedTotal - sentBefore);
+            Assert.Equal((long)BurstCount * perBurst, ports[1].TransmittedTotal - sentBefore);
         }
         finally
         {

@@ -4,7 +4,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.Bpf;
 
 namespace FastBridge.Tests.Interop;

@@ -1,3 +1,4 @@
+using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Interop;
 
 namespace FastBridge.Tests.Interop;
@@ -61,9 +62,9 @@ public sealed class CpuAffinityTests
     }
 
     [Fact]
-    public void WorkerCpus_GivenOrNot_UsesTheGivenElseTheAllowed()
+    public void LoopCpus_GivenOrNot_UsesTheGivenElseTheAllowed()
     {
-        Assert.Equal([5, 7], Datapath.Forwarding.Bridge.WorkerCpus(new Datapath.Forwarding.BridgeOptions(Cpus: [5, 7])));
-        Assert.Equal(CpuAffinity.Allowed(), Datapath.Forwarding.Bridge.WorkerCpus(new Datapath.Forwarding.BridgeOptions()));
+        Assert.Equal([5, 7], DatapathHost.LoopCpus(new DatapathOptions(Cpus: [5, 7])));
+        Assert.Equal(CpuAffinity.Allowed(), DatapathHost.LoopCpus(new DatapathOptions()));
     }
 }

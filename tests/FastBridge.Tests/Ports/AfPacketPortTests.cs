@@ -3,6 +3,7 @@
 // bounded by a count and a deadline.
 using System.Globalization;
 using System.Runtime.InteropServices;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
@@ -163,7 +164,7 @@ public sealed unsafe class AfPacketPortTests
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
         int next = 0;
-        Span<int> indices = stackalloc int[FrameBatch.DefaultCapacity];
+        Span<int> indices = stackalloc int[Bursts.DefaultFrames];
         var batch = new FrameBatch();
         while (next < Count && DateTime.UtcNow < deadline)
         {

@@ -1,3 +1,4 @@
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Tests.Ports;

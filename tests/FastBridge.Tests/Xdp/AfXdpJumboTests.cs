@@ -3,7 +3,7 @@
 // the MTU cross between two 9000-MTU ports byte-identical (by descriptor when they fit one UMEM frame, by
 // a split copy when not), frames too long for the egress port or beyond the scratch slots are dropped and
 // counted, the kernel refused no descriptor, and every UMEM frame is accounted for afterwards.
-using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;

@@ -3,6 +3,7 @@
 // the program goes away with the last process that holds the link, even one killed with SIGKILL.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;

@@ -1,7 +1,8 @@
 // N veth pairs with FastBridge's XDP program on each host end, one shared UMEM, and an AfXdpPort per
 // host end, as one poll loop would hold them; the peer ends sit in the lab's namespace for raw sockets.
-// A pair may have a jumbo MTU: its program is then frags-aware and the UMEM multi-buffer, as PortBackends
+// A pair may have a jumbo MTU: its program is then frags-aware and the UMEM multi-buffer, as PortOpener
 // sets them up. Dispose takes everything down in the right order (ports, attachments, UMEM, links, namespace).
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
 using FastBridge.Tests.Ports;
@@ -17,7 +18,7 @@ internal sealed class XdpPortLab : IDisposable
 
     /// <param name="mtus">Each pair's MTU (1500 for all when null).</param>
     public XdpPortLab(int ports, XdpAttachMode mode = XdpAttachMode.Native, int frameCount = 4096, int ringSize = 512,
-        int[]? mtus = null, int scratchFrames = FrameBatch.DefaultCapacity)
+        int[]? mtus = null, int scratchFrames = Bursts.DefaultFrames)
     {
         mtus ??= Enumerable.Repeat(1500, ports).ToArray();
         try
@@ -103,7 +104,7 @@ internal sealed class XdpPortLab : IDisposable
         return received;
     }
 
-    /// <summary>Reaps completions and refills until no frame is in flight (TX rings and completions drained); false on timeout.</summary>
+    /// <summary>Reaps completions and refills until no frame is in flight (TX rings and completions drained, none held by the kernel between fill and RX ring); false on timeout.</summary>
     public bool Quiesce(int timeoutMs = 2000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
@@ -117,7 +118,10 @@ internal sealed class XdpPortLab : IDisposable
                 port.ReleaseReceived();
                 port.Flush();
             }
-            if (Umem.CountIn(FrameState.Tx) == 0 && Umem.CountIn(FrameState.Received) == 0)
+            // The last check: a stray frame (the peer's IPv6 router solicitation) the kernel has taken from a
+            // fill ring but not yet put on the RX ring is in neither; wait until the kernel holds none.
+            if (Umem.CountIn(FrameState.Tx) == 0 && Umem.CountIn(FrameState.Received) == 0
+                && Umem.CountIn(FrameState.Fill) == Ports.Sum(p => p.FillCount))
             {
                 return true;
             }

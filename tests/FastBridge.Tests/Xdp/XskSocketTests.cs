@@ -3,6 +3,7 @@
 // value, newer than the installed headers), and a TX descriptor the kernel refuses is consumed and
 // counted in tx_invalid_descs (a drop), and on kernels before mid-2026 never completed, so its UMEM frame
 // would never come back.
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;

@@ -6,11 +6,12 @@
 // handles on the interface that came back. Port ids are stable for the bridge's life: a name keeps
 // its id, so its counters continue if it comes back. Control plane only.
 using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Datapath.Forwarding;
+namespace FastBridge.Datapath.Hosting;
 
-public sealed partial class Bridge
+public sealed partial class DatapathHost
 {
     /// <summary>Whether the port id belongs to a port that is in the bridge now (attached to its interface or waiting for it).</summary>
     public bool IsPresent(int id) => (uint)id < (uint)_present.Length && Volatile.Read(ref _present[id]);
@@ -42,9 +43,9 @@ public sealed partial class Bridge
             }
             if (!known)
             {
-                if (_names.Length >= _options.MaxPorts)
+                if (_names.Length >= _maxPorts)
                 {
-                    throw new InvalidOperationException($"cannot add {name}: all {_options.MaxPorts} port ids are used");
+                    throw new InvalidOperationException($"cannot add {name}: all {_maxPorts} port ids are used");
                 }
                 id = _names.Length;
             }

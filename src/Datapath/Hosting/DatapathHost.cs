@@ -1,21 +1,22 @@
-// The switch assembled: the shared FDB, the port states, one poll loop per worker (each with its
-// own backend handle on every port) and a housekeeping tick that ages the FDB and takes down
-// ports whose interface failed. Built and driven by the control plane; the poll loops never wait
-// on it. Ports come and go while the loops run (AddPort, RemovePort): a new immutable table per
-// loop is published in one reference swap and the old one retired once every loop has moved on.
+// The datapath assembled: the shared FDB, the port states and one poll loop per CPU given (each loop
+// with its own backend handle on every port). The control plane builds it, places threads, and
+// drives its once-a-second Housekeeping (ageing, failed-port reports); the poll loops never wait on
+// it. Ports come and go while the loops run (DatapathHost.Ports.cs): a new immutable table per loop
+// is published in one reference swap and the old one retired once every loop has moved on.
 // Control calls are serialised by one lock that the poll loops never see.
 using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Datapath.Forwarding;
+namespace FastBridge.Datapath.Hosting;
 
-public sealed partial class Bridge : IDisposable
+public sealed partial class DatapathHost : IDisposable
 {
     /// <summary>How long RemovePort waits for every loop to let go of the old table: loops block in poll(2) for at most 100 ms.</summary>
     public static readonly TimeSpan DefaultRetireTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly BridgeOptions _options;
+    private readonly int _maxPorts;
     private readonly PollLoop[] _loops;
     private readonly Func<string, int, int, IPort> _openPort;
     private readonly Action<int, int>? _portWentDown;
@@ -26,7 +27,6 @@ public sealed partial class Bridge : IDisposable
     private readonly bool[] _attached;
     private readonly bool[] _reportedDown;
     private readonly PortRetirement _retirement;
-    private Timer? _housekeeping;
     private long _aged;
     private uint _ageingTime;
     private bool _started;
@@ -37,10 +37,10 @@ public sealed partial class Bridge : IDisposable
     /// Told once per failure, off the poll threads, when a poll loop found a port's socket dead: (port id, errno).
     /// A link going down is not a failure: the control plane follows links itself (PortStates.SetLink).
     /// </param>
-    public Bridge(IReadOnlyList<string> portNames, BridgeOptions options, Func<string, int, int, IPort> openPort,
+    public DatapathHost(IReadOnlyList<string> portNames, DatapathOptions options, Func<string, int, int, IPort> openPort,
         Action<int, int>? portWentDown = null)
     {
-        _options = options;
+        _maxPorts = options.MaxPorts;
         _openPort = openPort;
         _portWentDown = portWentDown;
         _ageingTime = options.AgeingTimeSeconds;
@@ -51,11 +51,7 @@ public sealed partial class Bridge : IDisposable
         _retirement = new PortRetirement(options.MaxPorts);
         Fdb = new FdbTable(options.FdbMaxEntries);
         _loops = new PollLoop[options.Workers];
-        int[] cpus = WorkerCpus(options);
-        if (options.PinWorkers && options.Cpus is { Length: > 0 })
-        {
-            CpuAffinity.MoveThreadsOff(cpus); // the CPUs were given to the poll loops: nothing else runs there
-        }
+        int[] cpus = LoopCpus(options);
         for (int loop = 0; loop < options.Workers; loop++)
         {
             int cpu = options.PinWorkers ? cpus[loop % cpus.Length] : -1;
@@ -82,7 +78,7 @@ public sealed partial class Bridge : IDisposable
     /// so `taskset -c 2,3 fastbridge run` keeps them on 2 and 3 (pinning to CPU 0 and 1 regardless would
     /// escape the operator's choice).
     /// </summary>
-    internal static int[] WorkerCpus(BridgeOptions options) => options.Cpus is { Length: > 0 } cpus ? cpus : CpuAffinity.Allowed();
+    public static int[] LoopCpus(DatapathOptions options) => options.Cpus is { Length: > 0 } cpus ? cpus : CpuAffinity.Allowed();
 
     /// <summary>Every interface name ever given an id, indexed by port id (removed ports keep theirs).</summary>
     public IReadOnlyList<string> PortNames => Volatile.Read(ref _names);
@@ -90,8 +86,6 @@ public sealed partial class Bridge : IDisposable
     public PortStates States { get; }
 
     public IReadOnlyList<PollLoop> Loops => _loops;
-
-    public BridgeOptions Options => _options;
 
     /// <summary>Seconds a dynamic entry lives without traffic; changeable while running.</summary>
     public uint AgeingTimeSeconds
@@ -110,13 +104,12 @@ public sealed partial class Bridge : IDisposable
             loop.Start();
         }
         _started = true;
-        _housekeeping = new Timer(_ => Housekeeping(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>One tick: age the FDB, report and flush ports whose socket a poll loop found dead.</summary>
+    /// <summary>One tick, once a second from the control plane: age the FDB, report and flush ports whose socket a poll loop found dead.</summary>
     public void Housekeeping()
     {
-        // Timer ticks may overlap if one runs long, or meet a port change: one at a time keeps the reports single.
+        // A tick may meet a port change, or a test's own call: one at a time keeps the reports single.
         if (!Monitor.TryEnter(_control))
         {
             return;
@@ -155,11 +148,10 @@ public sealed partial class Bridge : IDisposable
     }
 
     /// <summary>Folds every loop's counters; serialised with port retirement only, never with the loops.</summary>
-    public BridgeStats ReadStats() => _retirement.Read(this, static (bridge, retirement) => BridgeStats.Collect(bridge, retirement));
+    public DatapathStats ReadStats() => _retirement.Read(this, static (bridge, retirement) => DatapathStats.Collect(bridge, retirement));
 
     public void Dispose()
     {
-        _housekeeping?.Dispose();
         if (_started)
         {
             foreach (PollLoop loop in _loops)

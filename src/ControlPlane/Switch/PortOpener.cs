@@ -6,10 +6,11 @@
 // cannot. An MTU too large for one UMEM frame (jumbo) takes AF_XDP multi-buffer: a frags-aware XDP program and
 // UMEMs bound with XDP_USE_SG (kernel 6.6+). Used from the control plane only; the poll loops just see IPorts.
 using System.Globalization;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
 
-namespace FastBridge.ControlPlane;
+namespace FastBridge.ControlPlane.Switch;
 
 internal enum BackendKind
 {
@@ -18,7 +19,7 @@ internal enum BackendKind
     AfXdp,
 }
 
-internal sealed class PortBackends : IDisposable
+internal sealed class PortOpener : IDisposable
 {
     /// <summary>
     /// Descriptors per AF_XDP ring, libxdp's and Open vSwitch's default: 2048 frames absorb a 2.5 ms
@@ -45,7 +46,7 @@ internal sealed class PortBackends : IDisposable
     private readonly Dictionary<string, HostStackBypass> _bypasses = new(StringComparer.Ordinal);
     private readonly Dictionary<int, Umem> _umems = [];
 
-    public PortBackends(BackendKind kind, XdpAttachMode xdpMode, int workers)
+    public PortOpener(BackendKind kind, XdpAttachMode xdpMode, int workers)
     {
         _kind = kind;
         _xdpMode = xdpMode;

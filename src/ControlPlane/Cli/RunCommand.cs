@@ -1,16 +1,15 @@
 // `fastbridge run`: parse the daemon's command line, merge it over --config FILE and FASTBRIDGE_*
-// variables (DaemonConfig), and hand the result to DaemonRunner, which switches frames between the
+// variables (DaemonConfig), and hand the result to DaemonLifetime, which switches frames between the
 // interfaces until SIGINT or SIGTERM, serving the management API meanwhile, then restores every
 // interface setting that was changed and exits 0. Only flags given explicitly override the config.
 using System.CommandLine;
 using System.Globalization;
-using System.Net;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Daemon;
-using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Interop;
 
-namespace FastBridge.ControlPlane;
+namespace FastBridge.ControlPlane.Cli;
 
 internal static class RunCommand
 {
@@ -60,13 +59,13 @@ internal static class RunCommand
         var ageing = new Option<int>("--ageing-time")
         {
             Description = "Seconds a learned address lives without traffic (802.1D default 300).",
-            DefaultValueFactory = _ => (int)BridgeOptions.DefaultAgeingTimeSeconds,
+            DefaultValueFactory = _ => (int)DatapathOptions.DefaultAgeingTimeSeconds,
         };
         ageing.Validators.Add(r => RequireRange(r, 1, 1_000_000, "--ageing-time"));
         var fdbMax = new Option<int>("--fdb-max")
         {
             Description = "Most addresses the FDB learns; beyond it new addresses are flooded, not learned.",
-            DefaultValueFactory = _ => BridgeOptions.DefaultFdbMaxEntries,
+            DefaultValueFactory = _ => DatapathOptions.DefaultFdbMaxEntries,
         };
         fdbMax.Validators.Add(r => RequireRange(r, 1, 1 << 24, "--fdb-max"));
         var groupMask = new Option<string>("--group-fwd-mask")
@@ -78,7 +77,7 @@ internal static class RunCommand
         {
             foreach (System.CommandLine.Parsing.Token token in r.Tokens)
             {
-                if (!TryParseGroupMask(token.Value, out _, out string? error))
+                if (!ConfigValues.TryParseGroupMask(token.Value, out _, out string? error))
                 {
                     r.AddError(error!);
                 }
@@ -107,7 +106,7 @@ internal static class RunCommand
         };
         http.Validators.Add(r =>
         {
-            if (!TryParseHttp(r.GetValueOrDefault<string>() ?? "", out _, out string? error))
+            if (!ConfigValues.TryParseHttp(r.GetValueOrDefault<string>() ?? "", out _, out string? error))
             {
                 r.AddError(error!);
             }
@@ -161,7 +160,7 @@ internal static class RunCommand
                 Console.Error.WriteLine($"fastbridge: {e.Message}");
                 return 1;
             }
-            return DaemonRunner.Run(loaded, () => DaemonConfig.Load(file, flags));
+            return DaemonLifetime.Run(loaded, () => DaemonConfig.Load(file, flags));
         });
         return command;
     }
@@ -174,32 +173,6 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>
-    /// A loopback IP and port: over TCP the API trusts a bearer token at most, so it is never offered
-    /// beyond this host. An IPv4-mapped address ([::ffff:127.0.0.1]) is refused: it passed as loopback
-    /// and then failed to bind (issue 10); 127.0.0.1 says the same thing.
-    /// </summary>
-    internal static bool TryParseHttp(string text, out IPEndPoint? endpoint, out string? error)
-    {
-        error = null;
-        if (!IPEndPoint.TryParse(text, out endpoint) || endpoint.Port == 0)
-        {
-            error = $"--http: '{EchoedText.Cut(text)}' is not an address:port such as 127.0.0.1:9470";
-            return false;
-        }
-        if (endpoint.Address.IsIPv4MappedToIPv6)
-        {
-            error = $"--http: {endpoint.Address} is an IPv4-mapped address; write {endpoint.Address.MapToIPv4()}:{endpoint.Port}";
-            return false;
-        }
-        if (!IPAddress.IsLoopback(endpoint.Address))
-        {
-            error = $"--http: {endpoint.Address} is not a loopback address; the API listens on loopback only";
-            return false;
-        }
-        return true;
-    }
-
     /// <summary>Checks the value typed (a default is always in range); a non-number is the parser's own error.</summary>
     private static void RequireRange(System.CommandLine.Parsing.OptionResult result, int min, int max, string name)
     {
@@ -210,23 +183,5 @@ internal static class RunCommand
                 result.AddError($"{name} must be between {min} and {max}, not {value}");
             }
         }
-    }
-
-    internal static bool TryParseGroupMask(string text, out ushort mask, out string? error)
-    {
-        mask = 0;
-        error = null;
-        bool hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
-        if (!ushort.TryParse(hex ? text.AsSpan(2) : text, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out mask))
-        {
-            error = $"--group-fwd-mask: '{EchoedText.Cut(text)}' is not a 16-bit number (decimal or 0x hex)";
-            return false;
-        }
-        if ((mask & BridgeOptions.RestrictedGroupForwardBits) != 0)
-        {
-            error = $"--group-fwd-mask: bits 0-2 (STP, pause, LACP) cannot be opened, as in the Linux bridge: {EchoedText.Cut(text)}";
-            return false;
-        }
-        return true;
     }
 }

@@ -1,23 +1,23 @@
 using FastBridge.Datapath.Fdb;
-using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Tests.Forwarding;
 
 /// <summary>Ports added and removed on a running bridge (live poll loops) while traffic flows on others.</summary>
-public sealed class BridgeLivePortsTests
+public sealed class DatapathHostLivePortsTests
 {
     private const string A = "02:00:00:00:01:0a";
     private const string B = "02:00:00:00:01:0b";
 
-    private static Bridge Start(Dictionary<string, TestWire> wires, int workers, int maxPorts, params string[] initial)
+    private static DatapathHost Start(Dictionary<string, TestWire> wires, int workers, int maxPorts, params string[] initial)
     {
         foreach (string name in initial)
         {
             wires[name] = new TestWire(name);
         }
-        var options = new BridgeOptions(Workers: workers, PinWorkers: false, MaxPorts: maxPorts);
-        var bridge = new Bridge(initial, options, (name, _, _) =>
+        var options = new DatapathOptions(Workers: workers, PinWorkers: false, MaxPorts: maxPorts);
+        var bridge = new DatapathHost(initial, options, (name, _, _) =>
         {
             lock (wires)
             {
@@ -34,7 +34,7 @@ public sealed class BridgeLivePortsTests
     public void AddRemovePort_UnderContinuousTraffic_LosesNoFrameBetweenOtherPortsAndNeverTouchesRetiredHandles()
     {
         var wires = new Dictionary<string, TestWire>();
-        using Bridge bridge = Start(wires, workers: 2, maxPorts: 16, "a", "b", "c");
+        using DatapathHost bridge = Start(wires, workers: 2, maxPorts: 16, "a", "b", "c");
         byte[] aToB = TestFrames.Sized(TestFrames.Mac(B), TestFrames.Mac(A), TestFrames.MinFrame);
         byte[] bToA = TestFrames.Sized(TestFrames.Mac(A), TestFrames.Mac(B), TestFrames.MinFrame);
         const int Frames = 20_000;
@@ -83,7 +83,7 @@ public sealed class BridgeLivePortsTests
         Assert.Equal(Frames, CountFrom(received["b"], TestFrames.Mac(A)));
         Assert.Equal(Frames, CountFrom(received["a"], TestFrames.Mac(B)));
         Assert.All(wires.Values, w => Assert.Equal(0, w.UseAfterDispose));
-        BridgeStats stats = bridge.ReadStats();
+        DatapathStats stats = bridge.ReadStats();
         Assert.Equal((ulong)Frames, stats.Ports[0].Counters.RxPackets);
         Assert.Equal((ulong)Frames, stats.Ports[1].Counters.RxPackets);
         Assert.True(changes >= 6, $"only {changes} port changes happened during traffic");
@@ -93,7 +93,7 @@ public sealed class BridgeLivePortsTests
     public void RemovePort_FlushesItsDynamicAndStaticEntries_KeepsItsCounters()
     {
         var wires = new Dictionary<string, TestWire>();
-        using Bridge bridge = Start(wires, workers: 1, maxPorts: 8, "a", "b");
+        using DatapathHost bridge = Start(wires, workers: 1, maxPorts: 8, "a", "b");
         wires["b"].Inject(TestFrames.Sized(TestFrames.Mac(A), TestFrames.Mac(B), TestFrames.MinFrame));
         WaitFor(() => bridge.Fdb.Lookup(FdbKey.Make(TestFrames.Mac(B), 0)) == 1);
         Assert.True(bridge.Fdb.AddStatic(FdbKey.Make(TestFrames.Mac("02:00:00:00:01:99"), 0), 1));
@@ -112,7 +112,7 @@ public sealed class BridgeLivePortsTests
     public void AddPort_ReAddedName_GetsItsOldIdAndCountersContinue()
     {
         var wires = new Dictionary<string, TestWire>();
-        using Bridge bridge = Start(wires, workers: 1, maxPorts: 8, "a", "b");
+        using DatapathHost bridge = Start(wires, workers: 1, maxPorts: 8, "a", "b");
         wires["b"].Inject(TestFrames.Sized(TestFrames.Mac(A), TestFrames.Mac(B), TestFrames.MinFrame));
         WaitFor(() => bridge.ReadStats().Ports[1].Counters.RxPackets == 1);
         bridge.RemovePort("b", TimeSpan.FromSeconds(2));
@@ -129,7 +129,7 @@ public sealed class BridgeLivePortsTests
     public void AddPort_AlreadyPresent_Throws_RemovePort_Unknown_Throws()
     {
         var wires = new Dictionary<string, TestWire>();
-        using Bridge bridge = Start(wires, workers: 1, maxPorts: 8, "a", "b");
+        using DatapathHost bridge = Start(wires, workers: 1, maxPorts: 8, "a", "b");
 
         Assert.Contains("already present", Assert.Throws<InvalidOperationException>(() => bridge.AddPort("a")).Message);
         Assert.Contains("unknown port zz", Assert.Throws<KeyNotFoundException>(() => bridge.RemovePort("zz", TimeSpan.FromSeconds(1))).Message);
@@ -139,7 +139,7 @@ public sealed class BridgeLivePortsTests
     public void AddPort_IdsUsedUp_ThrowsAndChangesNothing()
     {
         var wires = new Dictionary<string, TestWire>();
-        using Bridge bridge = Start(wires, workers: 1, maxPorts: 2, "a", "b");
+        using DatapathHost bridge = Start(wires, workers: 1, maxPorts: 2, "a", "b");
 
         Assert.Contains("port ids are used", Assert.Throws<InvalidOperationException>(() => bridge.AddPort("c")).Message);
         Assert.Equal(2, bridge.PresentPorts().Count);

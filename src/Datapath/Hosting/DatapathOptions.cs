@@ -1,16 +1,18 @@
 // What a bridge is built with: workers and their CPUs, ageing, FDB size, link-local forwarding, idle
 // mode, and the fixed number of port ids it can hand out. Set once at start; only the ageing time changes later
-// (Bridge.AgeingTimeSeconds).
-namespace FastBridge.Datapath.Forwarding;
+// (DatapathHost.AgeingTimeSeconds).
+using FastBridge.Datapath.Forwarding;
 
-public sealed record BridgeOptions(
+namespace FastBridge.Datapath.Hosting;
+
+public sealed record DatapathOptions(
     int Workers = 1,
-    uint AgeingTimeSeconds = BridgeOptions.DefaultAgeingTimeSeconds,
-    int FdbMaxEntries = BridgeOptions.DefaultFdbMaxEntries,
+    uint AgeingTimeSeconds = DatapathOptions.DefaultAgeingTimeSeconds,
+    int FdbMaxEntries = DatapathOptions.DefaultFdbMaxEntries,
     ushort GroupForwardMask = 0,
     IdleMode Idle = IdleMode.Block,
     bool PinWorkers = true,
-    int MaxPorts = BridgeOptions.DefaultMaxPorts,
+    int MaxPorts = DatapathOptions.DefaultMaxPorts,
     int[]? Cpus = null)
 {
     /// <summary>802.1D's and the Linux bridge's default.</summary>

@@ -1,6 +1,6 @@
 // Every drop has exactly one reason, declared here once: the enum indexes the drop counters and
 // its lower-case name is the reason label in stats and metrics.
-namespace FastBridge.Datapath.Forwarding;
+namespace FastBridge.Datapath.Common;
 
 public enum DropReason
 {

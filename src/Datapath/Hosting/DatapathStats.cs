@@ -2,13 +2,15 @@
 // the API and /metrics). Reading never stops or slows a poll loop. Every port id ever used is
 // listed, removed ones too (Present false), so totals never go backwards.
 using System.Diagnostics;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Forwarding;
 
-namespace FastBridge.Datapath.Forwarding;
+namespace FastBridge.Datapath.Hosting;
 
 public sealed record PortStats(string Name, bool Up, int Errno, PortCounters Counters, bool Present = true, int Id = 0);
 
-public sealed record WorkerStats(int Index, ulong Batches, ulong Frames, double BusySeconds, double LoopSeconds, ulong[]? BatchSizes = null)
+public sealed record LoopStats(int Index, ulong Batches, ulong Frames, double BusySeconds, double LoopSeconds, ulong[]? BatchSizes = null)
 {
     public double AverageBatch => Batches == 0 ? 0 : (double)Frames / Batches;
 
@@ -16,9 +18,9 @@ public sealed record WorkerStats(int Index, ulong Batches, ulong Frames, double 
     public double BusyRatio => LoopSeconds == 0 ? 0 : BusySeconds / LoopSeconds;
 }
 
-public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<WorkerStats> Workers, int FdbEntries, FdbLearnCounts Fdb, long Aged)
+public sealed record DatapathStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<LoopStats> Workers, int FdbEntries, FdbLearnCounts Fdb, long Aged)
 {
-    internal static BridgeStats Collect(Bridge bridge, PortRetirement retirement)
+    internal static DatapathStats Collect(DatapathHost bridge, PortRetirement retirement)
     {
         IReadOnlyList<string> names = bridge.PortNames;
         var ports = new PortStats[names.Count];
@@ -45,22 +47,22 @@ public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<W
             ports[port] = new PortStats(names[port], present && bridge.States.IsUp(port), bridge.States.Errno(port), sum, present, port);
         }
 
-        var workers = new WorkerStats[bridge.Loops.Count];
+        var workers = new LoopStats[bridge.Loops.Count];
         var fdb = default(FdbLearnCounts);
         for (int loop = 0; loop < workers.Length; loop++)
         {
-            WorkerCounters counters = bridge.Loops[loop].Counters;
-            var sizes = new ulong[WorkerCounters.BatchSizeBucketCount];
+            LoopCounters counters = bridge.Loops[loop].Counters;
+            var sizes = new ulong[LoopCounters.BatchSizeBucketCount];
             for (int b = 0; b < sizes.Length; b++)
             {
                 sizes[b] = counters.BatchSizes[b];
             }
-            workers[loop] = new WorkerStats(loop, counters.Batches, counters.Frames,
+            workers[loop] = new LoopStats(loop, counters.Batches, counters.Frames,
                 (double)counters.BusyTicks / Stopwatch.Frequency, (double)counters.LoopTicks / Stopwatch.Frequency, sizes);
             fdb.Learned += counters.Fdb.Learned;
             fdb.Moved += counters.Fdb.Moved;
             fdb.Full += counters.Fdb.Full;
         }
-        return new BridgeStats(ports, workers, bridge.Fdb.Count, fdb, bridge.Aged);
+        return new DatapathStats(ports, workers, bridge.Fdb.Count, fdb, bridge.Aged);
     }
 }

@@ -5,20 +5,21 @@
 // it; the port stays configured, `waiting for interface`, and is attached again by itself when an
 // interface of its name appears (a NIC reset, a veth re-created by an orchestrator). An MTU change
 // re-opens the port, so its size rule and rings follow the new MTU.
-// Runs on the monitor's thread and on a one-second retry tick, under the runner's lock. A look that
+// Runs on the monitor's thread and on the host's one-second tick, under the host's lock. A look that
 // fails (no descriptor, no memory) never takes a port down: it is reported once and tried again.
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Ports;
+namespace FastBridge.ControlPlane.Switch;
 
-namespace FastBridge.ControlPlane;
-
-internal sealed partial class SwitchRunner
+internal sealed partial class SwitchHost
 {
-    private static readonly TimeSpan s_retryInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_tickInterval = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, string> _attachTrouble = new(StringComparer.Ordinal);
     private LinkMonitor? _links;
-    private Timer? _retry;
+    private Timer? _tick;
     private bool _stopped;
 
     /// <summary>What a port's link state means for forwarding, from its interface's flags.</summary>
@@ -28,15 +29,15 @@ internal sealed partial class SwitchRunner
     /// <summary>`port show`'s words for a present port's state, as `bridge link` has them where it can.</summary>
     public string Describe(int id)
     {
-        if (!_bridge.IsAttached(id))
+        if (!_datapath.IsAttached(id))
         {
             return "waiting for interface";
         }
-        return _bridge.States.Link(id) switch
+        return _datapath.States.Link(id) switch
         {
             PortLink.NoCarrier => "disabled (no carrier)",
             PortLink.AdminDown => "disabled (admin down)",
-            _ when _bridge.States.IsFailed(id) => $"down ({ErrnoText(_bridge.States.Errno(id))})",
+            _ when _datapath.States.IsFailed(id) => $"down ({ErrnoText(_datapath.States.Errno(id))})",
             _ => "forwarding",
         };
     }
@@ -45,7 +46,7 @@ internal sealed partial class SwitchRunner
     {
         _links = new LinkMonitor(Follow, trouble => _log.WriteLine($"fastbridge: {trouble}"));
         _links.Start();
-        _retry = new Timer(_ => Retry(), null, s_retryInterval, s_retryInterval);
+        _tick = new Timer(_ => Tick(), null, s_tickInterval, s_tickInterval);
     }
 
     private void StopFollowingLinks()
@@ -54,7 +55,7 @@ internal sealed partial class SwitchRunner
         {
             _stopped = true;
         }
-        _retry?.Dispose();
+        _tick?.Dispose();
         _links?.Dispose();
     }
 
@@ -82,10 +83,10 @@ internal sealed partial class SwitchRunner
                 }
                 else
                 {
-                    ApplyLink(_bridge.PortId(owner), owner, LinkOf(state.AdminUp, state.Running), quiet: false);
+                    ApplyLink(_datapath.PortId(owner), owner, LinkOf(state.AdminUp, state.Running), quiet: false);
                 }
             }
-            if (state.Exists && _bridge.PortId(state.Name) is >= 0 and int waiting && !_bridge.IsAttached(waiting))
+            if (state.Exists && _datapath.PortId(state.Name) is >= 0 and int waiting && !_datapath.IsAttached(waiting))
             {
                 TryAttach(state.Name);
             }
@@ -93,6 +94,13 @@ internal sealed partial class SwitchRunner
     }
 
     /// <summary>Every second: attach ports still waiting for their interface, re-open ports whose socket died.</summary>
+    /// <summary>Once a second: the datapath's housekeeping (ageing, failed-port reports), then the retries.</summary>
+    private void Tick()
+    {
+        _datapath.Housekeeping();
+        Retry();
+    }
+
     private void Retry()
     {
         lock (_lock)
@@ -101,13 +109,13 @@ internal sealed partial class SwitchRunner
             {
                 return;
             }
-            foreach ((int id, string name) in _bridge.PresentPorts())
+            foreach ((int id, string name) in _datapath.PresentPorts())
             {
-                if (!_bridge.IsAttached(id))
+                if (!_datapath.IsAttached(id))
                 {
                     TryAttach(name);
                 }
-                else if (_bridge.States.IsFailed(id))
+                else if (_datapath.States.IsFailed(id))
                 {
                     Reopen(name);
                 }
@@ -117,18 +125,18 @@ internal sealed partial class SwitchRunner
 
     /// <summary>The link of a port just opened, as its interface's flags say; a change after that comes from rtnetlink.</summary>
     private void ApplyLink(NetInterfaceInfo iface) =>
-        ApplyLink(_bridge.PortId(iface.Name), iface.Name, LinkOf(iface.IsUp, iface.IsRunning), quiet: true);
+        ApplyLink(_datapath.PortId(iface.Name), iface.Name, LinkOf(iface.IsUp, iface.IsRunning), quiet: true);
 
     private void ApplyLink(int id, string name, PortLink link, bool quiet)
     {
-        PortLink before = _bridge.States.SetLink(id, link);
+        PortLink before = _datapath.States.SetLink(id, link);
         if (before == link)
         {
             return;
         }
         if (link != PortLink.Up)
         {
-            int flushed = _bridge.Fdb.FlushPort(id);
+            int flushed = _datapath.Fdb.FlushPort(id);
             _log.WriteLine($"fastbridge: port {name} is {Describe(id)}; {flushed} dynamic FDB entries flushed, the other ports keep forwarding");
         }
         else if (!quiet)
@@ -146,7 +154,7 @@ internal sealed partial class SwitchRunner
         {
             _backendOf[name] = "none";
         }
-        _bridge.States.SetLink(_bridge.PortId(name), PortLink.Vanished);
+        _datapath.States.SetLink(_datapath.PortId(name), PortLink.Vanished);
         _log.WriteLine($"fastbridge: port {name} is down ({why}); its FDB entries are flushed and it waits for {name} to come back");
     }
 
@@ -164,7 +172,7 @@ internal sealed partial class SwitchRunner
     /// <summary>Takes the port's handles out of the loops and, once no loop holds them, its backend's programs too.</summary>
     private void Detach(string name)
     {
-        if (_bridge.DetachPort(name, Bridge.DefaultRetireTimeout))
+        if (_datapath.DetachPort(name, DatapathHost.DefaultRetireTimeout))
         {
             _backends.Release(name);
         }
@@ -183,7 +191,7 @@ internal sealed partial class SwitchRunner
                 _interfaces[name] = iface;
             }
             Prepare(iface);
-            _bridge.AttachPort(name);
+            _datapath.AttachPort(name);
             _offloads[name] = offloads;
             _attachTrouble.Remove(name);
             _log.WriteLine($"fastbridge: port {name} is attached again (ifindex {iface.IfIndex})");
@@ -212,7 +220,7 @@ internal sealed partial class SwitchRunner
         {
             foreach ((string name, NetInterfaceInfo iface) in _interfaces)
             {
-                if (iface.IfIndex == ifIndex && _bridge.PortId(name) is >= 0 and int id && _bridge.IsAttached(id))
+                if (iface.IfIndex == ifIndex && _datapath.PortId(name) is >= 0 and int id && _datapath.IsAttached(id))
                 {
                     return name;
                 }

@@ -1,27 +1,29 @@
 // Brings a switch up on real interfaces and takes it down again, for `run`, the daemon and the lab:
 // checks every interface before touching any, turns receive offloads off, chooses each port's
-// backend (PortBackends), opens one handle per (poll loop, port), and on Dispose stops the loops,
+// backend (PortOpener), opens one handle per (poll loop, port), and on Dispose stops the loops,
 // closes the handles (which ends promiscuous membership), detaches XDP programs and restores the
 // offloads it changed. Ports added or removed while running get the same treatment one at a time.
-// Each port's interface is followed through rtnetlink while running (SwitchRunner.Links.cs).
+// Each port's interface is followed through rtnetlink while running (SwitchHost.Links.cs).
 // Called from the control plane only.
-using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Hosting;
+using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
 
-namespace FastBridge.ControlPlane;
+namespace FastBridge.ControlPlane.Switch;
 
-internal sealed partial class SwitchRunner : IDisposable
+internal sealed partial class SwitchHost : IDisposable
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, NetInterfaceInfo> _interfaces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PortOffloads> _offloads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _backendOf = new(StringComparer.Ordinal);
-    private readonly PortBackends _backends;
+    private readonly PortOpener _backends;
     private readonly TextWriter _log;
-    private readonly Bridge _bridge;
+    private readonly DatapathHost _datapath;
 
-    private SwitchRunner(IReadOnlyList<string> portNames, BridgeOptions options, PortBackends backends, TextWriter log, NetInterfaceInfo[] interfaces)
+    private SwitchHost(IReadOnlyList<string> portNames, DatapathOptions options, PortOpener backends, TextWriter log, NetInterfaceInfo[] interfaces)
     {
         _backends = backends;
         _log = log;
@@ -36,9 +38,9 @@ internal sealed partial class SwitchRunner : IDisposable
                 _offloads[iface.Name] = PortOffloads.DisableReceiveOffloads(iface.Name);
                 Prepare(iface);
             }
-            _bridge = new Bridge(portNames, options,
+            _datapath = new DatapathHost(portNames, options,
                 (name, id, loop) => _backends.Open(Interface(name), id, loop),
-                (id, errno) => log.WriteLine($"fastbridge: port {_bridge!.PortNames[id]} is down ({ErrnoText(errno)}); " +
+                (id, errno) => log.WriteLine($"fastbridge: port {_datapath!.PortNames[id]} is down ({ErrnoText(errno)}); " +
                     "its FDB entries are flushed, the other ports keep forwarding, and it is re-opened"));
             foreach (NetInterfaceInfo iface in interfaces)
             {
@@ -53,10 +55,10 @@ internal sealed partial class SwitchRunner : IDisposable
         }
     }
 
-    public Bridge Bridge => _bridge;
+    public DatapathHost Datapath => _datapath;
 
     /// <param name="log">Where trouble while running is reported (a port going down); stderr by default.</param>
-    public static SwitchRunner Start(IReadOnlyList<string> portNames, BridgeOptions options,
+    public static SwitchHost Start(IReadOnlyList<string> portNames, DatapathOptions options,
         BackendKind backend = BackendKind.Auto, XdpAttachMode xdpMode = XdpAttachMode.Auto, TextWriter? log = null)
     {
         string? twice = portNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1)?.Key;
@@ -66,18 +68,22 @@ internal sealed partial class SwitchRunner : IDisposable
         }
         NetInterface.RequirePrivileges();
         NetInterfaceInfo[] interfaces = portNames.Select(NetInterface.Inspect).ToArray();
-        var runner = new SwitchRunner(portNames, options, new PortBackends(backend, xdpMode, options.Workers), log ?? Console.Error, interfaces);
+        if (options.PinWorkers && options.Cpus is { Length: > 0 } cpus)
+        {
+            CpuAffinity.MoveThreadsOff(cpus); // the CPUs were given to the poll loops: nothing else runs there
+        }
+        var host = new SwitchHost(portNames, options, new PortOpener(backend, xdpMode, options.Workers), log ?? Console.Error, interfaces);
         try
         {
-            runner._bridge.Start();
-            runner.FollowLinks();
+            host._datapath.Start();
+            host.FollowLinks();
         }
         catch
         {
-            runner.Dispose();
+            host.Dispose();
             throw;
         }
-        return runner;
+        return host;
     }
 
     /// <summary>The backend a present port runs on (afxdp or afpacket).</summary>
@@ -94,7 +100,7 @@ internal sealed partial class SwitchRunner : IDisposable
     {
         lock (_lock)
         {
-            if (_bridge.PortId(name) >= 0)
+            if (_datapath.PortId(name) >= 0)
             {
                 throw new InvalidOperationException($"port {name} is already present");
             }
@@ -107,7 +113,7 @@ internal sealed partial class SwitchRunner : IDisposable
             try
             {
                 Prepare(iface);
-                _bridge.AddPort(name);
+                _datapath.AddPort(name);
             }
             catch
             {
@@ -126,14 +132,14 @@ internal sealed partial class SwitchRunner : IDisposable
     {
         lock (_lock)
         {
-            if (_bridge.RemovePort(name, Bridge.DefaultRetireTimeout))
+            if (_datapath.RemovePort(name, DatapathHost.DefaultRetireTimeout))
             {
                 _backends.Release(name);
             }
             else
             {
                 // Its handles stay open until exit, so its XDP program stays attached until then too.
-                _log.WriteLine($"fastbridge: a poll loop did not let go of {name} within {Bridge.DefaultRetireTimeout.TotalSeconds} s; its handles close at exit");
+                _log.WriteLine($"fastbridge: a poll loop did not let go of {name} within {DatapathHost.DefaultRetireTimeout.TotalSeconds} s; its handles close at exit");
             }
             lock (_backendOf)
             {
@@ -149,7 +155,7 @@ internal sealed partial class SwitchRunner : IDisposable
     public void Dispose()
     {
         StopFollowingLinks();
-        _bridge.Dispose();
+        _datapath.Dispose();
         _backends.Dispose();
         RestoreOffloads(_offloads.Values);
     }
@@ -172,7 +178,7 @@ internal sealed partial class SwitchRunner : IDisposable
         }
     }
 
-    internal static string ErrnoText(int errno) => errno == 0 ? "taken down" : Datapath.Interop.Libc.ErrnoText(errno);
+    internal static string ErrnoText(int errno) => errno == 0 ? "taken down" : Libc.ErrnoText(errno);
 
     private static void RestoreOffloads(IEnumerable<PortOffloads> offloads)
     {

@@ -3,9 +3,11 @@
 // backend drop counts are folded into per-id totals and they are closed. One lock, taken by the
 // control plane only (port removal and stats readers), keeps a reader from seeing a handle twice,
 // not at all, or after it was closed. Poll loops never touch this.
+using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Datapath.Forwarding;
+namespace FastBridge.Datapath.Hosting;
 
 internal sealed class PortRetirement
 {
@@ -43,7 +45,7 @@ internal sealed class PortRetirement
         }
     }
 
-    public T Read<T>(Bridge bridge, Func<Bridge, PortRetirement, T> read)
+    public T Read<T>(DatapathHost bridge, Func<DatapathHost, PortRetirement, T> read)
     {
         lock (_lock)
         {

@@ -1,21 +1,15 @@
 // The commands an operator (through the API) or a reloaded config (through the diff) runs on the
 // live switch: add and remove ports, show and edit the FDB, set the ageing time, read status and
-// stats. Each refusal is a ControlException carrying an HTTP status and one line naming what is
+// stats. Each refusal is a CommandRefusedException carrying an HTTP status and one line naming what is
 // wrong. Runs on API threads; never waits on a poll loop beyond a port removal's bounded retire.
 using System.Diagnostics;
-using FastBridge.ControlPlane.Api;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Frames;
-using FastBridge.Datapath.Ports;
+using FastBridge.Datapath.Hosting;
 
-namespace FastBridge.ControlPlane.Daemon;
-
-/// <summary>A refused command: the HTTP status and the one line the CLI prints.</summary>
-internal sealed class ControlException(int status, string message) : Exception(message)
-{
-    public int Status { get; } = status;
-}
+namespace FastBridge.ControlPlane.Switch;
 
 /// <summary>What the daemon was started with, for status; Backend is the one asked for (auto, afxdp, afpacket).</summary>
 internal sealed record DaemonInfo(string Backend, string? Socket, string? Http, string? Config)
@@ -26,43 +20,43 @@ internal sealed record DaemonInfo(string Backend, string? Socket, string? Http, 
         typeof(DaemonInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }
 
-internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
+internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
 {
     public const uint MaxAgeingTimeSeconds = 1_000_000;
 
-    private Bridge Bridge => runner.Bridge;
+    private DatapathHost Datapath => host.Datapath;
 
     public DaemonInfo Info => info;
 
-    public string BackendOf(string port) => runner.BackendOf(port);
+    public string BackendOf(string port) => host.BackendOf(port);
 
     public static uint Now => (uint)(Environment.TickCount64 / 1000);
 
-    public PortInfo[] Ports() => [.. Bridge.PresentPorts().Select(p =>
-        new PortInfo(p.Name, p.Id, Bridge.States.IsUp(p.Id), runner.Describe(p.Id), runner.BackendOf(p.Name)))];
+    public PortInfo[] Ports() => [.. Datapath.PresentPorts().Select(p =>
+        new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name)))];
 
     public void AddPort(string? name)
     {
         string? problem = InterfaceNameProblem(name);
         if (name is null || problem is not null)
         {
-            throw new ControlException(400, problem!);
+            throw new CommandRefusedException(400, problem!);
         }
-        if (Bridge.PortId(name) >= 0)
+        if (Datapath.PortId(name) >= 0)
         {
-            throw new ControlException(409, $"port {name} is already present");
+            throw new CommandRefusedException(409, $"port {name} is already present");
         }
         try
         {
-            runner.AddPort(name);
+            host.AddPort(name);
         }
         catch (PortRefusedException e)
         {
-            throw new ControlException(400, e.Message);
+            throw new CommandRefusedException(400, e.Message);
         }
         catch (InvalidOperationException e)
         {
-            throw new ControlException(e.Message.Contains("already present", StringComparison.Ordinal) ? 409 : 400, e.Message);
+            throw new CommandRefusedException(e.Message.Contains("already present", StringComparison.Ordinal) ? 409 : 400, e.Message);
         }
     }
 
@@ -71,11 +65,11 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
         RequirePort(name);
         try
         {
-            runner.RemovePort(name);
+            host.RemovePort(name);
         }
         catch (KeyNotFoundException)
         {
-            throw new ControlException(404, $"unknown port {EchoedText.Cut(name)}");
+            throw new CommandRefusedException(404, $"unknown port {EchoedText.Cut(name)}");
         }
     }
 
@@ -83,8 +77,8 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
     {
         int only = port is null ? -1 : RequirePort(port);
         var entries = new List<FdbEntry>();
-        Bridge.Fdb.CopyTo(entries);
-        IReadOnlyList<string> names = Bridge.PortNames;
+        Datapath.Fdb.CopyTo(entries);
+        IReadOnlyList<string> names = Datapath.PortNames;
         uint now = Now;
         return [.. entries
             .Where(e => only < 0 || e.Port == only)
@@ -98,49 +92,51 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
         ulong key = ParseMac(mac);
         if (port is null)
         {
-            throw new ControlException(400, "fdb add needs dev IF");
+            throw new CommandRefusedException(400, "fdb add needs dev IF");
         }
         int id = RequirePort(port);
-        bool added = isStatic ? Bridge.Fdb.AddStatic(key, id) : Bridge.Fdb.AddDynamic(key, id, Now);
+        bool added = isStatic ? Datapath.Fdb.AddStatic(key, id) : Datapath.Fdb.AddDynamic(key, id, Now);
         if (!added)
         {
-            throw new ControlException(409, $"the FDB is full ({Bridge.Fdb.MaxEntries} entries); {mac} not added");
+            throw new CommandRefusedException(409, $"the FDB is full ({Datapath.Fdb.MaxEntries} entries); {mac} not added");
         }
     }
 
     public void FdbDel(string? mac)
     {
         ulong key = ParseMac(mac);
-        if (!Bridge.Fdb.Remove(key))
+        if (!Datapath.Fdb.Remove(key))
         {
-            throw new ControlException(404, $"no FDB entry for {mac}");
+            throw new CommandRefusedException(404, $"no FDB entry for {mac}");
         }
     }
 
     /// <summary>Removes dynamic entries (all, or one port's), as `bridge fdb flush` does by default; static ones stay.</summary>
-    public int FdbFlush(string? port) => port is null ? Bridge.Fdb.FlushAll() : Bridge.Fdb.FlushPort(RequirePort(port));
+    public int FdbFlush(string? port) => port is null ? Datapath.Fdb.FlushAll() : Datapath.Fdb.FlushPort(RequirePort(port));
 
     public void SetAgeingTime(long? seconds)
     {
         if (seconds is not { } s || s < 1 || s > MaxAgeingTimeSeconds)
         {
-            throw new ControlException(400, $"ageing time must be between 1 and {MaxAgeingTimeSeconds} seconds, not {seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}");
+            throw new CommandRefusedException(400, $"ageing time must be between 1 and {MaxAgeingTimeSeconds} seconds, not {seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}");
         }
-        Bridge.AgeingTimeSeconds = (uint)s;
+        Datapath.AgeingTimeSeconds = (uint)s;
     }
 
     public StatusInfo Status() => new(
         DaemonInfo.Version, Environment.ProcessId, Stopwatch.GetElapsedTime(info.StartedAt).TotalSeconds, info.Backend,
-        Bridge.Loops.Count, Bridge.AgeingTimeSeconds, Bridge.Fdb.Count, Bridge.Fdb.MaxEntries,
-        [.. Bridge.PresentPorts().Select(p => p.Name)], info.Socket, info.Http, info.Config);
+        Datapath.Loops.Count, Datapath.AgeingTimeSeconds, Datapath.Fdb.Count, Datapath.Fdb.MaxEntries,
+        [.. Datapath.PresentPorts().Select(p => p.Name)], info.Socket, info.Http, info.Config);
 
-    public BridgeStats ReadStats() => Bridge.ReadStats();
+    public DatapathStats ReadStats() => Datapath.ReadStats();
 
-    public Bridge RawBridge => Bridge;
+    public int FdbMaxEntries => Datapath.Fdb.MaxEntries;
+
+    public uint AgeingTimeSeconds => Datapath.AgeingTimeSeconds;
 
     public StatsInfo Stats()
     {
-        BridgeStats stats = Bridge.ReadStats();
+        DatapathStats stats = Datapath.ReadStats();
         var ports = stats.Ports.Select(p =>
         {
             var drops = new Dictionary<string, ulong>(DropReasons.Count);
@@ -154,7 +150,7 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
         var workers = stats.Workers.Select(w =>
             new WorkerStatsInfo(w.Index, w.Batches, w.Frames, w.AverageBatch, w.BusySeconds, w.LoopSeconds, w.BusyRatio)).ToArray();
         return new StatsInfo(ports, workers,
-            new FdbStatsInfo(stats.FdbEntries, Bridge.Fdb.MaxEntries, stats.Fdb.Learned, stats.Fdb.Moved, stats.Aged, stats.Fdb.Full));
+            new FdbStatsInfo(stats.FdbEntries, Datapath.Fdb.MaxEntries, stats.Fdb.Learned, stats.Fdb.Moved, stats.Aged, stats.Fdb.Full));
     }
 
     /// <summary>Why <paramref name="name"/> cannot name an interface, or null; one too long for Linux (IFNAMSIZ - 1) is refused before a lookup that would echo it whole.</summary>
@@ -165,19 +161,19 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
 
     private int RequirePort(string name)
     {
-        int id = Bridge.PortId(name);
-        return id >= 0 ? id : throw new ControlException(404, $"unknown port {EchoedText.Cut(name)}");
+        int id = Datapath.PortId(name);
+        return id >= 0 ? id : throw new CommandRefusedException(404, $"unknown port {EchoedText.Cut(name)}");
     }
 
     internal static ulong ParseMac(string? mac)
     {
         if (mac is null || !MacAddress.TryParse(mac, out ulong value))
         {
-            throw new ControlException(400, $"malformed MAC address '{EchoedText.Cut(mac)}' (want aa:bb:cc:dd:ee:ff)");
+            throw new CommandRefusedException(400, $"malformed MAC address '{EchoedText.Cut(mac)}' (want aa:bb:cc:dd:ee:ff)");
         }
         if (MacAddress.IsGroup(value) || MacAddress.IsZero(value))
         {
-            throw new ControlException(400, $"{mac} is not a unicast address; the FDB holds unicast stations only");
+            throw new CommandRefusedException(400, $"{mac} is not a unicast address; the FDB holds unicast stations only");
         }
         return FdbKey.Make(value, 0);
     }

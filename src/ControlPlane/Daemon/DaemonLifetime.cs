@@ -6,10 +6,12 @@
 // runs on Kestrel's threads and the datapath on its own poll threads.
 using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Metrics;
+using FastBridge.ControlPlane.Switch;
 
 namespace FastBridge.ControlPlane.Daemon;
 
-internal static class DaemonRunner
+internal static class DaemonLifetime
 {
     public static int Run(DaemonConfig config, Func<DaemonConfig> reload)
     {
@@ -27,10 +29,10 @@ internal static class DaemonRunner
             socket = null;
         }
 
-        SwitchRunner runner;
+        SwitchHost host;
         try
         {
-            runner = SwitchRunner.Start(config.Ports, config.Bridge, PortBackends.ParseKind(config.Backend), PortBackends.ParseXdpMode(config.XdpMode));
+            host = SwitchHost.Start(config.Ports, config.Datapath, PortOpener.ParseKind(config.Backend), PortOpener.ParseXdpMode(config.XdpMode));
         }
         catch (Exception e)
         {
@@ -39,9 +41,9 @@ internal static class DaemonRunner
             return 1;
         }
 
-        using (runner)
+        using (host)
         {
-            var control = new SwitchControl(runner, new DaemonInfo(config.Backend, socket, config.Http?.ToString(), config.File));
+            var control = new SwitchCommands(host, new DaemonInfo(config.Backend, socket, config.Http?.ToString(), config.File));
             ApiHost? api = null;
             try
             {
@@ -51,7 +53,7 @@ internal static class DaemonRunner
                 }
                 api = socket is not null || config.Http is not null ? ApiHost.Start(control, socket, config.Http, config.HttpToken) : null;
             }
-            catch (Exception e) when (e is ControlException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is CommandRefusedException or InvalidOperationException or IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"fastbridge: {e.Message}");
                 return 1;
@@ -63,8 +65,8 @@ internal static class DaemonRunner
                     Console.Out.WriteLine($"fastbridge: api on {string.Join(", ", new[] { socket is null ? null : "unix:" + socket, config.Http is null ? null : $"http://{config.Http}" }.Where(a => a is not null))}");
                 }
                 Console.Out.WriteLine($"fastbridge: forwarding on {config.Ports.Count} ports ({string.Join(", ", config.Ports)}), " +
-                    $"{config.Bridge.Workers} worker(s), ageing {config.Bridge.AgeingTimeSeconds} s");
-                var stats = new StatsLine(runner.Bridge);
+                    $"{config.Datapath.Workers} worker(s), ageing {config.Datapath.AgeingTimeSeconds} s");
+                var stats = new StatsLine(control);
                 TimeSpan interval = config.StatsIntervalSeconds > 0 ? TimeSpan.FromSeconds(config.StatsIntervalSeconds) : Timeout.InfiniteTimeSpan;
                 WaitHandle[] events = [stop, hangup];
                 int woken;
@@ -92,14 +94,14 @@ internal static class DaemonRunner
     }
 
     /// <summary>SIGHUP: load the config again and apply the difference; a bad config changes nothing.</summary>
-    private static DaemonConfig Reload(DaemonConfig running, Func<DaemonConfig> reload, SwitchControl control)
+    private static DaemonConfig Reload(DaemonConfig running, Func<DaemonConfig> reload, SwitchCommands control)
     {
         string source = running.File is null ? "command line" : $"config {running.File}";
         try
         {
             DaemonConfig wanted = reload();
             List<ConfigCommand> commands = ConfigDiff.Compute(running, [.. control.Ports().Select(p => p.Name)],
-                control.RawBridge.AgeingTimeSeconds, wanted);
+                control.AgeingTimeSeconds, wanted);
             List<string> log = ConfigDiff.Apply(commands, control, source);
             Console.Out.WriteLine(log.Count == 0
                 ? $"fastbridge: reloaded {source}: nothing to change"
@@ -109,7 +111,7 @@ internal static class DaemonRunner
             {
                 Backend = running.Backend,
                 XdpMode = running.XdpMode,
-                Bridge = running.Bridge with { AgeingTimeSeconds = wanted.Bridge.AgeingTimeSeconds },
+                Datapath = running.Datapath with { AgeingTimeSeconds = wanted.Datapath.AgeingTimeSeconds },
                 StatsIntervalSeconds = running.StatsIntervalSeconds,
                 Socket = running.Socket,
                 SocketExplicit = running.SocketExplicit,

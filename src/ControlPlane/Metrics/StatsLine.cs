@@ -4,26 +4,29 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using FastBridge.ControlPlane.Switch;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Hosting;
 
-namespace FastBridge.ControlPlane;
+namespace FastBridge.ControlPlane.Metrics;
 
 internal sealed class StatsLine
 {
-    private readonly Bridge _bridge;
+    private readonly SwitchCommands _switch;
     private readonly StringBuilder _line = new();
-    private BridgeStats _last;
+    private DatapathStats _last;
     private long _lastAt = Stopwatch.GetTimestamp();
 
-    public StatsLine(Bridge bridge)
+    public StatsLine(SwitchCommands commands)
     {
-        _bridge = bridge;
-        _last = bridge.ReadStats();
+        _switch = commands;
+        _last = commands.ReadStats();
     }
 
     public string Next()
     {
-        BridgeStats now = _bridge.ReadStats();
+        DatapathStats now = _switch.ReadStats();
         StringBuilder line = _line.Clear().Append("stats:");
         for (int i = 0; i < now.Ports.Count; i++)
         {

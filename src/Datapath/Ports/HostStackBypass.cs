@@ -5,10 +5,10 @@
 // stack does not. Attached through a BPF link, so it goes away with the process, even on kill -9.
 // One per AF_PACKET interface; set-up and Dispose run on the control thread.
 using FastBridge.Datapath.Interop;
-using FastBridge.Datapath.Ports;
 using static FastBridge.Datapath.Xdp.BpfAssembler;
+using FastBridge.Datapath.Common;
 
-namespace FastBridge.Datapath.Xdp;
+namespace FastBridge.Datapath.Ports;
 
 public sealed class HostStackBypass : IDisposable
 {

@@ -1,0 +1,22 @@
+// What SwitchCommands answers: ports, FDB entries, status and stats as plain records, which the API
+// sends as JSON (Api/ApiModels.cs) and the CLI prints. Built on request threads, never on a poll loop.
+namespace FastBridge.ControlPlane.Switch;
+
+internal sealed record PortInfo(string Name, int Id, bool Up, string State, string Backend);
+
+/// <summary>One FDB entry as `bridge fdb show` has it; AgeSeconds is null for static entries, which never age.</summary>
+internal sealed record FdbEntryInfo(string Mac, string Port, bool Static, uint? AgeSeconds);
+
+internal sealed record StatusInfo(
+    string Version, int Pid, double UptimeSeconds, string Backend, int Workers, uint AgeingTimeSeconds,
+    int FdbEntries, int FdbMaxEntries, IReadOnlyList<string> Ports, string? Socket, string? Http, string? Config);
+
+internal sealed record PortStatsInfo(
+    string Name, bool Present, bool Up, ulong RxPackets, ulong RxBytes, ulong TxPackets, ulong TxBytes, ulong Floods,
+    Dictionary<string, ulong> Drops);
+
+internal sealed record WorkerStatsInfo(int Index, ulong Batches, ulong Frames, double AverageBatch, double BusySeconds, double LoopSeconds, double BusyRatio);
+
+internal sealed record FdbStatsInfo(int Entries, int MaxEntries, long Learned, long Moved, long Aged, long Full);
+
+internal sealed record StatsInfo(IReadOnlyList<PortStatsInfo> Ports, IReadOnlyList<WorkerStatsInfo> Workers, FdbStatsInfo Fdb);

@@ -8,7 +8,8 @@ namespace FastBridge.Datapath.Forwarding;
 
 public sealed record PortStats(string Name, bool Up, int Errno, PortCounters Counters, bool Present = true, int Id = 0);
 
-public sealed record WorkerStats(int Index, ulong Batches, ulong Frames, double BusySeconds, double LoopSeconds, ulong[]? BatchSizes = null)
+public sealed record WorkerStats(int Index, ulong Batches, ulong Frames, double BusySeconds, double LoopSeconds, ulong[]? BatchSizes = null,
+    PuntCounts Punts = default)
 {
     public double AverageBatch => Batches == 0 ? 0 : (double)Frames / Batches;
 
@@ -56,7 +57,7 @@ public sealed record BridgeStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<W
                 sizes[b] = counters.BatchSizes[b];
             }
             workers[loop] = new WorkerStats(loop, counters.Batches, counters.Frames,
-                (double)counters.BusyTicks / Stopwatch.Frequency, (double)counters.LoopTicks / Stopwatch.Frequency, sizes);
+                (double)counters.BusyTicks / Stopwatch.Frequency, (double)counters.LoopTicks / Stopwatch.Frequency, sizes, counters.Punts);
             fdb.Learned += counters.Fdb.Learned;
             fdb.Moved += counters.Fdb.Moved;
             fdb.Full += counters.Fdb.Full;

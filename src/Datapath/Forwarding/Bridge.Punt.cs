@@ -1,8 +1,10 @@
 // Punt and inject, the control plane's side: which group destinations the poll loops take out of
 // forwarding, reading the frames they punted, and giving frames to a port's loop to send. Each loop's
 // rings have one reader and one writer on this side too, so takes and injects are serialised by a lock
-// each; the poll loops never see these locks. A consumer polls TryTakePunted (on its own tick): the
-// loops never wake it, so the poll thread makes no syscall and takes no lock to punt.
+// each, and a change of destinations by the bridge's control lock; the poll loops never see these
+// locks. A consumer polls TryTakePunted (on its own tick): the loops never wake it, so the poll thread
+// makes no syscall and takes no lock to punt. An idle loop blocked in poll(2) sends an injected frame
+// when it wakes, within PollLoop's 100 ms block timeout.
 using FastBridge.Datapath.Frames;
 
 namespace FastBridge.Datapath.Forwarding;
@@ -26,10 +28,13 @@ public sealed partial class Bridge
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            Volatile.Write(ref _puntDestinations, value);
-            foreach (PollLoop loop in _loops)
+            lock (_control)
             {
-                loop.ControlFrames.Destinations = value;
+                Volatile.Write(ref _puntDestinations, value);
+                foreach (PollLoop loop in _loops)
+                {
+                    loop.ControlFrames.Destinations = value;
+                }
             }
         }
     }

@@ -3,6 +3,9 @@
 // transmit list per egress port and hand each port its list in one call. One instance per poll
 // loop; scratch arrays are allocated once here, so Process allocates nothing. The port table is
 // the one the loop read at the start of its iteration (Ports), so a burst sees one table throughout.
+// With control-plane queues (ControlFrameQueues), group frames to a punted destination are copied to
+// the control plane instead of being forwarded, and frames it injects leave through the same transmit
+// lists and counters as forwarded ones.
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Frames;
@@ -16,6 +19,7 @@ public sealed unsafe class BatchForwarder
     private PortSet _ports;
     private readonly LoopCounters _counters;
     private readonly ushort _groupForwardMask;
+    private readonly ControlFrameQueues? _control;
 
     // Per frame of the burst, for the frames that passed validation.
     private readonly int[] _valid;
@@ -28,7 +32,12 @@ public sealed unsafe class BatchForwarder
     private readonly int[] _txCounts;
     private readonly int _batchCapacity;
 
-    public BatchForwarder(FdbTable fdb, PortSet ports, LoopCounters counters, ushort groupForwardMask, int batchCapacity = Bursts.DefaultFrames)
+    // Frames taken from the control plane's Injected ring, and the port of each.
+    private readonly FrameBatch? _injected;
+    private readonly int[] _injectedPorts;
+
+    public BatchForwarder(FdbTable fdb, PortSet ports, LoopCounters counters, ushort groupForwardMask,
+        int batchCapacity = Bursts.DefaultFrames, ControlFrameQueues? control = null)
     {
         _fdb = fdb;
         _ports = ports;
@@ -41,6 +50,9 @@ public sealed unsafe class BatchForwarder
         _destinationPorts = new int[batchCapacity];
         _txIndices = new int[ports.Capacity * batchCapacity];
         _txCounts = new int[ports.Capacity];
+        _control = control;
+        _injected = control is null ? null : new FrameBatch(batchCapacity);
+        _injectedPorts = new int[control is null ? 0 : batchCapacity];
     }
 
     /// <summary>The port table bursts are forwarded over; set by the owning loop between bursts. Same capacity as the first.</summary>
@@ -69,6 +81,8 @@ public sealed unsafe class BatchForwarder
 
         _fdb.LearnBatch(_sourceKeys.AsSpan(0, valid), ingress, now, ref _counters.Fdb);
         _fdb.LookupBatch(_destinationKeys.AsSpan(0, valid), _destinationPorts.AsSpan(0, valid));
+        PuntDestinations punts = _control?.Destinations ?? PuntDestinations.None;
+        bool punting = !punts.IsEmpty;
 
         for (int j = 0; j < valid; j++)
         {
@@ -76,6 +90,11 @@ public sealed unsafe class BatchForwarder
             ulong destination = FdbKey.Mac(_destinationKeys[j]);
             if (MacAddress.IsGroup(destination))
             {
+                if (punting && punts.Contains(destination))
+                {
+                    Punt(batch[frame], ingress);
+                    continue;
+                }
                 // 01:80:C2:00:00:00 (STP) floods while we run no STP, as the Linux bridge does;
                 // 01-0F stay on their link unless the group forward mask opens them.
                 if (MacAddress.IsLinkLocal(destination, out int low) && low != 0 && (_groupForwardMask & (1 << low)) == 0)
@@ -103,6 +122,34 @@ public sealed unsafe class BatchForwarder
         }
 
         TransmitQueued(batch);
+    }
+
+    /// <summary>
+    /// Sends what the control plane injected since the last call (up to a burst), through the transmit lists
+    /// as forwarded frames go; returns how many frames were taken. Called by the owning loop between bursts.
+    /// </summary>
+    public int TransmitInjected()
+    {
+        if (_control is null || _control.Injected.Count == 0)
+        {
+            return 0;
+        }
+        FrameBatch batch = _injected!;
+        batch.Clear();
+        int taken = _control.Injected.Peek(batch, _injectedPorts);
+        for (int i = 0; i < taken; i++)
+        {
+            int egress = _injectedPorts[i];
+            if (_ports.IsUp(egress))
+            {
+                Enqueue(batch, i, egress);
+            }
+        }
+        int sent = TransmitQueued(batch);
+        _control.Injected.Release(taken);
+        _counters.Punts.Injected += (ulong)sent;
+        _counters.Punts.InjectDropped += (ulong)(taken - sent);
+        return taken;
     }
 
     /// <summary>Counts every frame received and keeps the ones that may be forwarded; returns how many.</summary>
@@ -133,6 +180,19 @@ public sealed unsafe class BatchForwarder
         return valid;
     }
 
+    /// <summary>Copies a frame for the control plane instead of forwarding it; a full queue drops it.</summary>
+    private void Punt(in FrameRef frame, int ingress)
+    {
+        if (_control!.Punted.TryWrite(ingress, frame))
+        {
+            _counters.Punts.Punted++;
+        }
+        else
+        {
+            _counters.Punts.PuntDropped++;
+        }
+    }
+
     private void Flood(FrameBatch batch, int frame, int ingress, ref PortCounters rx)
     {
         rx.Floods++;
@@ -159,8 +219,10 @@ public sealed unsafe class BatchForwarder
         _txIndices[egress * _batchCapacity + _txCounts[egress]++] = frame;
     }
 
-    private void TransmitQueued(FrameBatch batch)
+    /// <summary>Hands each egress port its list; returns how many frames the ports took.</summary>
+    private int TransmitQueued(FrameBatch batch)
     {
+        int total = 0;
         PortSet ports = _ports;
         int count = ports.Count;
         for (int p = 0; p < count; p++)
@@ -184,6 +246,8 @@ public sealed unsafe class BatchForwarder
                 tx.TxBytes += (ulong)batch[indices[i]].WireLength;
             }
             tx.Drops[(int)DropReason.NoTxRoom] += (ulong)(queued - sent);
+            total += sent;
         }
+        return total;
     }
 }

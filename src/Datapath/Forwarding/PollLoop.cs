@@ -5,7 +5,8 @@
 // Nothing here allocates, locks or throws per frame; an unexpected exception ends the process.
 // The port table is read once at the top of each iteration; the control plane publishes a new one
 // with Publish and knows the loop has let go of the old one when Epoch has moved past the value it
-// read after publishing (see DatapathHost.RemovePort).
+// read after publishing (see DatapathHost.RemovePort). Frames the control plane injects (ControlFrames) are
+// sent at the top of each iteration; an idle loop sees them when its poll(2) times out.
 using System.Diagnostics;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Interop;
@@ -55,13 +56,16 @@ public sealed class PollLoop
         _ports = ports;
         _idle = idle;
         Counters = new LoopCounters(ports.Capacity);
-        _forwarder = new BatchForwarder(fdb, ports, Counters, groupForwardMask, _batch.Capacity);
+        _forwarder = new BatchForwarder(fdb, ports, Counters, groupForwardMask, _batch.Capacity, ControlFrames);
         _thread = new Thread(Run) { Name = $"fastbridge-poll-{index}", IsBackground = false };
     }
 
     public int Index { get; }
 
     public LoopCounters Counters { get; }
+
+    /// <summary>Frames this loop punts to the control plane and frames the control plane gives it to send.</summary>
+    public ControlFrameQueues ControlFrames { get; } = new();
 
     /// <summary>The table the loop uses from its next iteration on.</summary>
     public PortSet Ports => Volatile.Read(ref _ports);
@@ -116,7 +120,7 @@ public sealed class PollLoop
             {
                 PortSet ports = Volatile.Read(ref _ports);
                 _forwarder.Ports = ports;
-                int frames = ReceiveAndForwardAll(ports, fdbNow);
+                int frames = _forwarder.TransmitInjected() + ReceiveAndForwardAll(ports, fdbNow);
                 if (frames > 0 || ++idleIterations == IdleIterationsPerClockRead)
                 {
                     idleIterations = 0;

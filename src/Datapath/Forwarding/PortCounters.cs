@@ -79,4 +79,23 @@ public sealed class LoopCounters
     /// <summary>Stopwatch ticks spent in loop iterations that moved frames, and in all iterations.</summary>
     public ulong BusyTicks;
     public ulong LoopTicks;
+
+    /// <summary>Frames exchanged with the control plane (ControlFrameQueues).</summary>
+    public PuntCounts Punts;
+}
+
+/// <summary>One poll loop's punted and injected frames.</summary>
+public struct PuntCounts
+{
+    /// <summary>Frames taken out of forwarding and queued for the control plane.</summary>
+    public ulong Punted;
+
+    /// <summary>Frames to punt that found no slot (the control plane fell behind, or the frame was longer than a slot): neither punted nor forwarded.</summary>
+    public ulong PuntDropped;
+
+    /// <summary>Frames the control plane injected that this loop handed to their port.</summary>
+    public ulong Injected;
+
+    /// <summary>Injected frames not sent: the port was absent or not up, or (counted on the port too) the frame was too big or its TX ring full.</summary>
+    public ulong InjectDropped;
 }

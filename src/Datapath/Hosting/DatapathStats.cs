@@ -10,7 +10,8 @@ namespace FastBridge.Datapath.Hosting;
 
 public sealed record PortStats(string Name, bool Up, int Errno, PortCounters Counters, bool Present = true, int Id = 0);
 
-public sealed record LoopStats(int Index, ulong Batches, ulong Frames, double BusySeconds, double LoopSeconds, ulong[]? BatchSizes = null)
+public sealed record LoopStats(int Index, ulong Batches, ulong Frames, double BusySeconds, double LoopSeconds, ulong[]? BatchSizes = null,
+    PuntCounts Punts = default)
 {
     public double AverageBatch => Batches == 0 ? 0 : (double)Frames / Batches;
 
@@ -58,7 +59,7 @@ public sealed record DatapathStats(IReadOnlyList<PortStats> Ports, IReadOnlyList
                 sizes[b] = counters.BatchSizes[b];
             }
             workers[loop] = new LoopStats(loop, counters.Batches, counters.Frames,
-                (double)counters.BusyTicks / Stopwatch.Frequency, (double)counters.LoopTicks / Stopwatch.Frequency, sizes);
+                (double)counters.BusyTicks / Stopwatch.Frequency, (double)counters.LoopTicks / Stopwatch.Frequency, sizes, counters.Punts);
             fdb.Learned += counters.Fdb.Learned;
             fdb.Moved += counters.Fdb.Moved;
             fdb.Full += counters.Fdb.Full;

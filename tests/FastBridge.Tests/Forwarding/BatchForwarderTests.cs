@@ -6,7 +6,7 @@ using FastBridge.Datapath.Ports;
 namespace FastBridge.Tests.Forwarding;
 
 /// <summary>The 802.1D forwarding rules, one burst at a time, over in-memory ports.</summary>
-public sealed class BatchForwarderTests : IDisposable
+public sealed partial class BatchForwarderTests : IDisposable
 {
     private const string A = "02:00:00:00:00:0a";
     private const string B = "02:00:00:00:00:0b";

@@ -8,15 +8,22 @@ namespace FastBridge.Tests.Forwarding;
 /// <summary>Principle 11: after start-up, forwarding allocates nothing, checked over a million frames.</summary>
 public sealed class ZeroAllocationTests
 {
-    [Fact]
-    public void Process_MillionFramesOfMixedTraffic_AllocatesNothing()
+    /// <param name="punting">LLDP punted to the control plane, which reads it and injects a frame on port 2 every burst, all on this thread.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Process_MillionFramesOfMixedTraffic_AllocatesNothing(bool punting)
     {
         MemoryPort[] ports = [new("p0", replay: true), new("p1", replay: true), new("p2", replay: true), new("p3", replay: true)];
         try
         {
             var counters = new LoopCounters(ports.Length);
-            var forwarder = new BatchForwarder(new FdbTable(4096), new PortSet(ports, new PortStates(ports.Length)), counters, groupForwardMask: 0);
+            ControlFrameQueues? control = punting ? new() { Destinations = PuntDestinations.Of([TestFrames.LldpGroup]) } : null;
+            var forwarder = new BatchForwarder(new FdbTable(4096), new PortSet(ports, new PortStates(ports.Length)), counters, groupForwardMask: 0,
+                control: control);
             var batch = new FrameBatch();
+            byte[] injected = TestFrames.Sized(MacAddress(2), MacAddress(1), TestFrames.MinFrame);
+            byte[] punted = new byte[FrameRing.DefaultSlotLength];
 
             // Stations 1..3 live behind ports 1..3; port 0 sends them known unicast, unknown unicast, broadcast and LLDP.
             for (int port = 1; port < ports.Length; port++)
@@ -41,6 +48,14 @@ public sealed class ZeroAllocationTests
                 ports[ingress].Receive(batch);
                 forwarder.Process(batch, ingress, now: 7);
                 ports[ingress].ReleaseReceived();
+                if (control is not null)
+                {
+                    while (control.Punted.TryRead(punted, out _) >= 0)
+                    {
+                    }
+                    control.Injected.TryWrite(2, injected);
+                    forwarder.TransmitInjected();
+                }
             }
 
             for (int port = 1; port < ports.Length; port++)
@@ -70,6 +85,12 @@ public sealed class ZeroAllocationTests
                 perBurst += (i % 8) switch { 0 or 2 => 1, 1 => 0, _ => i % 3 == 0 ? 1 : 0 };
             }
             Assert.Equal((long)BurstCount * perBurst, ports[1].TransmittedTotal - sentBefore);
+            if (control is not null)
+            {
+                Assert.Equal(counters.Ports[0].RxPackets / 8, counters.Punts.Punted);
+                Assert.Equal((0UL, 0UL), (counters.Punts.PuntDropped, counters.Punts.InjectDropped));
+                Assert.True(counters.Punts.Injected >= BurstCount);
+            }
         }
         finally
         {

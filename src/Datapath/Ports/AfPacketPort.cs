@@ -3,7 +3,6 @@
 // Receive/ReleaseReceived/Transmit/Flush, which never throw, allocate or block; the stats reader calls
 // AddBackendDrops. Set-up in the constructor fails loudly, naming the interface, the step and the errno.
 // Set-up lives in AfPacketPort.Setup.cs. Layout and kernel rules: Documentation/networking/packet_mmap.rst, net/packet/af_packet.c.
-using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfPacket;
 using FastBridge.Datapath.Common;

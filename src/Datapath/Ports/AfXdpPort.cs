@@ -9,7 +9,6 @@
 // one UMEM frame (jumbo MTUs, on a multi-buffer UMEM) are in AfXdpPort.MultiBuffer.cs.
 // Kernel rules: Documentation/networking/af_xdp.rst; shape after bpf-examples AF_XDP-forwarding/xsk_fwd.c.
 using FastBridge.Datapath.Common;
-using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Xdp;
 

@@ -3,11 +3,11 @@
 // failure becomes a CliException with the one line the user sees: the daemon's refusal, or why
 // the daemon could not be reached and what to do about it. Requests name Host localhost and every
 // one that changes something says Content-Type: application/json, as RequestGuard requires.
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
+using System.Net;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Json;
+using System.Text;
 using FastBridge.ControlPlane.Api;
 
 namespace FastBridge.ControlPlane.Cli;

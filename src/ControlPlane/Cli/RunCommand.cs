@@ -6,8 +6,10 @@ using System.CommandLine;
 using System.Globalization;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Daemon;
+using FastBridge.ControlPlane.Logging;
 using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Interop;
+using Microsoft.Extensions.Logging;
 
 namespace FastBridge.ControlPlane.Cli;
 
@@ -150,6 +152,7 @@ internal static class RunCommand
             Flag(parse, flags, "http", http);
             Flag(parse, flags, "httpTokenFile", httpTokenFile);
             string? file = parse.GetValue(config);
+            using ILoggerFactory logs = OneLineLoggerProvider.CreateFactory();
             DaemonConfig loaded;
             try
             {
@@ -157,10 +160,10 @@ internal static class RunCommand
             }
             catch (ConfigException e)
             {
-                Console.Error.WriteLine($"fastbridge: {e.Message}");
+                logs.CreateLogger(DaemonLog.Category).Refused(e.Message);
                 return 1;
             }
-            return DaemonLifetime.Run(loaded, () => DaemonConfig.Load(file, flags));
+            return DaemonLifetime.Run(loaded, () => DaemonConfig.Load(file, flags), logs);
         });
         return command;
     }

@@ -1,20 +1,23 @@
 // `fastbridge run` as a daemon: brings the switch up with the config's ports and static entries,
-// serves the management API, prints a stats line every statsInterval, re-reads the config on
+// serves the management API, logs a stats line every statsInterval, re-reads the config on
 // SIGHUP and applies the difference, and on SIGTERM/SIGINT stops serving, stops forwarding,
 // restores the interfaces and exits 0. Start-up is all or nothing: any refusal is one line on
 // stderr, exit 1, nothing left running or changed. The main thread only waits for signals; the API
 // runs on Kestrel's threads and the datapath on its own poll threads.
 using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Logging;
 using FastBridge.ControlPlane.Metrics;
 using FastBridge.ControlPlane.Switch;
+using Microsoft.Extensions.Logging;
 
 namespace FastBridge.ControlPlane.Daemon;
 
 internal static class DaemonLifetime
 {
-    public static int Run(DaemonConfig config, Func<DaemonConfig> reload)
+    public static int Run(DaemonConfig config, Func<DaemonConfig> reload, ILoggerFactory logs)
     {
+        ILogger log = logs.CreateLogger(DaemonLog.Category);
         using var stop = new ManualResetEvent(false);
         using var hangup = new AutoResetEvent(false);
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStop);
@@ -25,19 +28,19 @@ internal static class DaemonLifetime
         if (!config.SocketExplicit && ApiHost.InUse(socket))
         {
             // Another daemon owns the default socket: this one forwards all the same, unmanaged.
-            Console.Error.WriteLine($"fastbridge: another daemon is serving {socket}; this one runs without a local API (pass --socket PATH for one)");
+            log.SocketTaken(socket);
             socket = null;
         }
 
         SwitchHost host;
         try
         {
-            host = SwitchHost.Start(config.Ports, config.Datapath, PortOpener.ParseKind(config.Backend), PortOpener.ParseXdpMode(config.XdpMode));
+            host = SwitchHost.Start(config.Ports, config.Datapath, PortOpener.ParseKind(config.Backend), PortOpener.ParseXdpMode(config.XdpMode), log);
         }
         catch (Exception e)
         {
             // A refusal or a set-up failure (naming the interface and errno): one line, nothing left changed.
-            Console.Error.WriteLine($"fastbridge: {e.Message}");
+            log.Refused(e.Message);
             return 1;
         }
 
@@ -55,18 +58,18 @@ internal static class DaemonLifetime
             }
             catch (Exception e) when (e is CommandRefusedException or InvalidOperationException or IOException or UnauthorizedAccessException)
             {
-                Console.Error.WriteLine($"fastbridge: {e.Message}");
+                log.Refused(e.Message);
                 return 1;
             }
             using (api)
             {
                 if (api is not null)
                 {
-                    Console.Out.WriteLine($"fastbridge: api on {string.Join(", ", new[] { socket is null ? null : "unix:" + socket, config.Http is null ? null : $"http://{config.Http}" }.Where(a => a is not null))}");
+                    log.ApiOn(string.Join(", ", new[] { socket is null ? null : "unix:" + socket, config.Http is null ? null : $"http://{config.Http}" }.Where(a => a is not null)));
                 }
-                Console.Out.WriteLine($"fastbridge: forwarding on {config.Ports.Count} ports ({string.Join(", ", config.Ports)}), " +
-                    $"{config.Datapath.Workers} worker(s), ageing {config.Datapath.AgeingTimeSeconds} s");
+                log.Forwarding(config.Ports.Count, string.Join(", ", config.Ports), config.Datapath.Workers, config.Datapath.AgeingTimeSeconds);
                 var stats = new StatsLine(control);
+                ILogger statsLog = logs.CreateLogger(DaemonLog.StatsCategory);
                 TimeSpan interval = config.StatsIntervalSeconds > 0 ? TimeSpan.FromSeconds(config.StatsIntervalSeconds) : Timeout.InfiniteTimeSpan;
                 WaitHandle[] events = [stop, hangup];
                 int woken;
@@ -74,16 +77,16 @@ internal static class DaemonLifetime
                 {
                     if (woken == 1)
                     {
-                        config = Reload(config, reload, control);
+                        config = Reload(config, reload, control, log);
                     }
                     else
                     {
-                        Console.Out.WriteLine(stats.Next());
+                        statsLog.Stats(stats.Next());
                     }
                 }
             }
         }
-        Console.Out.WriteLine("fastbridge: stopped; interfaces restored");
+        log.Stopped();
         return 0;
 
         void OnStop(PosixSignalContext context)
@@ -94,7 +97,7 @@ internal static class DaemonLifetime
     }
 
     /// <summary>SIGHUP: load the config again and apply the difference; a bad config changes nothing.</summary>
-    private static DaemonConfig Reload(DaemonConfig running, Func<DaemonConfig> reload, SwitchCommands control)
+    private static DaemonConfig Reload(DaemonConfig running, Func<DaemonConfig> reload, SwitchCommands control, ILogger log)
     {
         string source = running.File is null ? "command line" : $"config {running.File}";
         try
@@ -102,10 +105,8 @@ internal static class DaemonLifetime
             DaemonConfig wanted = reload();
             List<ConfigCommand> commands = ConfigDiff.Compute(running, [.. control.Ports().Select(p => p.Name)],
                 control.AgeingTimeSeconds, wanted);
-            List<string> log = ConfigDiff.Apply(commands, control, source);
-            Console.Out.WriteLine(log.Count == 0
-                ? $"fastbridge: reloaded {source}: nothing to change"
-                : $"fastbridge: reloaded {source}: {string.Join("; ", log)}");
+            List<string> applied = ConfigDiff.Apply(commands, control, source);
+            log.Reloaded(source, applied.Count == 0 ? "nothing to change" : string.Join("; ", applied));
             // What now runs: the new config, but with the settings that need a restart as they were.
             return wanted with
             {
@@ -121,7 +122,7 @@ internal static class DaemonLifetime
         }
         catch (ConfigException e)
         {
-            Console.Error.WriteLine($"fastbridge: reload refused, nothing changed: {e.Message}");
+            log.ReloadRefused(e.Message);
             return running;
         }
     }

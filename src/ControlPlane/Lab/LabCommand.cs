@@ -6,11 +6,13 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using FastBridge.ControlPlane.Logging;
 using FastBridge.ControlPlane.Metrics;
 using FastBridge.ControlPlane.Switch;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace FastBridge.ControlPlane.Lab;
 
@@ -66,7 +68,8 @@ internal static class LabCommand
 
         using LabTopology topology = Build();
         string[] ports = topology.Hosts.Select(h => h.PortInterface).ToArray();
-        using SwitchHost host = SwitchHost.Start(ports, new DatapathOptions(), log: Console.Out);
+        using ILoggerFactory logs = OneLineLoggerProvider.CreateFactory();
+        using SwitchHost host = SwitchHost.Start(ports, new DatapathOptions(), log: logs.CreateLogger(DaemonLog.Category));
         foreach (LabHost lab in topology.Hosts)
         {
             Console.Out.WriteLine($"lab: {lab.Namespace} {lab.HostInterface} {lab.Address} {MacAddress.Format(lab.Mac)} <-> port {lab.PortInterface}");

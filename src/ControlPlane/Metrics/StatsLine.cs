@@ -1,4 +1,4 @@
-// The one-line summary `fastbridge run` prints every --stats-interval seconds: per port packets
+// The one-line summary `fastbridge run` logs every --stats-interval seconds (as "stats: ..."): per port packets
 // in and out, floods and drops since the last line, FDB size and events, and how busy the poll
 // loops were.
 using System.Diagnostics;
@@ -27,7 +27,7 @@ internal sealed class StatsLine
     public string Next()
     {
         DatapathStats now = _switch.ReadStats();
-        StringBuilder line = _line.Clear().Append("stats:");
+        StringBuilder line = _line.Clear();
         for (int i = 0; i < now.Ports.Count; i++)
         {
             if (!now.Ports[i].Present)
@@ -59,7 +59,7 @@ internal sealed class StatsLine
             $" fdb {now.FdbEntries} (learned {now.Fdb.Learned - _last.Fdb.Learned}, moved {now.Fdb.Moved - _last.Fdb.Moved}, aged {now.Aged - _last.Aged});");
         line.Append(CultureInfo.InvariantCulture, $" busy {(wall > 0 ? 100 * busy / wall : 0):F1}%");
         _last = now;
-        return line.ToString();
+        return line.ToString(1, line.Length - 1); // every part starts with a space; the log adds "stats: "
     }
 
     internal static ulong Drops(in PortCounters counters)

@@ -7,6 +7,7 @@
 // re-opens the port, so its size rule and rings follow the new MTU.
 // Runs on the monitor's thread and on the host's one-second tick, under the host's lock. A look that
 // fails (no descriptor, no memory) never takes a port down: it is reported once and tried again.
+using FastBridge.ControlPlane.Logging;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Hosting;
@@ -44,7 +45,7 @@ internal sealed partial class SwitchHost
 
     private void FollowLinks()
     {
-        _links = new LinkMonitor(Follow, trouble => _log.WriteLine($"fastbridge: {trouble}"));
+        _links = new LinkMonitor(Follow, _log.Trouble);
         _links.Start();
         _tick = new Timer(_ => Tick(), null, s_tickInterval, s_tickInterval);
     }
@@ -78,7 +79,7 @@ internal sealed partial class SwitchHost
                 }
                 else if (state.Mtu > 0 && state.Mtu != iface.Mtu)
                 {
-                    _log.WriteLine($"fastbridge: port {owner}: MTU changed from {iface.Mtu} to {state.Mtu}; re-opening it");
+                    _log.MtuChanged(owner, iface.Mtu, state.Mtu);
                     Reopen(owner);
                 }
                 else
@@ -137,11 +138,11 @@ internal sealed partial class SwitchHost
         if (link != PortLink.Up)
         {
             int flushed = _datapath.Fdb.FlushPort(id);
-            _log.WriteLine($"fastbridge: port {name} is {Describe(id)}; {flushed} dynamic FDB entries flushed, the other ports keep forwarding");
+            _log.PortDisabled(name, Describe(id), flushed);
         }
         else if (!quiet)
         {
-            _log.WriteLine($"fastbridge: port {name} is forwarding again");
+            _log.PortForwardingAgain(name);
         }
     }
 
@@ -155,7 +156,7 @@ internal sealed partial class SwitchHost
             _backendOf[name] = "none";
         }
         _datapath.States.SetLink(_datapath.PortId(name), PortLink.Vanished);
-        _log.WriteLine($"fastbridge: port {name} is down ({why}); its FDB entries are flushed and it waits for {name} to come back");
+        _log.PortVanished(name, why, name);
     }
 
     /// <summary>Closes and opens the port again on the interface of its name (a dead socket, a new MTU).</summary>
@@ -194,7 +195,7 @@ internal sealed partial class SwitchHost
             _datapath.AttachPort(name);
             _offloads[name] = offloads;
             _attachTrouble.Remove(name);
-            _log.WriteLine($"fastbridge: port {name} is attached again (ifindex {iface.IfIndex})");
+            _log.PortAttachedAgain(name, iface.IfIndex);
             ApplyLink(iface);
         }
         catch (Exception e)
@@ -208,7 +209,7 @@ internal sealed partial class SwitchHost
             bool missing = e.Message.Contains("does not exist", StringComparison.Ordinal);
             if (!missing && _attachTrouble.GetValueOrDefault(name) != e.Message)
             {
-                _log.WriteLine($"fastbridge: port {name} cannot be attached yet: {e.Message}; trying again every second");
+                _log.PortNotAttachedYet(name, e.Message);
             }
             _attachTrouble[name] = e.Message;
         }

@@ -5,11 +5,14 @@
 // offloads it changed. Ports added or removed while running get the same treatment one at a time.
 // Each port's interface is followed through rtnetlink while running (SwitchHost.Links.cs).
 // Called from the control plane only.
+using FastBridge.ControlPlane.Logging;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace FastBridge.ControlPlane.Switch;
 
@@ -20,10 +23,10 @@ internal sealed partial class SwitchHost : IDisposable
     private readonly Dictionary<string, PortOffloads> _offloads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _backendOf = new(StringComparer.Ordinal);
     private readonly PortOpener _backends;
-    private readonly TextWriter _log;
+    private readonly ILogger _log;
     private readonly DatapathHost _datapath;
 
-    private SwitchHost(IReadOnlyList<string> portNames, DatapathOptions options, PortOpener backends, TextWriter log, NetInterfaceInfo[] interfaces)
+    private SwitchHost(IReadOnlyList<string> portNames, DatapathOptions options, PortOpener backends, ILogger log, NetInterfaceInfo[] interfaces)
     {
         _backends = backends;
         _log = log;
@@ -40,8 +43,7 @@ internal sealed partial class SwitchHost : IDisposable
             }
             _datapath = new DatapathHost(portNames, options,
                 (name, id, loop) => _backends.Open(Interface(name), id, loop),
-                (id, errno) => log.WriteLine($"fastbridge: port {_datapath!.PortNames[id]} is down ({ErrnoText(errno)}); " +
-                    "its FDB entries are flushed, the other ports keep forwarding, and it is re-opened"));
+                (id, errno) => log.PortFailed(_datapath!.PortNames[id], ErrnoText(errno)));
             foreach (NetInterfaceInfo iface in interfaces)
             {
                 ApplyLink(iface);
@@ -57,9 +59,9 @@ internal sealed partial class SwitchHost : IDisposable
 
     public DatapathHost Datapath => _datapath;
 
-    /// <param name="log">Where trouble while running is reported (a port going down); stderr by default.</param>
+    /// <param name="log">Where what happens to the ports while running is reported (DaemonLog).</param>
     public static SwitchHost Start(IReadOnlyList<string> portNames, DatapathOptions options,
-        BackendKind backend = BackendKind.Auto, XdpAttachMode xdpMode = XdpAttachMode.Auto, TextWriter? log = null)
+        BackendKind backend = BackendKind.Auto, XdpAttachMode xdpMode = XdpAttachMode.Auto, ILogger? log = null)
     {
         string? twice = portNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1)?.Key;
         if (twice is not null)
@@ -72,7 +74,7 @@ internal sealed partial class SwitchHost : IDisposable
         {
             CpuAffinity.MoveThreadsOff(cpus); // the CPUs were given to the poll loops: nothing else runs there
         }
-        var host = new SwitchHost(portNames, options, new PortOpener(backend, xdpMode, options.Workers), log ?? Console.Error, interfaces);
+        var host = new SwitchHost(portNames, options, new PortOpener(backend, xdpMode, options.Workers), log ?? NullLogger.Instance, interfaces);
         try
         {
             host._datapath.Start();
@@ -139,7 +141,7 @@ internal sealed partial class SwitchHost : IDisposable
             else
             {
                 // Its handles stay open until exit, so its XDP program stays attached until then too.
-                _log.WriteLine($"fastbridge: a poll loop did not let go of {name} within {DatapathHost.DefaultRetireTimeout.TotalSeconds} s; its handles close at exit");
+                _log.RetireTimedOut(name, DatapathHost.DefaultRetireTimeout.TotalSeconds);
             }
             lock (_backendOf)
             {
@@ -167,7 +169,7 @@ internal sealed partial class SwitchHost : IDisposable
         {
             _backendOf[iface.Name] = chosen.Split(' ')[0];
         }
-        Console.Out.WriteLine($"fastbridge: port {iface.Name}: {chosen}");
+        _log.PortBackend(iface.Name, chosen);
     }
 
     private NetInterfaceInfo Interface(string name)
@@ -180,7 +182,7 @@ internal sealed partial class SwitchHost : IDisposable
 
     internal static string ErrnoText(int errno) => errno == 0 ? "taken down" : Libc.ErrnoText(errno);
 
-    private static void RestoreOffloads(IEnumerable<PortOffloads> offloads)
+    private void RestoreOffloads(IEnumerable<PortOffloads> offloads)
     {
         foreach (PortOffloads offload in offloads)
         {
@@ -191,7 +193,7 @@ internal sealed partial class SwitchHost : IDisposable
             catch (Exception e) when (e is IOException or InvalidOperationException)
             {
                 // The interface may have vanished while we ran: nothing left to restore.
-                Console.Error.WriteLine($"fastbridge: {e.Message}");
+                _log.Trouble(e.Message);
             }
         }
     }

@@ -102,23 +102,33 @@ internal sealed class MetricsCollector(SwitchCommands control)
     private void WriteWorkers(PrometheusWriter w, DatapathStats stats)
     {
         w.Family("fastbridge_worker_busy_seconds_total", MetricType.Counter, "Seconds the poll loop spent in iterations that moved frames.");
-        foreach (LoopStats worker in stats.Workers)
+        foreach (LoopStats worker in stats.Loops)
         {
             w.Sample("fastbridge_worker_busy_seconds_total", worker.BusySeconds, "worker", Label(worker.Index));
         }
         w.Family("fastbridge_worker_loop_seconds_total", MetricType.Counter, "Seconds the poll loop spent iterating (busy or polling), blocking waits excluded.");
-        foreach (LoopStats worker in stats.Workers)
+        foreach (LoopStats worker in stats.Loops)
         {
             w.Sample("fastbridge_worker_loop_seconds_total", worker.LoopSeconds, "worker", Label(worker.Index));
         }
+        w.Family("fastbridge_worker_control_frames_total", MetricType.Counter,
+            "Frames between the poll loop and the control plane: punted (taken out of forwarding for it), punt_dropped (its queue was full), injected (sent for it), inject_dropped (port absent or down).");
+        foreach (LoopStats loop in stats.Loops)
+        {
+            string index = Label(loop.Index);
+            w.Sample("fastbridge_worker_control_frames_total", loop.Punts.Punted, "worker", index, "event", "punted");
+            w.Sample("fastbridge_worker_control_frames_total", loop.Punts.PuntDropped, "worker", index, "event", "punt_dropped");
+            w.Sample("fastbridge_worker_control_frames_total", loop.Punts.Injected, "worker", index, "event", "injected");
+            w.Sample("fastbridge_worker_control_frames_total", loop.Punts.InjectDropped, "worker", index, "event", "inject_dropped");
+        }
         // The ratio over the time since the previous scrape (since start on the first).
         w.Family("fastbridge_worker_busy_ratio", MetricType.Gauge, "Share of the poll loop's iterating time spent moving frames, since the previous scrape.");
-        if (_lastBusy.Length != stats.Workers.Count)
+        if (_lastBusy.Length != stats.Loops.Count)
         {
-            _lastBusy = new double[stats.Workers.Count];
-            _lastLoop = new double[stats.Workers.Count];
+            _lastBusy = new double[stats.Loops.Count];
+            _lastLoop = new double[stats.Loops.Count];
         }
-        foreach (LoopStats worker in stats.Workers)
+        foreach (LoopStats worker in stats.Loops)
         {
             double busy = worker.BusySeconds - _lastBusy[worker.Index];
             double loop = worker.LoopSeconds - _lastLoop[worker.Index];
@@ -134,7 +144,7 @@ internal sealed class MetricsCollector(SwitchCommands control)
         w.Family(Name, MetricType.Histogram, "Frames per received burst, all poll loops.");
         Span<ulong> buckets = stackalloc ulong[LoopCounters.BatchSizeBucketCount];
         double sum = 0;
-        foreach (LoopStats worker in stats.Workers)
+        foreach (LoopStats worker in stats.Loops)
         {
             for (int b = 0; b < buckets.Length; b++)
             {

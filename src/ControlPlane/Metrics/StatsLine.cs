@@ -48,12 +48,12 @@ internal sealed class StatsLine
         }
         // Busy: time the loops spent moving frames, as a share of wall time across all loops.
         double busy = 0;
-        for (int i = 0; i < now.Workers.Count; i++)
+        for (int i = 0; i < now.Loops.Count; i++)
         {
-            busy += now.Workers[i].BusySeconds - _last.Workers[i].BusySeconds;
+            busy += now.Loops[i].BusySeconds - _last.Loops[i].BusySeconds;
         }
         long at = Stopwatch.GetTimestamp();
-        double wall = Stopwatch.GetElapsedTime(_lastAt, at).TotalSeconds * now.Workers.Count;
+        double wall = Stopwatch.GetElapsedTime(_lastAt, at).TotalSeconds * now.Loops.Count;
         _lastAt = at;
         line.Append(CultureInfo.InvariantCulture,
             $" fdb {now.FdbEntries} (learned {now.Fdb.Learned - _last.Fdb.Learned}, moved {now.Fdb.Moved - _last.Fdb.Moved}, aged {now.Aged - _last.Aged});");

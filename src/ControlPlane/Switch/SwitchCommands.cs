@@ -147,7 +147,7 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
             PortCounters c = p.Counters;
             return new PortStatsInfo(p.Name, p.Present, p.Up, c.RxPackets, c.RxBytes, c.TxPackets, c.TxBytes, c.Floods, drops);
         }).ToArray();
-        var workers = stats.Workers.Select(w =>
+        var workers = stats.Loops.Select(w =>
             new WorkerStatsInfo(w.Index, w.Batches, w.Frames, w.AverageBatch, w.BusySeconds, w.LoopSeconds, w.BusyRatio)).ToArray();
         return new StatsInfo(ports, workers,
             new FdbStatsInfo(stats.FdbEntries, Datapath.Fdb.MaxEntries, stats.Fdb.Learned, stats.Fdb.Moved, stats.Aged, stats.Fdb.Full));

@@ -19,7 +19,7 @@ public sealed record LoopStats(int Index, ulong Batches, ulong Frames, double Bu
     public double BusyRatio => LoopSeconds == 0 ? 0 : BusySeconds / LoopSeconds;
 }
 
-public sealed record DatapathStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<LoopStats> Workers, int FdbEntries, FdbLearnCounts Fdb, long Aged)
+public sealed record DatapathStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<LoopStats> Loops, int FdbEntries, FdbLearnCounts Fdb, long Aged)
 {
     internal static DatapathStats Collect(DatapathHost bridge, PortRetirement retirement)
     {

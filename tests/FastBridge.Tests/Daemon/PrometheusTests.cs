@@ -14,7 +14,7 @@ public sealed class PrometheusTests
     [
         "fastbridge_port_rx_packets_total", "fastbridge_port_rx_bytes_total", "fastbridge_port_tx_packets_total",
         "fastbridge_port_tx_bytes_total", "fastbridge_port_drops_total", "fastbridge_port_up", "fastbridge_fdb_entries",
-        "fastbridge_fdb_events_total", "fastbridge_worker_busy_ratio", "fastbridge_worker_batch_size", "fastbridge_build_info",
+        "fastbridge_fdb_events_total", "fastbridge_worker_busy_ratio", "fastbridge_worker_batch_size", "fastbridge_worker_control_frames_total", "fastbridge_build_info",
         "process_cpu_seconds_total", "process_resident_memory_bytes", "dotnet_gc_collections_total",
         "dotnet_gc_pause_seconds_total", "dotnet_gc_allocated_bytes_total",
     ];

@@ -86,8 +86,8 @@ public sealed class DatapathHostPuntTests
         Assert.True(bridge.TryInject(0, injected));
         Assert.Equal(injected, WaitFor(() => far.Receive(100), found: frame => frame is not null));
 
-        DatapathStats stats = WaitFor(bridge.ReadStats, found: stats => stats.Workers[0].Punts.Injected == 1);
-        Assert.Equal((3UL, 0UL, 0UL), (stats.Workers[0].Punts.Punted, stats.Workers[0].Punts.PuntDropped, stats.Workers[0].Punts.InjectDropped));
+        DatapathStats stats = WaitFor(bridge.ReadStats, found: stats => stats.Loops[0].Punts.Injected == 1);
+        Assert.Equal((3UL, 0UL, 0UL), (stats.Loops[0].Punts.Punted, stats.Loops[0].Punts.PuntDropped, stats.Loops[0].Punts.InjectDropped));
         Assert.Equal(1UL, stats.Ports[0].Counters.TxPackets);
     }
 
@@ -118,7 +118,7 @@ public sealed class DatapathHostPuntTests
         Assert.All(ports, ingress => Assert.Equal(port, ingress));
     }
 
-    private static ulong Sum(DatapathStats stats, Func<LoopStats, ulong> counter) => stats.Workers.Aggregate(0UL, (sum, w) => sum + counter(w));
+    private static ulong Sum(DatapathStats stats, Func<LoopStats, ulong> counter) => stats.Loops.Aggregate(0UL, (sum, w) => sum + counter(w));
 
     private static T WaitFor<T>(Func<T> read, Func<T, bool> found)
     {

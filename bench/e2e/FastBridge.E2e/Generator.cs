@@ -9,6 +9,7 @@
 // forwarding rate; without, 106 µs and no loss up to the generator's limit (OVS afxdp, whose
 // PMD side differs, was unaffected).
 using System.Runtime.InteropServices;
+using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 

@@ -5,8 +5,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FastBridge.Datapath.Frames;
-using FastBridge.Datapath.Interop;
-using FastBridge.Datapath.Ports;
 
 namespace FastBridge.ControlPlane.Lab;
 
@@ -99,7 +97,7 @@ internal sealed partial class LabTopology : IDisposable
     /// as a real NIC peer would send neither segmentation-offloaded nor checksum-pending frames.
     /// </summary>
     public static void DisableHostSendOffloads(LabHost host) =>
-        Namespaces.RunIn(host.Namespace, () => PortOffloads.DisableSendOffloads(host.HostInterface));
+        Namespaces.RunIn(host.Namespace, () => SendOffloads.Disable(host.HostInterface));
 
     /// <summary>`fastbridge lab down`: removes net1..net3, every vethN_p, and the netN of each such N, where present.</summary>
     public static void RemoveClassic()

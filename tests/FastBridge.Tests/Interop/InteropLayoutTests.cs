@@ -3,6 +3,7 @@
 // machine, through a small C program compiled with gcc that prints sizeof/offsetof/constants.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfPacket;
 
@@ -110,12 +111,12 @@ public sealed class InteropLayoutTests
         ("arphrd_loopback", "ARPHRD_LOOPBACK", Netdevice.ArphrdLoopback, 772),
         ("arphrd_none", "ARPHRD_NONE", Netdevice.ArphrdNone, 0xFFFE),
         ("sizeof_ethtool_value", "sizeof(struct ethtool_value)", Marshal.SizeOf<Ethtool.EthtoolValue>(), 8),
-        ("ethtool_gtxcsum", "ETHTOOL_GTXCSUM", Ethtool.GTxCsum, 0x16),
-        ("ethtool_stxcsum", "ETHTOOL_STXCSUM", Ethtool.STxCsum, 0x17),
-        ("ethtool_gtso", "ETHTOOL_GTSO", Ethtool.GTso, 0x1e),
-        ("ethtool_stso", "ETHTOOL_STSO", Ethtool.STso, 0x1f),
-        ("ethtool_ggso", "ETHTOOL_GGSO", Ethtool.GGso, 0x23),
-        ("ethtool_sgso", "ETHTOOL_SGSO", Ethtool.SGso, 0x24),
+        ("ethtool_gtxcsum", "ETHTOOL_GTXCSUM", SendOffloads.GTxCsum, 0x16),
+        ("ethtool_stxcsum", "ETHTOOL_STXCSUM", SendOffloads.STxCsum, 0x17),
+        ("ethtool_gtso", "ETHTOOL_GTSO", SendOffloads.GTso, 0x1e),
+        ("ethtool_stso", "ETHTOOL_STSO", SendOffloads.STso, 0x1f),
+        ("ethtool_ggso", "ETHTOOL_GGSO", SendOffloads.GGso, 0x23),
+        ("ethtool_sgso", "ETHTOOL_SGSO", SendOffloads.SGso, 0x24),
         ("ethtool_gflags", "ETHTOOL_GFLAGS", Ethtool.GFlags, 0x25),
         ("ethtool_sflags", "ETHTOOL_SFLAGS", Ethtool.SFlags, 0x26),
         ("ethtool_ggro", "ETHTOOL_GGRO", Ethtool.GGro, 0x2b),
@@ -134,7 +135,7 @@ public sealed class InteropLayoutTests
         ("prot_write", "PROT_WRITE", Libc.ProtWrite, 2),
         ("map_shared", "MAP_SHARED", Libc.MapShared, 1),
         ("map_populate", "MAP_POPULATE", Libc.MapPopulate, 0x8000),
-        ("clone_newnet", "CLONE_NEWNET", Libc.CloneNewNet, 0x40000000),
+        ("clone_newnet", "CLONE_NEWNET", Namespaces.CloneNewNet, 0x40000000),
         ("pollin", "POLLIN", Libc.PollIn, 1),
         ("pollerr", "POLLERR", Libc.PollErr, 8),
         ("pollhup", "POLLHUP", Libc.PollHup, 0x10),

@@ -1,3 +1,4 @@
+using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using FastBridge.Tests.Ports;
 

@@ -3,6 +3,7 @@
 // bounded by a count and a deadline.
 using System.Globalization;
 using System.Runtime.InteropServices;
+using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;

@@ -1,3 +1,4 @@
+using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 
@@ -46,11 +47,11 @@ public sealed class PortOffloadsTests
         uint tso = 1, gso = 1, csum = 1;
         Namespaces.RunIn(lab.Netns, () =>
         {
-            SetFeature(lab.Peer, Ethtool.SGso, 1);
-            PortOffloads.DisableSendOffloads(lab.Peer);
-            tso = ReadFeature(lab.Peer, Ethtool.GTso);
-            gso = ReadFeature(lab.Peer, Ethtool.GGso);
-            csum = ReadFeature(lab.Peer, Ethtool.GTxCsum);
+            SetFeature(lab.Peer, SendOffloads.SGso, 1);
+            SendOffloads.Disable(lab.Peer);
+            tso = ReadFeature(lab.Peer, SendOffloads.GTso);
+            gso = ReadFeature(lab.Peer, SendOffloads.GGso);
+            csum = ReadFeature(lab.Peer, SendOffloads.GTxCsum);
         });
         Assert.Equal((0u, 0u, 0u), (tso, gso, csum));
     }

@@ -1,6 +1,7 @@
 // A plain AF_PACKET socket for the far side of a lab: sends and receives whole frames with
 // sendto/recvfrom, bound to one EtherType so stray IPv6 chatter on the link is not seen.
 using System.Runtime.InteropServices;
+using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 
 namespace FastBridge.Tests.Ports;

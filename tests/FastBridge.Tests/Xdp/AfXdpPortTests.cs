@@ -1,6 +1,7 @@
 // AfXdpPort on real veth pairs with FastBridge's XDP program: frames sent into a peer from a raw socket
 // arrive whole on the port, leave another port byte-identical (by descriptor when they can, by copy
 // otherwise), and every UMEM frame is accounted for afterwards. Every loop is bounded by a count and a deadline.
+using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;

@@ -7,6 +7,8 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
+using FastBridge.Testing.Frames;
+using FastBridge.Testing.Traffic;
 using static FastBridge.Datapath.Interop.IfPacket;
 
 namespace FastBridge.E2e;

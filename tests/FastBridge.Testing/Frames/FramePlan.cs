@@ -1,20 +1,19 @@
 // The frames a generator sends, built once in native memory and cycled through in order: Count
 // frames, each of its own length (the bench's are all one RFC frame size less the 4-byte FCS veth
-// never carries; the fuzz tests build random ones). The bench's frames are Ethertype 0x88B5 (IEEE
-// local experimental) so no host stack does more than count and drop them; latency probes are
+// never carries; the fuzz tests build random ones). The bench's frames are TestFrames' experimental
+// EtherType 0x88B5 so no host stack does more than count and drop them; latency probes are
 // marked 0x88B6 so only they reach the latency probe's socket.
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using FastBridge.Datapath.Frames;
 
-namespace FastBridge.E2e;
+namespace FastBridge.Testing.Frames;
 
 /// <summary>Writes frame <paramref name="index"/> into <paramref name="frame"/> (zeroed, the plan's longest) and returns its length.</summary>
 internal delegate int FrameWriter(int index, Span<byte> frame);
 
 internal sealed unsafe class FramePlan : IDisposable
 {
-    public const ushort TrafficType = 0x88B5, ProbeType = 0x88B6;
+    public const ushort TrafficType = TestFrames.ExperimentalEtherType, ProbeType = 0x88B6;
 
     /// <summary>The generator stamps sequence and send time here, after the Ethernet header.</summary>
     public const int SequenceOffset = 14, TimestampOffset = 22;
@@ -38,9 +37,7 @@ internal sealed unsafe class FramePlan : IDisposable
     public static FramePlan Create(int frameSize, int count, Func<int, ulong> source, Func<int, ulong> destination) =>
         Build(count, frameSize - 4, (i, frame) =>
         {
-            MacAddress.Write(destination(i), frame);
-            MacAddress.Write(source(i), frame[6..]);
-            BinaryPrimitives.WriteUInt16BigEndian(frame[12..], TrafficType);
+            TestFrames.WriteHeader(frame, destination(i), source(i), TrafficType);
             return frame.Length;
         });
 

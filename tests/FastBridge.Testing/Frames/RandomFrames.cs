@@ -6,7 +6,7 @@
 using System.Buffers.Binary;
 using FastBridge.Datapath.Frames;
 
-namespace FastBridge.Tests;
+namespace FastBridge.Testing.Frames;
 
 internal sealed class RandomFrames
 {

@@ -1,11 +1,13 @@
-// Builds the raw frames the tests send, unit and integration alike. Test frames use EtherType 0x88B5 (IEEE local
-// experimental) and carry an ASCII marker unique to the test step, so a capture can tell them
-// apart from each other and from anything else on the wire.
+// Builds the raw frames the tests and the benches send: the one frame builder. Test frames use
+// EtherType 0x88B5 (IEEE local experimental), so no host stack does more than count and drop them,
+// and carry an ASCII marker unique to the test step or a sequence number, so a capture can tell them
+// apart from each other and from anything else on the wire. The e2e bench's FramePlan writes its
+// headers with WriteHeader.
 using System.Buffers.Binary;
 using System.Text;
 using FastBridge.Datapath.Frames;
 
-namespace FastBridge.Tests;
+namespace FastBridge.Testing.Frames;
 
 internal static class TestFrames
 {
@@ -24,6 +26,14 @@ internal static class TestFrames
 
     public const int MaxUntaggedFrame = 1514;
 
+    /// <summary>Destination, source and EtherType (or 802.3 length): the 14 bytes every frame here starts with.</summary>
+    public static void WriteHeader(Span<byte> frame, ulong dst, ulong src, ushort typeOrLength)
+    {
+        MacAddress.Write(dst, frame);
+        MacAddress.Write(src, frame[6..]);
+        BinaryPrimitives.WriteUInt16BigEndian(frame[12..], typeOrLength);
+    }
+
     public static byte[] Marker(string text) => Encoding.ASCII.GetBytes(text);
 
     public static ulong Mac(string text) => MacAddress.TryParse(text, out ulong mac) ? mac : throw new ArgumentException($"not a MAC: {text}");
@@ -34,9 +44,7 @@ internal static class TestFrames
         var frame = new byte[length];
         if (length >= 14)
         {
-            MacAddress.Write(dst, frame.AsSpan(0, 6));
-            MacAddress.Write(src, frame.AsSpan(6, 6));
-            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), typeOrLength);
+            WriteHeader(frame, dst, src, typeOrLength);
             frame.AsSpan(14).Fill(fill);
         }
         return frame;
@@ -46,9 +54,7 @@ internal static class TestFrames
     public static byte[] Ethernet(ulong dst, ulong src, ushort typeOrLength, ReadOnlySpan<byte> payload)
     {
         var frame = new byte[Math.Max(MinFrame, 14 + payload.Length)];
-        MacAddress.Write(dst, frame.AsSpan(0, 6));
-        MacAddress.Write(src, frame.AsSpan(6, 6));
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), typeOrLength);
+        WriteHeader(frame, dst, src, typeOrLength);
         payload.CopyTo(frame.AsSpan(14));
         return frame;
     }
@@ -61,6 +67,29 @@ internal static class TestFrames
         marker.CopyTo(payload, 0);
         return Ethernet(dst, src, ExperimentalEtherType, payload);
     }
+
+    /// <summary>
+    /// An experimental frame of exactly <paramref name="length"/> bytes numbered <paramref name="sequence"/>
+    /// (big-endian after the header), the rest a pattern of the sequence, so the far side can check order and content.
+    /// </summary>
+    public static byte[] Numbered(int sequence, int length, ulong destination = 0x02AA_0000_0001, ulong source = 0x02BB_0000_0002)
+    {
+        var frame = new byte[length];
+        WriteHeader(frame, destination, source, ExperimentalEtherType);
+        BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(14), sequence);
+        for (int i = 18; i < length; i++)
+        {
+            frame[i] = (byte)(i * 7 + sequence);
+        }
+        return frame;
+    }
+
+    /// <summary>Whether <paramref name="frame"/> is one of ours: untagged, experimental EtherType, long enough for a sequence number.</summary>
+    public static bool IsTest(ReadOnlySpan<byte> frame) =>
+        frame.Length >= 18 && BinaryPrimitives.ReadUInt16BigEndian(frame[12..]) == ExperimentalEtherType;
+
+    /// <summary>The sequence number of a <see cref="Numbered"/> frame.</summary>
+    public static int Sequence(ReadOnlySpan<byte> frame) => BinaryPrimitives.ReadInt32BigEndian(frame[14..]);
 
     /// <summary>Inserts a 4-byte tag (TPID, TCI) after the source MAC.</summary>
     public static byte[] Tagged(byte[] frame, ushort tpid, ushort tci)

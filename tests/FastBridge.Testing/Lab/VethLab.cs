@@ -1,43 +1,49 @@
-// A throw-away lab for integration tests: a veth pair whose host end stays in this namespace and
-// whose peer end lives in a fresh network namespace, all named "fbap" + 4 random hex digits + a
-// suffix (at most 15 characters). Dispose removes every link and namespace it made, even after a
-// failed test; nothing else (eth0 included) is touched.
-using System.Diagnostics;
+// A throw-away lab for tests, built by the product's own lab builder (ControlPlane/Lab/LabTopology): veth
+// pairs whose root-side end is the interface under test and whose peer lives in a namespace, every name
+// "fb" + the lab's 5 hex digits + a suffix (at most 15 characters, so suffixes up to 8). Pairs share the
+// lab's namespace unless one is added with a namespace of its own. Dispose removes every link and
+// namespace it made, even after a failed test; nothing else (eth0 included) is touched.
+using System.Globalization;
+using FastBridge.ControlPlane.Lab;
 
-namespace FastBridge.Tests.Ports;
+namespace FastBridge.Testing.Lab;
 
 internal sealed class VethLab : IDisposable
 {
-    private readonly List<string> _links = [];
-    private readonly List<string> _namespaces = [];
+    /// <summary>Locally administered unicast 02:fb:00:TT:TT:NN for pair NN of the lab tagged TTTT.</summary>
+    private const ulong MacBase = 0x02FB_0000_0000UL;
 
-    private VethLab()
+    private readonly LabTopology _topology = LabTopology.Create([]);
+
+    public VethLab()
     {
-        Tag = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())[..2]).ToLowerInvariant();
+        Tag = NewTag();
     }
 
-    /// <summary>The 4 hex digits every name of this lab carries.</summary>
+    /// <summary>The 5 hex digits every name of this lab carries.</summary>
     public string Tag { get; }
 
-    public string Host => $"fbap{Tag}a";
+    /// <summary>The namespace the pairs' peers share.</summary>
+    public string Netns => Name("ns");
 
-    public string Peer => $"fbap{Tag}b";
+    /// <summary>The first pair (Create): host end here, peer end in Netns.</summary>
+    public string Host => Name("a");
 
-    public string Netns => $"fbap{Tag}ns";
+    public string Peer => Name("b");
 
-    /// <summary>A lab with no links yet, for tests that build their own (bridges, tun devices).</summary>
-    public static VethLab Empty() => new();
+    /// <summary>Every pair made so far, first first.</summary>
+    public IReadOnlyList<LabHost> Pairs => _topology.Hosts;
 
-    /// <summary>Host end here, peer end in Netns, both up, with the given MTU.</summary>
-    public static VethLab Create(int mtu = 1500)
+    /// <summary>5 hex digits, random per lab: with "fb" and a suffix of up to 8 characters a name stays within 15.</summary>
+    public static string NewTag() => Random.Shared.Next(0x10000, 0x100000).ToString("x5", CultureInfo.InvariantCulture);
+
+    /// <summary>One pair, Host here and Peer in Netns, both up with the given MTU.</summary>
+    public static VethLab Create(int mtu = LabHost.DefaultMtu)
     {
         var lab = new VethLab();
         try
         {
-            lab.AddNamespace(lab.Netns);
-            lab.AddLink(lab.Host, "type", "veth", "peer", "name", lab.Peer, "netns", lab.Netns);
-            Ip("link", "set", lab.Host, "mtu", $"{mtu}", "up");
-            Ip("-n", lab.Netns, "link", "set", lab.Peer, "mtu", $"{mtu}", "up");
+            lab.AddVeth("", mtu);
             return lab;
         }
         catch
@@ -47,59 +53,49 @@ internal sealed class VethLab : IDisposable
         }
     }
 
-    public string Name(string suffix) => $"fbap{Tag}{suffix}";
+    public string Name(string suffix) => $"fb{Tag}{suffix}";
 
-    /// <summary>ip link add NAME args..., remembered for removal.</summary>
+    /// <summary>Host end "fb{tag}{suffix}a" here, peer "...b" in Netns, both up; returns (host, peer).</summary>
+    public (string Host, string Peer) AddVeth(string suffix, int mtu = LabHost.DefaultMtu, int queues = 1)
+    {
+        LabHost pair = Add(Netns, Name(suffix + "b"), Name(suffix + "a"), mtu, queues);
+        return (pair.PortInterface, pair.HostInterface);
+    }
+
+    /// <summary>
+    /// A pair in LabTopology's terms: <paramref name="portInterface"/> here, <paramref name="hostInterface"/> in
+    /// <paramref name="netns"/> (made with the first pair there, reused after). Adding a pair again after a test
+    /// deleted it makes it anew in the namespace that is still there.
+    /// </summary>
+    public LabHost Add(string netns, string hostInterface, string portInterface, int mtu = LabHost.DefaultMtu, int queues = 1)
+    {
+        int index = _topology.Hosts.Select(p => p.PortInterface).ToList().IndexOf(portInterface);
+        int number = index >= 0 ? index + 1 : _topology.Hosts.Count + 1;
+        var pair = new LabHost(netns, hostInterface, portInterface, "", MacBase | (ulong)Convert.ToUInt32(Tag, 16) << 8 | (uint)number, mtu, queues);
+        _topology.Add(pair);
+        return pair;
+    }
+
+    /// <summary>ip link add NAME ARGS..., removed with the lab.</summary>
     public void AddLink(string name, params string[] args)
     {
-        _links.Add(name);
+        _topology.TrackLink(name);
         Ip(["link", "add", name, .. args]);
     }
 
-    public void TrackLink(string name) => _links.Add(name);
+    /// <summary>A link the test made itself (a tun device), removed with the lab.</summary>
+    public void TrackLink(string name) => _topology.TrackLink(name);
 
-    public void AddNamespace(string name)
-    {
-        _namespaces.Add(name);
-        Ip("netns", "add", name);
-    }
+    public void AddNamespace(string name) => _topology.AddNamespace(name);
 
-    public static void Ip(params string[] args) => Run("ip", args, check: true);
+    /// <summary>`ip ARGS`; throws naming the command and its stderr if it fails.</summary>
+    public static string Ip(params string[] args) => IpCommand.Ip(args);
 
-    public void Dispose()
-    {
-        // Deleting one end of a veth pair deletes both; deleting the namespace deletes what is left inside.
-        foreach (string link in Enumerable.Reverse(_links))
-        {
-            if (Directory.Exists($"/sys/class/net/{link}"))
-            {
-                Run("ip", ["link", "del", link], check: false);
-            }
-        }
-        foreach (string ns in _namespaces)
-        {
-            Run("ip", ["netns", "del", ns], check: false);
-        }
-    }
+    /// <summary>`ip -d link show dev NAME`.</summary>
+    public static string Details(string name) => Ip("-d", "link", "show", "dev", name);
 
-    private static void Run(string file, string[] args, bool check)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using Process process = Process.Start(info)!;
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(10_000))
-        {
-            process.Kill();
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in 10 s");
-        }
-        if (check && process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {stderr.Result.Trim()}");
-        }
-    }
+    /// <summary>Whether `ip -d link` shows an XDP program on the interface.</summary>
+    public static bool HasXdp(string name) => Details(name).Contains("prog/xdp", StringComparison.Ordinal);
+
+    public void Dispose() => _topology.Dispose();
 }

@@ -1,192 +1,118 @@
-// `fastbridge run` as a child process (`dotnet fastbridge.dll run ...`) with its own socket, and the
-// CLI run against it the same way. Output is captured line by line for waits and failure messages;
-// Dispose sends SIGTERM and kills whatever is left after 5 s.
-using System.Diagnostics;
-using System.Text;
+// `fastbridge run` from this build as a child process (`dotnet fastbridge.dll run ...`), and the CLI
+// run against it the same way: the daemon tests' daemon, the integration tests' and the e2e bench's
+// switch under test. Output is kept line by line for waits and failure messages; Dispose sends
+// SIGTERM and kills whatever is left after 5 s.
+namespace FastBridge.Testing.Processes;
 
-namespace FastBridge.Tests.Daemon;
-
-internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+internal sealed class FastBridgeDaemon : IDisposable
 {
-    public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
-}
+    /// <summary>What `fastbridge run` prints once every port forwards.</summary>
+    public const string ReadyMarker = "forwarding";
 
-internal sealed class DaemonProcess : IDisposable
-{
-    /// <summary>The uid and gid of `nobody`, for tests of what an unprivileged local user can do.</summary>
-    public const string Nobody = "65534";
+    /// <summary>Start-up includes the JIT and opening every port; 20 s is far beyond a healthy start.</summary>
+    private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(20);
 
-    public static readonly string DllPath = Path.Combine(AppContext.BaseDirectory, "fastbridge.dll");
+    /// <summary>A client command answers in milliseconds; 30 s is a hang, even on a busy 2-core machine.</summary>
+    private static readonly TimeSpan s_cliTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
-    private readonly List<string> _lines = [];
-
-    private DaemonProcess(Process process, string socket)
+    private FastBridgeDaemon(ChildProcess process, string? socket)
     {
-        _process = process;
+        Process = process;
         Socket = socket;
     }
 
-    public string Socket { get; }
+    /// <summary>fastbridge.dll beside the running assembly: the project references the ControlPlane, so the build under test.</summary>
+    public static string DllPath => Path.Combine(AppContext.BaseDirectory, "fastbridge.dll");
 
-    public int Pid => _process.Id;
+    public ChildProcess Process { get; }
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>The API socket given with --socket, for Cli; null without (the daemon then uses its default).</summary>
+    public string? Socket { get; }
 
-    public int ExitCode => _process.ExitCode;
+    public int Pid => Process.Pid;
 
-    /// <summary>Starts `run` with the given arguments and waits for its "forwarding" line; fails the test with its output otherwise.</summary>
-    public static DaemonProcess Start(string socket, params string[] args) => Start(socket, null, args);
+    public bool HasExited => Process.HasExited;
 
-    public static DaemonProcess Start(string socket, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public int ExitCode => Process.ExitCode;
+
+    /// <summary>Everything it printed, stdout and stderr, line by line as it came.</summary>
+    public string Output => Process.Text;
+
+    /// <summary>`fastbridge run --socket SOCKET --stats-interval 0 ARGS`, once it says it is forwarding (the daemon tests' form).</summary>
+    public static FastBridgeDaemon Start(string socket, params string[] args) => Start(socket, null, args);
+
+    public static FastBridgeDaemon Start(string socket, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartRun(["--socket", socket, "--stats-interval", "0", .. args], environment);
+
+    /// <summary>As Start, without waiting: for refusals.</summary>
+    public static FastBridgeDaemon Launch(string socket, params string[] args) => Launch(socket, null, args);
+
+    public static FastBridgeDaemon Launch(string socket, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        LaunchRun(["--socket", socket, "--stats-interval", "0", .. args], environment);
+
+    /// <summary>`fastbridge run ARGS`, once it says it is forwarding; throws with its output if it does not within 20 s.</summary>
+    public static FastBridgeDaemon StartRun(IReadOnlyList<string> runArgs, IReadOnlyDictionary<string, string>? environment = null)
     {
-        DaemonProcess daemon = Launch(socket, environment, args);
-        if (!daemon.WaitForLine("forwarding", TimeSpan.FromSeconds(20)))
+        FastBridgeDaemon daemon = LaunchRun(runArgs, environment);
+        if (!daemon.Process.WaitForLine(ReadyMarker, s_readyTimeout))
         {
+            string why = daemon.HasExited
+                ? $"exited with code {daemon.ExitCode} before saying '{ReadyMarker}'"
+                : $"did not say '{ReadyMarker}' within {s_readyTimeout.TotalSeconds} s";
             string output = daemon.Output;
             daemon.Dispose();
-            Assert.Fail($"fastbridge run did not get to 'forwarding':\n{output}");
+            throw new InvalidOperationException($"fastbridge run {why}:\n{output}");
         }
+
         return daemon;
     }
 
-    /// <summary>Starts `run` without waiting, for tests of refusals.</summary>
-    public static DaemonProcess Launch(string socket, params string[] args) => Launch(socket, null, args);
-
-    public static DaemonProcess Launch(string socket, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    /// <summary>`fastbridge run ARGS` without waiting.</summary>
+    public static FastBridgeDaemon LaunchRun(IReadOnlyList<string> runArgs, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        if (!File.Exists(DllPath))
         {
-            info.Environment[key] = value;
+            throw new FileNotFoundException($"{DllPath} is missing; the project should reference the ControlPlane project.", DllPath);
         }
-        foreach (string arg in (string[])[DllPath, "run", "--socket", socket, "--stats-interval", "0", .. args])
-        {
-            info.ArgumentList.Add(arg);
-        }
-        var daemon = new DaemonProcess(new Process { StartInfo = info }, socket);
-        daemon._process.OutputDataReceived += (_, e) => daemon.Add(e.Data);
-        daemon._process.ErrorDataReceived += (_, e) => daemon.Add(e.Data);
-        daemon._process.Start();
-        daemon._process.BeginOutputReadLine();
-        daemon._process.BeginErrorReadLine();
-        return daemon;
+
+        int socketAt = runArgs.ToList().IndexOf("--socket");
+        string? socket = socketAt >= 0 && socketAt + 1 < runArgs.Count ? runArgs[socketAt + 1] : null;
+        return new FastBridgeDaemon(new ChildProcess(Tools.Dotnet, [DllPath, "run", .. runArgs], environment: environment), socket);
     }
 
-    public string Output
+    /// <summary>`fastbridge ARGS` (a client command, not run), optionally as another user; stdout and stderr trimmed.</summary>
+    public static ProcessResult RunCli(IReadOnlyList<string> args, string? asUser = null)
     {
-        get
-        {
-            lock (_lines)
-            {
-                return _output.ToString();
-            }
-        }
-    }
-
-    public bool WaitForLine(string marker, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
-        {
-            lock (_lines)
-            {
-                if (_lines.Any(l => l.Contains(marker, StringComparison.Ordinal)))
-                {
-                    return true;
-                }
-            }
-            if (_process.HasExited)
-            {
-                _process.WaitForExit();
-                lock (_lines)
-                {
-                    return _lines.Any(l => l.Contains(marker, StringComparison.Ordinal));
-                }
-            }
-            Thread.Sleep(20);
-        }
-        return false;
+        return ChildProcess.Run(Tools.Dotnet, [DllPath, .. args], s_cliTimeout, asUser).Trimmed();
     }
 
     /// <summary>`fastbridge ARGS --socket SOCKET`.</summary>
-    public CliResult Cli(params string[] args) => RunCli([.. args, "--socket", Socket]);
+    public ProcessResult Cli(params string[] args) =>
+        RunCli([.. args, "--socket", Socket ?? throw new InvalidOperationException("started without --socket")]);
 
-    public static CliResult RunCli(string[] args, string? asUser = null) => Run("dotnet", [DllPath, .. args], asUser);
+    public bool WaitForLine(string marker, TimeSpan timeout) => Process.WaitForLine(marker, timeout);
 
-    /// <summary>FILE ARGS, or `setpriv` running them as <paramref name="asUser"/> (uid and gid, no supplementary groups).</summary>
-    public static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, string? asUser = null)
-    {
-        var info = new ProcessStartInfo(asUser is null ? file : "setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (asUser is not null)
-        {
-            foreach (string arg in (string[])["--reuid", asUser, "--regid", asUser, "--clear-groups", file])
-            {
-                info.ArgumentList.Add(arg);
-            }
-            info.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
-            info.Environment["HOME"] = Path.GetTempPath();
-        }
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        return info;
-    }
-
-    /// <summary>Runs FILE ARGS to the end (30 s at most), optionally as another user; stdout and stderr trimmed.</summary>
-    public static CliResult Run(string file, IEnumerable<string> args, string? asUser = null)
-    {
-        ProcessStartInfo info = StartInfo(file, args, asUser);
-        using Process process = Process.Start(info)!;
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(30_000))
-        {
-            process.Kill();
-            Assert.Fail($"{info.FileName} {string.Join(' ', info.ArgumentList)} did not finish in 30 s");
-        }
-        return new CliResult(process.ExitCode, stdout.Trim(), stderr.Result.Trim());
-    }
-
-    public void Signal(string signal) => Process.Start("kill", ["-" + signal, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    public void Signal(int signal) => Process.Signal(signal);
 
     /// <summary>SIGTERM, then wait; the exit code, or null if it did not exit within the timeout (then it is killed).</summary>
     public int? Terminate(TimeSpan timeout)
     {
-        if (!_process.HasExited)
+        if (Process.Terminate(timeout))
         {
-            Signal("TERM");
+            return Process.ExitCode;
         }
-        if (!_process.WaitForExit((int)timeout.TotalMilliseconds))
-        {
-            _process.Kill();
-            return null;
-        }
-        _process.WaitForExit();
-        return _process.ExitCode;
+
+        Process.Kill();
+        return null;
     }
 
+    /// <summary>SIGTERM, at most 5 s, then SIGKILL.</summary>
     public void Dispose()
     {
-        if (!_process.HasExited)
+        if (!Process.HasExited)
         {
             Terminate(TimeSpan.FromSeconds(5));
         }
-        _process.Dispose();
-    }
-
-    private void Add(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (_lines)
-        {
-            _lines.Add(line);
-            _output.AppendLine(line);
-        }
+        Process.Dispose();
     }
 }

@@ -1,6 +1,6 @@
-// The outside programs the integration tests drive. A missing one fails the test with the package
-// to install; it never skips, so a machine without the tools cannot pass silently.
-namespace FastBridge.Tests.Integration;
+// The outside programs the tests drive. A missing one fails the test with the package to install;
+// it never skips, so a machine without the tools cannot pass silently.
+namespace FastBridge.Testing.Processes;
 
 internal static class Tools
 {
@@ -11,7 +11,6 @@ internal static class Tools
     public static string Ping => Require("ping", "iputils-ping");
 
     public static string Iperf3 => Require("iperf3", "iperf3");
-
 
     public static string Python3 => Require("python3", "python3");
 
@@ -34,7 +33,6 @@ internal static class Tools
             }
         }
 
-        Assert.Fail($"'{name}' is not installed; the integration tests need it (apt-get install -y {package}).");
-        return name;
+        throw new InvalidOperationException($"'{name}' is not installed; the tests need it (apt-get install -y {package}).");
     }
 }

@@ -1,122 +1,100 @@
-// The switch a forwarding test runs against: the Linux bridge (the reference) or FastBridge (the
-// candidate). Both take the lab's root-side ports and an ageing time, and stop on Dispose; Stop
-// reports whether the switch shut down cleanly so a passing test can insist on it.
-using System.Globalization;
+// The switch a forwarding test or the e2e bench runs between a lab's ports: FastBridge (the candidate,
+// on AF_PACKET or AF_XDP), the Linux bridge (the reference), Open vSwitch's userspace datapath with
+// afxdp ports (the bench's other yardstick) or none at all (the bench's direct pair, its limit).
+// Create picks one by kind; PrepareHost is what the lab's hosts need before it starts; Start switches
+// the ports; Stop says whether it shut down cleanly, so a passing test can insist on it.
 using FastBridge.ControlPlane.Lab;
 
-namespace FastBridge.Tests.Integration;
-
-internal interface ISwitchUnderTest : IDisposable
-{
-    /// <summary>What the switch has said or holds (its output, its FDB), for failure messages.</summary>
-    string Describe();
-
-    /// <summary>Stops the switch; returns null if it stopped cleanly, else what went wrong.</summary>
-    string? Stop();
-}
+namespace FastBridge.Testing.Switches;
 
 internal static class SwitchKind
 {
     public const string LinuxBridge = "linux-bridge";
     public const string FastBridge = "fastbridge-afpacket";
-
     public const string FastBridgeAfXdp = "fastbridge-afxdp";
 
     /// <summary>FastBridge with two poll loops, PACKET_FANOUT spreading flows over them.</summary>
     public const string FastBridgeTwoWorkers = "fastbridge-afpacket-2-workers";
 
-    /// <summary>What each host needs before the switch starts.</summary>
-    public static Action<LabHost>? PrepareHost(string kind) => kind switch
-    {
-        LinuxBridge => null,
-        FastBridge or FastBridgeAfXdp or FastBridgeTwoWorkers => LabTopology.DisableHostSendOffloads,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),
-    };
+    public const string OvsAfXdp = "ovs-afxdp";
 
-    /// <param name="fastBridgeArgs">More `fastbridge run` options; the Linux bridge takes none.</param>
-    public static ISwitchUnderTest Start(string kind, string name, IReadOnlyList<LabHost> hosts, int ageingSeconds, IReadOnlyList<string> fastBridgeArgs) => kind switch
-    {
-        LinuxBridge => fastBridgeArgs.Count == 0
-            ? LinuxBridgeSwitch.Start(name, hosts.Select(h => h.PortInterface).ToList(), ageingSeconds)
-            : throw new ArgumentException($"the Linux bridge takes no fastbridge options ({string.Join(' ', fastBridgeArgs)})"),
-        FastBridge => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, backend: "afpacket", extraArgs: fastBridgeArgs),
-        FastBridgeAfXdp => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, backend: "afxdp", extraArgs: fastBridgeArgs),
-        FastBridgeTwoWorkers => FastBridgeSwitch.Start(hosts.Select(h => h.PortInterface).ToList(), ageingSeconds, workers: 2, backend: "afpacket", extraArgs: fastBridgeArgs),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),
-    };
+    /// <summary>No switch: the lab pairs the bench's generator and sink directly.</summary>
+    public const string None = "none";
 }
 
-/// <summary>
-/// FastBridge receives on AF_PACKET, which hands it the host's unsegmented, checksum-less super-frames
-/// unless the host side does segmentation and checksums itself. The one place that arranges that.
-/// </summary>
-/// <summary>ip link add NAME type bridge ageing_time CS stp_state 0, ports enslaved, up.</summary>
-internal sealed class LinuxBridgeSwitch : ISwitchUnderTest
+/// <summary>How a switch under test is set up; the defaults are the tests'.</summary>
+internal sealed record SwitchSettings
 {
-    private static readonly TimeSpan s_ipTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>Seconds a learned address lives without traffic; 300 is 802.1D's default and each switch's own.</summary>
+    public int AgeingSeconds { get; init; } = 300;
 
-    private readonly string _name;
-    private bool _stopped;
+    /// <summary>More `fastbridge run` options (FastBridge only; the other switches take none).</summary>
+    public IReadOnlyList<string> FastBridgeArgs { get; init; } = [];
 
-    private LinuxBridgeSwitch(string name) => _name = name;
+    /// <summary>FastBridge's --stats-interval: 0, no stats lines.</summary>
+    public int StatsIntervalSeconds { get; init; }
 
-    public static LinuxBridgeSwitch Start(string name, IReadOnlyList<string> ports, int ageingSeconds)
+    /// <summary>The CPU for the switch's forwarding thread (FastBridge's poll loop, OVS's PMD thread); null: wherever it likes.</summary>
+    public int? SwitchCpu { get; init; }
+
+    /// <summary>bench/e2e/ovs.sh, which starts and stops OVS (OVS only).</summary>
+    public string OvsScript { get; init; } = "ovs.sh";
+}
+
+internal abstract class SwitchUnderTest : IDisposable
+{
+    public abstract string Kind { get; }
+
+    /// <summary>True for none: the lab pairs generator and sink directly, there are no ports.</summary>
+    public virtual bool Direct => false;
+
+    /// <summary>What each lab host needs before the switch starts; null for nothing.</summary>
+    public virtual Action<LabHost>? PrepareHost => null;
+
+    public static SwitchUnderTest Create(string kind, SwitchSettings settings) => kind switch
     {
-        Ip("link", "add", name, "type", "bridge",
-            "ageing_time", (ageingSeconds * 100).ToString(CultureInfo.InvariantCulture), "stp_state", "0");
-        var bridge = new LinuxBridgeSwitch(name);
-        try
-        {
-            // The bridge device itself must not chatter (IPv6 DAD, MLD) into the ports.
-            File.WriteAllText($"/proc/sys/net/ipv6/conf/{name}/disable_ipv6", "1");
-            foreach (string port in ports)
-            {
-                Ip("link", "set", port, "master", name);
-            }
+        SwitchKind.LinuxBridge => new LinuxBridgeSwitch(settings),
+        SwitchKind.FastBridge => new FastBridgeSwitch("afpacket", 1, settings),
+        SwitchKind.FastBridgeAfXdp => new FastBridgeSwitch("afxdp", 1, settings),
+        SwitchKind.FastBridgeTwoWorkers => new FastBridgeSwitch("afpacket", 2, settings),
+        SwitchKind.OvsAfXdp => new OvsSwitch(settings),
+        SwitchKind.None => new NoSwitch(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),
+    };
 
-            Ip("link", "set", name, "up");
-            return bridge;
-        }
-        catch
-        {
-            bridge.Dispose();
-            throw;
-        }
+    /// <summary>Switches <paramref name="ports"/>; <paramref name="name"/> is unique to the lab, for what the switch makes of its own (a bridge device, a run directory).</summary>
+    public abstract void Start(string name, IReadOnlyList<string> ports);
+
+    /// <summary>Empties the forwarding database (the RFC 2889 trials start from nothing learned).</summary>
+    public abstract void FlushFdb();
+
+    /// <summary>Garbage collections so far, all generations, where the switch is .NET; null otherwise.</summary>
+    public virtual long? GcCollections() => null;
+
+    /// <summary>What the switch has said or holds (its output, its FDB), for failure messages.</summary>
+    public abstract string Describe();
+
+    /// <summary>Stops the switch; returns null if it stopped cleanly, else what went wrong.</summary>
+    public abstract string? Stop();
+
+    public virtual void Dispose() => Stop();
+}
+
+internal sealed class NoSwitch : SwitchUnderTest
+{
+    public override string Kind => SwitchKind.None;
+
+    public override bool Direct => true;
+
+    public override void Start(string name, IReadOnlyList<string> ports)
+    {
     }
 
-    public string Describe()
+    public override void FlushFdb()
     {
-        if (!LabTopology.LinkExists(_name))
-        {
-            return $"bridge {_name} is gone";
-        }
-
-        ProcessResult links = ExternalProcess.Run(Tools.Ip, ["-br", "link", "show", "master", _name], s_ipTimeout);
-        ProcessResult fdb = ExternalProcess.Run(Tools.Require("bridge", "iproute2"), ["fdb", "show", "br", _name], s_ipTimeout);
-        return $"--- ports of {_name} ---\n{links.Stdout.TrimEnd()}\n--- fdb ---\n{fdb.Stdout.TrimEnd()}";
     }
 
-    public string? Stop()
-    {
-        if (_stopped)
-        {
-            return null;
-        }
+    public override string Describe() => "no switch";
 
-        _stopped = true;
-        if (LabTopology.LinkExists(_name))
-        {
-            ProcessResult result = ExternalProcess.Run(Tools.Ip, ["link", "del", _name], s_ipTimeout);
-            if (result.ExitCode != 0 && LabTopology.LinkExists(_name))
-            {
-                return result.ToString();
-            }
-        }
-
-        return null;
-    }
-
-    public void Dispose() => Stop();
-
-    private static void Ip(params string[] args) => ExternalProcess.RunChecked(Tools.Ip, args, s_ipTimeout);
+    public override string? Stop() => null;
 }

@@ -12,8 +12,9 @@ using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
+using FastBridge.Testing.Frames;
 
-namespace FastBridge.E2e;
+namespace FastBridge.Testing.Traffic;
 
 /// <summary>What one send did: frames handed to the kernel, the time it took, and the generator thread's own user-space CPU seconds.</summary>
 internal sealed record SendResult(long Sent, double Seconds, double UserCpuSeconds)
@@ -54,13 +55,6 @@ internal static unsafe partial class Generator
             result = SendOn(port, plan, rate, seconds, count, latencyEvery);
         });
         return result!;
-    }
-
-    /// <summary>Four frames from the sink to the generator, so the switch knows where the sink is before traffic is offered to it.</summary>
-    public static void SinkHello(BenchLab lab, int cpu)
-    {
-        using FramePlan hello = FramePlan.Create(64, 1, _ => BenchLab.SinkMac, _ => BenchLab.GenMac);
-        Send(lab.SinkNs, lab.SinkIf, cpu, hello, 1000, 1, count: 4);
     }
 
     private static SendResult SendOn(AfPacketPort port, FramePlan plan, double rate, double seconds, long count, int latencyEvery)

@@ -1,10 +1,11 @@
 // A plain AF_PACKET socket for the far side of a lab: sends and receives whole frames with
-// sendto/recvfrom, bound to one EtherType so stray IPv6 chatter on the link is not seen.
+// sendto/recvfrom, bound to one EtherType so stray IPv6 chatter on the link is not seen. A failed
+// call throws with its errno.
 using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 
-namespace FastBridge.Tests.Ports;
+namespace FastBridge.Testing.Traffic;
 
 internal sealed unsafe class RawSocket : IDisposable
 {
@@ -28,14 +29,26 @@ internal sealed unsafe class RawSocket : IDisposable
     public static RawSocket Open(string ifName, ushort etherType)
     {
         int ifIndex = (int)Libc.if_nametoindex(ifName);
-        Assert.True(ifIndex > 0, $"{ifName} not found");
+        if (ifIndex <= 0)
+        {
+            throw new InvalidOperationException($"{ifName} not found");
+        }
         int fd = Libc.socket(Libc.AfPacket, Libc.SockRaw | Libc.SockCloexec, 0);
-        Assert.True(fd >= 0, $"socket: {Marshal.GetLastPInvokeError()}");
-        var address = new IfPacket.SockaddrLl { SllFamily = Libc.AfPacket, SllProtocol = IfPacket.Htons(etherType), SllIfindex = ifIndex };
-        Assert.Equal(0, Libc.bind(fd, &address, (uint)sizeof(IfPacket.SockaddrLl)));
-        int rcvbuf = 32 << 20; // room for every frame a test sends before it reads
-        Assert.Equal(0, Libc.setsockopt(fd, Libc.SolSocket, Libc.SoRcvbufForce, &rcvbuf, sizeof(int)));
-        return new RawSocket(fd, ifIndex);
+        Check(fd, ifName, "socket");
+        var socket = new RawSocket(fd, ifIndex);
+        try
+        {
+            var address = new IfPacket.SockaddrLl { SllFamily = Libc.AfPacket, SllProtocol = IfPacket.Htons(etherType), SllIfindex = ifIndex };
+            Check(Libc.bind(fd, &address, (uint)sizeof(IfPacket.SockaddrLl)), ifName, "bind");
+            int rcvbuf = 32 << 20; // room for every frame a test sends before it reads
+            Check(Libc.setsockopt(fd, Libc.SolSocket, Libc.SoRcvbufForce, &rcvbuf, sizeof(int)), ifName, "SO_RCVBUFFORCE");
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public void Send(ReadOnlySpan<byte> frame)
@@ -44,7 +57,10 @@ internal sealed unsafe class RawSocket : IDisposable
         fixed (byte* p = frame)
         {
             nint sent = Libc.sendto(_fd, p, (nuint)frame.Length, 0, &address, (uint)sizeof(IfPacket.SockaddrLl));
-            Assert.True(sent == frame.Length, $"sendto: {sent}, errno {Marshal.GetLastPInvokeError()}");
+            if (sent != frame.Length)
+            {
+                throw new InvalidOperationException($"sendto: {sent}, {Libc.ErrnoText(Marshal.GetLastPInvokeError())}");
+            }
         }
     }
 
@@ -62,4 +78,12 @@ internal sealed unsafe class RawSocket : IDisposable
     }
 
     public void Dispose() => Libc.close(_fd);
+
+    private static void Check(int result, string ifName, string call)
+    {
+        if (result < 0)
+        {
+            throw new InvalidOperationException($"raw socket on {ifName}: {call}: {Libc.ErrnoText(Marshal.GetLastPInvokeError())}");
+        }
+    }
 }

@@ -25,7 +25,7 @@ public sealed class ForwardingTests
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 3, captures: false);
         foreach (int target in (int[])[2, 3])
         {
-            ProcessResult result = ExternalProcess.Run(Tools.Ip,
+            ProcessResult result = ChildProcess.Run(Tools.Ip,
                 ["netns", "exec", lab[1].Namespace, ping, "-c", "3", "-W", "2", "-i", "0.2", lab[target].Address],
                 TimeSpan.FromSeconds(20));
             if (result.ExitCode != 0)
@@ -274,14 +274,14 @@ public sealed class ForwardingTests
         const double MinBitsPerSecond = 50e6;
         string iperf3 = Tools.Iperf3;
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 2, captures: false);
-        using var server = new LongRunningProcess(Tools.Ip,
+        using var server = new ChildProcess(Tools.Ip,
             ["netns", "exec", lab[2].Namespace, iperf3, "-s", "-1", "--forceflush", "-B", lab[2].Address]);
         if (!server.WaitForLine("listening", TimeSpan.FromSeconds(10)))
         {
             lab.Fail($"iperf3 server in h2 did not start listening\n{server.Output()}");
         }
 
-        ProcessResult client = ExternalProcess.Run(Tools.Ip,
+        ProcessResult client = ChildProcess.Run(Tools.Ip,
             ["netns", "exec", lab[1].Namespace, iperf3, "-c", lab[2].Address, "-t", "3", "-J", "--connect-timeout", "3000"],
             TimeSpan.FromSeconds(30));
         using JsonDocument report = ParseIperf(lab, client);

@@ -1,6 +1,6 @@
 using FastBridge.ControlPlane.Api;
 
-namespace FastBridge.Tests.ControlPlane;
+namespace FastBridge.Tests.ControlPlane.Api;
 
 /// <summary>The --http-token-file checks (as ssh checks a private key) and the bearer comparison.</summary>
 public sealed class ApiTokenTests : IDisposable

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 /// <summary>One daemon on two veth ports (a third spare), shared by the tests of this class.</summary>
 public sealed class CliFixture() : DaemonFixture(3, lab => ["--port", lab.Port(0), "--port", lab.Port(1)]);
@@ -12,18 +11,18 @@ public sealed class CliFixture() : DaemonFixture(3, lab => ["--port", lab.Port(0
 public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
 {
     private readonly DaemonLab _lab = fixture.Lab;
-    private readonly DaemonProcess _daemon = fixture.Daemon;
+    private readonly FastBridgeDaemon _daemon = fixture.Daemon;
 
-    private CliResult Ok(params string[] args)
+    private ProcessResult Ok(params string[] args)
     {
-        CliResult result = _daemon.Cli(args);
+        ProcessResult result = _daemon.Cli(args);
         Assert.True(result.ExitCode == 0, $"fastbridge {string.Join(' ', args)}: {result}\ndaemon:\n{_daemon.Output}");
         return result;
     }
 
     private void Refused(string expected, params string[] args)
     {
-        CliResult result = _daemon.Cli(args);
+        ProcessResult result = _daemon.Cli(args);
         Assert.True(result.ExitCode == 1, $"fastbridge {string.Join(' ', args)} should be refused: {result}");
         Assert.Single(result.Stderr.Split('\n'));
         Assert.StartsWith("fastbridge: ", result.Stderr);
@@ -155,7 +154,7 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
     public void Cli_NoDaemonOnSocket_SaysHowToStartOne()
     {
         string socket = Path.Combine(_lab.Directory.FullName, "nobody-here.sock");
-        CliResult result = DaemonProcess.RunCli(["status", "--socket", socket]);
+        ProcessResult result = FastBridgeDaemon.RunCli(["status", "--socket", socket]);
 
         Assert.Equal(3, result.ExitCode);
         Assert.Single(result.Stderr.Split('\n'));
@@ -170,7 +169,7 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
         {
             stale.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
         }
-        CliResult result = DaemonProcess.RunCli(["fdb", "show", "--socket", socket]);
+        ProcessResult result = FastBridgeDaemon.RunCli(["fdb", "show", "--socket", socket]);
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains($"no fastbridge daemon is running on {socket}", result.Stderr);
@@ -179,7 +178,7 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
     [Fact]
     public void Cli_UserWithoutSocketAccess_PermissionDenied()
     {
-        CliResult result = DaemonProcess.RunCli(["port", "show", "--socket", _lab.Socket], asUser: DaemonProcess.Nobody);
+        ProcessResult result = FastBridgeDaemon.RunCli(["port", "show", "--socket", _lab.Socket], asUser: ChildProcess.Nobody);
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains($"permission denied on {_lab.Socket}", result.Stderr);

@@ -2,7 +2,7 @@ using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Daemon;
 using FastBridge.Datapath.Forwarding;
 
-namespace FastBridge.Tests.ControlPlane;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 /// <summary>A reloaded config turned into the commands that close the gap, and nothing more.</summary>
 public sealed class ConfigDiffTests

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 /// <summary>--config at start (refusals, precedence) and SIGHUP applying the difference while traffic flows.</summary>
 [Collection(DaemonCollection.Name)]
@@ -13,7 +12,7 @@ public sealed class ConfigReloadTests
     {
         using DaemonLab lab = DaemonLab.Create(1);
         string config = lab.WriteFile("bad.json", $$"""{"ports": ["{{lab.Port(0)}}"], "fdbMax": -5}""");
-        using DaemonProcess daemon = DaemonProcess.Launch(lab.Socket, "--config", config);
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Launch(lab.Socket, "--config", config);
 
         Assert.True(SpinWait.SpinUntil(() => daemon.HasExited, 20_000), daemon.Output);
         Assert.Equal(1, daemon.ExitCode);
@@ -30,7 +29,7 @@ public sealed class ConfigReloadTests
              "fdb": [{"mac": "02:00:00:00:f0:01", "port": "{{lab.Port(0)}}"}]}
             """);
         var environment = new Dictionary<string, string> { ["FASTBRIDGE_AGEINGTIME"] = "40", ["FASTBRIDGE_FDBMAX"] = "600" };
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, environment, "--config", config, "--ageing-time", "50");
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, environment, "--config", config, "--ageing-time", "50");
 
         StatusInfo status = JsonSerializer.Deserialize(daemon.Cli("status", "--json").Stdout, ApiJson.Default.StatusInfo)!;
         Assert.Equal(50u, status.AgeingTimeSeconds);
@@ -48,7 +47,7 @@ public sealed class ConfigReloadTests
              "fdb": [{"mac": "02:00:00:00:f1:01", "port": "{{staticPort}}"}]}
             """;
         string path = lab.WriteFile("fastbridge.json", Config([lab.Port(0), lab.Port(1), lab.Port(2)], 300, lab.Port(2)));
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--config", path);
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--config", path);
         using RawSocket hostA = lab.OpenHost(0);
         using RawSocket hostB = lab.OpenHost(1);
         byte[] aToB = TestFrames.Sized(TestFrames.Mac("02:00:00:00:f2:0b"), TestFrames.Mac("02:00:00:00:f2:0a"), TestFrames.MinFrame);
@@ -60,7 +59,7 @@ public sealed class ConfigReloadTests
             while (!receiving.IsCancellationRequested)
             {
                 byte[]? frame = hostB.Receive(50);
-                if (frame is not null && Datapath.Frames.MacAddress.Read(frame.AsSpan(6, 6)) == fromA)
+                if (frame is not null && FastBridge.Datapath.Frames.MacAddress.Read(frame.AsSpan(6, 6)) == fromA)
                 {
                     Interlocked.Increment(ref received);
                 }
@@ -76,7 +75,7 @@ public sealed class ConfigReloadTests
                 if (phase == 1)
                 {
                     File.WriteAllText(path, Config([lab.Port(0), lab.Port(1), lab.Port(3)], 120, lab.Port(3)));
-                    daemon.Signal("HUP");
+                    daemon.Signal(ChildProcess.SigHup);
                 }
                 for (int i = 0; i < 500; i++, sent++)
                 {
@@ -109,10 +108,10 @@ public sealed class ConfigReloadTests
     {
         using DaemonLab lab = DaemonLab.Create(2);
         string path = lab.WriteFile("fastbridge.json", $$"""{"ports": ["{{lab.Port(0)}}", "{{lab.Port(1)}}"]}""");
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--config", path);
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--config", path);
 
         File.WriteAllText(path, $$"""{"ports": ["{{lab.Port(0)}}", "fbdnosuch0"]}""");
-        daemon.Signal("HUP");
+        daemon.Signal(ChildProcess.SigHup);
 
         Assert.True(daemon.WaitForLine("reload refused", TimeSpan.FromSeconds(10)), daemon.Output);
         Assert.Contains("interface 'fbdnosuch0' does not exist", daemon.Output);

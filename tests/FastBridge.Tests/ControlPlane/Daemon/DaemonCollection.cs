@@ -2,7 +2,7 @@
 // class at a time, and not beside any other test (the AF_XDP soak alone fills a core), so timings
 // (start-up, traffic) stay honest: beside it, a daemon's poll loop starved long enough to overrun
 // its receive rings and fail a no-loss test.
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class DaemonCollection

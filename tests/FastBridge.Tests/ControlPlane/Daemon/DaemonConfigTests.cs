@@ -1,6 +1,6 @@
 using FastBridge.ControlPlane.Daemon;
 
-namespace FastBridge.Tests.ControlPlane;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 /// <summary>Loading the config: file, then FASTBRIDGE_* variables, then flags; every refusal names source, key and problem.</summary>
 public sealed class DaemonConfigTests : IDisposable
@@ -36,7 +36,7 @@ public sealed class DaemonConfigTests : IDisposable
         Assert.Equal(30u, config.Bridge.AgeingTimeSeconds);
         Assert.Equal(1000, config.Bridge.FdbMaxEntries);
         Assert.Equal(0x4000, config.Bridge.GroupForwardMask);
-        Assert.Equal(Datapath.Forwarding.IdleMode.Busy, config.Bridge.Idle);
+        Assert.Equal(FastBridge.Datapath.Forwarding.IdleMode.Busy, config.Bridge.Idle);
         Assert.Equal([0], config.Bridge.Cpus ?? []);
         Assert.Equal([new StaticFdbEntry("02:00:00:00:00:aa", "a1")], config.StaticFdb);
         Assert.Equal("/tmp/x.sock", config.Socket);

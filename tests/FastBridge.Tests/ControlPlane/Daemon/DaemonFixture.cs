@@ -1,6 +1,6 @@
 // A daemon on a lab of veth pairs, shared by the tests of one class (xunit's IClassFixture): started
 // once with the arguments the class asks for, stopped and its lab removed when the class is done.
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 public abstract class DaemonFixture : IDisposable
 {
@@ -9,7 +9,7 @@ public abstract class DaemonFixture : IDisposable
         Lab = DaemonLab.Create(ports);
         try
         {
-            Daemon = DaemonProcess.Start(Lab.Socket, arguments(Lab));
+            Daemon = FastBridgeDaemon.Start(Lab.Socket, arguments(Lab));
         }
         catch
         {
@@ -20,7 +20,7 @@ public abstract class DaemonFixture : IDisposable
 
     internal DaemonLab Lab { get; }
 
-    internal DaemonProcess Daemon { get; }
+    internal FastBridgeDaemon Daemon { get; }
 
     public void Dispose()
     {

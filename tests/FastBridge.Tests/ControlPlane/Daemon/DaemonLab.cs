@@ -3,13 +3,12 @@
 // namespace ("...n" + i) where raw sockets send and receive test frames. A temp directory holds the
 // daemon's socket and config. Dispose removes every link, namespace and file it made, even after
 // a failed test; nothing else (eth0 included) is touched.
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 internal sealed class DaemonLab : IDisposable
 {
-    private readonly VethLab _links = VethLab.Empty();
+    private readonly VethLab _links = new VethLab();
 
     private DaemonLab(int ports)
     {

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 /// <summary>Start-up refusals, and what SIGTERM leaves behind.</summary>
 [Collection(DaemonCollection.Name)]
@@ -10,7 +10,7 @@ public sealed class DaemonLifecycleTests
     public void Sigterm_RunningDaemon_ExitsZeroRemovesSocketRestoresPorts()
     {
         using DaemonLab lab = DaemonLab.Create(2);
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1));
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1));
         Assert.True(File.Exists(lab.Socket));
         Assert.Equal("-rw-rw----", UnixMode(lab.Socket));
 
@@ -29,8 +29,8 @@ public sealed class DaemonLifecycleTests
     public void Run_SocketServedByAnotherDaemon_RefusedWithOneLine()
     {
         using DaemonLab lab = DaemonLab.Create(3);
-        using DaemonProcess first = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0));
-        using DaemonProcess second = DaemonProcess.Launch(lab.Socket, "--port", lab.Port(1), "--port", lab.Port(2));
+        using FastBridgeDaemon first = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0));
+        using FastBridgeDaemon second = FastBridgeDaemon.Launch(lab.Socket, "--port", lab.Port(1), "--port", lab.Port(2));
 
         Assert.True(second.WaitForLine("another fastbridge daemon is serving", TimeSpan.FromSeconds(20)), second.Output);
         Assert.True(SpinWait.SpinUntil(() => second.HasExited, 5000));
@@ -47,7 +47,7 @@ public sealed class DaemonLifecycleTests
         {
             stale.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(lab.Socket));
         }
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0));
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0));
 
         Assert.Equal(0, daemon.Cli("status").ExitCode);
     }
@@ -56,7 +56,7 @@ public sealed class DaemonLifecycleTests
     public void Run_HttpNotLoopback_RefusedWithOneLine()
     {
         using DaemonLab lab = DaemonLab.Create(1);
-        using DaemonProcess daemon = DaemonProcess.Launch(lab.Socket, "--port", lab.Port(0), "--http", "0.0.0.0:9470");
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Launch(lab.Socket, "--port", lab.Port(0), "--http", "0.0.0.0:9470");
 
         // WaitForLine, not HasExited: the output's last lines may still be on their way when the process is gone.
         Assert.True(daemon.WaitForLine("not a loopback address", TimeSpan.FromSeconds(20)), daemon.Output);
@@ -70,7 +70,7 @@ public sealed class DaemonLifecycleTests
     {
         using DaemonLab lab = DaemonLab.Create(1);
         string token = lab.WriteFile("token", new string('t', 32), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
-        using DaemonProcess daemon = DaemonProcess.Launch(lab.Socket, "--port", lab.Port(0), "--http", "127.0.0.1:9470", "--http-token-file", token);
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Launch(lab.Socket, "--port", lab.Port(0), "--http", "127.0.0.1:9470", "--http-token-file", token);
 
         Assert.True(daemon.WaitForLine("httpTokenFile", TimeSpan.FromSeconds(20)), daemon.Output);
         Assert.True(SpinWait.SpinUntil(() => daemon.HasExited, 5000));

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FastBridge.ControlPlane.Daemon;
 
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 /// <summary>deploy/: the systemd unit, the example config, the Prometheus config and rules, the dashboard.</summary>
 public sealed partial class DeployTests

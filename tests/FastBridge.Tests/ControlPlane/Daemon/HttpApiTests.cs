@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
 
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 /// <summary>One daemon with --http and --http-token-file on two veth ports (a third spare), shared by the tests of this class.</summary>
 public sealed class HttpApiFixture : DaemonFixture
@@ -33,10 +33,12 @@ public sealed class HttpApiFixture : DaemonFixture
 public sealed class HttpApiTests(HttpApiFixture fixture) : IClassFixture<HttpApiFixture>
 {
     private const string Json = "Content-Type: application/json";
+
+    private static readonly TimeSpan s_curlTimeout = TimeSpan.FromSeconds(30);
     private const string Mac = "02:00:00:00:ab:01";
 
     private readonly DaemonLab _lab = fixture.Lab;
-    private readonly DaemonProcess _daemon = fixture.Daemon;
+    private readonly FastBridgeDaemon _daemon = fixture.Daemon;
 
     private string Url(string path) => $"http://127.0.0.1:{fixture.Port}{path}";
 
@@ -45,7 +47,7 @@ public sealed class HttpApiTests(HttpApiFixture fixture) : IClassFixture<HttpApi
     /// <summary>curl as nobody: the status and the body.</summary>
     private static (int Status, string Body) Curl(params string[] args)
     {
-        CliResult result = DaemonProcess.Run("curl", ["-s", "-S", "-o", "-", "-w", "\n%{http_code}", .. args], DaemonProcess.Nobody);
+        ProcessResult result = ChildProcess.Run("curl", ["-s", "-S", "-o", "-", "-w", "\n%{http_code}", .. args], s_curlTimeout, ChildProcess.Nobody).Trimmed();
         int last = result.Stdout.LastIndexOf('\n');
         Assert.True(last >= 0 && int.TryParse(result.Stdout[(last + 1)..], out _), $"curl {string.Join(' ', args)}: {result}");
         return (int.Parse(result.Stdout[(last + 1)..], System.Globalization.CultureInfo.InvariantCulture), result.Stdout[..last].Trim());
@@ -134,7 +136,7 @@ public sealed class HttpApiTests(HttpApiFixture fixture) : IClassFixture<HttpApi
         Refused(Send("PUT", "/ageing-time", """{"seconds": 77}""", Json, Bearer, "Host: fastbridge.example:80"), 403, "Host 'fastbridge.example:80' is not loopback");
         Refused(Curl("-H", "Host: rebound.example", Url("/metrics")), 403, "is not loopback");
         // The Unix socket too: a request there names localhost, as curl --unix-socket and the CLI do.
-        CliResult unix = DaemonProcess.Run("curl", ["-s", "--unix-socket", _lab.Socket, "-H", "Host: rebound.example", "http://localhost/status"]);
+        ProcessResult unix = ChildProcess.Run("curl", ["-s", "--unix-socket", _lab.Socket, "-H", "Host: rebound.example", "http://localhost/status"], s_curlTimeout).Trimmed();
         Assert.Contains("is not loopback", unix.Stdout);
 
         Assert.Equal(300u, AgeingTime());

@@ -4,9 +4,8 @@
 // multi-buffer goes to AF_PACKET under `auto`, saying why, and is refused under `afxdp`.
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 [Collection(DaemonCollection.Name)]
 public sealed class JumboPortTests
@@ -17,7 +16,7 @@ public sealed class JumboPortTests
     public void Run_9000MtuPorts_AfXdpMultiBufferAndTooBigTowardA1500Port(string backend)
     {
         using DaemonLab lab = DaemonLab.Create(3, [9000, 9000, 1500]);
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--port", lab.Port(2), "--backend", backend);
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--port", lab.Port(2), "--backend", backend);
         string why = backend == "auto" ? "auto" : "asked for";
         Assert.Contains($"port {lab.Port(0)}: afxdp (native XDP, multi-buffer, {why})", daemon.Output);
         Assert.Contains($"port {lab.Port(2)}: afxdp (native XDP, {why})", daemon.Output);
@@ -40,7 +39,7 @@ public sealed class JumboPortTests
     public void PortAdd_JumboPortAfterStartWithoutOne_AutoTakesAfPacketAndSaysWhy()
     {
         using DaemonLab lab = DaemonLab.Create(3, [1500, 1500, 9000]);
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", "auto");
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", "auto");
 
         Assert.Equal(0, daemon.Cli("port", "add", lab.Port(2)).ExitCode);
 
@@ -53,9 +52,9 @@ public sealed class JumboPortTests
     public void PortAdd_JumboPortAfterStartWithoutOne_AfXdpRefusedInOneLine()
     {
         using DaemonLab lab = DaemonLab.Create(3, [1500, 1500, 9000]);
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", "afxdp");
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", "afxdp");
 
-        CliResult result = daemon.Cli("port", "add", lab.Port(2));
+        ProcessResult result = daemon.Cli("port", "add", lab.Port(2));
 
         Assert.Equal(1, result.ExitCode);
         Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));

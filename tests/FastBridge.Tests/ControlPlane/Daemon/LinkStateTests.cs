@@ -6,9 +6,8 @@
 using System.Diagnostics;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Cli;
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 [Collection(DaemonCollection.Name)]
 public sealed class LinkStateTests
@@ -26,7 +25,7 @@ public sealed class LinkStateTests
     public void LinkFlaps_HostEndAndPortEnd_PortDisabledThenForwardingAgainOthersLoseNothing(string backend)
     {
         using DaemonLab lab = DaemonLab.Create(3);
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--port", lab.Port(2), "--backend", backend);
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--port", lab.Port(2), "--backend", backend);
         using var api = new ApiClient(lab.Socket);
         using var traffic = PairTraffic.Start(lab);
 
@@ -56,7 +55,7 @@ public sealed class LinkStateTests
     public void InterfaceDeletedAndRecreated_PortWaitsThenAttachesByItselfOthersLoseNothing(string backend)
     {
         using DaemonLab lab = DaemonLab.Create(3);
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--port", lab.Port(2), "--backend", backend);
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--port", lab.Port(2), "--backend", backend);
         using var api = new ApiClient(lab.Socket);
         using var traffic = PairTraffic.Start(lab);
 
@@ -66,7 +65,7 @@ public sealed class LinkStateTests
             VethLab.Ip("link", "del", lab.Port(2));
             WaitForState(api, lab.Port(2), "waiting for interface", up: false, daemon);
             var clock = Stopwatch.StartNew();
-            lab.AddLink(2);
+            lab.AddPair(2);
             WaitForState(api, lab.Port(2), "forwarding", up: true, daemon);
             reattach.Add(clock.Elapsed.TotalMilliseconds);
             AssertCrosses(lab, from: 2, to: 1, daemon);
@@ -83,7 +82,7 @@ public sealed class LinkStateTests
     public void MtuLowered_PortReopenedAndFramesPastTheNewMtuCountedTooBig(string backend)
     {
         using DaemonLab lab = DaemonLab.Create(2);
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", backend);
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", backend);
         using var api = new ApiClient(lab.Socket);
         VethLab.Ip("link", "set", lab.Port(1), "mtu", "1400");
         Assert.True(daemon.WaitForLine($"port {lab.Port(1)}: MTU changed from 1500 to 1400", s_stateTimeout), daemon.Output);
@@ -105,7 +104,7 @@ public sealed class LinkStateTests
     private static string PortUpMetric(ApiClient api, string port) =>
         api.GetText("/metrics").Split('\n').Single(l => l.StartsWith($"fastbridge_port_up{{port=\"{port}\"", StringComparison.Ordinal)).Split(' ')[^1];
 
-    private static void WaitForState(ApiClient api, string port, string state, bool up, DaemonProcess daemon)
+    private static void WaitForState(ApiClient api, string port, string state, bool up, FastBridgeDaemon daemon)
     {
         var clock = Stopwatch.StartNew();
         PortInfo? info = null;
@@ -122,11 +121,11 @@ public sealed class LinkStateTests
     }
 
     /// <summary>A broadcast from host <paramref name="from"/> reaches host <paramref name="to"/> (both sockets on the test EtherType); three tries.</summary>
-    private static void AssertCrosses(DaemonLab lab, int from, int to, DaemonProcess daemon)
+    private static void AssertCrosses(DaemonLab lab, int from, int to, FastBridgeDaemon daemon)
     {
         using RawSocket sender = lab.OpenHost(from);
         using RawSocket receiver = lab.OpenHost(to);
-        byte[] frame = TestFrames.Sized(Datapath.Frames.MacAddress.Broadcast, TestFrames.Mac(MacC), TestFrames.MinFrame, fill: 0x5C);
+        byte[] frame = TestFrames.Sized(FastBridge.Datapath.Frames.MacAddress.Broadcast, TestFrames.Mac(MacC), TestFrames.MinFrame, fill: 0x5C);
         for (int attempt = 0; attempt < 3; attempt++)
         {
             sender.Send(frame);
@@ -166,7 +165,7 @@ public sealed class LinkStateTests
             return traffic;
         }
 
-        public void AssertNothingLost(DaemonProcess daemon)
+        public void AssertNothingLost(FastBridgeDaemon daemon)
         {
             _stop.Cancel();
             _threads[0].Join();
@@ -226,7 +225,7 @@ public sealed class LinkStateTests
                 while (!_receiving.IsCancellationRequested)
                 {
                     byte[]? frame = socket.Receive(50);
-                    if (frame is not null && Datapath.Frames.MacAddress.Read(frame.AsSpan(6, 6)) == from)
+                    if (frame is not null && FastBridge.Datapath.Frames.MacAddress.Read(frame.AsSpan(6, 6)) == from)
                     {
                         count();
                     }

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 /// <summary>Ports added and removed through the CLI while frames flow between two other ports.</summary>
 [Collection(DaemonCollection.Name)]
@@ -19,7 +18,7 @@ public sealed class LivePortTests
     public void PortAddDel_DuringContinuousTraffic_LosesNoFrameBetweenTheOtherPorts(string backend, int workers)
     {
         using DaemonLab lab = DaemonLab.Create(3);
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1),
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1),
             "--backend", backend, "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using RawSocket hostA = lab.OpenHost(0);
         using RawSocket hostB = lab.OpenHost(1);
@@ -81,7 +80,7 @@ public sealed class LivePortTests
             while (!cancel.IsCancellationRequested)
             {
                 byte[]? frame = socket.Receive(50);
-                if (frame is not null && Datapath.Frames.MacAddress.Read(frame.AsSpan(6, 6)) == from)
+                if (frame is not null && FastBridge.Datapath.Frames.MacAddress.Read(frame.AsSpan(6, 6)) == from)
                 {
                     count();
                 }

@@ -7,9 +7,8 @@ using System.Text.Json;
 using FastBridge.ControlPlane.Api;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 [Collection(DaemonCollection.Name)]
 public sealed class OversizeFrameTests
@@ -32,7 +31,7 @@ public sealed class OversizeFrameTests
             // No IPv6 chatter from the hosts: the egress port's tx count must be the test's frames alone.
             VethLab.Ip("netns", "exec", lab.Netns(i), "sysctl", "-qw", $"net.ipv6.conf.{lab.Host(i)}.disable_ipv6=1");
         }
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", backend);
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", backend);
         Assert.Contains($"port {lab.Port(1)}: {egressBackend}", daemon.Output);
         using RawSocket hostA = lab.OpenHost(0);
         using RawSocket hostB = RawSocket.OpenIn(lab.Netns(1), lab.Host(1), IfPacket.EthPAll);

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Daemon;
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 /// <summary>/metrics as Prometheus sees it: promtool's lint on a live scrape, and a real server ingesting it.</summary>
 [Collection(DaemonCollection.Name)]
@@ -24,7 +23,7 @@ public sealed class PrometheusTests
     {
         using DaemonLab lab = DaemonLab.Create(2);
         int port = FreePort();
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--http", $"127.0.0.1:{port}");
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--http", $"127.0.0.1:{port}");
         SendFrames(lab, 20);
         using var http = new HttpClient();
 
@@ -59,7 +58,7 @@ public sealed class PrometheusTests
         using DaemonLab lab = DaemonLab.Create(2);
         int metricsPort = FreePort();
         int prometheusPort = FreePort();
-        using DaemonProcess daemon = DaemonProcess.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--http", $"127.0.0.1:{metricsPort}");
+        using FastBridgeDaemon daemon = FastBridgeDaemon.Start(lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--http", $"127.0.0.1:{metricsPort}");
         string config = lab.WriteFile("prometheus.yml", $"""
             global:
               scrape_interval: 1s
@@ -69,63 +68,35 @@ public sealed class PrometheusTests
                 static_configs:
                   - targets: ['127.0.0.1:{metricsPort}']
             """);
-        var info = new ProcessStartInfo("prometheus") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in (string[])[$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(lab.Directory.FullName, "tsdb")}",
-            $"--web.listen-address=127.0.0.1:{prometheusPort}"])
+        // Stopped (SIGTERM, then SIGKILL) when disposed.
+        using var prometheus = new ChildProcess("prometheus",
+            [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(lab.Directory.FullName, "tsdb")}", $"--web.listen-address=127.0.0.1:{prometheusPort}"]);
+        SendFrames(lab, 10);
+        using var http = new HttpClient();
+        string query = $"http://127.0.0.1:{prometheusPort}/api/v1/query?query=" +
+            Uri.EscapeDataString($"fastbridge_port_rx_packets_total{{port=\"{lab.Port(0)}\"}}");
+        double value = 0;
+        var deadline = Stopwatch.StartNew();
+        string last = "";
+        while (value <= 0 && deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
-            info.ArgumentList.Add(arg);
-        }
-        using Process prometheus = Process.Start(info)!;
-        var log = new System.Text.StringBuilder();
-        prometheus.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        prometheus.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        prometheus.BeginErrorReadLine();
-        prometheus.BeginOutputReadLine();
-        try
-        {
-            SendFrames(lab, 10);
-            using var http = new HttpClient();
-            string query = $"http://127.0.0.1:{prometheusPort}/api/v1/query?query=" +
-                Uri.EscapeDataString($"fastbridge_port_rx_packets_total{{port=\"{lab.Port(0)}\"}}");
-            double value = 0;
-            var deadline = Stopwatch.StartNew();
-            string last = "";
-            while (value <= 0 && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            await Task.Delay(500);
+            try
             {
-                await Task.Delay(500);
-                try
-                {
-                    last = await http.GetStringAsync(query);
-                }
-                catch (HttpRequestException)
-                {
-                    continue; // not listening yet
-                }
-                using JsonDocument answer = JsonDocument.Parse(last);
-                JsonElement result = answer.RootElement.GetProperty("data").GetProperty("result");
-                if (result.GetArrayLength() > 0)
-                {
-                    value = double.Parse(result[0].GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-                }
+                last = await http.GetStringAsync(query);
             }
-            string prometheusLog;
-            lock (log)
+            catch (HttpRequestException)
             {
-                prometheusLog = log.ToString();
+                continue; // not listening yet
             }
-            Assert.True(value >= 10, $"fastbridge_port_rx_packets_total = {value} after {deadline.Elapsed}; last answer {last}\n{prometheusLog}");
-        }
-        finally
-        {
-            if (!prometheus.HasExited)
+            using JsonDocument answer = JsonDocument.Parse(last);
+            JsonElement result = answer.RootElement.GetProperty("data").GetProperty("result");
+            if (result.GetArrayLength() > 0)
             {
-                Process.Start("kill", ["-TERM", prometheus.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-                if (!prometheus.WaitForExit(5000))
-                {
-                    prometheus.Kill();
-                }
+                value = double.Parse(result[0].GetProperty("value")[1].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
             }
         }
+        Assert.True(value >= 10, $"fastbridge_port_rx_packets_total = {value} after {deadline.Elapsed}; last answer {last}\n{prometheus.Text}");
     }
 
     private static void SendFrames(DaemonLab lab, int count)
@@ -144,22 +115,10 @@ public sealed class PrometheusTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>FILE ARGS to the end (30 s at most), <paramref name="stdin"/> as its input; its exit code and what it printed.</summary>
     internal static (int Exit, string Output) Run(string file, string[] args, string? stdin = null)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null };
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using Process process = Process.Start(info)!;
-        if (stdin is not null)
-        {
-            process.StandardInput.Write(stdin);
-            process.StandardInput.Close();
-        }
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(30_000), $"{file} did not finish in 30 s");
-        return (process.ExitCode, stdout + stderr.Result);
+        ProcessResult result = ChildProcess.Run(file, args, TimeSpan.FromSeconds(30), stdin: stdin);
+        return (result.ExitCode, result.Stdout + "\n" + result.Stderr);
     }
 }

@@ -3,8 +3,9 @@
 // never touched here, so a `fastbridge lab` someone left up survives the suite.
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Frames;
+using FastBridge.Tests.Integration;
 
-namespace FastBridge.Tests.Integration;
+namespace FastBridge.Tests.ControlPlane.Lab;
 
 [Collection(IntegrationCollection.Name)]
 public sealed class LabTopologyTests
@@ -23,11 +24,11 @@ public sealed class LabTopologyTests
                 Assert.True(LabTopology.NamespaceExists(host.Namespace), host.Namespace);
                 Assert.True(LabTopology.LinkExists(host.PortInterface), host.PortInterface);
                 Assert.Equal("1", File.ReadAllText($"/proc/sys/net/ipv6/conf/{host.PortInterface}/disable_ipv6").Trim());
-                string shown = ExternalProcess.RunChecked(Tools.Ip,
+                string shown = ChildProcess.RunChecked(Tools.Ip,
                     ["-n", host.Namespace, "-br", "addr", "show", "dev", host.HostInterface], TimeSpan.FromSeconds(5)).Stdout;
                 Assert.Contains($"{host.Address}/24", shown, StringComparison.Ordinal);
                 Assert.DoesNotContain("fe80", shown, StringComparison.Ordinal);
-                string link = ExternalProcess.RunChecked(Tools.Ip,
+                string link = ChildProcess.RunChecked(Tools.Ip,
                     ["-n", host.Namespace, "-br", "link", "show", "dev", host.HostInterface], TimeSpan.FromSeconds(5)).Stdout;
                 Assert.Contains(MacAddress.Format(host.Mac), link, StringComparison.OrdinalIgnoreCase);
                 Assert.Contains("UP", link, StringComparison.Ordinal);

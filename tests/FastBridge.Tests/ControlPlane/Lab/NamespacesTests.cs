@@ -1,8 +1,7 @@
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Interop;
+namespace FastBridge.Tests.ControlPlane.Lab;
 
 public sealed class NamespacesTests
 {
@@ -25,7 +24,7 @@ public sealed class NamespacesTests
     [Fact]
     public void RunIn_ActionThrows_RethrowsOnCaller()
     {
-        using VethLab lab = VethLab.Empty();
+        using VethLab lab = new VethLab();
         lab.AddNamespace(lab.Netns);
         var ex = Assert.Throws<InvalidTimeZoneException>(() => Namespaces.RunIn(lab.Netns, () => throw new InvalidTimeZoneException("inside")));
         Assert.Equal("inside", ex.Message);

@@ -1,6 +1,6 @@
 using FastBridge.ControlPlane.Metrics;
 
-namespace FastBridge.Tests.Metrics;
+namespace FastBridge.Tests.ControlPlane.Metrics;
 
 public sealed class PrometheusWriterTests
 {

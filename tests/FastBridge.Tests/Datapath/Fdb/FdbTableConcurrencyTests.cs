@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using FastBridge.Datapath.Fdb;
 
-namespace FastBridge.Tests.Fdb;
+namespace FastBridge.Tests.Datapath.Fdb;
 
 public sealed class FdbTableConcurrencyTests
 {

@@ -1,6 +1,6 @@
 using FastBridge.Datapath.Fdb;
 
-namespace FastBridge.Tests.Fdb;
+namespace FastBridge.Tests.Datapath.Fdb;
 
 public sealed class FdbTableTests
 {

@@ -5,9 +5,9 @@
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
-using FastBridge.Tests.Ports;
+using FastBridge.Tests.Datapath.Ports;
 
-namespace FastBridge.Tests.Xdp;
+namespace FastBridge.Tests.Datapath.Forwarding;
 
 public sealed class AfXdpPollLoopTests
 {
@@ -19,17 +19,17 @@ public sealed class AfXdpPollLoopTests
         using var lab = new XdpPortLab(3);
         var ports = new PortSet(lab.Ports.ToArray<IPort>(), new PortStates(3));
         var loop = new PollLoop(0, -1, ports, new FdbTable(1024), 0, IdleMode.Block);
-        RawSocket[] far = lab.Peers.Select(peer => RawSocket.OpenIn(lab.Lab.Netns, peer, Frames.TestEtherType)).ToArray();
+        RawSocket[] far = lab.Peers.Select(peer => RawSocket.OpenIn(lab.Lab.Netns, peer, TestFrames.ExperimentalEtherType)).ToArray();
         loop.Start();
         try
         {
             Thread.Sleep(300); // long enough for the loop to go idle and block in poll(2)
-            byte[] flood = Frames.Build(1, 120, destination: Broadcast, source: MacB);
+            byte[] flood = TestFrames.Numbered(1, 120, destination: Broadcast, source: MacB);
             far[1].Send(flood);
             Assert.Equal(flood, ReceiveTest(far[0], 2000));
             Assert.Equal(flood, ReceiveTest(far[2], 2000));
 
-            byte[] unicast = Frames.Build(2, 200, destination: MacB, source: MacA);
+            byte[] unicast = TestFrames.Numbered(2, 200, destination: MacB, source: MacA);
             far[0].Send(unicast);
             Assert.Equal(unicast, ReceiveTest(far[1], 2000));
             Assert.Null(ReceiveTest(far[2], 300));
@@ -55,7 +55,7 @@ public sealed class AfXdpPollLoopTests
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (DateTime.UtcNow < deadline)
         {
-            if (socket.Receive(20) is byte[] frame && Frames.IsTest(frame))
+            if (socket.Receive(20) is byte[] frame && TestFrames.IsTest(frame))
             {
                 return frame;
             }

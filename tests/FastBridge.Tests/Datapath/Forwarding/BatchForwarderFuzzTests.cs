@@ -9,7 +9,7 @@ using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 using Xunit.Abstractions;
 
-namespace FastBridge.Tests.Forwarding;
+namespace FastBridge.Tests.Datapath.Forwarding;
 
 public sealed class BatchForwarderFuzzTests(ITestOutputHelper output)
 {

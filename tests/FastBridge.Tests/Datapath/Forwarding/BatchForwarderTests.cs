@@ -2,7 +2,7 @@ using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Tests.Forwarding;
+namespace FastBridge.Tests.Datapath.Forwarding;
 
 /// <summary>The 802.1D forwarding rules, one burst at a time, over in-memory ports.</summary>
 public sealed class BatchForwarderTests : IDisposable

@@ -2,7 +2,7 @@ using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Tests.Forwarding;
+namespace FastBridge.Tests.Datapath.Forwarding;
 
 /// <summary>Ports added and removed on a running bridge (live poll loops) while traffic flows on others.</summary>
 public sealed class BridgeLivePortsTests
@@ -28,7 +28,7 @@ public sealed class BridgeLivePortsTests
         return bridge;
     }
 
-    private static int CountFrom(List<byte[]> frames, ulong source) => frames.Count(f => Datapath.Frames.MacAddress.Read(f.AsSpan(6, 6)) == source);
+    private static int CountFrom(List<byte[]> frames, ulong source) => frames.Count(f => FastBridge.Datapath.Frames.MacAddress.Read(f.AsSpan(6, 6)) == source);
 
     [Fact]
     public void AddRemovePort_UnderContinuousTraffic_LosesNoFrameBetweenOtherPortsAndNeverTouchesRetiredHandles()

@@ -9,7 +9,7 @@ using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Tests.Forwarding;
+namespace FastBridge.Tests.Datapath.Forwarding;
 
 internal sealed class ForwardingOracle(MemoryPort[] ports, PortSet table, FdbTable fdb, WorkerCounters counters, ushort groupForwardMask)
 {

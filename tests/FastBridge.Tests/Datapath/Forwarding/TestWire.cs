@@ -6,7 +6,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Tests.Forwarding;
+namespace FastBridge.Tests.Datapath.Forwarding;
 
 internal sealed class TestWire(string name)
 {

@@ -1,6 +1,6 @@
 using FastBridge.Datapath.Forwarding;
 
-namespace FastBridge.Tests.Forwarding;
+namespace FastBridge.Tests.Datapath.Forwarding;
 
 public sealed class WorkerCountersTests
 {

@@ -2,7 +2,7 @@ using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Tests.Forwarding;
+namespace FastBridge.Tests.Datapath.Forwarding;
 
 /// <summary>Principle 11: after start-up, forwarding allocates nothing, checked over a million frames.</summary>
 public sealed class ZeroAllocationTests

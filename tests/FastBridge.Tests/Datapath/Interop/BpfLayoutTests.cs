@@ -1,13 +1,10 @@
-// Pins the bpf(2) mirrors in Interop/Bpf.cs twice, as InteropLayoutTests does for the other families:
-// against hard-coded values (readable here) and against this machine's kernel headers, through a small
-// C program compiled with gcc that prints sizeof/offsetof/constants.
-using System.Diagnostics;
-using System.Globalization;
+// Pins the bpf(2) mirrors in Interop/Bpf.cs against hard-coded values and the kernel headers (LayoutPins).
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.Bpf;
+using static FastBridge.Tests.Datapath.Interop.LayoutPins;
 
-namespace FastBridge.Tests.Interop;
+namespace FastBridge.Tests.Datapath.Interop;
 
 public sealed class BpfLayoutTests
 {
@@ -80,70 +77,8 @@ public sealed class BpfLayoutTests
     ];
 
     [Fact]
-    public void Mirrors_HardCodedValues_Match()
-    {
-        var wrong = s_pins.Where(p => p.Actual != p.Expected).Select(p => $"{p.Name}: C# {p.Actual}, expected {p.Expected}").ToList();
-        Assert.Empty(wrong);
-    }
+    public void Mirrors_HardCodedValues_Match() => AssertHardCoded(s_pins);
 
     [Fact]
-    public void Mirrors_KernelHeaders_Match()
-    {
-        Dictionary<string, long> kernel = HeaderProbe.Run(s_pins.Select(p => (p.Name, p.C)));
-        var wrong = s_pins.Where(p => kernel[p.Name] != p.Actual).Select(p => $"{p.Name}: C# {p.Actual}, kernel headers {kernel[p.Name]}").ToList();
-        Assert.Empty(wrong);
-    }
-
-    private static long Off<T>(string field) => (long)Marshal.OffsetOf<T>(field);
-}
-
-/// <summary>Compiles a C program against the installed kernel headers that prints each expression, and returns the values by name.</summary>
-internal static class HeaderProbe
-{
-    private static readonly string[] s_includes =
-    [
-        "#include <stdio.h>", "#include <stddef.h>", "#include <errno.h>", "#include <unistd.h>",
-        "#include <sys/syscall.h>", "#include <sys/socket.h>", "#include <sys/mman.h>", "#include <linux/bpf.h>",
-        "#include <linux/if_link.h>", "#include <linux/if_xdp.h>", "#include <linux/rtnetlink.h>", "#include <linux/if.h>",
-        "#define offsetofend(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))",
-        "#ifndef AF_XDP", "#define AF_XDP 44", "#endif", "#ifndef SOL_XDP", "#define SOL_XDP 283", "#endif",
-    ];
-
-    public static Dictionary<string, long> Run(IEnumerable<(string Name, string C)> pins)
-    {
-        string dir = Directory.CreateTempSubdirectory("fb-bpf-layout-").FullName;
-        try
-        {
-            string source = Path.Combine(dir, "layout.c");
-            string binary = Path.Combine(dir, "layout");
-            var lines = new List<string>(s_includes) { "int main(void) {" };
-            lines.AddRange(pins.Select(p => $"  printf(\"{p.Name} %lld\\n\", (long long)({p.C}));"));
-            lines.Add("  return 0; }");
-            File.WriteAllLines(source, lines);
-            Exec("gcc", ["-D_GNU_SOURCE", "-o", binary, source]);
-            return Exec(binary, [])
-                .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(line => line.Split(' '))
-                .ToDictionary(parts => parts[0], parts => long.Parse(parts[1], CultureInfo.InvariantCulture));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static string Exec(string file, string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using Process process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(30_000), $"{file} did not finish in 30 s");
-        Assert.True(process.ExitCode == 0, $"{file} failed: {stderr.Result}");
-        return stdout.Result;
-    }
+    public void Mirrors_KernelHeaders_Match() => AssertKernelHeaders(LinuxHeaders, s_pins);
 }

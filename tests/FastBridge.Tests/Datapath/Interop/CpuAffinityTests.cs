@@ -1,6 +1,6 @@
 using FastBridge.Datapath.Interop;
 
-namespace FastBridge.Tests.Interop;
+namespace FastBridge.Tests.Datapath.Interop;
 
 public sealed class CpuAffinityTests
 {
@@ -63,7 +63,7 @@ public sealed class CpuAffinityTests
     [Fact]
     public void WorkerCpus_GivenOrNot_UsesTheGivenElseTheAllowed()
     {
-        Assert.Equal([5, 7], Datapath.Forwarding.Bridge.WorkerCpus(new Datapath.Forwarding.BridgeOptions(Cpus: [5, 7])));
-        Assert.Equal(CpuAffinity.Allowed(), Datapath.Forwarding.Bridge.WorkerCpus(new Datapath.Forwarding.BridgeOptions()));
+        Assert.Equal([5, 7], FastBridge.Datapath.Forwarding.Bridge.WorkerCpus(new FastBridge.Datapath.Forwarding.BridgeOptions(Cpus: [5, 7])));
+        Assert.Equal(CpuAffinity.Allowed(), FastBridge.Datapath.Forwarding.Bridge.WorkerCpus(new FastBridge.Datapath.Forwarding.BridgeOptions()));
     }
 }

@@ -1,10 +1,11 @@
-// Pins the AF_XDP mirrors in Interop/IfXdp.cs against hard-coded values and the kernel headers (HeaderProbe).
+// Pins the AF_XDP mirrors in Interop/IfXdp.cs against hard-coded values and the kernel headers (LayoutPins).
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Xdp;
 using static FastBridge.Datapath.Interop.IfXdp;
+using static FastBridge.Tests.Datapath.Interop.LayoutPins;
 
-namespace FastBridge.Tests.Interop;
+namespace FastBridge.Tests.Datapath.Interop;
 
 public sealed class IfXdpLayoutTests
 {
@@ -76,13 +77,7 @@ public sealed class IfXdpLayoutTests
     ];
 
     [Fact]
-    public void Mirrors_HardCodedValues_Match()
-    {
-        var wrong = s_pins.Where(p => p.Actual != p.Expected).Select(p => $"{p.Name}: C# {p.Actual}, expected {p.Expected}")
-            .Concat(s_newerThanHeaders.Where(p => p.Actual != p.Expected).Select(p => $"{p.Name}: C# {p.Actual}, expected {p.Expected}"))
-            .ToList();
-        Assert.Empty(wrong);
-    }
+    public void Mirrors_HardCodedValues_Match() => AssertHardCoded([.. s_pins, .. s_newerThanHeaders.Select(p => (p.Name, "", p.Actual, p.Expected))]);
 
     [Fact]
     public unsafe void XdpUseSg_RunningKernel_AcceptsItAndRefusesTheNextBit()
@@ -104,12 +99,5 @@ public sealed class IfXdpLayoutTests
     }
 
     [Fact]
-    public void Mirrors_KernelHeaders_Match()
-    {
-        Dictionary<string, long> kernel = HeaderProbe.Run(s_pins.Select(p => (p.Name, p.C)));
-        var wrong = s_pins.Where(p => kernel[p.Name] != p.Actual).Select(p => $"{p.Name}: C# {p.Actual}, kernel headers {kernel[p.Name]}").ToList();
-        Assert.Empty(wrong);
-    }
-
-    private static long Off<T>(string field) => (long)Marshal.OffsetOf<T>(field);
+    public void Mirrors_KernelHeaders_Match() => AssertKernelHeaders(LinuxHeaders, s_pins);
 }

@@ -1,16 +1,25 @@
-// Pins every kernel struct size, field offset and constant mirrored in src/Datapath/Interop twice:
-// against hard-coded values (so the meaning is readable here) and against the kernel headers of this
-// machine, through a small C program compiled with gcc that prints sizeof/offsetof/constants.
-using System.Diagnostics;
+// Pins the AF_PACKET, netdevice, ethtool and libc mirrors in src/Datapath/Interop (and the lab's few
+// constants beside them) against hard-coded values and the kernel headers (LayoutPins).
 using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfPacket;
+using static FastBridge.Tests.Datapath.Interop.LayoutPins;
 
-namespace FastBridge.Tests.Interop;
+namespace FastBridge.Tests.Datapath.Interop;
 
 public sealed class InteropLayoutTests
 {
+    /// <summary>The glibc and uapi headers of AF_PACKET, netdevice, ethtool, poll, mmap and errno.</summary>
+    private static readonly string[] s_headers =
+    [
+        "#include <stdio.h>", "#include <stddef.h>", "#include <errno.h>", "#include <poll.h>",
+        "#include <sched.h>", "#include <sys/socket.h>", "#include <sys/mman.h>", "#include <net/if.h>",
+        "#include <linux/if_packet.h>", "#include <linux/if_ether.h>", "#include <linux/sockios.h>",
+        "#include <linux/if_arp.h>", "#include <linux/ethtool.h>", "#include <linux/if_vlan.h>",
+        "#ifndef VLAN_HLEN", "#define VLAN_HLEN 4", "#endif",
+    ];
+
     // name, C expression, C# value, expected value.
     private static readonly (string Name, string C, long Actual, long Expected)[] s_pins =
     [
@@ -153,71 +162,14 @@ public sealed class InteropLayoutTests
     ];
 
     [Fact]
-    public void Mirrors_HardCodedValues_Match()
-    {
-        var wrong = s_pins.Where(p => p.Actual != p.Expected).Select(p => $"{p.Name}: C# {p.Actual}, expected {p.Expected}").ToList();
-        Assert.Empty(wrong);
-    }
+    public void Mirrors_HardCodedValues_Match() => AssertHardCoded(s_pins);
 
     [Fact]
-    public void Mirrors_KernelHeaders_Match()
-    {
-        Dictionary<string, long> kernel = CompileAndRun();
-        var wrong = s_pins.Where(p => kernel[p.Name] != p.Actual).Select(p => $"{p.Name}: C# {p.Actual}, kernel headers {kernel[p.Name]}").ToList();
-        Assert.Empty(wrong);
-    }
+    public void Mirrors_KernelHeaders_Match() => AssertKernelHeaders(s_headers, s_pins);
 
     [Fact]
     public void Htons_EthPAll_IsNetworkOrder()
     {
         Assert.Equal(0x0300, Htons(EthPAll));
-    }
-
-    private static long Off<T>(string field) => (long)Marshal.OffsetOf<T>(field);
-
-    private static Dictionary<string, long> CompileAndRun()
-    {
-        string dir = Directory.CreateTempSubdirectory("fb-layout-").FullName;
-        try
-        {
-            string source = Path.Combine(dir, "layout.c");
-            string binary = Path.Combine(dir, "layout");
-            var lines = new List<string>
-            {
-                "#include <stdio.h>", "#include <stddef.h>", "#include <errno.h>", "#include <poll.h>",
-                "#include <sched.h>", "#include <sys/socket.h>", "#include <sys/mman.h>", "#include <net/if.h>",
-                "#include <linux/if_packet.h>", "#include <linux/if_ether.h>", "#include <linux/sockios.h>",
-                "#include <linux/if_arp.h>", "#include <linux/ethtool.h>", "#include <linux/if_vlan.h>",
-                "#ifndef VLAN_HLEN", "#define VLAN_HLEN 4", "#endif",
-                "int main(void) {",
-            };
-            lines.AddRange(s_pins.Select(p => $"  printf(\"{p.Name} %lld\\n\", (long long)({p.C}));"));
-            lines.Add("  return 0; }");
-            File.WriteAllLines(source, lines);
-            Run("gcc", ["-D_GNU_SOURCE", "-o", binary, source]);
-            return Run(binary, [])
-                .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(line => line.Split(' '))
-                .ToDictionary(parts => parts[0], parts => long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static string Run(string file, string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using Process process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(30_000), $"{file} did not finish in 30 s");
-        Assert.True(process.ExitCode == 0, $"{file} failed: {stderr.Result}");
-        return stdout.Result;
     }
 }

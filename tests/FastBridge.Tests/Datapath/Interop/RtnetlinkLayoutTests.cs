@@ -1,8 +1,9 @@
-// Pins the rtnetlink mirrors in Interop/Rtnetlink.cs against hard-coded values and the kernel headers (HeaderProbe).
+// Pins the rtnetlink mirrors in Interop/Rtnetlink.cs against hard-coded values and the kernel headers (LayoutPins).
 using System.Runtime.InteropServices;
 using static FastBridge.Datapath.Interop.Rtnetlink;
+using static FastBridge.Tests.Datapath.Interop.LayoutPins;
 
-namespace FastBridge.Tests.Interop;
+namespace FastBridge.Tests.Datapath.Interop;
 
 public sealed class RtnetlinkLayoutTests
 {
@@ -41,19 +42,8 @@ public sealed class RtnetlinkLayoutTests
     ];
 
     [Fact]
-    public void Mirrors_HardCodedValues_Match()
-    {
-        var wrong = s_pins.Where(p => p.Actual != p.Expected).Select(p => $"{p.Name}: C# {p.Actual}, expected {p.Expected}").ToList();
-        Assert.Empty(wrong);
-    }
+    public void Mirrors_HardCodedValues_Match() => AssertHardCoded(s_pins);
 
     [Fact]
-    public void Mirrors_KernelHeaders_Match()
-    {
-        Dictionary<string, long> kernel = HeaderProbe.Run(s_pins.Select(p => (p.Name, p.C)));
-        var wrong = s_pins.Where(p => kernel[p.Name] != p.Actual).Select(p => $"{p.Name}: C# {p.Actual}, kernel headers {kernel[p.Name]}").ToList();
-        Assert.Empty(wrong);
-    }
-
-    private static long Off<T>(string field) => (long)Marshal.OffsetOf<T>(field);
+    public void Mirrors_KernelHeaders_Match() => AssertKernelHeaders(LinuxHeaders, s_pins);
 }

@@ -8,7 +8,7 @@ using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Tests.Ports;
+namespace FastBridge.Tests.Datapath.Ports;
 
 public sealed unsafe class AfPacketPortTests
 {
@@ -31,10 +31,10 @@ public sealed unsafe class AfPacketPortTests
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
         using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, IfPacket.EthPAll);
-        byte[] untagged = Frames.Build(0, 1518);
-        byte[] qinq = Frames.Build(1, 1518);
+        byte[] untagged = TestFrames.Numbered(0, 1518);
+        byte[] qinq = TestFrames.Numbered(1, 1518);
         qinq[12] = 0x88; qinq[13] = 0xA8;
-        byte[] dot1q = Frames.Build(2, 1518);
+        byte[] dot1q = TestFrames.Numbered(2, 1518);
         dot1q[12] = 0x81; dot1q[13] = 0x00;
         using var native = new NativeFrames([untagged, qinq, dot1q]);
 
@@ -45,7 +45,7 @@ public sealed unsafe class AfPacketPortTests
         var ours = new List<int>();
         while (far.Receive(500) is { } frame)
         {
-            if (frame.Length >= 12 && Datapath.Frames.MacAddress.Read(frame.AsSpan(6, 6)) == 0x02BB_0000_0002)
+            if (frame.Length >= 12 && FastBridge.Datapath.Frames.MacAddress.Read(frame.AsSpan(6, 6)) == 0x02BB_0000_0002)
             {
                 ours.Add(frame.Length);
             }
@@ -61,10 +61,10 @@ public sealed unsafe class AfPacketPortTests
         // take a block of its own.
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), new AfPacketOptions());
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, Frames.TestEtherType);
+        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
         for (int i = 0; i < 200; i++)
         {
-            far.Send(Frames.Build(i, 64));
+            far.Send(TestFrames.Numbered(i, 64));
             Thread.Sleep(1);
         }
         Thread.Sleep(20);
@@ -77,7 +77,7 @@ public sealed unsafe class AfPacketPortTests
             port.Receive(batch);
             for (int i = 0; i < batch.Count; i++)
             {
-                received += Frames.IsTest(batch[i].Bytes) ? 1 : 0;
+                received += TestFrames.IsTest(batch[i].Bytes) ? 1 : 0;
             }
             port.ReleaseReceived();
         }
@@ -93,8 +93,8 @@ public sealed unsafe class AfPacketPortTests
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
         // Lowered under the open port: its size rule still allows 1514 bytes, the kernel now refuses past 1414.
         VethLab.Ip("link", "set", lab.Host, "mtu", "1400");
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, Frames.TestEtherType);
-        byte[][] frames = [Frames.Build(0, 1500), .. Enumerable.Range(1, 10).Select(i => Frames.Build(i, 64))];
+        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        byte[][] frames = [TestFrames.Numbered(0, 1500), .. Enumerable.Range(1, 10).Select(i => TestFrames.Numbered(i, 64))];
         using var native = new NativeFrames(frames);
 
         TransmitAll(port, native);
@@ -114,8 +114,8 @@ public sealed unsafe class AfPacketPortTests
     {
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, Frames.TestEtherType);
-        byte[] sent = Frames.Build(7, 300);
+        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        byte[] sent = TestFrames.Numbered(7, 300);
 
         far.Send(sent);
         (byte[] bytes, ushort tpid, ushort tci) = ReceiveTestFrame(port);
@@ -134,8 +134,8 @@ public sealed unsafe class AfPacketPortTests
         AfPacketPort? farPort = null;
         Namespaces.RunIn(lab.Netns, () => farPort = new AfPacketPort(new NetInterfaceInfo(lab.Peer, (int)Libc.if_nametoindex(lab.Peer), 1500, 0, true), s_options));
         using AfPacketPort far = farPort!;
-        using RawSocket farSender = RawSocket.OpenIn(lab.Netns, lab.Peer, Frames.TestEtherType);
-        byte[] untagged = Frames.Build(1, 200);
+        using RawSocket farSender = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        byte[] untagged = TestFrames.Numbered(1, 200);
 
         farSender.Send(TestFrames.Tagged(untagged, tpid, tci));
         var batch = new FrameBatch();
@@ -158,8 +158,8 @@ public sealed unsafe class AfPacketPortTests
         const int Count = 1000;
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, Frames.TestEtherType);
-        byte[][] frames = Enumerable.Range(0, Count).Select(i => Frames.Build(i, 60 + i * 37 % 1455)).ToArray();
+        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        byte[][] frames = Enumerable.Range(0, Count).Select(i => TestFrames.Numbered(i, 60 + i * 37 % 1455)).ToArray();
         using var native = new NativeFrames(frames);
 
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -195,10 +195,10 @@ public sealed unsafe class AfPacketPortTests
         using VethLab lab = VethLab.Create();
         // One-page blocks hold three 1000-byte frames; batches of 2 end inside blocks and span them.
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), new AfPacketOptions(RxBlockSize: 4096, RxBlockCount: 64, TxFrameCount: 64));
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, Frames.TestEtherType);
+        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
         for (int i = 0; i < Count; i++)
         {
-            far.Send(Frames.Build(i, 1000));
+            far.Send(TestFrames.Numbered(i, 1000));
         }
 
         var received = new List<int>();
@@ -211,10 +211,10 @@ public sealed unsafe class AfPacketPortTests
             Assert.True(count >= 0, $"Receive failed: {count}");
             for (int i = 0; i < count; i++)
             {
-                if (Frames.IsTest(batch[i].Bytes))
+                if (TestFrames.IsTest(batch[i].Bytes))
                 {
-                    Assert.Equal(Frames.Build(Frames.Sequence(batch[i].Bytes), 1000), batch[i].Bytes.ToArray());
-                    received.Add(Frames.Sequence(batch[i].Bytes));
+                    Assert.Equal(TestFrames.Numbered(TestFrames.Sequence(batch[i].Bytes), 1000), batch[i].Bytes.ToArray());
+                    received.Add(TestFrames.Sequence(batch[i].Bytes));
                 }
             }
             port.ReleaseReceived();
@@ -234,7 +234,7 @@ public sealed unsafe class AfPacketPortTests
         AfPacketPort? farPort = null;
         Namespaces.RunIn(lab.Netns, () => farPort = new AfPacketPort(new NetInterfaceInfo(lab.Peer, (int)Libc.if_nametoindex(lab.Peer), 1500, 0, true), s_options));
         using AfPacketPort far = farPort!;
-        using var native = new NativeFrames([TestFrames.Tagged(Frames.Build(0, 100), 0x8100, 5)]);
+        using var native = new NativeFrames([TestFrames.Tagged(TestFrames.Numbered(0, 100), 0x8100, 5)]);
         var txBatch = new FrameBatch();
         native.AddTo(txBatch, 0);
         txBatch[0].StrippedTpid = 0x8100;
@@ -273,7 +273,7 @@ public sealed unsafe class AfPacketPortTests
     {
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
-        using var native = new NativeFrames([Frames.Build(0, port.MaxFrameLength + 1), Frames.Build(1, 64), new byte[10]]);
+        using var native = new NativeFrames([TestFrames.Numbered(0, port.MaxFrameLength + 1), TestFrames.Numbered(1, 64), new byte[10]]);
 
         ulong[] drops = TransmitAll(port, native);
 
@@ -319,15 +319,15 @@ public sealed unsafe class AfPacketPortTests
         using VethLab lab = VethLab.Create(mtu: 9000);
         // Two one-page blocks: a 6000-byte frame cannot fit a block (truncated), and 200 frames overrun the ring.
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), new AfPacketOptions(RxBlockSize: 4096, RxBlockCount: 2, TxFrameCount: 64));
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, Frames.TestEtherType);
-        far.Send(Frames.Build(0, 6000));
+        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        far.Send(TestFrames.Numbered(0, 6000));
         Thread.Sleep(20);
         var batch = new FrameBatch();
         port.Receive(batch);
         port.ReleaseReceived();
         for (int i = 0; i < 200; i++)
         {
-            far.Send(Frames.Build(i, 1000));
+            far.Send(TestFrames.Numbered(i, 1000));
         }
 
         ulong[] first = new ulong[DropReasons.Count];
@@ -375,7 +375,7 @@ public sealed unsafe class AfPacketPortTests
             Assert.True(count >= 0, $"Receive failed: {count}");
             for (int i = 0; i < count; i++)
             {
-                if (Frames.IsTest(batch[i].Bytes))
+                if (TestFrames.IsTest(batch[i].Bytes))
                 {
                     return i;
                 }

@@ -7,9 +7,8 @@ using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Xdp;
+namespace FastBridge.Tests.Datapath.Ports;
 
 public sealed unsafe class AfXdpJumboTests
 {
@@ -25,8 +24,8 @@ public sealed unsafe class AfXdpJumboTests
     {
         using var lab = new XdpPortLab(1, mode, mtus: [JumboMtu]);
         Assert.Equal(mode, lab.Mode);
-        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], Frames.TestEtherType);
-        byte[] sent = Frames.Build(9, 9000);
+        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
+        byte[] sent = TestFrames.Numbered(9, 9000);
 
         far.Send(sent);
         var batch = new FrameBatch();
@@ -49,7 +48,7 @@ public sealed unsafe class AfXdpJumboTests
         int[] edges = [60, 1514, 3839, 3840, 3841, 4096, 4097, 7680, 7681, 8192, 8193, 9000, LongestFrame];
         var random = new Random(9000);
         int[] lengths = [.. edges, .. Enumerable.Range(0, 200).Select(_ => random.Next(1500, LongestFrame + 1))];
-        byte[][] frames = lengths.Select((length, i) => Frames.Build(i, length)).ToArray();
+        byte[][] frames = lengths.Select((length, i) => TestFrames.Numbered(i, length)).ToArray();
         using var lab = new XdpPortLab(2, mode, mtus: [JumboMtu, JumboMtu]);
 
         List<byte[]> received = lab.Forward(0, 1, frames);
@@ -72,8 +71,8 @@ public sealed unsafe class AfXdpJumboTests
     public void Transmit_JumboFrameToA1500MtuPort_DroppedAndCountedTooBig()
     {
         using var lab = new XdpPortLab(2, mtus: [JumboMtu, 1500]);
-        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], Frames.TestEtherType);
-        byte[] jumbo = Frames.Build(1, 9000);
+        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
+        byte[] jumbo = TestFrames.Numbered(1, 9000);
 
         farA.Send(jumbo);
         var batch = new FrameBatch();
@@ -92,17 +91,17 @@ public sealed unsafe class AfXdpJumboTests
     public void Receive_MoreChainsThanScratchSlots_RestDroppedAsRxRingFull()
     {
         using var lab = new XdpPortLab(1, mtus: [JumboMtu], scratchFrames: 2);
-        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], Frames.TestEtherType);
+        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
         for (int i = 0; i < 5; i++)
         {
-            far.Send(Frames.Build(i, 8000));
+            far.Send(TestFrames.Numbered(i, 8000));
         }
         Thread.Sleep(100); // all five in the RX ring before the one Receive
 
         var batch = new FrameBatch();
         int n = lab.Ports[0].Receive(batch);
 
-        int[] sequences = Enumerable.Range(0, n).Where(i => Frames.IsTest(batch[i].Bytes)).Select(i => Frames.Sequence(batch[i].Bytes)).ToArray();
+        int[] sequences = Enumerable.Range(0, n).Where(i => TestFrames.IsTest(batch[i].Bytes)).Select(i => TestFrames.Sequence(batch[i].Bytes)).ToArray();
         Assert.Equal([0, 1], sequences);
         Assert.Equal(3UL, Drops(lab.Ports[0])[(int)DropReason.RxRingFull]);
         lab.Ports[0].ReleaseReceived();
@@ -114,8 +113,8 @@ public sealed unsafe class AfXdpJumboTests
     public void Transmit_ForeignJumboFrameWithStrippedTag_SplitWithTagReinserted()
     {
         using var lab = new XdpPortLab(1, mtus: [JumboMtu]);
-        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], Frames.TestEtherType);
-        byte[] untagged = Frames.Build(4, LongestFrame);
+        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
+        byte[] untagged = TestFrames.Numbered(4, LongestFrame);
         var batch = new FrameBatch();
         fixed (byte* data = untagged)
         {
@@ -134,7 +133,7 @@ public sealed unsafe class AfXdpJumboTests
     [Fact]
     public void Open_JumboMtuOnUmemWithoutMultiBuffer_Refused()
     {
-        using var lab = new XdpLab();
+        using var lab = new VethLab();
         (string host, _) = lab.AddVeth("j", JumboMtu);
         NetInterfaceInfo iface = NetInterface.Inspect(host);
         using var umem = new Umem(new UmemOptions(FrameCount: 1024));

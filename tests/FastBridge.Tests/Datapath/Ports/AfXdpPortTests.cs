@@ -5,9 +5,8 @@ using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Xdp;
+namespace FastBridge.Tests.Datapath.Ports;
 
 public sealed unsafe class AfXdpPortTests
 {
@@ -17,8 +16,8 @@ public sealed unsafe class AfXdpPortTests
     public void Receive_FrameSentIntoPeer_ArrivesWithSameBytes(XdpAttachMode mode)
     {
         using var lab = new XdpPortLab(1, mode);
-        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], Frames.TestEtherType);
-        byte[] sent = Frames.Build(7, 300);
+        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
+        byte[] sent = TestFrames.Numbered(7, 300);
 
         far.Send(sent);
         var batch = new FrameBatch();
@@ -37,10 +36,10 @@ public sealed unsafe class AfXdpPortTests
     public void Transmit_UnicastAToB_ZeroCopyAndByteIdentical(XdpAttachMode mode)
     {
         using var lab = new XdpPortLab(2, mode);
-        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], Frames.TestEtherType);
-        using RawSocket farB = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[1], Frames.TestEtherType);
+        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
+        using RawSocket farB = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[1], TestFrames.ExperimentalEtherType);
         AfXdpPort a = lab.Ports[0], b = lab.Ports[1];
-        byte[] sent = Frames.Build(1, 1514);
+        byte[] sent = TestFrames.Numbered(1, 1514);
 
         farA.Send(sent);
         var batch = new FrameBatch();
@@ -59,10 +58,10 @@ public sealed unsafe class AfXdpPortTests
     public void Transmit_FloodToTwoPorts_FirstByDescriptorSecondByCopy()
     {
         using var lab = new XdpPortLab(3);
-        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], Frames.TestEtherType);
-        using RawSocket farB = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[1], Frames.TestEtherType);
-        using RawSocket farC = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[2], Frames.TestEtherType);
-        byte[] sent = Frames.Build(2, 100, destination: 0xFFFF_FFFF_FFFF);
+        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
+        using RawSocket farB = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[1], TestFrames.ExperimentalEtherType);
+        using RawSocket farC = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[2], TestFrames.ExperimentalEtherType);
+        byte[] sent = TestFrames.Numbered(2, 100, destination: 0xFFFF_FFFF_FFFF);
 
         farA.Send(sent);
         var batch = new FrameBatch();
@@ -90,7 +89,7 @@ public sealed unsafe class AfXdpPortTests
         Namespaces.RunIn(lab.Lab.Netns, () => farPort = new AfPacketPort(
             new NetInterfaceInfo(lab.Peers[0], (int)Libc.if_nametoindex(lab.Peers[0]), 1500, 0, true), new AfPacketOptions(RxBlockCount: 4, TxFrameCount: 64)));
         using AfPacketPort far = farPort!;
-        byte[] untagged = Frames.Build(3, 200);
+        byte[] untagged = TestFrames.Numbered(3, 200);
         var batch = new FrameBatch();
         fixed (byte* data = untagged)
         {
@@ -115,7 +114,7 @@ public sealed unsafe class AfXdpPortTests
     {
         const int Count = 1000;
         using var lab = new XdpPortLab(2);
-        byte[][] frames = Enumerable.Range(0, Count).Select(i => Frames.Build(i, 60 + i * 37 % 1455)).ToArray();
+        byte[][] frames = Enumerable.Range(0, Count).Select(i => TestFrames.Numbered(i, 60 + i * 37 % 1455)).ToArray();
 
         Assert.Equal(frames, lab.Forward(0, 1, frames));
         Assert.Equal((ulong)Count, lab.Ports[1].ZeroCopyTransmits);
@@ -132,7 +131,7 @@ public sealed unsafe class AfXdpPortTests
     [Fact]
     public void Open_TwoQueuesOneUmem_BothBindAndFramesArriveOnOne()
     {
-        using var lab = new XdpLab();
+        using var lab = new VethLab();
         (string host, string peer) = lab.AddVeth("q", queues: 2);
         NetInterfaceInfo iface = NetInterface.Inspect(host);
         using var umem = new Umem(new UmemOptions(FrameCount: 4096));
@@ -140,11 +139,11 @@ public sealed unsafe class AfXdpPortTests
         Assert.Equal(2, attachment.QueueCount);
         using var q0 = new AfXdpPort(iface, attachment, umem, 0, new AfXdpOptions(512));
         using var q1 = new AfXdpPort(iface, attachment, umem, 1, new AfXdpOptions(512));
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, peer, Frames.TestEtherType);
+        using RawSocket far = RawSocket.OpenIn(lab.Netns, peer, TestFrames.ExperimentalEtherType);
 
         for (int i = 0; i < 20; i++)
         {
-            far.Send(Frames.Build(i, 80));
+            far.Send(TestFrames.Numbered(i, 80));
         }
         int got = 0;
         var batch = new FrameBatch();
@@ -157,7 +156,7 @@ public sealed unsafe class AfXdpPortTests
                 port.Receive(batch);
                 for (int i = 0; i < batch.Count; i++)
                 {
-                    got += Frames.IsTest(batch[i].Bytes) ? 1 : 0;
+                    got += TestFrames.IsTest(batch[i].Bytes) ? 1 : 0;
                 }
                 port.ReleaseReceived();
             }
@@ -176,7 +175,7 @@ public sealed unsafe class AfXdpPortTests
             Assert.True(n >= 0, $"Receive failed: errno {-n}");
             for (int i = 0; i < n; i++)
             {
-                if (Frames.IsTest(batch[i].Bytes))
+                if (TestFrames.IsTest(batch[i].Bytes))
                 {
                     return i;
                 }
@@ -192,7 +191,7 @@ public sealed unsafe class AfXdpPortTests
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (DateTime.UtcNow < deadline)
         {
-            if (socket.Receive(50) is byte[] frame && Frames.IsTest(frame))
+            if (socket.Receive(50) is byte[] frame && TestFrames.IsTest(frame))
             {
                 return frame;
             }

@@ -9,10 +9,9 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
-using FastBridge.Tests.Ports;
 using Xunit.Abstractions;
 
-namespace FastBridge.Tests.Xdp;
+namespace FastBridge.Tests.Datapath.Ports;
 
 public sealed unsafe class AfXdpSoakTests(ITestOutputHelper output)
 {
@@ -29,17 +28,17 @@ public sealed unsafe class AfXdpSoakTests(ITestOutputHelper output)
     {
         using var lab = new XdpPortLab(2, mode, frameCount: 4096, ringSize: 512, mtus: [mtu, mtu]);
         int step = LengthStep(mtu);
-        string ns = lab.Lab.Netns, bridge = $"fbxd{lab.Lab.Tag}br";
-        XdpLab.Run("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
-        XdpLab.Run("ip", "-n", ns, "link", "add", bridge, "type", "bridge");
-        XdpLab.Run("ip", "-n", ns, "link", "set", lab.Peers[0], "master", bridge);
-        XdpLab.Run("ip", "-n", ns, "link", "set", lab.Peers[1], "master", bridge);
-        XdpLab.Run("ip", "-n", ns, "link", "set", bridge, "up");
-        using (RawSocket injector = RawSocket.OpenIn(ns, lab.Peers[0], Frames.TestEtherType))
+        string ns = lab.Lab.Netns, bridge = lab.Lab.Name("br");
+        VethLab.Ip("netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+        VethLab.Ip("-n", ns, "link", "add", bridge, "type", "bridge");
+        VethLab.Ip("-n", ns, "link", "set", lab.Peers[0], "master", bridge);
+        VethLab.Ip("-n", ns, "link", "set", lab.Peers[1], "master", bridge);
+        VethLab.Ip("-n", ns, "link", "set", bridge, "up");
+        using (RawSocket injector = RawSocket.OpenIn(ns, lab.Peers[0], TestFrames.ExperimentalEtherType))
         {
             for (int i = 0; i < Injected; i++)
             {
-                injector.Send(Frames.Build(i, 60 + i * step));
+                injector.Send(TestFrames.Numbered(i, 60 + i * step));
             }
         }
 
@@ -120,11 +119,11 @@ public sealed unsafe class AfXdpSoakTests(ITestOutputHelper output)
         for (int i = 0; i < batch.Count; i++)
         {
             ReadOnlySpan<byte> frame = batch[i].Bytes;
-            if (!Frames.IsTest(frame))
+            if (!TestFrames.IsTest(frame))
             {
                 continue;
             }
-            int sequence = Frames.Sequence(frame);
+            int sequence = TestFrames.Sequence(frame);
             int length = 60 + sequence * step;
             if ((uint)sequence >= Injected || frame.Length != length || frame[length - 1] != (byte)((length - 1) * 7 + sequence))
             {

@@ -5,7 +5,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Tests.Ports;
+namespace FastBridge.Tests.Datapath.Ports;
 
 public sealed class LinkMonitorTests
 {
@@ -83,7 +83,7 @@ public sealed class LinkMonitorTests
     [Fact]
     public void Monitor_VethSetDownUpAndDeleted_ReportsEachChange()
     {
-        using VethLab lab = VethLab.Empty();
+        using VethLab lab = new VethLab();
         var seen = new BlockingCollection<LinkState>();
         var trouble = new ConcurrentQueue<string>();
         lab.AddLink(lab.Host, "type", "veth", "peer", "name", lab.Peer);

@@ -1,6 +1,6 @@
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Tests.Ports;
+namespace FastBridge.Tests.Datapath.Ports;
 
 public sealed class NetInterfaceTests
 {
@@ -31,7 +31,7 @@ public sealed class NetInterfaceTests
     [Fact]
     public void Inspect_BridgePort_RefusedNamingTheBridge()
     {
-        using VethLab lab = VethLab.Empty();
+        using VethLab lab = new VethLab();
         string bridge = lab.Name("br");
         lab.AddLink(bridge, "type", "bridge");
         lab.AddLink(lab.Host, "type", "veth", "peer", "name", lab.Peer);
@@ -45,7 +45,7 @@ public sealed class NetInterfaceTests
     [Fact]
     public void Inspect_TunDevice_RefusedAsNotEthernet()
     {
-        using VethLab lab = VethLab.Empty();
+        using VethLab lab = new VethLab();
         string tun = lab.Name("tun");
         lab.TrackLink(tun);
         VethLab.Ip("tuntap", "add", "dev", tun, "mode", "tun");
@@ -57,7 +57,7 @@ public sealed class NetInterfaceTests
     [Fact]
     public void Inspect_Veth_ReturnsIndexMtuMacAndState()
     {
-        using VethLab lab = VethLab.Empty();
+        using VethLab lab = new VethLab();
         lab.AddLink(lab.Host, "type", "veth", "peer", "name", lab.Peer);
         VethLab.Ip("link", "set", lab.Host, "address", "02:fb:00:12:34:56", "mtu", "1400");
 

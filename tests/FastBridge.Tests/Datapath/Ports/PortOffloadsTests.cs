@@ -2,7 +2,7 @@ using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Tests.Ports;
+namespace FastBridge.Tests.Datapath.Ports;
 
 public sealed class PortOffloadsTests
 {

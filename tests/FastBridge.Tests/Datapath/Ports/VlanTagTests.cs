@@ -2,7 +2,7 @@
 // across the tag's boundaries included.
 using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Tests.Ports;
+namespace FastBridge.Tests.Datapath.Ports;
 
 public sealed unsafe class VlanTagTests
 {
@@ -11,7 +11,7 @@ public sealed unsafe class VlanTagTests
     [InlineData(0, 0)]
     public void CopyWireRange_EveryRange_MatchesTheWholeWireFrame(ushort tpid, ushort tci)
     {
-        byte[] bytes = Frames.Build(5, 100);
+        byte[] bytes = TestFrames.Numbered(5, 100);
         byte[] wire = tpid == 0 ? bytes : [.. bytes[..12], (byte)(tpid >> 8), (byte)tpid, (byte)(tci >> 8), (byte)tci, .. bytes[12..]];
         var batch = new FrameBatch();
         fixed (byte* data = bytes)

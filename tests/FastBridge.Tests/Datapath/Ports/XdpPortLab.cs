@@ -4,9 +4,8 @@
 // sets them up. Dispose takes everything down in the right order (ports, attachments, UMEM, links, namespace).
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
-using FastBridge.Tests.Ports;
 
-namespace FastBridge.Tests.Xdp;
+namespace FastBridge.Tests.Datapath.Ports;
 
 internal sealed class XdpPortLab : IDisposable
 {
@@ -41,7 +40,7 @@ internal sealed class XdpPortLab : IDisposable
         }
     }
 
-    public XdpLab Lab { get; } = new();
+    public VethLab Lab { get; } = new();
 
     public Umem Umem { get; } = null!;
 
@@ -63,8 +62,8 @@ internal sealed class XdpPortLab : IDisposable
     /// </summary>
     public List<byte[]> Forward(int from, int to, IReadOnlyList<byte[]> frames)
     {
-        using RawSocket farA = RawSocket.OpenIn(Lab.Netns, Peers[from], Frames.TestEtherType);
-        using RawSocket farB = RawSocket.OpenIn(Lab.Netns, Peers[to], Frames.TestEtherType);
+        using RawSocket farA = RawSocket.OpenIn(Lab.Netns, Peers[from], TestFrames.ExperimentalEtherType);
+        using RawSocket farB = RawSocket.OpenIn(Lab.Netns, Peers[to], TestFrames.ExperimentalEtherType);
         AfXdpPort a = Ports[from], b = Ports[to];
         var batch = new FrameBatch();
         int[] all = Enumerable.Range(0, batch.Capacity).ToArray();
@@ -81,7 +80,7 @@ internal sealed class XdpPortLab : IDisposable
             int n = a.Receive(batch);
             if (n > 0)
             {
-                int[] tests = all[..n].Where(i => Frames.IsTest(batch[i].Bytes)).ToArray();
+                int[] tests = all[..n].Where(i => TestFrames.IsTest(batch[i].Bytes)).ToArray();
                 int queued = 0;
                 while (queued < tests.Length && DateTime.UtcNow < deadline)
                 {
@@ -94,7 +93,7 @@ internal sealed class XdpPortLab : IDisposable
             b.Flush();
             while (farB.Receive(0) is byte[] frame)
             {
-                if (Frames.IsTest(frame))
+                if (TestFrames.IsTest(frame))
                 {
                     received.Add(frame);
                 }

@@ -3,7 +3,7 @@
 using FastBridge.Datapath.Xdp;
 using static FastBridge.Datapath.Xdp.BpfAssembler;
 
-namespace FastBridge.Tests.Xdp;
+namespace FastBridge.Tests.Datapath.Xdp;
 
 public sealed class BpfAssemblerTests
 {

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Xdp;
 
-namespace FastBridge.Tests.Xdp;
+namespace FastBridge.Tests.Datapath.Xdp;
 
 public sealed unsafe class DescriptorChainTests : IDisposable
 {

@@ -1,7 +1,7 @@
 // The scratch pool for gathered frames: bounded, slots in order on cache lines, all back at once.
 using FastBridge.Datapath.Xdp;
 
-namespace FastBridge.Tests.Xdp;
+namespace FastBridge.Tests.Datapath.Xdp;
 
 public sealed unsafe class ScratchFramesTests
 {

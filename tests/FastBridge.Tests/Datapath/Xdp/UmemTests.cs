@@ -2,7 +2,7 @@
 // state whole, pointers map to frame offsets, and a DEBUG build refuses a frame moved from the wrong place.
 using FastBridge.Datapath.Xdp;
 
-namespace FastBridge.Tests.Xdp;
+namespace FastBridge.Tests.Datapath.Xdp;
 
 public sealed unsafe class UmemTests
 {

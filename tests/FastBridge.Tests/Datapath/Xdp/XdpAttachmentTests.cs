@@ -7,7 +7,7 @@ using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
 
-namespace FastBridge.Tests.Xdp;
+namespace FastBridge.Tests.Datapath.Xdp;
 
 public sealed partial class XdpAttachmentTests
 {
@@ -17,13 +17,13 @@ public sealed partial class XdpAttachmentTests
     [InlineData(XdpAttachMode.Auto, "xdp ")]
     public void Attach_Veth_ShownWhileAttachedAndGoneAfterDispose(XdpAttachMode mode, string ipShows)
     {
-        using var lab = new XdpLab();
+        using var lab = new VethLab();
         (string host, _) = lab.AddVeth("p");
         XdpAttachment attachment = XdpAttachment.Attach(NetInterface.Inspect(host), mode);
         try
         {
             Assert.Equal(mode == XdpAttachMode.Generic ? XdpAttachMode.Generic : XdpAttachMode.Native, attachment.Mode);
-            string details = XdpLab.Details(host);
+            string details = VethLab.Details(host);
             Assert.Contains(ipShows, details);
             Assert.Contains($"prog/xdp id {attachment.ProgramId} ", details);
         }
@@ -31,7 +31,7 @@ public sealed partial class XdpAttachmentTests
         {
             attachment.Dispose();
         }
-        Assert.False(XdpLab.HasXdp(host), XdpLab.Details(host));
+        Assert.False(VethLab.HasXdp(host), VethLab.Details(host));
     }
 
     [Theory]
@@ -41,7 +41,7 @@ public sealed partial class XdpAttachmentTests
     [InlineData(XdpAttachMode.Generic, XdpAttachMode.Generic)]
     public void Attach_InterfaceAlreadyCarriesProgram_RefusedNamingItAndChangingNothing(XdpAttachMode first, XdpAttachMode second)
     {
-        using var lab = new XdpLab();
+        using var lab = new VethLab();
         (string host, _) = lab.AddVeth("p");
         NetInterfaceInfo iface = NetInterface.Inspect(host);
         using XdpAttachment existing = XdpAttachment.Attach(iface, first);
@@ -50,13 +50,13 @@ public sealed partial class XdpAttachmentTests
 
         Assert.Contains(host, refused.Message);
         Assert.DoesNotContain('\n', refused.Message);
-        Assert.Contains($"prog/xdp id {existing.ProgramId} ", XdpLab.Details(host));
+        Assert.Contains($"prog/xdp id {existing.ProgramId} ", VethLab.Details(host));
     }
 
     [Fact]
     public void Attach_JumboVethNativeWithoutFrags_KernelRefusesWithFragsAccepts()
     {
-        using var lab = new XdpLab();
+        using var lab = new VethLab();
         (string host, _) = lab.AddVeth("f", 9000);
         NetInterfaceInfo iface = NetInterface.Inspect(host);
 
@@ -64,7 +64,7 @@ public sealed partial class XdpAttachmentTests
         Assert.Throws<InvalidOperationException>(() => XdpAttachment.Attach(iface, XdpAttachMode.Native));
         using XdpAttachment attachment = XdpAttachment.Attach(iface, XdpAttachMode.Native, multiBuffer: true);
         Assert.True(attachment.MultiBuffer);
-        Assert.True(XdpLab.HasXdp(host));
+        Assert.True(VethLab.HasXdp(host));
     }
 
     [Fact]
@@ -80,28 +80,27 @@ public sealed partial class XdpAttachmentTests
     [Fact]
     public void Attach_LinkHolderKilledWithSigkill_ProgramDetached()
     {
-        using var lab = new XdpLab();
+        using var lab = new VethLab();
         (string host, _) = lab.AddVeth("p");
         XdpAttachment attachment = XdpAttachment.Attach(NetInterface.Inspect(host), XdpAttachMode.Native);
         // dup() clears close-on-exec, so a child started now inherits a second fd of the link.
         int inherited = dup(attachment.LinkFd);
         Assert.True(inherited >= 0, $"dup: {Marshal.GetLastPInvokeError()}");
-        using Process holder = Process.Start(new ProcessStartInfo("sleep", "60"))!;
+        using var holder = new ChildProcess("sleep", ["60"]);
         try
         {
             Libc.close(inherited);
             attachment.Dispose();
-            Assert.True(XdpLab.HasXdp(host), "the child's fd of the link keeps the program attached");
+            Assert.True(VethLab.HasXdp(host), "the child's fd of the link keeps the program attached");
 
-            holder.Kill();   // SIGKILL
-            holder.WaitForExit();
+            holder.Kill();   // SIGKILL, and waits for it
 
             var deadline = DateTime.UtcNow.AddSeconds(5);
-            while (XdpLab.HasXdp(host) && DateTime.UtcNow < deadline)
+            while (VethLab.HasXdp(host) && DateTime.UtcNow < deadline)
             {
                 Thread.Sleep(20);
             }
-            Assert.False(XdpLab.HasXdp(host), XdpLab.Details(host));
+            Assert.False(VethLab.HasXdp(host), VethLab.Details(host));
         }
         finally
         {

@@ -7,10 +7,10 @@ using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
-using FastBridge.Tests.Ports;
+using FastBridge.Tests.Datapath.Ports;
 using Xunit.Abstractions;
 
-namespace FastBridge.Tests.Xdp;
+namespace FastBridge.Tests.Datapath.Xdp;
 
 public sealed unsafe class XskSocketTests(ITestOutputHelper output)
 {
@@ -19,7 +19,7 @@ public sealed unsafe class XskSocketTests(ITestOutputHelper output)
     [InlineData(XdpAttachMode.Generic)]
     public void Receive_9000ByteFrame_ThreeDescriptorsChainedByPktContd(XdpAttachMode mode)
     {
-        using var lab = new XdpLab();
+        using var lab = new VethLab();
         (string host, string peer) = lab.AddVeth("c", 9000);
         NetInterfaceInfo iface = NetInterface.Inspect(host);
         using var umem = new Umem(new UmemOptions(FrameCount: 1024, MultiBuffer: true));
@@ -33,9 +33,9 @@ public sealed unsafe class XskSocketTests(ITestOutputHelper output)
         }
         socket.Fill.Produce(fill);
         attachment.Register(0, socket.Fd);
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, peer, Frames.TestEtherType);
+        using RawSocket far = RawSocket.OpenIn(lab.Netns, peer, TestFrames.ExperimentalEtherType);
 
-        far.Send(Frames.Build(1, 9000));
+        far.Send(TestFrames.Numbered(1, 9000));
         var chain = new List<(uint Len, uint Options)>();
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (DateTime.UtcNow < deadline && (chain.Count == 0 || chain[^1].Options != 0 || chain.Sum(d => d.Len) != 9000))

@@ -11,15 +11,11 @@ namespace FastBridge.Testing.Frames;
 
 internal static class TestFrames
 {
-    public const ushort ExperimentalEtherType = 0x88B5;
-    public const ushort CustomerTpid = 0x8100;
-    public const ushort ServiceTpid = 0x88A8;
-    public const ushort SlowProtocolsEtherType = 0x8809;
-    public const ushort LldpEtherType = 0x88CC;
+    /// <summary>The test frames' EtherType, the 802.1Q and 802.1ad tag TPIDs, and the link-local protocols' EtherTypes.</summary>
+    public const ushort ExperimentalEtherType = 0x88B5, CustomerTpid = 0x8100, ServiceTpid = 0x88A8, SlowProtocolsEtherType = 0x8809, LldpEtherType = 0x88CC;
 
-    public const ulong StpGroup = 0x0180_C200_0000UL;
-    public const ulong SlowProtocolsGroup = 0x0180_C200_0002UL;
-    public const ulong LldpGroup = 0x0180_C200_000EUL;
+    /// <summary>The IEEE link-local groups of STP, the slow protocols (LACP) and LLDP.</summary>
+    public const ulong StpGroup = 0x0180_C200_0000UL, SlowProtocolsGroup = 0x0180_C200_0002UL, LldpGroup = 0x0180_C200_000EUL;
 
     /// <summary>60 bytes without FCS: anything shorter would be padded by somebody and break byte identity.</summary>
     public const int MinFrame = 60;

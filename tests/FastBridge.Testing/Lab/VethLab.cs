@@ -5,6 +5,8 @@
 // namespace it made, even after a failed test; nothing else (eth0 included) is touched.
 using System.Globalization;
 using FastBridge.ControlPlane.Lab;
+using FastBridge.Testing.Frames;
+using FastBridge.Testing.Traffic;
 
 namespace FastBridge.Testing.Lab;
 
@@ -75,6 +77,9 @@ internal sealed class VethLab : IDisposable
         _topology.Add(pair);
         return pair;
     }
+
+    /// <summary>A raw socket in Netns on <paramref name="peer"/> (the first pair's Peer when null), for frames of the test EtherType.</summary>
+    public RawSocket OpenPeer(string? peer = null) => RawSocket.OpenIn(Netns, peer ?? Peer, TestFrames.ExperimentalEtherType);
 
     /// <summary>ip link add NAME ARGS..., removed with the lab.</summary>
     public void AddLink(string name, params string[] args)

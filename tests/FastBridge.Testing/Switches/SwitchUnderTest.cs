@@ -9,17 +9,12 @@ namespace FastBridge.Testing.Switches;
 
 internal static class SwitchKind
 {
-    public const string LinuxBridge = "linux-bridge";
-    public const string FastBridge = "fastbridge-afpacket";
-    public const string FastBridgeAfXdp = "fastbridge-afxdp";
+    /// <summary>The reference, FastBridge on each backend, and FastBridge with two poll loops (PACKET_FANOUT spreading flows over them).</summary>
+    public const string LinuxBridge = "linux-bridge", FastBridge = "fastbridge-afpacket", FastBridgeAfXdp = "fastbridge-afxdp",
+        FastBridgeTwoWorkers = "fastbridge-afpacket-2-workers";
 
-    /// <summary>FastBridge with two poll loops, PACKET_FANOUT spreading flows over them.</summary>
-    public const string FastBridgeTwoWorkers = "fastbridge-afpacket-2-workers";
-
-    public const string OvsAfXdp = "ovs-afxdp";
-
-    /// <summary>No switch: the lab pairs the bench's generator and sink directly.</summary>
-    public const string None = "none";
+    /// <summary>The bench's other yardstick, and no switch at all (the bench's generator and sink paired directly).</summary>
+    public const string OvsAfXdp = "ovs-afxdp", None = "none";
 }
 
 /// <summary>How a switch under test is set up; the defaults are the tests'.</summary>

@@ -4,6 +4,7 @@
 using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
+using FastBridge.Testing.Frames;
 
 namespace FastBridge.Testing.Traffic;
 
@@ -75,6 +76,20 @@ internal sealed unsafe class RawSocket : IDisposable
         byte* buffer = stackalloc byte[65536];
         nint length = Libc.recvfrom(_fd, buffer, 65536, Libc.MsgDontwait, null, null);
         return length < 0 ? null : new ReadOnlySpan<byte>(buffer, (int)length).ToArray();
+    }
+
+    /// <summary>The next frame of the test EtherType (skipping link chatter), or null after <paramref name="timeoutMs"/>.</summary>
+    public byte[]? ReceiveTest(int timeoutMs)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Receive(20) is byte[] frame && TestFrames.IsTest(frame))
+            {
+                return frame;
+            }
+        }
+        return null;
     }
 
     public void Dispose() => Libc.close(_fd);

@@ -14,11 +14,15 @@ public sealed class ForwardingTests
 
     private const ulong MulticastSourceMac = 0x03FB_7E57_0001UL;
 
+    /// <summary>The reference and FastBridge on each backend: each case runs on all three.</summary>
+    public static TheoryData<string> EverySwitch => [SwitchKind.LinuxBridge, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp];
+
+    /// <summary>As EverySwitch, and FastBridge with two poll loops, for the cases where flows spread over loops.</summary>
+    public static TheoryData<string> EverySwitchAndTwoLoops =>
+        [SwitchKind.LinuxBridge, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp, SwitchKind.FastBridgeTwoWorkers];
+
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
-    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
+    [MemberData(nameof(EverySwitchAndTwoLoops))]
     public void Ping_FromNet1_ReachesNet2AndNet3(string kind)
     {
         string ping = Tools.Ping;
@@ -38,9 +42,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void UnknownUnicast_FromH1_FloodsToAllOthersOnly(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -50,10 +52,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
-    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
+    [MemberData(nameof(EverySwitchAndTwoLoops))]
     public void LearnedUnicast_AfterDestinationSent_ReachesOnlyDestination(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -64,9 +63,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void Broadcast_FromH1_FloodsToAllOthersOnly(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -77,9 +74,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void MulticastSource_IsDropped(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -89,9 +84,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void LinkLocal_LacpAndLldpNotForwarded_StpBpduFlooded(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -106,9 +99,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void StationMove_MacSendsFromNewPort_UnicastFollowsIt(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -126,9 +117,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void Ageing_TwoSecondsOfAgeing_SilentEntryFloodsAgain(string kind)
     {
         const int AgeingSeconds = 2;
@@ -147,9 +136,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void MaxSizeFrame_1514Bytes_CrossesByteIdentical(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -162,9 +149,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void JumboFrames_9000MtuPorts_CrossByteIdenticalAndNeverReachA1500MtuPort(string kind)
     {
         const int JumboUntagged = 9000 + 14;
@@ -188,9 +173,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void VlanTagged_8021QAnd8021ad_CrossByteIdentical(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -211,10 +194,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
-    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
+    [MemberData(nameof(EverySwitchAndTwoLoops))]
     public void ThousandFrames_RandomPayloads_ArriveIntactAndInOrder(string kind)
     {
         const int Count = 1000;
@@ -265,10 +245,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
-    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
+    [MemberData(nameof(EverySwitchAndTwoLoops))]
     public void Iperf3Tcp_ThreeSeconds_CompletesAboveFiftyMegabits(string kind)
     {
         const double MinBitsPerSecond = 50e6;

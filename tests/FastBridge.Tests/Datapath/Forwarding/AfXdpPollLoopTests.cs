@@ -19,20 +19,20 @@ public sealed class AfXdpPollLoopTests
         using var lab = new XdpPortLab(3);
         var ports = new PortSet(lab.Ports.ToArray<IPort>(), new PortStates(3));
         var loop = new PollLoop(0, -1, ports, new FdbTable(1024), 0, IdleMode.Block);
-        RawSocket[] far = lab.Peers.Select(peer => RawSocket.OpenIn(lab.Lab.Netns, peer, TestFrames.ExperimentalEtherType)).ToArray();
+        RawSocket[] far = lab.Peers.Select(peer => lab.Lab.OpenPeer(peer)).ToArray();
         loop.Start();
         try
         {
             Thread.Sleep(300); // long enough for the loop to go idle and block in poll(2)
             byte[] flood = TestFrames.Numbered(1, 120, destination: Broadcast, source: MacB);
             far[1].Send(flood);
-            Assert.Equal(flood, ReceiveTest(far[0], 2000));
-            Assert.Equal(flood, ReceiveTest(far[2], 2000));
+            Assert.Equal(flood, far[0].ReceiveTest(2000));
+            Assert.Equal(flood, far[2].ReceiveTest(2000));
 
             byte[] unicast = TestFrames.Numbered(2, 200, destination: MacB, source: MacA);
             far[0].Send(unicast);
-            Assert.Equal(unicast, ReceiveTest(far[1], 2000));
-            Assert.Null(ReceiveTest(far[2], 300));
+            Assert.Equal(unicast, far[1].ReceiveTest(2000));
+            Assert.Null(far[2].ReceiveTest(300));
         }
         finally
         {
@@ -48,18 +48,5 @@ public sealed class AfXdpPollLoopTests
         Assert.True(lab.Ports.Aggregate(0UL, (sum, p) => sum + p.CopiedTransmits) >= 1);
         Assert.True(lab.Quiesce());
         lab.AssertAccountingAtRest();
-    }
-
-    private static byte[]? ReceiveTest(RawSocket socket, int timeoutMs)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (socket.Receive(20) is byte[] frame && TestFrames.IsTest(frame))
-            {
-                return frame;
-            }
-        }
-        return null;
     }
 }

@@ -61,7 +61,7 @@ public sealed unsafe class AfPacketPortTests
         // take a block of its own.
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), new AfPacketOptions());
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer();
         for (int i = 0; i < 200; i++)
         {
             far.Send(TestFrames.Numbered(i, 64));
@@ -93,7 +93,7 @@ public sealed unsafe class AfPacketPortTests
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
         // Lowered under the open port: its size rule still allows 1514 bytes, the kernel now refuses past 1414.
         VethLab.Ip("link", "set", lab.Host, "mtu", "1400");
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer();
         byte[][] frames = [TestFrames.Numbered(0, 1500), .. Enumerable.Range(1, 10).Select(i => TestFrames.Numbered(i, 64))];
         using var native = new NativeFrames(frames);
 
@@ -114,7 +114,7 @@ public sealed unsafe class AfPacketPortTests
     {
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer();
         byte[] sent = TestFrames.Numbered(7, 300);
 
         far.Send(sent);
@@ -134,12 +134,12 @@ public sealed unsafe class AfPacketPortTests
         AfPacketPort? farPort = null;
         Namespaces.RunIn(lab.Netns, () => farPort = new AfPacketPort(new NetInterfaceInfo(lab.Peer, (int)Libc.if_nametoindex(lab.Peer), 1500, 0, true), s_options));
         using AfPacketPort far = farPort!;
-        using RawSocket farSender = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        using RawSocket farSender = lab.OpenPeer();
         byte[] untagged = TestFrames.Numbered(1, 200);
 
         farSender.Send(TestFrames.Tagged(untagged, tpid, tci));
         var batch = new FrameBatch();
-        int index = ReceiveInto(port, batch);
+        int index = PortReceive.TestFrame(port, batch);
         Assert.Equal((tpid, tci), (batch[index].StrippedTpid, batch[index].StrippedTci));
         Assert.Equal(untagged, batch[index].Bytes.ToArray());
         Assert.Equal(1, port.Transmit(batch, [index]));
@@ -158,7 +158,7 @@ public sealed unsafe class AfPacketPortTests
         const int Count = 1000;
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer();
         byte[][] frames = Enumerable.Range(0, Count).Select(i => TestFrames.Numbered(i, 60 + i * 37 % 1455)).ToArray();
         using var native = new NativeFrames(frames);
 
@@ -195,7 +195,7 @@ public sealed unsafe class AfPacketPortTests
         using VethLab lab = VethLab.Create();
         // One-page blocks hold three 1000-byte frames; batches of 2 end inside blocks and span them.
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), new AfPacketOptions(RxBlockSize: 4096, RxBlockCount: 64, TxFrameCount: 64));
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer();
         for (int i = 0; i < Count; i++)
         {
             far.Send(TestFrames.Numbered(i, 1000));
@@ -319,7 +319,7 @@ public sealed unsafe class AfPacketPortTests
         using VethLab lab = VethLab.Create(mtu: 9000);
         // Two one-page blocks: a 6000-byte frame cannot fit a block (truncated), and 200 frames overrun the ring.
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), new AfPacketOptions(RxBlockSize: 4096, RxBlockCount: 2, TxFrameCount: 64));
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, lab.Peer, TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer();
         far.Send(TestFrames.Numbered(0, 6000));
         Thread.Sleep(20);
         var batch = new FrameBatch();
@@ -362,40 +362,15 @@ public sealed unsafe class AfPacketPortTests
     private static bool IsPromiscuous(string ifName) =>
         (int.Parse(File.ReadAllText($"/sys/class/net/{ifName}/flags").Trim()[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture) & Netdevice.IffPromisc) != 0;
 
-    /// <summary>Receives until a test frame arrives (within 5 s); returns its index in the batch, the batch still held.</summary>
-    private static int ReceiveInto(AfPacketPort port, FrameBatch batch)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (DateTime.UtcNow < deadline)
-        {
-            var pollFd = new Libc.PollFd { Fd = port.PollFd, Events = Libc.PollIn };
-            Libc.poll(&pollFd, 1, 50);
-            batch.Clear();
-            int count = port.Receive(batch);
-            Assert.True(count >= 0, $"Receive failed: {count}");
-            for (int i = 0; i < count; i++)
-            {
-                if (TestFrames.IsTest(batch[i].Bytes))
-                {
-                    return i;
-                }
-            }
-            port.ReleaseReceived();
-        }
-        Assert.Fail("no test frame received in 5 s");
-        return -1;
-    }
-
     private static (byte[] Bytes, ushort Tpid, ushort Tci) ReceiveTestFrame(AfPacketPort port)
     {
         var batch = new FrameBatch();
-        int index = ReceiveInto(port, batch);
+        int index = PortReceive.TestFrame(port, batch);
         var result = (batch[index].Bytes.ToArray(), batch[index].StrippedTpid, batch[index].StrippedTci);
         port.ReleaseReceived();
         return result;
     }
 
-    /// <summary>Test frames copied to native memory, as a backend's frames would be.</summary>
     /// <summary>Transmits every frame of <paramref name="native"/> in one burst (all must be consumed), kicks, and returns the port's drops.</summary>
     private static ulong[] TransmitAll(AfPacketPort port, NativeFrames native)
     {

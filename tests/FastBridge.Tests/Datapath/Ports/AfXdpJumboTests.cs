@@ -24,12 +24,12 @@ public sealed unsafe class AfXdpJumboTests
     {
         using var lab = new XdpPortLab(1, mode, mtus: [JumboMtu]);
         Assert.Equal(mode, lab.Mode);
-        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer(0);
         byte[] sent = TestFrames.Numbered(9, 9000);
 
         far.Send(sent);
         var batch = new FrameBatch();
-        int index = AfXdpPortTests.ReceiveTestFrame(lab.Ports[0], batch);
+        int index = PortReceive.TestFrame(lab.Ports[0], batch);
 
         Assert.Equal(sent, batch[index].Bytes.ToArray());
         Assert.Equal(ulong.MaxValue, lab.Umem.OffsetOf(batch[index].Data)); // gathered into a scratch slot
@@ -71,12 +71,12 @@ public sealed unsafe class AfXdpJumboTests
     public void Transmit_JumboFrameToA1500MtuPort_DroppedAndCountedTooBig()
     {
         using var lab = new XdpPortLab(2, mtus: [JumboMtu, 1500]);
-        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
+        using RawSocket farA = lab.OpenPeer(0);
         byte[] jumbo = TestFrames.Numbered(1, 9000);
 
         farA.Send(jumbo);
         var batch = new FrameBatch();
-        int index = AfXdpPortTests.ReceiveTestFrame(lab.Ports[0], batch);
+        int index = PortReceive.TestFrame(lab.Ports[0], batch);
         Assert.Equal(1, lab.Ports[1].Transmit(batch, [index]));
         lab.Ports[1].Flush();
         lab.Ports[0].ReleaseReceived();
@@ -91,7 +91,7 @@ public sealed unsafe class AfXdpJumboTests
     public void Receive_MoreChainsThanScratchSlots_RestDroppedAsRxRingFull()
     {
         using var lab = new XdpPortLab(1, mtus: [JumboMtu], scratchFrames: 2);
-        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer(0);
         for (int i = 0; i < 5; i++)
         {
             far.Send(TestFrames.Numbered(i, 8000));
@@ -113,7 +113,7 @@ public sealed unsafe class AfXdpJumboTests
     public void Transmit_ForeignJumboFrameWithStrippedTag_SplitWithTagReinserted()
     {
         using var lab = new XdpPortLab(1, mtus: [JumboMtu]);
-        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer(0);
         byte[] untagged = TestFrames.Numbered(4, LongestFrame);
         var batch = new FrameBatch();
         fixed (byte* data = untagged)
@@ -124,7 +124,7 @@ public sealed unsafe class AfXdpJumboTests
         lab.Ports[0].Flush();
 
         // The far raw socket sees the frame with the tag taken out again by its kernel: the bytes that were sent.
-        Assert.Equal(untagged, AfXdpPortTests.ReceiveTest(far, 2000));
+        Assert.Equal(untagged, far.ReceiveTest(2000));
         Assert.Equal((0UL, 1UL), (lab.Ports[0].ZeroCopyTransmits, lab.Ports[0].CopiedTransmits));
         Assert.True(lab.Quiesce());
         lab.AssertAccountingAtRest();

@@ -16,12 +16,12 @@ public sealed unsafe class AfXdpPortTests
     public void Receive_FrameSentIntoPeer_ArrivesWithSameBytes(XdpAttachMode mode)
     {
         using var lab = new XdpPortLab(1, mode);
-        using RawSocket far = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer(0);
         byte[] sent = TestFrames.Numbered(7, 300);
 
         far.Send(sent);
         var batch = new FrameBatch();
-        int index = ReceiveTestFrame(lab.Ports[0], batch);
+        int index = PortReceive.TestFrame(lab.Ports[0], batch);
 
         Assert.Equal(sent, batch[index].Bytes.ToArray());
         Assert.Equal(0, batch[index].StrippedTpid);
@@ -36,19 +36,19 @@ public sealed unsafe class AfXdpPortTests
     public void Transmit_UnicastAToB_ZeroCopyAndByteIdentical(XdpAttachMode mode)
     {
         using var lab = new XdpPortLab(2, mode);
-        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
-        using RawSocket farB = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[1], TestFrames.ExperimentalEtherType);
+        using RawSocket farA = lab.OpenPeer(0);
+        using RawSocket farB = lab.OpenPeer(1);
         AfXdpPort a = lab.Ports[0], b = lab.Ports[1];
         byte[] sent = TestFrames.Numbered(1, 1514);
 
         farA.Send(sent);
         var batch = new FrameBatch();
-        int index = ReceiveTestFrame(a, batch);
+        int index = PortReceive.TestFrame(a, batch);
         Assert.Equal(1, b.Transmit(batch, [index]));
         b.Flush();
         a.ReleaseReceived();
 
-        Assert.Equal(sent, ReceiveTest(farB, 2000));
+        Assert.Equal(sent, farB.ReceiveTest(2000));
         Assert.Equal((1UL, 0UL), (b.ZeroCopyTransmits, b.CopiedTransmits));
         Assert.True(lab.Quiesce());
         lab.AssertAccountingAtRest();
@@ -58,14 +58,14 @@ public sealed unsafe class AfXdpPortTests
     public void Transmit_FloodToTwoPorts_FirstByDescriptorSecondByCopy()
     {
         using var lab = new XdpPortLab(3);
-        using RawSocket farA = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[0], TestFrames.ExperimentalEtherType);
-        using RawSocket farB = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[1], TestFrames.ExperimentalEtherType);
-        using RawSocket farC = RawSocket.OpenIn(lab.Lab.Netns, lab.Peers[2], TestFrames.ExperimentalEtherType);
+        using RawSocket farA = lab.OpenPeer(0);
+        using RawSocket farB = lab.OpenPeer(1);
+        using RawSocket farC = lab.OpenPeer(2);
         byte[] sent = TestFrames.Numbered(2, 100, destination: 0xFFFF_FFFF_FFFF);
 
         farA.Send(sent);
         var batch = new FrameBatch();
-        int index = ReceiveTestFrame(lab.Ports[0], batch);
+        int index = PortReceive.TestFrame(lab.Ports[0], batch);
         for (int egress = 1; egress <= 2; egress++)
         {
             Assert.Equal(1, lab.Ports[egress].Transmit(batch, [index]));
@@ -73,8 +73,8 @@ public sealed unsafe class AfXdpPortTests
         }
         lab.Ports[0].ReleaseReceived();
 
-        Assert.Equal(sent, ReceiveTest(farB, 2000));
-        Assert.Equal(sent, ReceiveTest(farC, 2000));
+        Assert.Equal(sent, farB.ReceiveTest(2000));
+        Assert.Equal(sent, farC.ReceiveTest(2000));
         Assert.Equal((1UL, 0UL), (lab.Ports[1].ZeroCopyTransmits, lab.Ports[1].CopiedTransmits));
         Assert.Equal((0UL, 1UL), (lab.Ports[2].ZeroCopyTransmits, lab.Ports[2].CopiedTransmits));
         Assert.True(lab.Quiesce());
@@ -100,7 +100,7 @@ public sealed unsafe class AfXdpPortTests
 
         // The far kernel can only strip the tag into metadata again if it sat, whole, after the MACs.
         var farBatch = new FrameBatch();
-        int index = ReceiveTestFrame(far, farBatch);
+        int index = PortReceive.TestFrame(far, farBatch);
         Assert.Equal(untagged, farBatch[index].Bytes.ToArray());
         Assert.Equal((0x8100, 0x0064), (farBatch[index].StrippedTpid, farBatch[index].StrippedTci));
         far.ReleaseReceived();
@@ -139,7 +139,7 @@ public sealed unsafe class AfXdpPortTests
         Assert.Equal(2, attachment.QueueCount);
         using var q0 = new AfXdpPort(iface, attachment, umem, 0, new AfXdpOptions(512));
         using var q1 = new AfXdpPort(iface, attachment, umem, 1, new AfXdpOptions(512));
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, peer, TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer(peer);
 
         for (int i = 0; i < 20; i++)
         {
@@ -162,40 +162,5 @@ public sealed unsafe class AfXdpPortTests
             }
         }
         Assert.Equal(20, got);
-    }
-
-    /// <summary>Receives until a test frame shows up (skipping link chatter); its index in the batch.</summary>
-    internal static int ReceiveTestFrame(IPort port, FrameBatch batch)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (DateTime.UtcNow < deadline)
-        {
-            batch.Clear();
-            int n = port.Receive(batch);
-            Assert.True(n >= 0, $"Receive failed: errno {-n}");
-            for (int i = 0; i < n; i++)
-            {
-                if (TestFrames.IsTest(batch[i].Bytes))
-                {
-                    return i;
-                }
-            }
-            port.ReleaseReceived();
-            Thread.Sleep(1);
-        }
-        throw new TimeoutException($"no test frame on {port.Name} in 5 s");
-    }
-
-    internal static byte[] ReceiveTest(RawSocket socket, int timeoutMs)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (socket.Receive(50) is byte[] frame && TestFrames.IsTest(frame))
-            {
-                return frame;
-            }
-        }
-        throw new TimeoutException("no test frame at the far end");
     }
 }

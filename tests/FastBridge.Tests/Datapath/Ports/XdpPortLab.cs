@@ -54,6 +54,9 @@ internal sealed class XdpPortLab : IDisposable
 
     public static bool NeedsMultiBuffer(int mtu) => mtu + 18 > SingleBufferFrame;
 
+    /// <summary>A raw socket on pair <paramref name="i"/>'s peer, for frames of the test EtherType.</summary>
+    public RawSocket OpenPeer(int i) => Lab.OpenPeer(Peers[i]);
+
     /// <summary>
     /// Sends <paramref name="frames"/> into the peer of port <paramref name="from"/> (at most 64 ahead of the
     /// port, so no ring overruns), forwards its test frames to port <paramref name="to"/> as a poll loop would
@@ -62,8 +65,8 @@ internal sealed class XdpPortLab : IDisposable
     /// </summary>
     public List<byte[]> Forward(int from, int to, IReadOnlyList<byte[]> frames)
     {
-        using RawSocket farA = RawSocket.OpenIn(Lab.Netns, Peers[from], TestFrames.ExperimentalEtherType);
-        using RawSocket farB = RawSocket.OpenIn(Lab.Netns, Peers[to], TestFrames.ExperimentalEtherType);
+        using RawSocket farA = OpenPeer(from);
+        using RawSocket farB = OpenPeer(to);
         AfXdpPort a = Ports[from], b = Ports[to];
         var batch = new FrameBatch();
         int[] all = Enumerable.Range(0, batch.Capacity).ToArray();

@@ -33,7 +33,7 @@ public sealed unsafe class XskSocketTests(ITestOutputHelper output)
         }
         socket.Fill.Produce(fill);
         attachment.Register(0, socket.Fd);
-        using RawSocket far = RawSocket.OpenIn(lab.Netns, peer, TestFrames.ExperimentalEtherType);
+        using RawSocket far = lab.OpenPeer(peer);
 
         far.Send(TestFrames.Numbered(1, 9000));
         var chain = new List<(uint Len, uint Options)>();

@@ -145,6 +145,13 @@ internal sealed class SwitchLab : IDisposable
         }
     }
 
+    /// <summary>Deliver with a fresh marker for <paramref name="what"/>, in the frame <paramref name="build"/> makes around it.</summary>
+    public void Deliver(int from, string what, Func<byte[], byte[]> build, params int[] expected)
+    {
+        byte[] marker = NextMarker(what);
+        Deliver(from, build(marker), marker, expected);
+    }
+
     /// <summary>
     /// `ping -c COUNT -i INTERVAL -W 1` from host <paramref name="from"/> to host <paramref name="to"/>; the
     /// result and the replies counted from ping's summary line (0 if it printed none).

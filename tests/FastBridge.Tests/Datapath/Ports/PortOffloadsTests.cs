@@ -1,4 +1,3 @@
-using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 
@@ -40,22 +39,6 @@ public sealed class PortOffloadsTests
         Assert.Contains("No such device", ex.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void DisableSendOffloads_InsideNamespace_TurnsTsoGsoAndTxChecksumOff()
-    {
-        using VethLab lab = VethLab.Create();
-        uint tso = 1, gso = 1, csum = 1;
-        Namespaces.RunIn(lab.Netns, () =>
-        {
-            SetFeature(lab.Peer, SendOffloads.SGso, 1);
-            SendOffloads.Disable(lab.Peer);
-            tso = ReadFeature(lab.Peer, SendOffloads.GTso);
-            gso = ReadFeature(lab.Peer, SendOffloads.GGso);
-            csum = ReadFeature(lab.Peer, SendOffloads.GTxCsum);
-        });
-        Assert.Equal((0u, 0u, 0u), (tso, gso, csum));
-    }
-
     internal static uint ReadFeature(string ifName, uint command)
     {
         int fd = Netdevice.OpenControlSocket();
@@ -70,7 +53,7 @@ public sealed class PortOffloadsTests
         }
     }
 
-    private static void SetFeature(string ifName, uint command, uint value)
+    internal static void SetFeature(string ifName, uint command, uint value)
     {
         int fd = Netdevice.OpenControlSocket();
         try

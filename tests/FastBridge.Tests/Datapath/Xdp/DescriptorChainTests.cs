@@ -11,8 +11,7 @@ public sealed unsafe class DescriptorChainTests : IDisposable
 {
     private const uint Size = 32;
     private const int Chunk = 4096;
-    private static readonly IfXdp.RingOffset s_offsets = new() { Producer = 0, Consumer = 64, Flags = 128, Desc = 192 };
-    private readonly byte* _ring = (byte*)NativeMemory.AllocZeroed(192 + Size * 16);
+    private readonly PlainRing _ring = new(Size);
     private readonly byte* _umem = (byte*)NativeMemory.AllocZeroed(Size * Chunk);
 
     [Fact]
@@ -89,7 +88,7 @@ public sealed unsafe class DescriptorChainTests : IDisposable
 
     public void Dispose()
     {
-        NativeMemory.Free(_ring);
+        _ring.Dispose();
         NativeMemory.Free(_umem);
     }
 
@@ -99,7 +98,7 @@ public sealed unsafe class DescriptorChainTests : IDisposable
     /// </summary>
     private XskRing Ring(uint first, params uint[][] frames)
     {
-        var descriptors = (IfXdp.XdpDesc*)(_ring + 192);
+        var descriptors = (IfXdp.XdpDesc*)_ring.Entries;
         uint n = 0;
         foreach (uint[] lengths in frames)
         {
@@ -111,8 +110,8 @@ public sealed unsafe class DescriptorChainTests : IDisposable
                 desc.Options = i < lengths.Length - 1 ? IfXdp.XdpPktContd : 0;
             }
         }
-        *(uint*)_ring = first + n;
-        *(uint*)(_ring + 64) = first;
-        return XskRing.Create(_ring, 0, s_offsets, Size, producerSide: false);
+        _ring.Producer = first + n;
+        _ring.Consumer = first;
+        return _ring.Open(producerSide: false);
     }
 }

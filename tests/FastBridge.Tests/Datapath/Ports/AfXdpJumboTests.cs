@@ -24,12 +24,10 @@ public sealed unsafe class AfXdpJumboTests
     {
         using var lab = new XdpPortLab(1, mode, mtus: [JumboMtu]);
         Assert.Equal(mode, lab.Mode);
-        using RawSocket far = lab.OpenPeer(0);
         byte[] sent = TestFrames.Numbered(9, 9000);
 
-        far.Send(sent);
         var batch = new FrameBatch();
-        int index = PortReceive.TestFrame(lab.Ports[0], batch);
+        int index = lab.SendThroughPeer(0, sent, batch);
 
         Assert.Equal(sent, batch[index].Bytes.ToArray());
         Assert.Equal(ulong.MaxValue, lab.Umem.OffsetOf(batch[index].Data)); // gathered into a scratch slot
@@ -71,12 +69,10 @@ public sealed unsafe class AfXdpJumboTests
     public void Transmit_JumboFrameToA1500MtuPort_DroppedAndCountedTooBig()
     {
         using var lab = new XdpPortLab(2, mtus: [JumboMtu, 1500]);
-        using RawSocket farA = lab.OpenPeer(0);
         byte[] jumbo = TestFrames.Numbered(1, 9000);
 
-        farA.Send(jumbo);
         var batch = new FrameBatch();
-        int index = PortReceive.TestFrame(lab.Ports[0], batch);
+        int index = lab.SendThroughPeer(0, jumbo, batch);
         Assert.Equal(1, lab.Ports[1].Transmit(batch, [index]));
         lab.Ports[1].Flush();
         lab.Ports[0].ReleaseReceived();

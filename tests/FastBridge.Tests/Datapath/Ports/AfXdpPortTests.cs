@@ -16,12 +16,10 @@ public sealed unsafe class AfXdpPortTests
     public void Receive_FrameSentIntoPeer_ArrivesWithSameBytes(XdpAttachMode mode)
     {
         using var lab = new XdpPortLab(1, mode);
-        using RawSocket far = lab.OpenPeer(0);
         byte[] sent = TestFrames.Numbered(7, 300);
 
-        far.Send(sent);
         var batch = new FrameBatch();
-        int index = PortReceive.TestFrame(lab.Ports[0], batch);
+        int index = lab.SendThroughPeer(0, sent, batch);
 
         Assert.Equal(sent, batch[index].Bytes.ToArray());
         Assert.Equal(0, batch[index].StrippedTpid);
@@ -36,14 +34,12 @@ public sealed unsafe class AfXdpPortTests
     public void Transmit_UnicastAToB_ZeroCopyAndByteIdentical(XdpAttachMode mode)
     {
         using var lab = new XdpPortLab(2, mode);
-        using RawSocket farA = lab.OpenPeer(0);
         using RawSocket farB = lab.OpenPeer(1);
         AfXdpPort a = lab.Ports[0], b = lab.Ports[1];
         byte[] sent = TestFrames.Numbered(1, 1514);
 
-        farA.Send(sent);
         var batch = new FrameBatch();
-        int index = PortReceive.TestFrame(a, batch);
+        int index = lab.SendThroughPeer(0, sent, batch);
         Assert.Equal(1, b.Transmit(batch, [index]));
         b.Flush();
         a.ReleaseReceived();
@@ -58,14 +54,12 @@ public sealed unsafe class AfXdpPortTests
     public void Transmit_FloodToTwoPorts_FirstByDescriptorSecondByCopy()
     {
         using var lab = new XdpPortLab(3);
-        using RawSocket farA = lab.OpenPeer(0);
         using RawSocket farB = lab.OpenPeer(1);
         using RawSocket farC = lab.OpenPeer(2);
         byte[] sent = TestFrames.Numbered(2, 100, destination: 0xFFFF_FFFF_FFFF);
 
-        farA.Send(sent);
         var batch = new FrameBatch();
-        int index = PortReceive.TestFrame(lab.Ports[0], batch);
+        int index = lab.SendThroughPeer(0, sent, batch);
         for (int egress = 1; egress <= 2; egress++)
         {
             Assert.Equal(1, lab.Ports[egress].Transmit(batch, [index]));

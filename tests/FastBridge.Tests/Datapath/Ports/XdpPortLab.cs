@@ -57,6 +57,16 @@ internal sealed class XdpPortLab : IDisposable
     /// <summary>A raw socket on pair <paramref name="i"/>'s peer, for frames of the test EtherType.</summary>
     public RawSocket OpenPeer(int i) => Lab.OpenPeer(Peers[i]);
 
+    /// <summary>Sends <paramref name="frame"/> into pair <paramref name="i"/>'s peer and receives it on port i; its index in <paramref name="batch"/>, which the port still holds.</summary>
+    public int SendThroughPeer(int i, byte[] frame, FrameBatch batch)
+    {
+        using (RawSocket far = OpenPeer(i))
+        {
+            far.Send(frame);
+        }
+        return PortReceive.TestFrame(Ports[i], batch);
+    }
+
     /// <summary>
     /// Sends <paramref name="frames"/> into the peer of port <paramref name="from"/> (at most 64 ahead of the
     /// port, so no ring overruns), forwards its test frames to port <paramref name="to"/> as a poll loop would

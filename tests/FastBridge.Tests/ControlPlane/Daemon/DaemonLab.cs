@@ -1,18 +1,16 @@
-// A throw-away world for daemon tests: N veth pairs whose port ends ("fbd" + 4 hex + "p" + i) stay
-// in the root namespace for the daemon, and whose host ends ("...h" + i) each live in their own
-// namespace ("...n" + i) where raw sockets send and receive test frames. A temp directory holds the
-// daemon's socket and config. Dispose removes every link, namespace and file it made, even after
-// a failed test; nothing else (eth0 included) is touched.
-
+// A throw-away world for daemon tests: N veth pairs (a VethLab's, so "fb" + 5 hex + a suffix) whose
+// port ends ("...p" + i) stay in the root namespace for the daemon, and whose host ends ("...h" + i)
+// each live in their own namespace ("...n" + i) where raw sockets send and receive test frames. A temp
+// directory holds the daemon's socket and config. Dispose removes every link, namespace and file it
+// made, even after a failed test; nothing else (eth0 included) is touched.
 namespace FastBridge.Tests.ControlPlane.Daemon;
 
 internal sealed class DaemonLab : IDisposable
 {
-    private readonly VethLab _links = new VethLab();
+    private readonly VethLab _links = new();
 
     private DaemonLab(int ports)
     {
-        Tag = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())[..2]).ToLowerInvariant();
         Directory = System.IO.Directory.CreateTempSubdirectory("fbd-");
         // Reachable by other users, so a test can prove the socket's own mode refuses them.
         if (!OperatingSystem.IsWindows())
@@ -22,19 +20,17 @@ internal sealed class DaemonLab : IDisposable
         Count = ports;
     }
 
-    public string Tag { get; }
-
     public int Count { get; }
 
     public DirectoryInfo Directory { get; }
 
     public string Socket => Path.Combine(Directory.FullName, "fastbridge.sock");
 
-    public string Port(int i) => $"fbd{Tag}p{i}";
+    public string Port(int i) => _links.Name($"p{i}");
 
-    public string Host(int i) => $"fbd{Tag}h{i}";
+    public string Host(int i) => _links.Name($"h{i}");
 
-    public string Netns(int i) => $"fbd{Tag}n{i}";
+    public string Netns(int i) => _links.Name($"n{i}");
 
     public IEnumerable<string> Ports => Enumerable.Range(0, Count).Select(Port);
 
@@ -57,20 +53,8 @@ internal sealed class DaemonLab : IDisposable
         }
     }
 
-    public void AddPair(int i, int mtu = 1500)
-    {
-        _links.AddNamespace(Netns(i));
-        AddLink(i, mtu);
-    }
-
-    /// <summary>Pair i's veth (again: after a test deleted it, in the namespace that is still there), both ends up.</summary>
-    public void AddLink(int i, int mtu = 1500)
-    {
-        _links.AddLink(Port(i), "type", "veth", "peer", "name", Host(i), "netns", Netns(i));
-        string mtuText = mtu.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        VethLab.Ip("link", "set", Port(i), "mtu", mtuText, "up");
-        VethLab.Ip("-n", Netns(i), "link", "set", Host(i), "mtu", mtuText, "up");
-    }
+    /// <summary>Pair i, both ends up; again after a test deleted it, in the namespace that is still there.</summary>
+    public void AddPair(int i, int mtu = 1500) => _links.Add(Netns(i), Host(i), Port(i), mtu);
 
     /// <summary>A raw socket on host i's end, for frames of the test EtherType.</summary>
     public RawSocket OpenHost(int i) => RawSocket.OpenIn(Netns(i), Host(i), TestFrames.ExperimentalEtherType);

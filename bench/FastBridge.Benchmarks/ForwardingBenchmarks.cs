@@ -6,6 +6,7 @@ using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
+using FastBridge.Testing.Frames;
 
 namespace FastBridge.Benchmarks;
 
@@ -38,7 +39,7 @@ public class ForwardingBenchmarks
         for (int i = 0; i < Bursts.DefaultFrames; i++)
         {
             ulong destination = Mix == "flood" ? 0xFFFF_FFFF_FFFFUL : Station(1000 + (ulong)i);
-            _ports[0].Inject(Frame(destination, Station((ulong)i), 64));
+            _ports[0].Inject(TestFrames.Sized(destination, Station((ulong)i), 64, fill: 0));
         }
     }
 
@@ -61,17 +62,4 @@ public class ForwardingBenchmarks
     }
 
     private static ulong Station(ulong n) => 0x0200_0000_0000UL | n;
-
-    private static byte[] Frame(ulong destination, ulong source, int length)
-    {
-        var frame = new byte[length];
-        for (int i = 0; i < 6; i++)
-        {
-            frame[i] = (byte)(destination >> (40 - 8 * i));
-            frame[6 + i] = (byte)(source >> (40 - 8 * i));
-        }
-        frame[12] = 0x88;
-        frame[13] = 0xB5;
-        return frame;
-    }
 }

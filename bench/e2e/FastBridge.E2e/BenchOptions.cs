@@ -1,11 +1,15 @@
 // What one run of the bench measures and how hard it looks; `--quick` trades precision for time.
 using System.Globalization;
+using FastBridge.Testing.Switches;
 
 namespace FastBridge.E2e;
 
 internal sealed record BenchOptions
 {
-    public string[] Switches { get; init; } = SwitchUnderTest.All;
+    /// <summary>Every switch the bench compares, in the order it runs them.</summary>
+    public static readonly string[] AllSwitches = [SwitchKind.FastBridgeAfXdp, SwitchKind.FastBridge, SwitchKind.LinuxBridge, SwitchKind.OvsAfXdp, SwitchKind.None];
+
+    public string[] Switches { get; init; } = AllSwitches;
 
     /// <summary>RFC 2544 frame sizes, FCS included (the frames on veth are 4 bytes shorter).</summary>
     public int[] Sizes { get; init; } = [64, 512, 1518];
@@ -50,6 +54,24 @@ internal sealed record BenchOptions
     /// <summary>Extra arguments for `fastbridge run` (e.g. `--idle busy`), split on spaces.</summary>
     public string[] FastBridgeArgs { get; init; } = [];
 
+    /// <summary>
+    /// How the bench sets up each switch: its forwarding thread on the switch CPU and every other thread where the
+    /// bench runs (the generator CPU), as OVS keeps its non-PMD threads off pmd-cpu-mask; FastBridge with a socket
+    /// of its own (for `fdb flush`) and metrics on loopback (for the GC count), both named after the run's prefix.
+    /// </summary>
+    public SwitchSettings SwitchSettings(string prefix) => new()
+    {
+        SwitchCpu = SwitchCpu,
+        StatsIntervalSeconds = StatsIntervalSeconds,
+        OvsScript = OvsScript,
+        FastBridgeArgs =
+        [
+            "--socket", Path.Combine(Path.GetTempPath(), prefix + "fb.sock"),
+            "--http", $"127.0.0.1:{(20000 + Environment.ProcessId % 20000).ToString(CultureInfo.InvariantCulture)}",
+            .. FastBridgeArgs,
+        ],
+    };
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -81,9 +103,9 @@ internal sealed record BenchOptions
         }
         foreach (string name in options.Switches)
         {
-            if (!SwitchUnderTest.All.Contains(name))
+            if (!AllSwitches.Contains(name))
             {
-                throw new ArgumentException($"unknown switch '{name}' (one of {string.Join(", ", SwitchUnderTest.All)})");
+                throw new ArgumentException($"unknown switch '{name}' (one of {string.Join(", ", AllSwitches)})");
             }
         }
         if (options.Sizes.Any(s => s is < 64 or > 1518))

@@ -5,7 +5,10 @@
 // sink veth, not the probe's own wake-up. Both clocks are this machine's CLOCK_REALTIME.
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
+using FastBridge.Testing.Frames;
+using FastBridge.Testing.Traffic;
 using static FastBridge.Datapath.Interop.IfPacket;
 
 namespace FastBridge.E2e;

@@ -3,6 +3,7 @@
 // in-round ratios, with the method and the machine) and throughput.png (gnuplot, if installed).
 using System.Globalization;
 using System.Text;
+using FastBridge.Testing.Processes;
 
 namespace FastBridge.E2e;
 
@@ -105,7 +106,7 @@ internal static class Report
             """;
         File.WriteAllText(Path.Combine(options.OutputDirectory, "throughput.gp"), script + "\n");
         string directory = Path.GetFullPath(options.OutputDirectory);
-        if (!BenchLab.TryRun("gnuplot", "-e", $"cd '{directory}'", Path.Combine(directory, "throughput.gp")))
+        if (ChildProcess.TryRun("gnuplot", ["-e", $"cd '{directory}'", Path.Combine(directory, "throughput.gp")], TimeSpan.FromSeconds(20)) is not { ExitCode: 0 })
         {
             Console.Error.WriteLine("e2e: gnuplot failed or is missing; throughput.gp and throughput.dat are written, the plot is not");
         }
@@ -115,7 +116,9 @@ internal static class Report
     {
         string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
         string kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
-        string ovs = BenchLab.TryCapture("ovs-vswitchd", "--version")?.Split('\n')[0].Trim() ?? "OVS not installed";
+        string ovs = ChildProcess.TryRun("ovs-vswitchd", ["--version"], TimeSpan.FromSeconds(20)) is { ExitCode: 0 } version
+            ? version.Stdout.Split('\n')[0].Trim()
+            : "OVS not installed";
         long memoryGiB = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes >> 30;
         return $"{CpuTime.Read().Busy.Length} x {cpu}, {memoryGiB} GiB, Linux {kernel}, .NET {Environment.Version}, {ovs}";
     }

@@ -4,6 +4,10 @@
 // known; the generator sends N frames from N new source MACs to the sink at R fps; then the sink
 // sends one frame to each of the N addresses. The switch learned all N if every one of those reached
 // the generator and none was flooded to mon.
+using FastBridge.Testing.Frames;
+using FastBridge.Testing.Switches;
+using FastBridge.Testing.Traffic;
+
 namespace FastBridge.E2e;
 
 /// <param name="throughput">The switch's RFC 2544 throughput at 64 bytes: frames that must all arrive go at half of it at most, so no loss is mistaken for forgetting.</param>
@@ -71,7 +75,7 @@ internal sealed class Rfc2889(BenchLab lab, SwitchUnderTest sut, BenchOptions op
     private bool LearnsAll(int n, double learningRate)
     {
         sut.FlushFdb();
-        Generator.SinkHello(lab, options.GenCpu);
+        lab.SinkHello(options.GenCpu);
         using FramePlan learn = FramePlan.Create(64, n, Address, _ => BenchLab.SinkMac);
         using FramePlan test = FramePlan.Create(64, n, _ => BenchLab.SinkMac, Address);
         double seconds = n / Math.Min(learningRate, _gentleRate) + 1;

@@ -3,6 +3,9 @@
 // loss, RSS, garbage collections by generation, GC pause time, bytes allocated and FDB size reported.
 // Not a test: it runs for minutes and writes bench/soak/results/<date>/ (results.md, results.csv).
 using System.Globalization;
+using FastBridge.Testing.Frames;
+using FastBridge.Testing.Switches;
+using FastBridge.Testing.Traffic;
 
 namespace FastBridge.E2e;
 
@@ -43,20 +46,20 @@ internal static class Soak
 
     public static int Run(SoakOptions soak, BenchOptions bench, string prefix)
     {
-        var sut = new FastBridgeUnderTest(soak.Backend, bench with { StatsIntervalSeconds = 5 });
+        var sut = (FastBridgeSwitch)SwitchUnderTest.Create("fastbridge-" + soak.Backend, (bench with { StatsIntervalSeconds = 5 }).SwitchSettings(prefix));
         BenchLab lab = BenchLab.Create(prefix, direct: false);
         var minutes = new List<SoakMinute>();
         var started = DateTime.UtcNow;
         try
         {
-            sut.Start(lab);
+            sut.Start(lab.Prefix + "br", lab.Ports);
             using FramePlan plan = FramePlan.Create(soak.FrameSize, 1, _ => BenchLab.GenMac, _ => BenchLab.SinkMac);
             Scrape last = Scrape.Take(sut);
             long perMinute = (long)(soak.Rate * 60);
             for (int minute = 1; minute <= soak.Minutes; minute++)
             {
                 // The sink only receives: its hello each minute keeps its FDB entry from ageing out (300 s) into floods.
-                Generator.SinkHello(lab, bench.GenCpu);
+                lab.SinkHello(bench.GenCpu);
                 ulong before = BenchLab.RxPackets(lab.SinkNs, lab.SinkIf);
                 // The generator sends this minute's frames on its own thread; this one scrapes as Prometheus would.
                 var send = Task.Run(() => Generator.Send(lab.GenNs, lab.GenIf, bench.GenCpu, plan, soak.Rate, 70, count: perMinute));
@@ -90,7 +93,7 @@ internal static class Soak
     /// <summary>The /metrics series the soak reads, from one scrape.</summary>
     private sealed record Scrape(Dictionary<string, double> Series)
     {
-        public static Scrape Take(FastBridgeUnderTest sut)
+        public static Scrape Take(FastBridgeSwitch sut)
         {
             var series = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (string line in sut.Metrics().Split('\n'))

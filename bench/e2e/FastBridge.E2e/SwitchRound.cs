@@ -1,10 +1,15 @@
 // One switch in one round: a fresh lab, the switch started on it, every figure measured, everything
 // torn down again (also when a step fails, which is reported and recorded as a missing figure).
+using FastBridge.Testing.Frames;
+using FastBridge.Testing.Processes;
+using FastBridge.Testing.Switches;
 
 namespace FastBridge.E2e;
 
 internal sealed class SwitchRound(BenchOptions options, string prefix, Results results)
 {
+    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(20);
+
     private volatile bool _cancelled;
 
     public bool Cancelled => _cancelled;
@@ -13,11 +18,11 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
 
     public void Measure(int round, string name)
     {
-        SwitchUnderTest sut = SwitchUnderTest.Create(name, options);
+        SwitchUnderTest sut = SwitchUnderTest.Create(name, options.SwitchSettings(prefix));
         BenchLab lab = BenchLab.Create(prefix, sut.Direct);
         try
         {
-            sut.Start(lab);
+            sut.Start(lab.Prefix + "br", lab.Ports);
             MeasureStarted(round, sut, lab);
         }
         catch (Exception ex) // any failure: reported and recorded, and the finally still removes the lab
@@ -29,11 +34,13 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
         {
             if (options.Verbose)
             {
-                Console.Error.WriteLine(BenchLab.TryCapture("ip", "-n", lab.GenNs, "-s", "link", "show", "dev", lab.GenIf));
+                Console.Error.WriteLine(ChildProcess.TryRun("ip", ["-n", lab.GenNs, "-s", "link", "show", "dev", lab.GenIf], s_commandTimeout)?.Stdout);
                 foreach (string port in lab.Ports)
                 {
-                    Console.Error.WriteLine(BenchLab.TryCapture("ip", "-s", "link", "show", "dev", port));
+                    Console.Error.WriteLine(ChildProcess.TryRun("ip", ["-s", "link", "show", "dev", port], s_commandTimeout)?.Stdout);
                 }
+                // Its own account (for FastBridge: output, and `fastbridge stats` with drops by reason and batch sizes).
+                Console.Error.WriteLine(sut.Describe());
             }
             sut.Dispose(); // the switch stops (and restores its ports) before the ports go away
             lab.Dispose();
@@ -43,7 +50,7 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
     private void MeasureStarted(int round, SwitchUnderTest sut, BenchLab lab)
     {
         var trial = new Trial(lab, options);
-        Generator.SinkHello(lab, options.GenCpu);
+        lab.SinkHello(options.GenCpu);
         using (FramePlan warmUp = Plan(64))
         {
             trial.Run(warmUp, 0); // JIT, learning, caches: not counted
@@ -62,7 +69,7 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
             TrialResult low = trial.Run(plan, options.LowRate, latency: true);
             TrialResult moderate = trial.Run(plan, options.ModerateRate, latency: true);
             throughput64 = size == 64 ? throughput : throughput64;
-            void Add(string figure, double value) => results.Add(round, sut.Name, size, figure, value);
+            void Add(string figure, double value) => results.Add(round, sut.Kind, size, figure, value);
             Add(Figures.Throughput, throughput);
             Add(Figures.MaxLoadForwarded, max.ForwardedFps);
             Add(Figures.MaxLoadOffered, max.OfferedFps);
@@ -78,24 +85,24 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
             Add(Figures.GenCpuBusyModerate, moderate.BusyPercent(options.GenCpu));
             Add(Figures.SwitchCpuBusyModerate, moderate.BusyPercent(options.SwitchCpu));
             Console.Error.WriteLine(
-                $"e2e: round {round} {sut.Name,-20} {size,4} B: throughput {throughput / 1e6:F3} Mfps, max load {max.ForwardedFps / 1e6:F3} of {max.OfferedFps / 1e6:F3} Mfps offered, " +
+                $"e2e: round {round} {sut.Kind,-20} {size,4} B: throughput {throughput / 1e6:F3} Mfps, max load {max.ForwardedFps / 1e6:F3} of {max.OfferedFps / 1e6:F3} Mfps offered, " +
                 $"p50/p99 {low.LatencyUs(50):F0}/{low.LatencyUs(99):F0} us at {options.LowRate / 1e3:F0}k, {moderate.LatencyUs(50):F0}/{moderate.LatencyUs(99):F0} us at {options.ModerateRate / 1e3:F0}k, " +
                 $"CPU {moderate.CpuMsPerMillionFrames:F0} ms/Mframe at {options.ModerateRate / 1e3:F0}k");
         }
         long? gcAfter = sut.GcCollections();
         if (gcBefore is long b && gcAfter is long a)
         {
-            results.Add(round, sut.Name, 0, Figures.GcCollections, a - b);
+            results.Add(round, sut.Kind, 0, Figures.GcCollections, a - b);
         }
         if (!sut.Direct && !_cancelled)
         {
             var rfc2889 = new Rfc2889(lab, sut, options, throughput64);
             (int capacity, bool capped) = rfc2889.CachingCapacity();
-            results.Add(round, sut.Name, 64, capped ? Figures.CachingCapacityAtLeast : Figures.CachingCapacity, capacity);
+            results.Add(round, sut.Kind, 64, capped ? Figures.CachingCapacityAtLeast : Figures.CachingCapacity, capacity);
             int addresses = Math.Min(options.LearningAddresses, Math.Max(capacity, 1024));
             double learningRate = rfc2889.LearningRate(addresses, Math.Max(throughput64, 10_000));
-            results.Add(round, sut.Name, 64, Figures.LearningRate, learningRate);
-            Console.Error.WriteLine($"e2e: round {round} {sut.Name,-20} RFC 2889: caching capacity {(capped ? ">= " : "")}{capacity}, learning rate {learningRate / 1e3:F0}k addresses/s ({addresses} addresses)");
+            results.Add(round, sut.Kind, 64, Figures.LearningRate, learningRate);
+            Console.Error.WriteLine($"e2e: round {round} {sut.Kind,-20} RFC 2889: caching capacity {(capped ? ">= " : "")}{capacity}, learning rate {learningRate / 1e3:F0}k addresses/s ({addresses} addresses)");
         }
     }
 

@@ -2,6 +2,9 @@
 // fixed time, the bench waits for the switch to drain and counts what the sink's veth received.
 // Loss = 1 - received / sent, where sent is what the generator handed its kernel (frames the switch's
 // receive side could not take count as lost, as they would on a wire).
+using FastBridge.Testing.Frames;
+using FastBridge.Testing.Traffic;
+
 namespace FastBridge.E2e;
 
 /// <param name="GenUserCpu">The generator thread's own user-space CPU seconds, left out of the CPU per frame (its kernel work stays in).</param>

@@ -1,5 +1,6 @@
 // Runs iproute2 (and other set-up tools inside a namespace) for the lab. One place that starts the
-// process, captures stderr and turns a failure into an exception naming the command and its stderr.
+// process, captures stderr and turns a failure into an exception naming the command and its stderr;
+// the tests' and the bench's child processes start from the same StartInfo.
 // Called from whichever thread builds or tears down a lab; holds no state.
 using System.Diagnostics;
 
@@ -35,18 +36,7 @@ internal static class IpCommand
 
     public static string Run(string program, IReadOnlyList<string> args)
     {
-        var info = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
+        ProcessStartInfo info = StartInfo(program, args);
         string commandLine = program + " " + string.Join(' ', args);
         using Process process = Process.Start(info)
             ?? throw new InvalidOperationException($"could not start '{commandLine}'");
@@ -68,5 +58,26 @@ internal static class IpCommand
         }
 
         return stdout.Result;
+    }
+
+    /// <summary>
+    /// PROGRAM ARGS with stdin, stdout and stderr redirected: how every lab command starts, here and in
+    /// the tests' and bench's ChildProcess (tests/FastBridge.Testing).
+    /// </summary>
+    public static ProcessStartInfo StartInfo(string program, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return info;
     }
 }

@@ -1,19 +1,19 @@
 // The lab: network namespaces standing in for hosts, each joined to the root namespace by a veth
-// pair whose root-side end is a switch port. Shared by `fastbridge lab` (the classic Linux bridge
-// walkthrough) and the integration tests (same shape, unique names per run). Built and torn down
-// on the caller's thread; nothing here runs while the switch forwards.
+// pair whose root-side end is a switch port. The one lab builder: `fastbridge lab` (the classic Linux
+// bridge walkthrough) builds its hosts with it, and so do the tests and the e2e bench (through
+// tests/FastBridge.Testing, with names unique to each run). Built and torn down on the caller's
+// thread; nothing here runs while the switch forwards.
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FastBridge.Datapath.Frames;
-using FastBridge.Datapath.Interop;
-using FastBridge.Datapath.Ports;
 
 namespace FastBridge.ControlPlane.Lab;
 
 /// <summary>
 /// One host: <see cref="Namespace"/> holds <see cref="HostInterface"/> (with <see cref="Mac"/> and
-/// <see cref="Address"/>/24); its peer <see cref="PortInterface"/> stays in the root namespace as a switch port.
-/// Both ends of the pair get <see cref="Mtu"/> and <see cref="Queues"/> receive and transmit queues.
+/// <see cref="Address"/>/24, or no address when it is empty); its peer <see cref="PortInterface"/> stays in
+/// the root namespace as a switch port. Both ends of the pair get <see cref="Mtu"/> and <see cref="Queues"/>
+/// receive and transmit queues. Hosts may share a namespace (the peers of a test's veth pairs do).
 /// </summary>
 internal sealed record LabHost(string Namespace, string HostInterface, string PortInterface, string Address, ulong Mac,
     int Mtu = LabHost.DefaultMtu, int Queues = 1)
@@ -33,11 +33,10 @@ internal sealed partial class LabTopology : IDisposable
 
     private readonly List<string> _namespaces = [];
     private readonly List<string> _links = [];
+    private readonly List<LabHost> _hosts = [];
     private bool _disposed;
 
-    private LabTopology(IReadOnlyList<LabHost> hosts) => Hosts = hosts;
-
-    public IReadOnlyList<LabHost> Hosts { get; }
+    public IReadOnlyList<LabHost> Hosts => _hosts;
 
     /// <summary>
     /// Builds every host: namespace, veth pair created with the host end inside it, a fixed MAC on the
@@ -48,12 +47,12 @@ internal sealed partial class LabTopology : IDisposable
     public static LabTopology Create(IReadOnlyList<LabHost> hosts, Action<LabHost>? prepareHost = null)
     {
         Validate(hosts);
-        var lab = new LabTopology(hosts);
+        var lab = new LabTopology();
         try
         {
             foreach (LabHost host in hosts)
             {
-                lab.AddHost(host);
+                lab.Add(host);
             }
 
             if (prepareHost is not null)
@@ -99,7 +98,60 @@ internal sealed partial class LabTopology : IDisposable
     /// as a real NIC peer would send neither segmentation-offloaded nor checksum-pending frames.
     /// </summary>
     public static void DisableHostSendOffloads(LabHost host) =>
-        Namespaces.RunIn(host.Namespace, () => PortOffloads.DisableSendOffloads(host.HostInterface));
+        Namespaces.RunIn(host.Namespace, () => SendOffloads.Disable(host.HostInterface));
+
+    /// <summary>
+    /// Builds one more host now, or builds a host again whose veth pair was deleted (its namespace, made
+    /// by this lab, is reused). What it makes is removed with the lab, also when this throws half-way.
+    /// </summary>
+    public void Add(LabHost host)
+    {
+        ValidateNames(host);
+        if (!_namespaces.Contains(host.Namespace))
+        {
+            AddNamespace(host.Namespace);
+        }
+
+        string queues = host.Queues.ToString(CultureInfo.InvariantCulture);
+        IpCommand.Ip("link", "add", host.PortInterface, "numrxqueues", queues, "numtxqueues", queues, "type", "veth",
+            "peer", "name", host.HostInterface, "numrxqueues", queues, "numtxqueues", queues, "netns", host.Namespace);
+        if (!_links.Contains(host.PortInterface))
+        {
+            _links.Add(host.PortInterface);
+        }
+        File.WriteAllText($"/proc/sys/net/ipv6/conf/{host.PortInterface}/disable_ipv6", "1");
+
+        IpCommand.Ip("-n", host.Namespace, "link", "set", host.HostInterface, "address", MacAddress.Format(host.Mac));
+        if (host.Mtu != LabHost.DefaultMtu)
+        {
+            string mtu = host.Mtu.ToString(CultureInfo.InvariantCulture);
+            IpCommand.Ip("-n", host.Namespace, "link", "set", host.HostInterface, "mtu", mtu);
+            IpCommand.Ip("link", "set", host.PortInterface, "mtu", mtu);
+        }
+        if (host.Address.Length > 0)
+        {
+            IpCommand.Ip("-n", host.Namespace, "addr", "add", $"{host.Address}/{PrefixLength}", "dev", host.HostInterface);
+        }
+        IpCommand.Ip("-n", host.Namespace, "link", "set", "lo", "up");
+        IpCommand.Ip("-n", host.Namespace, "link", "set", host.HostInterface, "up");
+        IpCommand.Ip("link", "set", host.PortInterface, "up");
+        if (!_hosts.Contains(host))
+        {
+            _hosts.Add(host);
+        }
+    }
+
+    /// <summary>An empty namespace with IPv6 off, removed with the lab (for hosts joined some other way).</summary>
+    public void AddNamespace(string ns)
+    {
+        IpCommand.Ip("netns", "add", ns);
+        _namespaces.Add(ns);
+        // New devices in the namespace start with IPv6 off; lo is already there, so `all` covers it.
+        IpCommand.InNamespace(ns, "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1", "net.ipv6.conf.all.disable_ipv6=1");
+    }
+
+    /// <summary>A root-namespace link the caller made (a bridge, a tun device), removed with the lab.</summary>
+    public void TrackLink(string name) => _links.Add(name);
 
     /// <summary>`fastbridge lab down`: removes net1..net3, every vethN_p, and the netN of each such N, where present.</summary>
     public static void RemoveClassic()
@@ -166,56 +218,33 @@ internal sealed partial class LabTopology : IDisposable
         }
     }
 
-    private void AddHost(LabHost host)
-    {
-        IpCommand.Ip("netns", "add", host.Namespace);
-        _namespaces.Add(host.Namespace);
-        // New devices in the namespace start with IPv6 off; lo is already there, so `all` covers it.
-        IpCommand.InNamespace(host.Namespace, "sysctl", "-qw",
-            "net.ipv6.conf.default.disable_ipv6=1", "net.ipv6.conf.all.disable_ipv6=1");
-
-        string queues = host.Queues.ToString(CultureInfo.InvariantCulture);
-        IpCommand.Ip("link", "add", host.PortInterface, "numrxqueues", queues, "numtxqueues", queues, "type", "veth",
-            "peer", "name", host.HostInterface, "numrxqueues", queues, "numtxqueues", queues, "netns", host.Namespace);
-        _links.Add(host.PortInterface);
-        File.WriteAllText($"/proc/sys/net/ipv6/conf/{host.PortInterface}/disable_ipv6", "1");
-
-        IpCommand.Ip("-n", host.Namespace, "link", "set", host.HostInterface, "address", MacAddress.Format(host.Mac));
-        if (host.Mtu != LabHost.DefaultMtu)
-        {
-            string mtu = host.Mtu.ToString(CultureInfo.InvariantCulture);
-            IpCommand.Ip("-n", host.Namespace, "link", "set", host.HostInterface, "mtu", mtu);
-            IpCommand.Ip("link", "set", host.PortInterface, "mtu", mtu);
-        }
-        IpCommand.Ip("-n", host.Namespace, "addr", "add", $"{host.Address}/{PrefixLength}", "dev", host.HostInterface);
-        IpCommand.Ip("-n", host.Namespace, "link", "set", "lo", "up");
-        IpCommand.Ip("-n", host.Namespace, "link", "set", host.HostInterface, "up");
-        IpCommand.Ip("link", "set", host.PortInterface, "up");
-    }
-
     private static void Validate(IReadOnlyList<LabHost> hosts)
     {
         ArgumentNullException.ThrowIfNull(hosts);
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (LabHost host in hosts)
         {
-            foreach (string name in (ReadOnlySpan<string>)[host.HostInterface, host.PortInterface])
+            ValidateNames(host);
+            if (!names.Add(host.PortInterface) || !names.Add(host.Namespace + "/" + host.HostInterface))
             {
-                if (name.Length is 0 or > MaxInterfaceName)
-                {
-                    throw new ArgumentException($"interface name '{name}' must be 1 to {MaxInterfaceName} characters", nameof(hosts));
-                }
+                throw new ArgumentException($"host {host.Namespace}/{host.PortInterface} repeats a port or host interface name", nameof(hosts));
             }
+        }
+    }
 
-            if (!names.Add("ns:" + host.Namespace) || !names.Add("port:" + host.PortInterface))
+    private static void ValidateNames(LabHost host)
+    {
+        foreach (string name in (ReadOnlySpan<string>)[host.HostInterface, host.PortInterface])
+        {
+            if (name.Length is 0 or > MaxInterfaceName)
             {
-                throw new ArgumentException($"host {host.Namespace}/{host.PortInterface} repeats a namespace or port name", nameof(hosts));
+                throw new ArgumentException($"interface name '{name}' must be 1 to {MaxInterfaceName} characters", nameof(host));
             }
+        }
 
-            if (MacAddress.IsGroup(host.Mac) || MacAddress.IsZero(host.Mac))
-            {
-                throw new ArgumentException($"host {host.Namespace} needs a unicast MAC, not {MacAddress.Format(host.Mac)}", nameof(hosts));
-            }
+        if (MacAddress.IsGroup(host.Mac) || MacAddress.IsZero(host.Mac))
+        {
+            throw new ArgumentException($"host {host.Namespace} needs a unicast MAC, not {MacAddress.Format(host.Mac)}", nameof(host));
         }
     }
 

@@ -1,5 +1,5 @@
 // The legacy ethtool ioctl (SIOCETHTOOL with struct ethtool_value) for the few offload switches a
-// switch port needs: GRO/LRO off on receive, TSO/GSO/TX checksum off on a lab host's veth end.
+// switch port needs: GRO/LRO off on receive (the lab's send offloads name their own commands).
 // EOPNOTSUPP from a device that lacks a feature is reported, not thrown; callers decide.
 using System.Runtime.InteropServices;
 
@@ -7,9 +7,6 @@ namespace FastBridge.Datapath.Interop;
 
 internal static unsafe class Ethtool
 {
-    internal const uint GTxCsum = 0x16, STxCsum = 0x17;
-    internal const uint GTso = 0x1e, STso = 0x1f;
-    internal const uint GGso = 0x23, SGso = 0x24;
     internal const uint GFlags = 0x25, SFlags = 0x26;
     internal const uint GGro = 0x2b, SGro = 0x2c;
 

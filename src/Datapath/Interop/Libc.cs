@@ -1,4 +1,4 @@
-// Plain libc calls: sockets, memory maps, poll, ioctl, affinity, namespaces. One [LibraryImport] per
+// Plain libc calls: sockets, memory maps, poll, ioctl, affinity. One [LibraryImport] per
 // native call, errno read with Marshal.GetLastPInvokeError() right after the call. Set-up code and the
 // poll loops call these; nothing here allocates except the string marshalling of if_nametoindex.
 using System.Runtime.InteropServices;
@@ -35,8 +35,6 @@ internal static unsafe partial class Libc
     internal const int ProtRead = 0x1, ProtWrite = 0x2;
     internal const int MapShared = 0x01, MapPopulate = 0x8000;
     internal static readonly void* MapFailed = (void*)-1;
-
-    internal const int CloneNewNet = 0x40000000;
 
     // errno values used by name.
     internal const int Eintr = 4, Enxio = 6, Ebadf = 9, Eagain = 11, Enodev = 19, Einval = 22;
@@ -84,9 +82,6 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, SetLastError = true)]
     internal static partial int sched_getaffinity(int pid, nuint cpuSetSize, void* mask);
-
-    [LibraryImport(Lib, SetLastError = true)]
-    internal static partial int setns(int fd, int nsType);
 
     /// <summary>The errno text, e.g. "No such device (19)", for set-up error messages.</summary>
     internal static string ErrnoText(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";

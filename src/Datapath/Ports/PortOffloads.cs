@@ -1,7 +1,6 @@
-// Offload switches around a switch port. Receive: GRO and LRO off, or a raw socket would read merged
+// Offload switches around a switch port: GRO and LRO off, or a raw socket would read merged
 // super-frames longer than the MTU that no egress port could send; Dispose turns back on exactly what
-// this turned off. Send (lab only): TSO, GSO and TX checksum off on the host end of a veth pair, since a
-// real NIC never hands a raw socket GSO frames or frames with unfinished checksums. Set-up threads only.
+// this turned off. TurnOff also serves the lab's send offloads (ControlPlane/Lab/SendOffloads). Set-up threads only.
 using FastBridge.Datapath.Interop;
 
 namespace FastBridge.Datapath.Ports;
@@ -39,22 +38,6 @@ public sealed class PortOffloads : IDisposable
                 Check(errno, ifName, "reading the LRO flag");
             }
             return new PortOffloads(ifName, groWasOn, lroWasOn);
-        }
-        finally
-        {
-            Libc.close(fd);
-        }
-    }
-
-    /// <summary>Turns TSO, GSO and TX checksum offload off (lab veth host ends); works inside Namespaces.RunIn.</summary>
-    public static void DisableSendOffloads(string ifName)
-    {
-        int fd = OpenControl(ifName);
-        try
-        {
-            TurnOff(fd, ifName, Ethtool.GTso, Ethtool.STso, "TSO");
-            TurnOff(fd, ifName, Ethtool.GGso, Ethtool.SGso, "GSO");
-            TurnOff(fd, ifName, Ethtool.GTxCsum, Ethtool.STxCsum, "TX checksum offload");
         }
         finally
         {
@@ -102,7 +85,7 @@ public sealed class PortOffloads : IDisposable
     }
 
     /// <summary>Reads a feature; turns it off if on. Returns whether it was on. A device without the feature (EOPNOTSUPP) counts as off.</summary>
-    private static bool TurnOff(int fd, string ifName, uint getCommand, uint setCommand, string feature)
+    internal static bool TurnOff(int fd, string ifName, uint getCommand, uint setCommand, string feature)
     {
         int errno = Ethtool.Get(fd, ifName, getCommand, out uint value);
         if (errno == Libc.Eopnotsupp)
@@ -118,7 +101,7 @@ public sealed class PortOffloads : IDisposable
         return true;
     }
 
-    private static int OpenControl(string ifName)
+    internal static int OpenControl(string ifName)
     {
         int fd = Netdevice.OpenControlSocket();
         if (fd < 0)

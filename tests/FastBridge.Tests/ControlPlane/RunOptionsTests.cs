@@ -40,21 +40,13 @@ public sealed class RunOptionsTests
     [InlineData("", "'--port' is required")]
     public void Run_BadOption_PrintsOneLineAndExitsTwo(string arguments, string expected)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "fastbridge.dll"));
-        start.ArgumentList.Add("run");
-        foreach (string argument in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using Process process = Process.Start(start)!;
-        string stdout = process.StandardOutput.ReadToEnd();
-        string stderr = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(30_000));
+        using FastBridgeDaemon fastBridge = FastBridgeDaemon.LaunchRun(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(fastBridge.Process.WaitForExit(TimeSpan.FromSeconds(30)));
+        ProcessResult result = fastBridge.Process.Result();
 
-        Assert.Equal(2, process.ExitCode);
-        Assert.Equal("", stdout);
-        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        string[] lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.StartsWith("fastbridge: ", lines[0]);
         Assert.Contains(expected, lines[0]);

@@ -28,7 +28,8 @@ public sealed class FastBridgeRunTests
         string p1 = lab.Hosts[0].PortInterface;
         string p2 = lab.Hosts[1].PortInterface;
         string p3 = lab.Hosts[2].PortInterface;
-        using var bridge = refusal == "enslaved" ? LinuxBridgeSwitch.Start($"fbt{runId}bx", [p2], SwitchLab.DefaultAgeingSeconds) : null;
+        using var bridge = refusal == "enslaved" ? new LinuxBridgeSwitch(new SwitchSettings { AgeingSeconds = SwitchLab.DefaultAgeingSeconds }) : null;
+        bridge?.Start($"fbt{runId}bx", [p2]);
 
         (string[] Ports, string Refused) setup = refusal switch
         {
@@ -42,7 +43,8 @@ public sealed class FastBridgeRunTests
         string[] ours = [p1, p2, p3];
         Dictionary<string, int> before = ours.ToDictionary(p => p, Flags);
 
-        using var process = new LongRunningProcess(Tools.Dotnet, FastBridgeSwitch.Arguments(ports, SwitchLab.DefaultAgeingSeconds));
+        using FastBridgeDaemon fastBridge = FastBridgeDaemon.LaunchRun(FastBridgeSwitch.Arguments(ports, SwitchLab.DefaultAgeingSeconds));
+        ChildProcess process = fastBridge.Process;
         if (!process.WaitForExit(s_refusalTimeout))
         {
             process.Terminate(TimeSpan.FromSeconds(5));
@@ -87,7 +89,7 @@ public sealed class FastBridgeRunTests
         string output = fastBridge.Describe();
         string? problem = fastBridge.Stop();
         Assert.True(problem is null, problem);
-        Assert.False(ExternalProcess.SendSignal(pid, 0), $"fastbridge (pid {pid}) is still there after exiting\n{output}");
+        Assert.False(ChildProcess.SendSignal(pid, 0), $"fastbridge (pid {pid}) is still there after exiting\n{output}");
         foreach (string port in ports)
         {
             int flags = Flags(port);
@@ -103,7 +105,7 @@ public sealed class FastBridgeRunTests
         using FastBridgeSwitch fastBridge = FastBridgeSwitch.Start(ports, SwitchLab.DefaultAgeingSeconds);
         AssertPings(lab.Hosts[0], lab.Hosts[1], fastBridge);
 
-        ExternalProcess.RunChecked(Tools.Ip, ["link", "del", ports[2]], TimeSpan.FromSeconds(10));
+        ChildProcess.RunChecked(Tools.Ip, ["link", "del", ports[2]], TimeSpan.FromSeconds(10));
 
         Assert.True(fastBridge.WaitForStderr($"port {ports[2]} is down", TimeSpan.FromSeconds(10)),
             $"fastbridge did not report that {ports[2]} vanished\n{fastBridge.Describe()}");
@@ -145,7 +147,7 @@ public sealed class FastBridgeRunTests
         }
         Assert.False(StackAnswers(lab.Hosts[0], stack), $"the host stack on {ports[0]} answered while fastbridge switched the port\n{fastBridge.Describe()}");
 
-        Assert.True(ExternalProcess.SendSignal(fastBridge.Pid, 9), "could not SIGKILL fastbridge");
+        Assert.True(ChildProcess.SendSignal(fastBridge.Pid, 9), "could not SIGKILL fastbridge");
         DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         // The kernel closes a killed process's descriptors as it tears it down, not by the time kill(2) returns.
         while (ports.Any(port => HasXdpProgram(port) || (Flags(port) & IffPromisc) != 0) && DateTime.UtcNow < deadline)
@@ -181,12 +183,12 @@ public sealed class FastBridgeRunTests
     {
         string address = host.Address.Split('/')[0];
         string stack = address[..address.LastIndexOf('.')] + ".254";
-        ExternalProcess.RunChecked(Tools.Ip, ["addr", "add", stack + "/24", "dev", host.PortInterface], TimeSpan.FromSeconds(10));
+        ChildProcess.RunChecked(Tools.Ip, ["addr", "add", stack + "/24", "dev", host.PortInterface], TimeSpan.FromSeconds(10));
         return stack;
     }
 
     private static bool StackAnswers(LabHost from, string address) =>
-        ExternalProcess.Run(Tools.Ip, ["netns", "exec", from.Namespace, Tools.Ping, "-c", "2", "-W", "1", "-i", "0.2", address], TimeSpan.FromSeconds(20)).ExitCode == 0;
+        ChildProcess.Run(Tools.Ip, ["netns", "exec", from.Namespace, Tools.Ping, "-c", "2", "-W", "1", "-i", "0.2", address], TimeSpan.FromSeconds(20)).ExitCode == 0;
 
     [Theory]
     [InlineData("afxdp")]
@@ -197,7 +199,8 @@ public sealed class FastBridgeRunTests
         string[] ports = [.. lab.Hosts.Select(h => h.PortInterface)];
         using XdpAttachment foreign = XdpAttachment.Attach(NetInterface.Inspect(ports[1]), XdpAttachMode.Native);
 
-        using var process = new LongRunningProcess(Tools.Dotnet, FastBridgeSwitch.Arguments(ports, SwitchLab.DefaultAgeingSeconds, backend: backend));
+        using FastBridgeDaemon fastBridge = FastBridgeDaemon.LaunchRun(FastBridgeSwitch.Arguments(ports, SwitchLab.DefaultAgeingSeconds, backend: backend));
+        ChildProcess process = fastBridge.Process;
         Assert.True(process.WaitForExit(s_refusalTimeout), $"fastbridge kept running beside a foreign XDP program\n{process.Output()}");
         ProcessResult result = process.Result();
         Assert.NotEqual(0, result.ExitCode);
@@ -209,11 +212,11 @@ public sealed class FastBridgeRunTests
     }
 
     private static bool HasXdpProgram(string ifName) =>
-        ExternalProcess.RunChecked(Tools.Ip, ["-d", "link", "show", "dev", ifName], TimeSpan.FromSeconds(10)).Stdout.Contains("prog/xdp", StringComparison.Ordinal);
+        ChildProcess.RunChecked(Tools.Ip, ["-d", "link", "show", "dev", ifName], TimeSpan.FromSeconds(10)).Stdout.Contains("prog/xdp", StringComparison.Ordinal);
 
     private static void AssertPings(LabHost from, LabHost to, FastBridgeSwitch fastBridge)
     {
-        ProcessResult result = ExternalProcess.Run(Tools.Ip,
+        ProcessResult result = ChildProcess.Run(Tools.Ip,
             ["netns", "exec", from.Namespace, Tools.Ping, "-c", "3", "-W", "2", "-i", "0.2", to.Address.Split('/')[0]], TimeSpan.FromSeconds(20));
         Assert.True(result.ExitCode == 0, $"{from.Namespace} could not ping {to.Address}:\n{result}\n{fastBridge.Describe()}");
     }
@@ -224,15 +227,16 @@ public sealed class FastBridgeRunTests
     [Fact]
     public void Run_WithCpus_PinsPollLoopThereAndEveryOtherThreadElsewhere()
     {
-        int[] allowed = Datapath.Interop.CpuAffinity.Allowed();
+        int[] allowed = FastBridge.Datapath.Interop.CpuAffinity.Allowed();
         Assert.True(allowed.Length >= 2, "this test needs two CPUs, one for the poll loop and one for the rest");
         int pollCpu = allowed[^1];
         string runId = SwitchLab.NewRunId();
         using LabTopology lab = LabTopology.Create(SwitchLab.HostSpecs(runId, 2), LabTopology.DisableHostSendOffloads);
         List<string> args = FastBridgeSwitch.Arguments(lab.Hosts.Select(h => h.PortInterface), SwitchLab.DefaultAgeingSeconds);
         args.AddRange(["--cpus", pollCpu.ToString(CultureInfo.InvariantCulture)]);
-        using var process = new LongRunningProcess(Tools.Dotnet, args);
-        Assert.True(process.WaitForLine(FastBridgeSwitch.ReadyMarker, TimeSpan.FromSeconds(15)), process.Output());
+        using FastBridgeDaemon fastBridge = FastBridgeDaemon.LaunchRun(args);
+        ChildProcess process = fastBridge.Process;
+        Assert.True(process.WaitForLine(FastBridgeDaemon.ReadyMarker, TimeSpan.FromSeconds(15)), process.Output());
 
         var threads = Directory.GetDirectories($"/proc/{process.Pid}/task").Select(task => (
             Name: File.ReadAllText(Path.Combine(task, "comm")).Trim(),
@@ -244,7 +248,7 @@ public sealed class FastBridgeRunTests
         Assert.Contains(threads, t => t.Name == "fastbridge-poll" && t.Cpus == expected);
         foreach ((string name, string cpus) in threads.Where(t => !t.Name.StartsWith("fastbridge-poll", StringComparison.Ordinal)))
         {
-            Assert.True(Datapath.Interop.CpuAffinity.TryParseList(cpus, out int[] list, out _) && !list.Contains(pollCpu),
+            Assert.True(FastBridge.Datapath.Interop.CpuAffinity.TryParseList(cpus, out int[] list, out _) && !list.Contains(pollCpu),
                 $"thread {name} may run on {cpus}, which includes the poll loop's CPU {pollCpu}");
         }
     }

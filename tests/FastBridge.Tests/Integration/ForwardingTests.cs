@@ -14,18 +14,22 @@ public sealed class ForwardingTests
 
     private const ulong MulticastSourceMac = 0x03FB_7E57_0001UL;
 
+    /// <summary>The reference and FastBridge on each backend: each case runs on all three.</summary>
+    public static TheoryData<string> EverySwitch => [SwitchKind.LinuxBridge, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp];
+
+    /// <summary>As EverySwitch, and FastBridge with two poll loops, for the cases where flows spread over loops.</summary>
+    public static TheoryData<string> EverySwitchAndTwoLoops =>
+        [SwitchKind.LinuxBridge, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp, SwitchKind.FastBridgeTwoWorkers];
+
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
-    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
+    [MemberData(nameof(EverySwitchAndTwoLoops))]
     public void Ping_FromNet1_ReachesNet2AndNet3(string kind)
     {
         string ping = Tools.Ping;
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 3, captures: false);
         foreach (int target in (int[])[2, 3])
         {
-            ProcessResult result = ExternalProcess.Run(Tools.Ip,
+            ProcessResult result = ChildProcess.Run(Tools.Ip,
                 ["netns", "exec", lab[1].Namespace, ping, "-c", "3", "-W", "2", "-i", "0.2", lab[target].Address],
                 TimeSpan.FromSeconds(20));
             if (result.ExitCode != 0)
@@ -38,97 +42,71 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void UnknownUnicast_FromH1_FloodsToAllOthersOnly(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
-        byte[] marker = lab.NextMarker("unknown-unicast");
-        lab.Deliver(1, TestFrames.Experimental(UnknownMac, SwitchLab.HostMac(1), marker), marker, 2, 3, 4);
+        lab.Deliver(1, "unknown-unicast", marker => TestFrames.Experimental(UnknownMac, SwitchLab.HostMac(1), marker), 2, 3, 4);
         lab.Finish();
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
-    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
+    [MemberData(nameof(EverySwitchAndTwoLoops))]
     public void LearnedUnicast_AfterDestinationSent_ReachesOnlyDestination(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
         Learn(lab, 2);
-        byte[] marker = lab.NextMarker("to-h2");
-        lab.Deliver(1, TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), marker), marker, 2);
+        lab.Deliver(1, "to-h2", marker => TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), marker), 2);
         lab.Finish();
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void Broadcast_FromH1_FloodsToAllOthersOnly(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
         Learn(lab, 1); // a learned source must not stop a broadcast going everywhere else
-        byte[] marker = lab.NextMarker("broadcast");
-        lab.Deliver(1, TestFrames.Experimental(MacAddress.Broadcast, SwitchLab.HostMac(1), marker), marker, 2, 3, 4);
+        lab.Deliver(1, "broadcast", marker => TestFrames.Experimental(MacAddress.Broadcast, SwitchLab.HostMac(1), marker), 2, 3, 4);
         lab.Finish();
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void MulticastSource_IsDropped(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
-        byte[] marker = lab.NextMarker("multicast-source");
-        lab.Deliver(1, TestFrames.Experimental(MacAddress.Broadcast, MulticastSourceMac, marker), marker);
+        lab.Deliver(1, "multicast-source", marker => TestFrames.Experimental(MacAddress.Broadcast, MulticastSourceMac, marker));
         lab.Finish();
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void LinkLocal_LacpAndLldpNotForwarded_StpBpduFlooded(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
-        byte[] lacp = lab.NextMarker("lacp");
-        lab.Deliver(1, TestFrames.Lacp(SwitchLab.HostMac(1), lacp), lacp);
-        byte[] lldp = lab.NextMarker("lldp");
-        lab.Deliver(1, TestFrames.Lldp(SwitchLab.HostMac(1), lldp), lldp);
+        lab.Deliver(1, "lacp", marker => TestFrames.Lacp(SwitchLab.HostMac(1), marker));
+        lab.Deliver(1, "lldp", marker => TestFrames.Lldp(SwitchLab.HostMac(1), marker));
         // With STP off (stp_state 0) the Linux bridge forwards BPDUs like any group frame.
-        byte[] stp = lab.NextMarker("stp");
-        lab.Deliver(1, TestFrames.StpBpdu(SwitchLab.HostMac(1), stp), stp, 2, 3, 4);
+        lab.Deliver(1, "stp", marker => TestFrames.StpBpdu(SwitchLab.HostMac(1), marker), 2, 3, 4);
         lab.Finish();
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void StationMove_MacSendsFromNewPort_UnicastFollowsIt(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
         ulong moving = SwitchLab.HostMac(3);
-        byte[] fromH3 = lab.NextMarker("mac3-at-h3");
-        lab.Deliver(3, TestFrames.Experimental(MacAddress.Broadcast, moving, fromH3), fromH3, 1, 2, 4);
-        byte[] before = lab.NextMarker("to-mac3-before-move");
-        lab.Deliver(1, TestFrames.Experimental(moving, SwitchLab.HostMac(1), before), before, 3);
+        lab.Deliver(3, "mac3-at-h3", marker => TestFrames.Experimental(MacAddress.Broadcast, moving, marker), 1, 2, 4);
+        lab.Deliver(1, "to-mac3-before-move", marker => TestFrames.Experimental(moving, SwitchLab.HostMac(1), marker), 3);
 
-        byte[] fromH4 = lab.NextMarker("mac3-at-h4");
-        lab.Deliver(4, TestFrames.Experimental(MacAddress.Broadcast, moving, fromH4), fromH4, 1, 2, 3);
-        byte[] after = lab.NextMarker("to-mac3-after-move");
-        lab.Deliver(1, TestFrames.Experimental(moving, SwitchLab.HostMac(1), after), after, 4);
+        lab.Deliver(4, "mac3-at-h4", marker => TestFrames.Experimental(MacAddress.Broadcast, moving, marker), 1, 2, 3);
+        lab.Deliver(1, "to-mac3-after-move", marker => TestFrames.Experimental(moving, SwitchLab.HostMac(1), marker), 4);
         lab.Finish();
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void Ageing_TwoSecondsOfAgeing_SilentEntryFloodsAgain(string kind)
     {
         const int AgeingSeconds = 2;
@@ -137,34 +115,26 @@ public sealed class ForwardingTests
         TimeSpan silence = TimeSpan.FromSeconds(2 * AgeingSeconds);
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4, ageingSeconds: AgeingSeconds);
         Learn(lab, 2);
-        byte[] learned = lab.NextMarker("to-h2-learned");
-        lab.Deliver(1, TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), learned), learned, 2);
+        lab.Deliver(1, "to-h2-learned", marker => TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), marker), 2);
 
         Thread.Sleep(silence);
-        byte[] aged = lab.NextMarker("to-h2-aged");
-        lab.Deliver(1, TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), aged), aged, 2, 3, 4);
+        lab.Deliver(1, "to-h2-aged", marker => TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), marker), 2, 3, 4);
         lab.Finish();
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void MaxSizeFrame_1514Bytes_CrossesByteIdentical(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
         Learn(lab, 2);
-        byte[] unicast = lab.NextMarker("1514-unicast");
-        lab.Deliver(1, TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), unicast, TestFrames.MaxUntaggedFrame, seed: 1514), unicast, 2);
-        byte[] flooded = lab.NextMarker("1514-broadcast");
-        lab.Deliver(1, TestFrames.Experimental(MacAddress.Broadcast, SwitchLab.HostMac(1), flooded, TestFrames.MaxUntaggedFrame, seed: 1515), flooded, 2, 3, 4);
+        lab.Deliver(1, "1514-unicast", marker => TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), marker, TestFrames.MaxUntaggedFrame, seed: 1514), 2);
+        lab.Deliver(1, "1514-broadcast", marker => TestFrames.Experimental(MacAddress.Broadcast, SwitchLab.HostMac(1), marker, TestFrames.MaxUntaggedFrame, seed: 1515), 2, 3, 4);
         lab.Finish();
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void JumboFrames_9000MtuPorts_CrossByteIdenticalAndNeverReachA1500MtuPort(string kind)
     {
         const int JumboUntagged = 9000 + 14;
@@ -174,23 +144,17 @@ public sealed class ForwardingTests
         // Around one and two 4 KiB frames (AF_XDP's buffers), and the longest a 9000 MTU carries.
         foreach (int length in (int[])[1514, 3840, 3841, 4097, 7000, 8193, JumboUntagged])
         {
-            byte[] unicast = lab.NextMarker(string.Create(CultureInfo.InvariantCulture, $"jumbo-{length}"));
-            lab.Deliver(1, TestFrames.Experimental(h2, h1, unicast, length, seed: length), unicast, 2);
+            lab.Deliver(1, string.Create(CultureInfo.InvariantCulture, $"jumbo-{length}"), marker => TestFrames.Experimental(h2, h1, marker, length, seed: length), 2);
         }
-        byte[] tagged = lab.NextMarker("jumbo-8021q");
-        lab.Deliver(1, TestFrames.Tagged(TestFrames.Experimental(h2, h1, tagged, JumboUntagged, seed: 9018), TestFrames.CustomerTpid, tci: 0x0064), tagged, 2);
+        lab.Deliver(1, "jumbo-8021q", marker => TestFrames.Tagged(TestFrames.Experimental(h2, h1, marker, JumboUntagged, seed: 9018), TestFrames.CustomerTpid, tci: 0x0064), 2);
         // Flooded: h2 takes it, h3's 1500 MTU does not (dropped and counted too_big on FastBridge).
-        byte[] flooded = lab.NextMarker("jumbo-broadcast");
-        lab.Deliver(1, TestFrames.Experimental(MacAddress.Broadcast, h1, flooded, JumboUntagged, seed: 9014), flooded, 2);
-        byte[] small = lab.NextMarker("1514-broadcast");
-        lab.Deliver(1, TestFrames.Experimental(MacAddress.Broadcast, h1, small, TestFrames.MaxUntaggedFrame, seed: 1514), small, 2, 3);
+        lab.Deliver(1, "jumbo-broadcast", marker => TestFrames.Experimental(MacAddress.Broadcast, h1, marker, JumboUntagged, seed: 9014), 2);
+        lab.Deliver(1, "1514-broadcast", marker => TestFrames.Experimental(MacAddress.Broadcast, h1, marker, TestFrames.MaxUntaggedFrame, seed: 1514), 2, 3);
         lab.Finish();
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
+    [MemberData(nameof(EverySwitch))]
     public void VlanTagged_8021QAnd8021ad_CrossByteIdentical(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);
@@ -211,10 +175,7 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
-    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
+    [MemberData(nameof(EverySwitchAndTwoLoops))]
     public void ThousandFrames_RandomPayloads_ArriveIntactAndInOrder(string kind)
     {
         const int Count = 1000;
@@ -250,8 +211,7 @@ public sealed class ForwardingTests
         }
 
         // The flood check runs after the burst so any copies that went astray have had time to land.
-        byte[] afterBurst = lab.NextMarker("after-burst");
-        lab.Deliver(1, TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), afterBurst), afterBurst, 2);
+        lab.Deliver(1, "after-burst", afterBurst => TestFrames.Experimental(SwitchLab.HostMac(2), SwitchLab.HostMac(1), afterBurst), 2);
         foreach (int other in (int[])[3, 4])
         {
             int strays = lab.Capture(other).FramesWith(marker).Count;
@@ -265,23 +225,20 @@ public sealed class ForwardingTests
     }
 
     [Theory]
-    [InlineData(SwitchKind.LinuxBridge)]
-    [InlineData(SwitchKind.FastBridge)]
-    [InlineData(SwitchKind.FastBridgeAfXdp)]
-    [InlineData(SwitchKind.FastBridgeTwoWorkers)]
+    [MemberData(nameof(EverySwitchAndTwoLoops))]
     public void Iperf3Tcp_ThreeSeconds_CompletesAboveFiftyMegabits(string kind)
     {
         const double MinBitsPerSecond = 50e6;
         string iperf3 = Tools.Iperf3;
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 2, captures: false);
-        using var server = new LongRunningProcess(Tools.Ip,
+        using var server = new ChildProcess(Tools.Ip,
             ["netns", "exec", lab[2].Namespace, iperf3, "-s", "-1", "--forceflush", "-B", lab[2].Address]);
         if (!server.WaitForLine("listening", TimeSpan.FromSeconds(10)))
         {
             lab.Fail($"iperf3 server in h2 did not start listening\n{server.Output()}");
         }
 
-        ProcessResult client = ExternalProcess.Run(Tools.Ip,
+        ProcessResult client = ChildProcess.Run(Tools.Ip,
             ["netns", "exec", lab[1].Namespace, iperf3, "-c", lab[2].Address, "-t", "3", "-J", "--connect-timeout", "3000"],
             TimeSpan.FromSeconds(30));
         using JsonDocument report = ParseIperf(lab, client);

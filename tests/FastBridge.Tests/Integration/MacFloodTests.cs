@@ -8,7 +8,6 @@ using System.Globalization;
 using System.Text.Json;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
-using FastBridge.E2e;
 
 namespace FastBridge.Tests.Integration;
 

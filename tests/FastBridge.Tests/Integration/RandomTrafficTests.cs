@@ -5,7 +5,6 @@
 // switch and are dropped there as too big. The seed is random per run and named in any failure.
 using System.Globalization;
 using FastBridge.ControlPlane.Lab;
-using FastBridge.E2e;
 
 namespace FastBridge.Tests.Integration;
 
@@ -69,7 +68,7 @@ public sealed class RandomTrafficTests
             return;
         }
         string mtu = SenderMtu.ToString(CultureInfo.InvariantCulture);
-        ExternalProcess.RunChecked(Tools.Ip, ["-n", host.Namespace, "link", "set", "dev", host.HostInterface, "mtu", mtu], TimeSpan.FromSeconds(10));
-        ExternalProcess.RunChecked(Tools.Ip, ["link", "set", "dev", host.PortInterface, "mtu", mtu], TimeSpan.FromSeconds(10));
+        ChildProcess.RunChecked(Tools.Ip, ["-n", host.Namespace, "link", "set", "dev", host.HostInterface, "mtu", mtu], TimeSpan.FromSeconds(10));
+        ChildProcess.RunChecked(Tools.Ip, ["link", "set", "dev", host.PortInterface, "mtu", mtu], TimeSpan.FromSeconds(10));
     }
 }

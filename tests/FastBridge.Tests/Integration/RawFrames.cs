@@ -26,7 +26,7 @@ internal static class RawFrames
             args.Add(TestFrames.Hex(frame));
         }
 
-        ExternalProcess.RunChecked(Tools.Ip, args, s_sendTimeout);
+        ChildProcess.RunChecked(Tools.Ip, args, s_sendTimeout);
     }
 
     /// <summary>Sends many frames from a file, one at a time with <paramref name="paceMicroseconds"/> between them.</summary>
@@ -36,7 +36,7 @@ internal static class RawFrames
         try
         {
             File.WriteAllLines(file, frames.Select(TestFrames.Hex));
-            ExternalProcess.RunChecked(Tools.Ip,
+            ChildProcess.RunChecked(Tools.Ip,
                 ["netns", "exec", host.Namespace, Tools.Python3, ScriptPath, "send", "--if", host.HostInterface,
                  "--hex-file", file, "--pace-us", paceMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)],
                 s_sendTimeout);
@@ -76,9 +76,9 @@ internal sealed class FrameCapture : IDisposable
 
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly LongRunningProcess _process;
+    private readonly ChildProcess _process;
 
-    private FrameCapture(LabHost host, LongRunningProcess process)
+    private FrameCapture(LabHost host, ChildProcess process)
     {
         Host = host;
         _process = process;
@@ -92,7 +92,7 @@ internal sealed class FrameCapture : IDisposable
     /// </summary>
     public static FrameCapture Start(LabHost host)
     {
-        var process = new LongRunningProcess(Tools.Ip,
+        var process = new ChildProcess(Tools.Ip,
         [
             "netns", "exec", host.Namespace, Tools.Python3, RawFrames.ScriptPath, "capture",
             "--if", host.HostInterface, "--seconds", MaxSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -28,7 +28,7 @@ internal sealed class SwitchLab : IDisposable
 
     private readonly List<FrameCapture> _captures = [];
     private LabTopology? _topology;
-    private ISwitchUnderTest? _switch;
+    private SwitchUnderTest? _switch;
     private int _steps;
 
     private SwitchLab(string kind)
@@ -44,13 +44,13 @@ internal sealed class SwitchLab : IDisposable
 
     public IReadOnlyList<LabHost> Hosts => _topology!.Hosts;
 
-    public ISwitchUnderTest Switch => _switch!;
+    public SwitchUnderTest Switch => _switch!;
 
     /// <summary>Host 1-based, as in the test descriptions.</summary>
     public LabHost this[int host] => Hosts[host - 1];
 
-    /// <summary>Five hex digits; with the fbt prefix and a two-character suffix, names stay under 15 characters.</summary>
-    public static string NewRunId() => Random.Shared.Next(0x10000, 0x100000).ToString("x5", CultureInfo.InvariantCulture);
+    /// <summary>Five hex digits (as VethLab's tags); with the fbt prefix and a two-character suffix, names stay under 15 characters.</summary>
+    public static string NewRunId() => VethLab.NewTag();
 
     /// <param name="mtus">Each host's MTU, host 1 first; 1500 for all when null.</param>
     public static IReadOnlyList<LabHost> HostSpecs(string runId, int count, int[]? mtus = null)
@@ -76,8 +76,9 @@ internal sealed class SwitchLab : IDisposable
         var lab = new SwitchLab(kind);
         try
         {
-            lab._topology = LabTopology.Create(HostSpecs(lab.RunId, hosts, mtus), SwitchKind.PrepareHost(kind) + prepareHost);
-            lab._switch = SwitchKind.Start(kind, $"fbt{lab.RunId}br", lab.Hosts, ageingSeconds, fastBridgeArgs ?? []);
+            lab._switch = SwitchUnderTest.Create(kind, new SwitchSettings { AgeingSeconds = ageingSeconds, FastBridgeArgs = fastBridgeArgs ?? [] });
+            lab._topology = LabTopology.Create(HostSpecs(lab.RunId, hosts, mtus), lab._switch.PrepareHost + prepareHost);
+            lab._switch.Start($"fbt{lab.RunId}br", [.. lab.Hosts.Select(h => h.PortInterface)]);
             if (captures)
             {
                 foreach (LabHost host in lab.Hosts)
@@ -144,6 +145,13 @@ internal sealed class SwitchLab : IDisposable
         }
     }
 
+    /// <summary>Deliver with a fresh marker for <paramref name="what"/>, in the frame <paramref name="build"/> makes around it.</summary>
+    public void Deliver(int from, string what, Func<byte[], byte[]> build, params int[] expected)
+    {
+        byte[] marker = NextMarker(what);
+        Deliver(from, build(marker), marker, expected);
+    }
+
     /// <summary>
     /// `ping -c COUNT -i INTERVAL -W 1` from host <paramref name="from"/> to host <paramref name="to"/>; the
     /// result and the replies counted from ping's summary line (0 if it printed none).
@@ -152,7 +160,7 @@ internal sealed class SwitchLab : IDisposable
     {
         string interval = intervalSeconds.ToString("0.0##", CultureInfo.InvariantCulture);
         TimeSpan limit = TimeSpan.FromSeconds(count * intervalSeconds + 10);
-        ProcessResult result = ExternalProcess.Run(Tools.Ip,
+        ProcessResult result = ChildProcess.Run(Tools.Ip,
             ["netns", "exec", this[from].Namespace, Tools.Ping, "-c", count.ToString(CultureInfo.InvariantCulture),
              "-i", interval, "-W", "1", this[to].Address], limit);
         Match summary = Regex.Match(result.Stdout, @"(\d+) packets transmitted, (\d+) received");

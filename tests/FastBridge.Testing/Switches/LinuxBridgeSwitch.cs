@@ -1,0 +1,70 @@
+// The Linux bridge as the switch under test: ip link add NAME type bridge ageing_time CS stp_state 0,
+// IPv6 off on the bridge device, the ports enslaved, up; Stop deletes it.
+using System.Globalization;
+using FastBridge.ControlPlane.Lab;
+using FastBridge.Testing.Processes;
+
+namespace FastBridge.Testing.Switches;
+
+internal sealed class LinuxBridgeSwitch(SwitchSettings settings) : SwitchUnderTest
+{
+    private static readonly TimeSpan s_ipTimeout = TimeSpan.FromSeconds(10);
+
+    private string? _name;
+    private bool _stopped;
+
+    public override string Kind => SwitchKind.LinuxBridge;
+
+    public override void Start(string name, IReadOnlyList<string> ports)
+    {
+        Ip("link", "add", name, "type", "bridge",
+            "ageing_time", (settings.AgeingSeconds * 100).ToString(CultureInfo.InvariantCulture), "stp_state", "0");
+        _name = name;
+        // The bridge device itself must not chatter (IPv6 DAD, MLD) into the ports.
+        File.WriteAllText($"/proc/sys/net/ipv6/conf/{name}/disable_ipv6", "1");
+        foreach (string port in ports)
+        {
+            Ip("link", "set", port, "master", name);
+        }
+
+        Ip("link", "set", name, "up");
+    }
+
+    public override void FlushFdb() => Ip("link", "set", "dev", Name, "type", "bridge", "fdb_flush");
+
+    public override string Describe()
+    {
+        if (_name is null || !LabTopology.LinkExists(_name))
+        {
+            return $"bridge {_name} is gone";
+        }
+
+        ProcessResult links = ChildProcess.Run(Tools.Ip, ["-br", "link", "show", "master", _name], s_ipTimeout);
+        ProcessResult fdb = ChildProcess.Run(Tools.Require("bridge", "iproute2"), ["fdb", "show", "br", _name], s_ipTimeout);
+        return $"--- ports of {_name} ---\n{links.Stdout.TrimEnd()}\n--- fdb ---\n{fdb.Stdout.TrimEnd()}";
+    }
+
+    public override string? Stop()
+    {
+        if (_stopped || _name is null)
+        {
+            return null;
+        }
+
+        _stopped = true;
+        if (LabTopology.LinkExists(_name))
+        {
+            ProcessResult result = ChildProcess.Run(Tools.Ip, ["link", "del", _name], s_ipTimeout);
+            if (result.ExitCode != 0 && LabTopology.LinkExists(_name))
+            {
+                return result.ToString();
+            }
+        }
+
+        return null;
+    }
+
+    private string Name => _name ?? throw new InvalidOperationException("the bridge is not started");
+
+    private static void Ip(params string[] args) => ChildProcess.RunChecked(Tools.Ip, args, s_ipTimeout);
+}

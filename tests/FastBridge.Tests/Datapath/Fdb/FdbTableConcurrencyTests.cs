@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using FastBridge.Datapath.Fdb;
+
+namespace FastBridge.Tests.Datapath.Fdb;
+
+public sealed class FdbTableConcurrencyTests
+{
+    [Fact]
+    public void Learn_SameNewKeysOnManyThreadsAtOnce_ExactlyOneEntryEach()
+    {
+        const int Threads = 4;
+        const int Keys = 2000;
+        for (int round = 0; round < 5; round++)
+        {
+            var table = new FdbTable(2 * Keys);
+            using var barrier = new Barrier(Threads);
+            long learned = 0;
+            var failures = new Failures();
+
+            RunThreads(Threads, failures, t =>
+            {
+                barrier.SignalAndWait();
+                for (uint k = 1; k <= Keys; k++)
+                {
+                    LearnOutcome outcome = table.Learn(Key(k), t, 100);
+                    if (outcome == LearnOutcome.Learned)
+                    {
+                        Interlocked.Increment(ref learned);
+                    }
+                    failures.Check(outcome is not (LearnOutcome.TableFull or LearnOutcome.Static), $"key {k}: {outcome}");
+                }
+            });
+
+            failures.AssertNone();
+            Assert.Equal(Keys, learned); // exactly one thread won each key
+            Assert.Equal(Keys, table.Count);
+            List<FdbEntry> entries = Snapshot(table);
+            Assert.Equal(Keys, entries.Count);
+            Assert.Equal(Keys, entries.Select(e => e.Key).Distinct().Count());
+            Assert.All(entries, e => Assert.InRange(e.Port, 0, Threads - 1));
+        }
+
+        static ulong Key(uint k) => FdbKey.Make(0x0200_0000_0000UL | k, 1);
+    }
+
+    [Fact]
+    public void LearnLookupAgeRemove_ConcurrentForTwoSeconds_NoLossNoDuplicatesNoTornValues()
+    {
+        const int Learners = 3;
+        const int OwnKeys = 400;
+        const int SharedKeys = 200;
+        const int StaticKeys = 16;
+        const int ChurnPerRound = 256;
+        const uint Start = 10_000_000;
+        const uint ChurnAgeing = 1_000_000; // learners stamp "now", so only the churn (stamped 2M back) ages out
+        var table = new FdbTable(4096);     // 8192 slots: a rebuild every ~2048 tombstones, i.e. every ~8 rounds
+        for (int i = 0; i < StaticKeys; i++)
+        {
+            Assert.True(table.AddStatic(StaticKey(i), 100 + i));
+        }
+        long clock = Start;
+        bool controlDone = false;
+        long learnerPasses = 0;
+        var failures = new Failures();
+
+        RunThreads(Learners + 1, failures, t =>
+        {
+            if (t == Learners)
+            {
+                Control();
+            }
+            else
+            {
+                Learner(t);
+            }
+        });
+
+        failures.AssertNone();
+        List<FdbEntry> entries = Snapshot(table);
+        Assert.Equal(entries.Count, entries.Select(e => e.Key).Distinct().Count());
+        Assert.Equal(table.Count, entries.Count);
+        Assert.Equal(Learners * OwnKeys + SharedKeys + StaticKeys, entries.Count);
+        var byKey = entries.ToDictionary(e => e.Key);
+        for (int t = 0; t < Learners; t++)
+        {
+            for (int k = 0; k < OwnKeys; k++)
+            {
+                Assert.Equal(t + 1, byKey[OwnKey(t, k)].Port);
+            }
+        }
+        for (int k = 0; k < SharedKeys; k++)
+        {
+            Assert.InRange(byKey[SharedKey(k)].Port, 1, Learners);
+        }
+        for (int i = 0; i < StaticKeys; i++)
+        {
+            Assert.Equal(new FdbEntry(StaticKey(i), 100 + i, true, 0), byKey[StaticKey(i)]);
+        }
+        Assert.All(entries.Where(e => !e.IsStatic), e => Assert.InRange(e.LastSeen, Start, (uint)clock));
+        Assert.True(table.Rebuilds > 0, "the run never reclaimed tombstones, so it never raced a rebuild");
+        Assert.True(learnerPasses > Learners, "learners barely ran");
+
+        void Learner(int t)
+        {
+            int port = t + 1;
+            var random = new Random(t);
+            ulong[] batch = new ulong[48];
+            int[] ports = new int[batch.Length];
+            var counts = new FdbLearnCounts();
+            while (true)
+            {
+                // One more pass after the control thread stops: the "next frame" that re-learns anything a
+                // rebuild dropped.
+                bool last = Volatile.Read(ref controlDone);
+                uint now = (uint)Volatile.Read(ref clock);
+                for (int k = 0; k < OwnKeys; k++)
+                {
+                    LearnOutcome outcome = table.Learn(OwnKey(t, k), port, now);
+                    failures.Check(outcome is not (LearnOutcome.TableFull or LearnOutcome.Static or LearnOutcome.Moved), $"own key: {outcome}");
+                }
+                for (int k = 0; k < SharedKeys; k += batch.Length)
+                {
+                    int n = Math.Min(batch.Length, SharedKeys - k);
+                    for (int i = 0; i < n; i++)
+                    {
+                        batch[i] = SharedKey(k + i);
+                    }
+                    table.LearnBatch(batch.AsSpan(0, n), port, now, ref counts);
+                }
+                failures.Check(counts.Full == 0, "shared key refused as full");
+                for (int i = 0; i < StaticKeys; i++)
+                {
+                    failures.Check(table.Learn(StaticKey(i), port, now) == LearnOutcome.Static, "static key not reported static");
+                }
+                for (int i = 0; i < batch.Length; i++)
+                {
+                    batch[i] = (i % 3) switch
+                    {
+                        0 => StaticKey(random.Next(StaticKeys)),
+                        1 => OwnKey(t, random.Next(OwnKeys)),
+                        _ => SharedKey(random.Next(SharedKeys)),
+                    };
+                }
+                table.LookupBatch(batch, ports);
+                for (int i = 0; i < batch.Length; i++)
+                {
+                    int single = table.Lookup(batch[i]);
+                    switch (i % 3)
+                    {
+                        case 0:
+                            int expected = 100 + (int)(batch[i] & 0xFF);
+                            failures.Check(ports[i] == expected && single == expected, "static entry missed or wrong");
+                            break;
+                        case 1:
+                            failures.Check(ports[i] is FdbTable.Miss || ports[i] == port, "own key on a port nobody wrote");
+                            break;
+                        default:
+                            failures.Check(ports[i] is FdbTable.Miss or (>= 1 and <= Learners), "shared key on a port nobody wrote");
+                            break;
+                    }
+                }
+                Interlocked.Increment(ref learnerPasses);
+                if (last)
+                {
+                    return;
+                }
+            }
+        }
+
+        void Control()
+        {
+            var entries = new List<FdbEntry>();
+            var seen = new HashSet<ulong>();
+            var watch = Stopwatch.StartNew();
+            uint churn = 0;
+            for (int round = 0; watch.Elapsed < TimeSpan.FromSeconds(2); round++)
+            {
+                uint now = (uint)Interlocked.Increment(ref clock);
+                uint first = churn;
+                for (int i = 0; i < ChurnPerRound; i++)
+                {
+                    failures.Check(table.AddDynamic(ChurnKey(churn++), 7, now - 2 * ChurnAgeing), "churn add refused");
+                }
+                for (uint k = first; k < churn; k += 2)
+                {
+                    failures.Check(table.Remove(ChurnKey(k)), "churn remove missed");
+                }
+                failures.Check(table.Age(now, ChurnAgeing) == ChurnPerRound / 2, "age removed the wrong number");
+                if (round % 16 == 0)
+                {
+                    table.CopyTo(entries);
+                    seen.Clear();
+                    foreach (FdbEntry entry in entries)
+                    {
+                        failures.Check(seen.Add(entry.Key), "duplicate key in a snapshot");
+                        failures.Check(entry.Port != 7, "churn entry survived ageing");
+                    }
+                }
+            }
+            Volatile.Write(ref controlDone, true);
+        }
+    }
+
+    private static ulong OwnKey(int thread, int k) => FdbKey.Make(0x0200_0000_0000UL | ((ulong)thread << 16) | (uint)k, 5);
+
+    private static ulong SharedKey(int k) => FdbKey.Make(0x0400_0000_0000UL | (uint)k, 5);
+
+    private static ulong StaticKey(int i) => FdbKey.Make(0x0800_0000_0000UL | (uint)i, 5);
+
+    private static ulong ChurnKey(uint i) => FdbKey.Make(0x0A00_0000_0000UL | i, 5);
+
+    private static List<FdbEntry> Snapshot(FdbTable table)
+    {
+        var entries = new List<FdbEntry>();
+        table.CopyTo(entries);
+        return entries;
+    }
+
+    private static void RunThreads(int count, Failures failures, Action<int> body)
+    {
+        var threads = new Thread[count];
+        for (int t = 0; t < count; t++)
+        {
+            int id = t;
+            threads[t] = new Thread(() =>
+            {
+                try
+                {
+                    body(id);
+                }
+                catch (Exception e)
+                {
+                    failures.Check(false, e.ToString());
+                }
+            });
+            threads[t].Start();
+        }
+        foreach (Thread thread in threads)
+        {
+            thread.Join();
+        }
+    }
+
+    /// <summary>Assertions from worker threads: counted there, reported on the test thread.</summary>
+    private sealed class Failures
+    {
+        private long _count;
+        private string? _first;
+
+        public void Check(bool condition, string what)
+        {
+            if (!condition && Interlocked.Increment(ref _count) == 1)
+            {
+                Volatile.Write(ref _first, what);
+            }
+        }
+
+        public void AssertNone() => Assert.True(Interlocked.Read(ref _count) == 0, $"{_count} failures, first: {_first}");
+    }
+}

@@ -1,0 +1,49 @@
+// Pins the rtnetlink mirrors in Interop/Rtnetlink.cs against hard-coded values and the kernel headers (LayoutPins).
+using System.Runtime.InteropServices;
+using static FastBridge.Datapath.Interop.Rtnetlink;
+using static FastBridge.Tests.Datapath.Interop.LayoutPins;
+
+namespace FastBridge.Tests.Datapath.Interop;
+
+public sealed class RtnetlinkLayoutTests
+{
+    private static readonly (string Name, string C, long Actual, long Expected)[] s_pins =
+    [
+        ("af_netlink", "AF_NETLINK", AfNetlink, 16),
+        ("netlink_route", "NETLINK_ROUTE", NetlinkRoute, 0),
+        ("rtmgrp_link", "RTMGRP_LINK", RtmgrpLink, 1),
+        ("nlmsg_error", "NLMSG_ERROR", NlmsgError, 2),
+        ("nlmsg_done", "NLMSG_DONE", NlmsgDone, 3),
+        ("rtm_newlink", "RTM_NEWLINK", RtmNewlink, 16),
+        ("rtm_dellink", "RTM_DELLINK", RtmDellink, 17),
+        ("rtm_getlink", "RTM_GETLINK", RtmGetlink, 18),
+        ("nlm_f_request", "NLM_F_REQUEST", NlmFRequest, 1),
+        ("nlm_f_dump", "NLM_F_DUMP", NlmFDump, 0x300),
+        ("ifla_ifname", "IFLA_IFNAME", IflaIfname, 3),
+        ("ifla_mtu", "IFLA_MTU", IflaMtu, 4),
+        ("nlmsg_alignto", "NLMSG_ALIGNTO", Alignment, 4),
+        ("rta_alignto", "RTA_ALIGNTO", Alignment, 4),
+        ("sizeof_sockaddr_nl", "sizeof(struct sockaddr_nl)", Marshal.SizeOf<SockaddrNl>(), 12),
+        ("off_nl_pid", "offsetof(struct sockaddr_nl, nl_pid)", Off<SockaddrNl>("NlPid"), 4),
+        ("off_nl_groups", "offsetof(struct sockaddr_nl, nl_groups)", Off<SockaddrNl>("NlGroups"), 8),
+        ("sizeof_nlmsghdr", "sizeof(struct nlmsghdr)", Marshal.SizeOf<NlMsgHdr>(), 16),
+        ("off_nlmsg_type", "offsetof(struct nlmsghdr, nlmsg_type)", Off<NlMsgHdr>("NlmsgType"), 4),
+        ("off_nlmsg_flags", "offsetof(struct nlmsghdr, nlmsg_flags)", Off<NlMsgHdr>("NlmsgFlags"), 6),
+        ("off_nlmsg_seq", "offsetof(struct nlmsghdr, nlmsg_seq)", Off<NlMsgHdr>("NlmsgSeq"), 8),
+        ("off_nlmsg_pid", "offsetof(struct nlmsghdr, nlmsg_pid)", Off<NlMsgHdr>("NlmsgPid"), 12),
+        ("sizeof_ifinfomsg", "sizeof(struct ifinfomsg)", Marshal.SizeOf<IfInfoMsg>(), 16),
+        ("off_ifi_type", "offsetof(struct ifinfomsg, ifi_type)", Off<IfInfoMsg>("IfiType"), 2),
+        ("off_ifi_index", "offsetof(struct ifinfomsg, ifi_index)", Off<IfInfoMsg>("IfiIndex"), 4),
+        ("off_ifi_flags", "offsetof(struct ifinfomsg, ifi_flags)", Off<IfInfoMsg>("IfiFlags"), 8),
+        ("off_ifi_change", "offsetof(struct ifinfomsg, ifi_change)", Off<IfInfoMsg>("IfiChange"), 12),
+        ("sizeof_rtattr", "sizeof(struct rtattr)", Marshal.SizeOf<RtAttr>(), 4),
+        ("off_rta_type", "offsetof(struct rtattr, rta_type)", Off<RtAttr>("RtaType"), 2),
+        ("nlmsg_hdrlen", "NLMSG_HDRLEN", Marshal.SizeOf<NlMsgHdr>(), 16),
+    ];
+
+    [Fact]
+    public void Mirrors_HardCodedValues_Match() => AssertHardCoded(s_pins);
+
+    [Fact]
+    public void Mirrors_KernelHeaders_Match() => AssertKernelHeaders(LinuxHeaders, s_pins);
+}

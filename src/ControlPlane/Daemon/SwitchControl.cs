@@ -36,8 +36,6 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
 
     public string BackendOf(string port) => runner.BackendOf(port);
 
-    public static uint Now => (uint)(Environment.TickCount64 / 1000);
-
     public PortInfo[] Ports() => [.. Bridge.PresentPorts().Select(p =>
         new PortInfo(p.Name, p.Id, Bridge.States.IsUp(p.Id), runner.Describe(p.Id), runner.BackendOf(p.Name)))];
 
@@ -85,7 +83,7 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
         var entries = new List<FdbEntry>();
         Bridge.Fdb.CopyTo(entries);
         IReadOnlyList<string> names = Bridge.PortNames;
-        uint now = Now;
+        uint now = FdbClock.Now;
         return [.. entries
             .Where(e => only < 0 || e.Port == only)
             .OrderBy(e => e.Port).ThenBy(e => e.Key)
@@ -101,7 +99,7 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
             throw new ControlException(400, "fdb add needs dev IF");
         }
         int id = RequirePort(port);
-        bool added = isStatic ? Bridge.Fdb.AddStatic(key, id) : Bridge.Fdb.AddDynamic(key, id, Now);
+        bool added = isStatic ? Bridge.Fdb.AddStatic(key, id) : Bridge.Fdb.AddDynamic(key, id, FdbClock.Now);
         if (!added)
         {
             throw new ControlException(409, $"the FDB is full ({Bridge.Fdb.MaxEntries} entries); {mac} not added");

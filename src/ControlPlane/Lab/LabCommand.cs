@@ -115,7 +115,7 @@ internal static class LabCommand
         }
         var entries = new List<FdbEntry>();
         bridge.Fdb.CopyTo(entries);
-        uint now = (uint)(Environment.TickCount64 / 1000);
+        uint now = FdbClock.Now;
         Console.Out.WriteLine();
         Console.Out.WriteLine($"{"mac",-17} {"port",-10} {"age",4}");
         foreach (FdbEntry entry in entries.OrderBy(e => e.Port))

@@ -133,8 +133,7 @@ public sealed partial class Bridge : IDisposable
 
     private void HousekeepingTick()
     {
-        uint now = (uint)(Environment.TickCount64 / 1000);
-        Interlocked.Add(ref _aged, Fdb.Age(now, AgeingTimeSeconds));
+        Interlocked.Add(ref _aged, Fdb.Age(FdbClock.Now, AgeingTimeSeconds));
         for (int port = 0; port < _names.Length; port++)
         {
             if (!_present[port])

@@ -7,6 +7,7 @@ using System.Globalization;
 using System.Net;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Daemon;
+using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 
@@ -62,7 +63,7 @@ internal static class RunCommand
             Description = "Seconds a learned address lives without traffic (802.1D default 300).",
             DefaultValueFactory = _ => (int)BridgeOptions.DefaultAgeingTimeSeconds,
         };
-        ageing.Validators.Add(r => RequireRange(r, 1, 1_000_000, "--ageing-time"));
+        ageing.Validators.Add(r => RequireRange(r, FdbAger.MinAgeingTimeSeconds, FdbAger.MaxAgeingTimeSeconds, "--ageing-time"));
         var fdbMax = new Option<int>("--fdb-max")
         {
             Description = "Most addresses the FDB learns; beyond it new addresses are flooded, not learned.",

@@ -6,6 +6,7 @@
 // token file of httpTokenFile is read here too. SIGHUP loads it all again the same way.
 using System.Globalization;
 using System.Net;
+using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
@@ -155,7 +156,7 @@ internal sealed record DaemonConfig(
             var options = new BridgeOptions(
                 Workers: Int("workers", 1, 1, 64),
                 Cpus: cpus,
-                AgeingTimeSeconds: (uint)Int("ageingTime", (int)BridgeOptions.DefaultAgeingTimeSeconds, 1, (int)SwitchControl.MaxAgeingTimeSeconds),
+                AgeingTimeSeconds: (uint)Int("ageingTime", (int)BridgeOptions.DefaultAgeingTimeSeconds, FdbAger.MinAgeingTimeSeconds, FdbAger.MaxAgeingTimeSeconds),
                 FdbMaxEntries: Int("fdbMax", BridgeOptions.DefaultFdbMaxEntries, 1, 1 << 24),
                 GroupForwardMask: groupMask,
                 Idle: idle == "busy" ? IdleMode.Busy : IdleMode.Block);

@@ -28,8 +28,6 @@ internal sealed record DaemonInfo(string Backend, string? Socket, string? Http, 
 
 internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
 {
-    public const uint MaxAgeingTimeSeconds = 1_000_000;
-
     private Bridge Bridge => runner.Bridge;
 
     public DaemonInfo Info => info;
@@ -120,9 +118,9 @@ internal sealed class SwitchControl(SwitchRunner runner, DaemonInfo info)
 
     public void SetAgeingTime(long? seconds)
     {
-        if (seconds is not { } s || s < 1 || s > MaxAgeingTimeSeconds)
+        if (seconds is not { } s || s < FdbAger.MinAgeingTimeSeconds || s > FdbAger.MaxAgeingTimeSeconds)
         {
-            throw new ControlException(400, $"ageing time must be between 1 and {MaxAgeingTimeSeconds} seconds, not {seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}");
+            throw new ControlException(400, $"ageing time must be between {FdbAger.MinAgeingTimeSeconds} and {FdbAger.MaxAgeingTimeSeconds} seconds, not {seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}");
         }
         Bridge.AgeingTimeSeconds = (uint)s;
     }

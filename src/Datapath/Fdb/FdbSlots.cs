@@ -231,6 +231,10 @@ internal sealed class FdbSlots
         return true;
     }
 
+    /// <summary>Bit i set: slot i of the group is published (present, or being removed). Control plane (sweeps).</summary>
+    public uint Published(int group) =>
+        ~Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_tags), (nuint)group * GroupSize).ExtractMostSignificantBits() & 0xFFFF;
+
     /// <summary>The key and value of a published, present slot. Control plane (sweeps, copies).</summary>
     public bool TryGetLive(int slot, out ulong key, out FdbValue value)
     {

@@ -22,7 +22,7 @@ using System.Runtime.CompilerServices;
 
 namespace FastBridge.Datapath.Fdb;
 
-public sealed class FdbTable
+public sealed partial class FdbTable
 {
     public const int Miss = -1;
 
@@ -56,6 +56,9 @@ public sealed class FdbTable
     public int Count => Volatile.Read(ref _slots).Count;
 
     internal int SlotCount => _groupCount * FdbSlots.GroupSize;
+
+    /// <summary>Groups of 16 slots, the unit the ager sweeps by.</summary>
+    internal int GroupCount => _groupCount;
 
     /// <summary>Generations published by reclamation, for tests.</summary>
     internal int Rebuilds { get; private set; }
@@ -163,13 +166,10 @@ public sealed class FdbTable
     }
 
     /// <summary>Removes the dynamic entries on port; returns how many.</summary>
-    public int FlushPort(int port) => Sweep(new DynamicOnPort(port));
+    public int FlushPort(int port) => SweepAll(new DynamicOnPort(port));
 
     /// <summary>Removes all dynamic entries; returns how many.</summary>
-    public int FlushAll() => Sweep(default(AnyDynamic));
-
-    /// <summary>Removes dynamic entries with now - LastSeen >= ageingTime (a LastSeen after now is age 0); returns how many.</summary>
-    public int Age(uint now, uint ageingTime) => Sweep(new AgedOut(now, ageingTime));
+    public int FlushAll() => SweepAll(default(AnyDynamic));
 
     /// <summary>Clears into, then fills it with a snapshot of the live entries.</summary>
     public void CopyTo(List<FdbEntry> into)
@@ -236,57 +236,12 @@ public sealed class FdbTable
         return true;
     }
 
-    private int Sweep<TSweep>(TSweep sweep) where TSweep : struct, IFdbSweep
+    private int SweepAll<TSweep>(TSweep sweep) where TSweep : struct, IFdbSweep
     {
         lock (_control)
         {
-            FdbSlots slots = _slots;
-            int removed = 0;
-            for (int slot = 0; slot < slots.SlotCount; slot++)
-            {
-                while (slots.TryGetLive(slot, out _, out FdbValue value) && sweep.ShouldRemove(value))
-                {
-                    if (slots.Tombstones >= slots.SlotCount / 4)
-                    {
-                        // Too many tombstones: finish this sweep as a copy of the survivors instead.
-                        return removed + Rebuild(slots, sweep);
-                    }
-                    if (slots.TryKill(slot, value))
-                    {
-                        removed++;
-                        break;
-                    }
-                    // A learner refreshed or moved it meanwhile: judge the new value.
-                }
-            }
-            return removed;
+            return Sweep(_slots, 0, _groupCount, sweep);
         }
-    }
-
-    // Under the lock. Copies the entries sweep keeps into a fresh generation and publishes it; returns
-    // how many present entries it left behind.
-    private int Rebuild<TSweep>(FdbSlots old, TSweep sweep) where TSweep : struct, IFdbSweep
-    {
-        var fresh = new FdbSlots(_groupCount);
-        int dropped = 0;
-        for (int slot = 0; slot < old.SlotCount; slot++)
-        {
-            if (!old.TryGetLive(slot, out ulong key, out FdbValue value))
-            {
-                continue;
-            }
-            if (sweep.ShouldRemove(value))
-            {
-                dropped++;
-            }
-            else
-            {
-                fresh.PlaceFresh(key, value);
-            }
-        }
-        Volatile.Write(ref _slots, fresh); // release: the fresh arrays are complete before anyone sees them
-        Rebuilds++;
-        return dropped;
     }
 
     private static void HashAndPrefetch(FdbSlots slots, ReadOnlySpan<ulong> keys, Span<ulong> hashes)

@@ -26,8 +26,8 @@ public sealed partial class Bridge : IDisposable
     private readonly bool[] _attached;
     private readonly bool[] _reportedDown;
     private readonly PortRetirement _retirement;
+    private readonly FdbAger _ager;
     private Timer? _housekeeping;
-    private long _aged;
     private uint _ageingTime;
     private bool _started;
 
@@ -50,6 +50,7 @@ public sealed partial class Bridge : IDisposable
         _reportedDown = new bool[options.MaxPorts];
         _retirement = new PortRetirement(options.MaxPorts);
         Fdb = new FdbTable(options.FdbMaxEntries);
+        _ager = new FdbAger(Fdb);
         _loops = new PollLoop[options.Workers];
         int[] cpus = WorkerCpus(options);
         if (options.PinWorkers && options.Cpus is { Length: > 0 })
@@ -101,7 +102,7 @@ public sealed partial class Bridge : IDisposable
     }
 
     /// <summary>Dynamic FDB entries removed by ageing since start.</summary>
-    public long Aged => Interlocked.Read(ref _aged);
+    public long Aged => _ager.Aged;
 
     public void Start()
     {
@@ -133,7 +134,7 @@ public sealed partial class Bridge : IDisposable
 
     private void HousekeepingTick()
     {
-        Interlocked.Add(ref _aged, Fdb.Age(FdbClock.Now, AgeingTimeSeconds));
+        _ager.Tick(FdbClock.Now, AgeingTimeSeconds);
         for (int port = 0; port < _names.Length; port++)
         {
             if (!_present[port])

@@ -169,6 +169,7 @@ public sealed class FdbTableConcurrencyTests
 
         void Control()
         {
+            var ager = new FdbAger(table);
             var entries = new List<FdbEntry>();
             var seen = new HashSet<ulong>();
             var watch = Stopwatch.StartNew();
@@ -185,7 +186,7 @@ public sealed class FdbTableConcurrencyTests
                 {
                     failures.Check(table.Remove(ChurnKey(k)), "churn remove missed");
                 }
-                failures.Check(table.Age(now, ChurnAgeing) == ChurnPerRound / 2, "age removed the wrong number");
+                failures.Check(ager.Tick(now, ChurnAgeing) == ChurnPerRound / 2, "age removed the wrong number");
                 if (round % 16 == 0)
                 {
                     table.CopyTo(entries);

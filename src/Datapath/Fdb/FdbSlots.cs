@@ -1,8 +1,8 @@
 // One generation of the FDB's storage, Swiss-table style: groups of 16 slots, a tag byte per slot
 // (7 hash bits, or Empty / Tombstone), and three parallel arrays so the write-hot value words never
-// share a cache line with the keys and tags that every lookup reads. Poll-loop threads probe, claim
-// and CAS slots here lock-free; control-plane threads (under FdbTable's lock) tombstone slots and
-// fill a fresh, still private generation. FdbTable.cs explains how tombstones are reclaimed.
+// share a cache line with the keys and tags that every lookup reads. Poll-loop threads probe here and
+// claim and CAS slots lock-free (FdbSlots.Learning.cs); control-plane threads (under FdbTable's lock)
+// tombstone slots and fill a fresh, still private generation. FdbTable.cs explains how tombstones are reclaimed.
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -12,7 +12,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace FastBridge.Datapath.Fdb;
 
-internal sealed class FdbSlots
+internal sealed partial class FdbSlots
 {
     public const int GroupSize = 16;
 
@@ -91,113 +91,7 @@ internal sealed class FdbSlots
         return -1;
     }
 
-    /// <summary>
-    /// The slot holding key (present, or claimed by another thread and not yet written), or a slot newly
-    /// claimed for it by CAS of the key into the first empty slot of the probe sequence (claimed = true;
-    /// the caller must then Fill and Publish it). -1 when Count reached maxEntries or no slot is empty.
-    /// Lock-free; any thread.
-    /// </summary>
-    public int FindOrClaim(ulong key, ulong hash, int maxEntries, out bool claimed)
-    {
-        Debug.Assert(key != 0, "key 0 marks an empty slot");
-        claimed = false;
-        bool reserved = false;
-        ref byte tags0 = ref MemoryMarshal.GetArrayDataReference(_tags);
-        ref ulong keys0 = ref MemoryMarshal.GetArrayDataReference(_keys);
-        Vector128<byte> wanted = Vector128.Create(FdbHash.Tag(hash));
-        nuint group = FdbHash.Group(hash, _groupMask);
-        for (nuint probe = 1; probe <= _groupMask + 1; probe++)
-        {
-            nuint first = group * GroupSize;
-            Vector128<byte> tags = Vector128.LoadUnsafe(ref tags0, first);
-            // Only slots tagged Empty (free, or claimed and unpublished) or with our tag can hold our key
-            // or a zero key; a tombstone holding our key is dead.
-            uint candidates = (Vector128.Equals(tags, wanted) | Vector128.Equals(tags, Vector128.Create(Empty))).ExtractMostSignificantBits();
-            while (candidates != 0)
-            {
-                nuint slot = first + (nuint)BitOperations.TrailingZeroCount(candidates);
-                candidates &= candidates - 1;
-                ref ulong keyCell = ref Unsafe.Add(ref keys0, slot);
-                ulong seen = Volatile.Read(ref keyCell);
-                if (seen == 0)
-                {
-                    if (!reserved && !TryReserve(maxEntries))
-                    {
-                        return -1;
-                    }
-                    reserved = true;
-                    seen = Interlocked.CompareExchange(ref keyCell, key, 0);
-                    if (seen == 0)
-                    {
-                        claimed = true;
-                        return (int)slot;
-                    }
-                    // Lost the race: the winner's key is now fixed in this slot; if it is ours, join it.
-                }
-                if (seen == key && IsLiveOrUnwritten((int)slot))
-                {
-                    if (reserved)
-                    {
-                        Interlocked.Decrement(ref _count.Value);
-                    }
-                    return (int)slot;
-                }
-            }
-            group = (group + probe) & _groupMask;
-        }
-        if (reserved)
-        {
-            Interlocked.Decrement(ref _count.Value);
-        }
-        return -1;
-    }
-
-    /// <summary>Writes the first value of a claimed slot; returns what was there (unwritten when it took).</summary>
-    public FdbValue Fill(int slot, FdbValue value) => FdbValue.CompareExchange(ref _values[slot], value, default);
-
-    /// <summary>Makes a claimed slot visible to lookups. CAS from Empty so a tombstone is never revived.</summary>
-    public void Publish(int slot, ulong hash) => Interlocked.CompareExchange(ref _tags[slot], FdbHash.Tag(hash), Empty);
-
     public FdbValue ReadValue(int slot) => FdbValue.Read(ref _values[slot]);
-
-    /// <summary>
-    /// The learn of a known key: writes the value word only if the port changed or the stamp moves forward,
-    /// so a hot entry is not rewritten by every frame on every core. False if the entry is not present
-    /// (unwritten, or being removed).
-    /// </summary>
-    public bool TryRefresh(int slot, int port, uint now, out LearnOutcome outcome)
-    {
-        ref FdbValue cell = ref _values[slot];
-        FdbValue current = FdbValue.Read(ref cell);
-        while (true)
-        {
-            if (!current.IsPresent)
-            {
-                outcome = LearnOutcome.Unchanged;
-                return false;
-            }
-            if (current.IsStatic)
-            {
-                outcome = LearnOutcome.Static;
-                return true;
-            }
-            bool samePort = current.Port == port;
-            bool newer = (int)(now - current.LastSeen) > 0; // another core may pass a `now` a second behind
-            if (samePort && !newer)
-            {
-                outcome = LearnOutcome.Unchanged;
-                return true;
-            }
-            FdbValue next = FdbValue.Dynamic(port, newer ? now : current.LastSeen);
-            FdbValue seen = FdbValue.CompareExchange(ref cell, next, current);
-            if (seen == current)
-            {
-                outcome = samePort ? LearnOutcome.Refreshed : LearnOutcome.Moved;
-                return true;
-            }
-            current = seen;
-        }
-    }
 
     /// <summary>Replaces whatever value a found or claimed slot has (control plane: static and dynamic adds).</summary>
     public void Overwrite(int slot, FdbValue value)
@@ -286,24 +180,6 @@ internal sealed class FdbSlots
             Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_keys), first)));
         }
     }
-
-    private bool TryReserve(int maxEntries)
-    {
-        // Read first: a full table under a flood of new sources must not have every core hammering the line.
-        if (Volatile.Read(ref _count.Value) >= maxEntries)
-        {
-            return false;
-        }
-        if (Interlocked.Increment(ref _count.Value) > maxEntries)
-        {
-            Interlocked.Decrement(ref _count.Value);
-            return false;
-        }
-        return true;
-    }
-
-    private bool IsLiveOrUnwritten(int slot) =>
-        Volatile.Read(ref _tags[slot]) != Tombstone && !FdbValue.Read(ref _values[slot]).IsDead;
 
     [StructLayout(LayoutKind.Explicit, Size = 192)]
     private struct PaddedCount

@@ -2,7 +2,8 @@
 // the next 1/ticksPerPass of the table's groups, taking FdbTable's lock for SliceGroups groups at a
 // time only, so an `fdb add`, a flush or a snapshot never waits behind a sweep of a whole large table.
 // Every slot is visited once per pass: an entry silent for the ageing time is gone within the ageing
-// time plus one pass (plus the clock's one-second granularity). The ageing-time bounds are the ager's, since its arithmetic
+// time plus one pass (plus the clock's one-second granularity), and the slots of a flushed port's
+// entries are free again within one pass. The ageing-time bounds are the ager's, since its arithmetic
 // sets them. Tick: one caller at a time (the host's tick); Aged: any thread.
 namespace FastBridge.Datapath.Fdb;
 

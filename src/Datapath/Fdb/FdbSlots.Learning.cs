@@ -1,6 +1,6 @@
 // How poll-loop threads write into one storage generation, lock-free: claim the first empty slot of a
-// key's probe sequence (or join the thread that just did), fill its value, publish its tag, and refresh
-// or move a known entry by CAS of its value word. FdbTable.cs states why this is safe.
+// key's probe sequence (or join the thread that just did), fill its value, publish its tag, and refresh,
+// move or re-learn a known entry by CAS of its value word. FdbTable.cs states why this is safe.
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -73,15 +73,29 @@ internal sealed partial class FdbSlots
     }
 
     /// <summary>Writes the first value of a claimed slot; returns what was there (unwritten when it took).</summary>
-    public FdbValue Fill(int slot, FdbValue value) => FdbValue.CompareExchange(ref _values[slot], value, default);
+    public FdbValue Fill(int slot, FdbValue value)
+    {
+        FdbValue before = FdbValue.CompareExchange(ref _values[slot], value, default);
+        if (before.IsUnwritten)
+        {
+            _generations.Replaced(before, value);
+        }
+        return before;
+    }
+
+    /// <summary>A dynamic entry on port as of now, in the port's current generation.</summary>
+    public FdbValue NewDynamic(int port, uint now) => FdbValue.Dynamic(port, now, _generations.Current(FdbPortGenerations.Owner(port, isStatic: false)));
+
+    /// <summary>A static entry on port, in the port's current generation of static entries.</summary>
+    public FdbValue NewStatic(int port) => FdbValue.Static(port, _generations.Current(FdbPortGenerations.Owner(port, isStatic: true)));
 
     /// <summary>Makes a claimed slot visible to lookups. CAS from Empty so a tombstone is never revived.</summary>
     public void Publish(int slot, ulong hash) => Interlocked.CompareExchange(ref _tags[slot], FdbHash.Tag(hash), Empty);
 
     /// <summary>
     /// The learn of a known key: writes the value word only if the port changed or the stamp moves forward,
-    /// so a hot entry is not rewritten by every frame on every core. False if the entry is not present
-    /// (unwritten, or being removed).
+    /// so a hot entry is not rewritten by every frame on every core; a stale entry (flushed with its port,
+    /// static or not) is learned afresh. False if the entry is not present (unwritten, or being removed).
     /// </summary>
     public bool TryRefresh(int slot, int port, uint now, out LearnOutcome outcome)
     {
@@ -94,23 +108,33 @@ internal sealed partial class FdbSlots
                 outcome = LearnOutcome.Unchanged;
                 return false;
             }
-            if (current.IsStatic)
+            FdbValue next;
+            if (!IsCurrent(current))
+            {
+                next = NewDynamic(port, now);
+                outcome = LearnOutcome.Learned;
+            }
+            else if (current.IsStatic)
             {
                 outcome = LearnOutcome.Static;
                 return true;
             }
-            bool samePort = current.Port == port;
-            bool newer = (int)(now - current.LastSeen) > 0; // another core may pass a `now` a second behind
-            if (samePort && !newer)
+            else
             {
-                outcome = LearnOutcome.Unchanged;
-                return true;
+                bool samePort = current.Port == port;
+                bool newer = (int)(now - current.LastSeen) > 0; // another core may pass a `now` a second behind
+                if (samePort && !newer)
+                {
+                    outcome = LearnOutcome.Unchanged;
+                    return true;
+                }
+                next = samePort ? current.WithLastSeen(now) : NewDynamic(port, newer ? now : current.LastSeen);
+                outcome = samePort ? LearnOutcome.Refreshed : LearnOutcome.Moved;
             }
-            FdbValue next = FdbValue.Dynamic(port, newer ? now : current.LastSeen);
             FdbValue seen = FdbValue.CompareExchange(ref cell, next, current);
             if (seen == current)
             {
-                outcome = samePort ? LearnOutcome.Refreshed : LearnOutcome.Moved;
+                _generations.Replaced(current, next);
                 return true;
             }
             current = seen;

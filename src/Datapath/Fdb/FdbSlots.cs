@@ -2,7 +2,8 @@
 // (7 hash bits, or Empty / Tombstone), and three parallel arrays so the write-hot value words never
 // share a cache line with the keys and tags that every lookup reads. Poll-loop threads probe here and
 // claim and CAS slots lock-free (FdbSlots.Learning.cs); control-plane threads (under FdbTable's lock)
-// tombstone slots and fill a fresh, still private generation. FdbTable.cs explains how tombstones are reclaimed.
+// tombstone slots and fill a fresh, still private generation. FdbTable.cs explains how tombstones are reclaimed; the
+// port generations (flush by port) and the counts of present entries travel with each generation.
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -25,12 +26,14 @@ internal sealed partial class FdbSlots
     private readonly ulong[] _keys;
     private readonly FdbValue[] _values;
     private readonly nuint _groupMask;
+    private readonly FdbPortGenerations _generations;
 
     // Live plus claimed-not-yet-published entries: the MaxEntries gate. Inserts on every core write it,
     // so it sits on its own cache line, away from the array references every lookup reads.
     private PaddedCount _count;
 
-    public FdbSlots(int groupCount)
+    /// <param name="generations">The port generations this storage counts its entries under (FdbPortGenerations.CopyGenerations for a rebuild).</param>
+    public FdbSlots(int groupCount, FdbPortGenerations generations)
     {
         Debug.Assert(BitOperations.IsPow2(groupCount));
         int slots = groupCount * GroupSize;
@@ -41,16 +44,20 @@ internal sealed partial class FdbSlots
         _keys = GC.AllocateArray<ulong>(slots, pinned: true);
         _values = GC.AllocateArray<FdbValue>(slots, pinned: true);
         _groupMask = (nuint)(groupCount - 1);
+        _generations = generations;
     }
+
+    public FdbPortGenerations Generations => _generations;
 
     public int SlotCount => _tags.Length;
 
+    /// <summary>Live, stale and claimed-not-yet-written slots: what MaxEntries caps.</summary>
     public int Count => Volatile.Read(ref _count.Value);
 
     /// <summary>Tombstones in this generation; written by the control plane only (under the lock).</summary>
     public int Tombstones { get; private set; }
 
-    /// <summary>The slot of the present entry for key, or -1. Lock-free; any thread.</summary>
+    /// <summary>The slot of the present entry for key, or -1; a stale one counts (see IsCurrent). Lock-free; any thread.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ulong key, ulong hash, out FdbValue value)
     {
@@ -91,6 +98,10 @@ internal sealed partial class FdbSlots
         return -1;
     }
 
+    /// <summary>Whether a present entry is of its owner's current generation, i.e. not flushed. Lock-free; any thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsCurrent(FdbValue value) => _generations.IsCurrent(value);
+
     public FdbValue ReadValue(int slot) => FdbValue.Read(ref _values[slot]);
 
     /// <summary>Replaces whatever value a found or claimed slot has (control plane: static and dynamic adds).</summary>
@@ -103,6 +114,7 @@ internal sealed partial class FdbSlots
             FdbValue seen = FdbValue.CompareExchange(ref cell, value, current);
             if (seen == current)
             {
+                _generations.Replaced(current, value);
                 return;
             }
             current = seen;
@@ -120,16 +132,17 @@ internal sealed partial class FdbSlots
             return false;
         }
         Volatile.Write(ref _tags[slot], Tombstone);
+        _generations.Replaced(expected, FdbValue.Dead);
         Interlocked.Decrement(ref _count.Value);
         Tombstones++;
         return true;
     }
 
-    /// <summary>Bit i set: slot i of the group is published (present, or being removed). Control plane (sweeps).</summary>
+    /// <summary>Bit i set: slot i of the group is published (present, stale, or being removed). Control plane (sweeps).</summary>
     public uint Published(int group) =>
         ~Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_tags), (nuint)group * GroupSize).ExtractMostSignificantBits() & 0xFFFF;
 
-    /// <summary>The key and value of a published, present slot. Control plane (sweeps, copies).</summary>
+    /// <summary>The key and value of a published, present (perhaps stale) slot. Control plane (sweeps, copies).</summary>
     public bool TryGetLive(int slot, out ulong key, out FdbValue value)
     {
         key = 0;
@@ -143,7 +156,7 @@ internal sealed partial class FdbSlots
         return value.IsPresent;
     }
 
-    /// <summary>Inserts into a generation no other thread can see yet (a rebuild): plain writes, no races.</summary>
+    /// <summary>Inserts a current entry into a generation no other thread can see yet (a rebuild): plain writes, no races.</summary>
     public void PlaceFresh(ulong key, FdbValue value)
     {
         ulong hash = FdbHash.Hash(key);
@@ -159,6 +172,7 @@ internal sealed partial class FdbSlots
                 _values[slot] = value;
                 _tags[slot] = FdbHash.Tag(hash);
                 _count.Value++;
+                _generations.AddedPrivately(value);
                 return;
             }
             group = (group + probe) & _groupMask;

@@ -6,17 +6,26 @@
 // value word, then publishes the slot's tag; a loser re-reads the slot and joins it if the key is its own,
 // else probes on. A slot's key never changes once claimed, within one generation of the storage.
 //
-// Reclamation: removal CASes the value word to Dead and then tombstones the tag; tombstones are never
-// reused in place. When a control-plane operation leaves more than a quarter of the slots tombstoned, it
-// copies the live entries into a fresh generation (FdbSlots) off to the side and publishes it with one
-// reference swap; the old generation is freed by the GC once no poll thread still holds it. This is safe
-// because (1) within a generation keys are only ever added to empty slots, so the "first empty slot"
-// rule, and thus "one live slot per key", holds for every racing inserter; (2) a learn that lands in the
-// old generation after the copy is lost harmlessly, as the next frame from that station re-learns it, and
-// the old generation's count dies with it, so nothing leaks; (3) static entries are written only under
-// the lock, as is the copy, and learning never rewrites a static value, so a static entry is never lost.
-// Bounds: live entries <= MaxEntries <= half the slots, tombstones <= a quarter, so claimed slots stay
-// under three quarters (well under the 7/8 where Swiss-table probes grow long).
+// Flush by port: O(1), by a per-port generation (FdbPortGenerations). FlushPort and FlushAll bump
+// generations under the lock; the flushed entries turn stale at once, stay in their slots (still "the one
+// slot of their key") until the ager reclaims them, and a learner that finds its key stale learns it
+// afresh in place. A learner that read a generation just before a flush may write a value that is stale
+// from birth: the next frame from that station re-learns it.
+//
+// Reclamation: removal (Remove, the ager's sweep, which also takes stale entries) CASes the value word to
+// Dead and then tombstones the tag; tombstones are never reused in place. When a control-plane operation
+// leaves more than a quarter of the slots tombstoned, it copies the current entries into a fresh storage
+// generation (FdbSlots) off to the side and publishes it with one reference swap; the old generation is
+// freed by the GC once no poll thread still holds it. This is safe because (1) within a generation keys
+// are only ever added to empty slots, so the "first empty slot" rule, and thus "one live slot per key",
+// holds for every racing inserter; (2) a learn that lands in the old generation after the copy is lost
+// harmlessly, as the next frame from that station re-learns it, and the old generation's counts die with
+// it, so nothing leaks; (3) static entries are written only under the lock, as are the copy and the
+// flushes, and learning never rewrites a current static value, so a static entry is never lost.
+// Bounds: live and stale entries <= MaxEntries <= half the slots, tombstones <= a quarter, so claimed
+// slots stay under three quarters (well under the 7/8 where Swiss-table probes grow long). A port
+// generation has 16 bits: before one could come round to a value stale entries still carry, a flush
+// rebuilds (which drops every stale entry) first, once per 65535 flushes.
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -38,6 +47,7 @@ public sealed partial class FdbTable
     private readonly Lock _control = new();
     private readonly int _groupCount;
     private FdbSlots _slots;
+    private int _flushesSinceRebuild;
 
     /// <param name="maxEntries">1 .. 2^26. Slots: at least twice this, in a power of two of 16-slot groups.</param>
     public FdbTable(int maxEntries)
@@ -47,23 +57,26 @@ public sealed partial class FdbTable
         MaxEntries = maxEntries;
         long groups = (2L * maxEntries + FdbSlots.GroupSize - 1) / FdbSlots.GroupSize;
         _groupCount = (int)BitOperations.RoundUpToPowerOf2((uint)groups);
-        _slots = new FdbSlots(_groupCount);
+        _slots = new FdbSlots(_groupCount, FdbPortGenerations.Create());
     }
 
     public int MaxEntries { get; }
 
-    /// <summary>Live entries; approximate while learners run (it counts inserts in flight).</summary>
-    public int Count => Volatile.Read(ref _slots).Count;
+    /// <summary>Present entries (not flushed); approximate while learners run. Sums 8192 per-owner counts: control plane.</summary>
+    public int Count => Volatile.Read(ref _slots).Generations.Count();
 
     internal int SlotCount => _groupCount * FdbSlots.GroupSize;
 
     /// <summary>Groups of 16 slots, the unit the ager sweeps by.</summary>
     internal int GroupCount => _groupCount;
 
+    /// <summary>Slots held by present, flushed-not-yet-reclaimed and in-flight entries: what MaxEntries caps.</summary>
+    internal int SlotsInUse => Volatile.Read(ref _slots).Count;
+
     /// <summary>Generations published by reclamation, for tests.</summary>
     internal int Rebuilds { get; private set; }
 
-    public int Lookup(ulong key) => Volatile.Read(ref _slots).Find(key, FdbHash.Hash(key), out FdbValue value) >= 0 ? value.Port : Miss;
+    public int Lookup(ulong key) => PortOf(Volatile.Read(ref _slots), key, FdbHash.Hash(key));
 
     /// <summary>ports[i] = Lookup(keys[i]). Hashes a chunk of keys with SIMD, prefetches their groups, then probes.</summary>
     /// <exception cref="ArgumentException">ports is shorter than keys (a caller bug, never a runtime condition).</exception>
@@ -81,7 +94,7 @@ public sealed partial class FdbTable
             HashAndPrefetch(slots, chunk, hashes);
             for (int i = 0; i < chunk.Length; i++)
             {
-                ports[start + i] = slots.Find(chunk[i], hashes[i], out FdbValue value) >= 0 ? value.Port : Miss;
+                ports[start + i] = PortOf(slots, chunk[i], hashes[i]);
             }
         }
     }
@@ -124,7 +137,7 @@ public sealed partial class FdbTable
         Validate(key, port);
         lock (_control)
         {
-            return Upsert(key, FdbValue.Static(port));
+            return Upsert(key, port, isStatic: true, now: 0);
         }
     }
 
@@ -137,7 +150,7 @@ public sealed partial class FdbTable
         Validate(key, port);
         lock (_control)
         {
-            return Upsert(key, FdbValue.Dynamic(port, now));
+            return Upsert(key, port, isStatic: false, now);
         }
     }
 
@@ -148,9 +161,9 @@ public sealed partial class FdbTable
         {
             FdbSlots slots = _slots;
             int slot = slots.Find(key, FdbHash.Hash(key), out FdbValue value);
-            if (slot < 0)
+            if (slot < 0 || !slots.IsCurrent(value))
             {
-                return false;
+                return false; // a flushed entry is already gone; the ager reclaims its slot
             }
             // A learner may refresh or move it meanwhile; retry with what it wrote.
             while (!slots.TryKill(slot, value))
@@ -165,11 +178,37 @@ public sealed partial class FdbTable
         }
     }
 
-    /// <summary>Removes the dynamic entries on port; returns how many.</summary>
-    public int FlushPort(int port) => SweepAll(new DynamicOnPort(port));
+    /// <summary>
+    /// Removes the dynamic entries on port, and its static ones too with <paramref name="withStatic"/> (the
+    /// port leaves the bridge); returns how many. O(1): bumps the port's generations (see the header).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">port is outside 0..4095.</exception>
+    public int FlushPort(int port, bool withStatic = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, MaxPort);
+        lock (_control)
+        {
+            FdbPortGenerations generations = BeforeFlush();
+            int flushed = generations.Bump(FdbPortGenerations.Owner(port, isStatic: false));
+            return withStatic ? flushed + generations.Bump(FdbPortGenerations.Owner(port, isStatic: true)) : flushed;
+        }
+    }
 
-    /// <summary>Removes all dynamic entries; returns how many.</summary>
-    public int FlushAll() => SweepAll(default(AnyDynamic));
+    /// <summary>Removes all dynamic entries; returns how many. Bumps every port's generation of dynamic entries.</summary>
+    public int FlushAll()
+    {
+        lock (_control)
+        {
+            FdbPortGenerations generations = BeforeFlush();
+            int flushed = 0;
+            for (int port = 0; port <= MaxPort; port++)
+            {
+                flushed += generations.Bump(FdbPortGenerations.Owner(port, isStatic: false));
+            }
+            return flushed;
+        }
+    }
 
     /// <summary>Clears into, then fills it with a snapshot of the live entries.</summary>
     public void CopyTo(List<FdbEntry> into)
@@ -180,7 +219,7 @@ public sealed partial class FdbTable
             FdbSlots slots = _slots;
             for (int slot = 0; slot < slots.SlotCount; slot++)
             {
-                if (slots.TryGetLive(slot, out ulong key, out FdbValue value))
+                if (slots.TryGetLive(slot, out ulong key, out FdbValue value) && slots.IsCurrent(value))
                 {
                     into.Add(new FdbEntry(key, value.Port, value.IsStatic, value.LastSeen));
                 }
@@ -214,35 +253,32 @@ public sealed partial class FdbTable
             return slots.TryRefresh(slot, port, now, out LearnOutcome outcome) ? outcome : LearnOutcome.Unchanged;
         }
         // Only the control plane can have written between our claim and our fill (an add joining us); its value wins.
-        FdbValue before = slots.Fill(slot, FdbValue.Dynamic(port, now));
+        FdbValue before = slots.Fill(slot, slots.NewDynamic(port, now));
         slots.Publish(slot, hash);
         return before.IsUnwritten ? LearnOutcome.Learned : before.IsStatic ? LearnOutcome.Static : LearnOutcome.Unchanged;
     }
 
     // Under the lock.
-    private bool Upsert(ulong key, FdbValue value)
+    private bool Upsert(ulong key, int port, bool isStatic, uint now)
     {
         FdbSlots slots = _slots;
+        FdbValue value = isStatic ? slots.NewStatic(port) : slots.NewDynamic(port, now);
         ulong hash = FdbHash.Hash(key);
         int slot = slots.FindOrClaim(key, hash, MaxEntries, out _);
         if (slot < 0)
         {
             return false;
         }
-        // Whether we claimed it, found it present, or joined a learner's unwritten claim: our value wins,
+        // Whether we claimed it, found it present (or stale), or joined a learner's unwritten claim: our value wins,
         // and a learner's later Fill fails against it.
         slots.Overwrite(slot, value);
         slots.Publish(slot, hash);
         return true;
     }
 
-    private int SweepAll<TSweep>(TSweep sweep) where TSweep : struct, IFdbSweep
-    {
-        lock (_control)
-        {
-            return Sweep(_slots, 0, _groupCount, sweep);
-        }
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PortOf(FdbSlots slots, ulong key, ulong hash) =>
+        slots.Find(key, hash, out FdbValue value) >= 0 && slots.IsCurrent(value) ? value.Port : Miss;
 
     private static void HashAndPrefetch(FdbSlots slots, ReadOnlySpan<ulong> keys, Span<ulong> hashes)
     {

@@ -5,7 +5,6 @@
 // detached the same way but stays in the bridge (its id, its static entries) until AttachPort opens
 // handles on the interface that came back. Port ids are stable for the bridge's life: a name keeps
 // its id, so its counters continue if it comes back. Control plane only.
-using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Datapath.Forwarding;
@@ -110,8 +109,7 @@ public sealed partial class Bridge
             {
                 Volatile.Write(ref _present[id], false);
             }
-            Fdb.FlushPort(id);
-            FlushStatic(id);
+            Fdb.FlushPort(id, withStatic: true);
             return movedOn;
         }
     }
@@ -210,18 +208,5 @@ public sealed partial class Bridge
             }
         }
         return true;
-    }
-
-    private void FlushStatic(int port)
-    {
-        var entries = new List<FdbEntry>();
-        Fdb.CopyTo(entries);
-        foreach (FdbEntry entry in entries)
-        {
-            if (entry.Port == port && entry.IsStatic)
-            {
-                Fdb.Remove(entry.Key);
-            }
-        }
     }
 }

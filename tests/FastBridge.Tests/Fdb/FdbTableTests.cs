@@ -51,7 +51,7 @@ public sealed class FdbTableTests
         Assert.Equal(LearnOutcome.Unchanged, table.Learn(s_a, 3, 100));
         Assert.Equal(LearnOutcome.Refreshed, table.Learn(s_a, 3, 101));
         Assert.Equal(LearnOutcome.Unchanged, table.Learn(s_a, 3, 100)); // a core whose clock read is a second behind
-        Assert.Equal(101u, Snapshot(table).Single().LastSeen);
+        Assert.Equal(101u, table.Snapshot().Single().LastSeen);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class FdbTableTests
         Assert.Equal(0, table.FlushAll());
 
         Assert.Equal(7, table.Lookup(s_a));
-        FdbEntry entry = Snapshot(table).Single();
+        FdbEntry entry = table.Snapshot().Single();
         Assert.True(entry.IsStatic);
         Assert.Equal(7, entry.Port);
     }
@@ -130,7 +130,7 @@ public sealed class FdbTableTests
 
         Assert.Equal(9, table.Lookup(s_a));
         Assert.Equal(1, table.Count);
-        Assert.True(Snapshot(table).Single().IsStatic);
+        Assert.True(table.Snapshot().Single().IsStatic);
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public sealed class FdbTableTests
         Assert.Equal(LearnOutcome.Learned, table.Learn(s_a, 2, 101));
         Assert.Equal(2, table.Lookup(s_a));
         Assert.Equal(1, table.Count);
-        Assert.Single(Snapshot(table));
+        Assert.Single(table.Snapshot());
     }
 
     [Fact]
@@ -319,18 +319,11 @@ public sealed class FdbTableTests
             Assert.Equal(1 + (PerSecond - 1) * (now >= 1001 ? 2 : 1), table.Count);
         }
         Assert.True(table.Rebuilds > 10, $"only {table.Rebuilds} rebuilds: tombstones were not reclaimed");
-        Assert.Equal(table.Count, Snapshot(table).Count);
+        Assert.Equal(table.Count, table.Snapshot().Count);
     }
 
     /// <summary>One whole pass of the ager, as the 1-second tick makes.</summary>
     private static int Age(FdbTable table, uint now, uint ageingTime) => new FdbAger(table).Tick(now, ageingTime);
 
     private static ulong ChurnKey(uint i) => FdbKey.Make(0x0600_0000_0000UL | i, (ushort)(i % 3));
-
-    private static List<FdbEntry> Snapshot(FdbTable table)
-    {
-        var entries = new List<FdbEntry>();
-        table.CopyTo(entries);
-        return entries;
-    }
 }

@@ -1,6 +1,7 @@
 // The forwarding database: (VLAN, MAC) -> port. Poll-loop threads (one per core) call Lookup,
 // LookupBatch, Learn and LearnBatch concurrently: lock-free, no allocation, no exceptions. Control-plane
-// threads (ager timer, CLI, API) call the rest; they serialise on one lock that the datapath never takes.
+// threads (the ager's tick, CLI, API) call the rest; they serialise on one lock that the datapath never
+// takes, held for a flush, an add or remove, a snapshot, or one slice of the ager's sweep.
 //
 // Insertion: a key is CASed into the first empty slot (key 0) of its probe sequence; the winner writes the
 // value word, then publishes the slot's tag; a loser re-reads the slot and joins it if the key is its own,
@@ -25,7 +26,8 @@
 // Bounds: live and stale entries <= MaxEntries <= half the slots, tombstones <= a quarter, so claimed
 // slots stay under three quarters (well under the 7/8 where Swiss-table probes grow long). A port
 // generation has 16 bits: before one could come round to a value stale entries still carry, a flush
-// rebuilds (which drops every stale entry) first, once per 65535 flushes.
+// rebuilds (which drops every stale entry) first, once per 65535 flushes. (Only a learner stalled
+// between reading a generation and writing it, across all those flushes, could still revive one entry.)
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -35,7 +37,7 @@ public sealed partial class FdbTable
 {
     public const int Miss = -1;
 
-    /// <summary>Ports are 0..4095 and stored in 16 bits of the value word.</summary>
+    /// <summary>Ports are 0..4095 and stored in 12 bits of the value word.</summary>
     public const int MaxPort = 4095;
 
     /// <summary>2^26 entries: 2^27 slots, 2.1 GiB of keys and values; far past any real bridge.</summary>

@@ -8,6 +8,8 @@ using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Daemon;
 using FastBridge.ControlPlane.Logging;
 using FastBridge.Datapath.Hosting;
+using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Interop;
 using Microsoft.Extensions.Logging;
 
@@ -63,7 +65,7 @@ internal static class RunCommand
             Description = "Seconds a learned address lives without traffic (802.1D default 300).",
             DefaultValueFactory = _ => (int)DatapathOptions.DefaultAgeingTimeSeconds,
         };
-        ageing.Validators.Add(r => RequireRange(r, 1, 1_000_000, "--ageing-time"));
+        ageing.Validators.Add(r => RequireRange(r, FdbAger.MinAgeingTimeSeconds, FdbAger.MaxAgeingTimeSeconds, "--ageing-time"));
         var fdbMax = new Option<int>("--fdb-max")
         {
             Description = "Most addresses the FDB learns; beyond it new addresses are flooded, not learned.",

@@ -7,6 +7,7 @@
 using System.Globalization;
 using System.Net;
 using FastBridge.ControlPlane.Switch;
+using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Hosting;
@@ -157,7 +158,7 @@ internal sealed record DaemonConfig(
             var options = new DatapathOptions(
                 Workers: Int("workers", 1, 1, 64),
                 Cpus: cpus,
-                AgeingTimeSeconds: (uint)Int("ageingTime", (int)DatapathOptions.DefaultAgeingTimeSeconds, 1, (int)SwitchCommands.MaxAgeingTimeSeconds),
+                AgeingTimeSeconds: (uint)Int("ageingTime", (int)DatapathOptions.DefaultAgeingTimeSeconds, FdbAger.MinAgeingTimeSeconds, FdbAger.MaxAgeingTimeSeconds),
                 FdbMaxEntries: Int("fdbMax", DatapathOptions.DefaultFdbMaxEntries, 1, 1 << 24),
                 GroupForwardMask: groupMask,
                 Idle: idle == "busy" ? IdleMode.Busy : IdleMode.Block);

@@ -22,15 +22,11 @@ internal sealed record DaemonInfo(string Backend, string? Socket, string? Http, 
 
 internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
 {
-    public const uint MaxAgeingTimeSeconds = 1_000_000;
-
     private DatapathHost Datapath => host.Datapath;
 
     public DaemonInfo Info => info;
 
     public string BackendOf(string port) => host.BackendOf(port);
-
-    public static uint Now => (uint)(Environment.TickCount64 / 1000);
 
     public PortInfo[] Ports() => [.. Datapath.PresentPorts().Select(p =>
         new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name)))];
@@ -79,7 +75,7 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
         var entries = new List<FdbEntry>();
         Datapath.Fdb.CopyTo(entries);
         IReadOnlyList<string> names = Datapath.PortNames;
-        uint now = Now;
+        uint now = FdbClock.Now;
         return [.. entries
             .Where(e => only < 0 || e.Port == only)
             .OrderBy(e => e.Port).ThenBy(e => e.Key)
@@ -95,7 +91,7 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
             throw new CommandRefusedException(400, "fdb add needs dev IF");
         }
         int id = RequirePort(port);
-        bool added = isStatic ? Datapath.Fdb.AddStatic(key, id) : Datapath.Fdb.AddDynamic(key, id, Now);
+        bool added = isStatic ? Datapath.Fdb.AddStatic(key, id) : Datapath.Fdb.AddDynamic(key, id, FdbClock.Now);
         if (!added)
         {
             throw new CommandRefusedException(409, $"the FDB is full ({Datapath.Fdb.MaxEntries} entries); {mac} not added");
@@ -116,9 +112,9 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
 
     public void SetAgeingTime(long? seconds)
     {
-        if (seconds is not { } s || s < 1 || s > MaxAgeingTimeSeconds)
+        if (seconds is not { } s || s < FdbAger.MinAgeingTimeSeconds || s > FdbAger.MaxAgeingTimeSeconds)
         {
-            throw new CommandRefusedException(400, $"ageing time must be between 1 and {MaxAgeingTimeSeconds} seconds, not {seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}");
+            throw new CommandRefusedException(400, $"ageing time must be between {FdbAger.MinAgeingTimeSeconds} and {FdbAger.MaxAgeingTimeSeconds} seconds, not {seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}");
         }
         Datapath.AgeingTimeSeconds = (uint)s;
     }

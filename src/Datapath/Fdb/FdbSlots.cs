@@ -1,8 +1,9 @@
 // One generation of the FDB's storage, Swiss-table style: groups of 16 slots, a tag byte per slot
 // (7 hash bits, or Empty / Tombstone), and three parallel arrays so the write-hot value words never
-// share a cache line with the keys and tags that every lookup reads. Poll-loop threads probe, claim
-// and CAS slots here lock-free; control-plane threads (under FdbTable's lock) tombstone slots and
-// fill a fresh, still private generation. FdbTable.cs explains how tombstones are reclaimed.
+// share a cache line with the keys and tags that every lookup reads. Poll-loop threads probe here and
+// claim and CAS slots lock-free (FdbSlots.Learning.cs); control-plane threads (under FdbTable's lock)
+// tombstone slots and fill a fresh, still private generation. FdbTable.cs explains how tombstones are reclaimed; the
+// port generations (flush by port) and the counts of present entries travel with each generation.
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -12,7 +13,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace FastBridge.Datapath.Fdb;
 
-internal sealed class FdbSlots
+internal sealed partial class FdbSlots
 {
     public const int GroupSize = 16;
 
@@ -25,12 +26,14 @@ internal sealed class FdbSlots
     private readonly ulong[] _keys;
     private readonly FdbValue[] _values;
     private readonly nuint _groupMask;
+    private readonly FdbPortGenerations _generations;
 
     // Live plus claimed-not-yet-published entries: the MaxEntries gate. Inserts on every core write it,
     // so it sits on its own cache line, away from the array references every lookup reads.
     private PaddedCount _count;
 
-    public FdbSlots(int groupCount)
+    /// <param name="generations">The port generations this storage counts its entries under (FdbPortGenerations.CopyGenerations for a rebuild).</param>
+    public FdbSlots(int groupCount, FdbPortGenerations generations)
     {
         Debug.Assert(BitOperations.IsPow2(groupCount));
         int slots = groupCount * GroupSize;
@@ -41,16 +44,20 @@ internal sealed class FdbSlots
         _keys = GC.AllocateArray<ulong>(slots, pinned: true);
         _values = GC.AllocateArray<FdbValue>(slots, pinned: true);
         _groupMask = (nuint)(groupCount - 1);
+        _generations = generations;
     }
+
+    public FdbPortGenerations Generations => _generations;
 
     public int SlotCount => _tags.Length;
 
+    /// <summary>Live, stale and claimed-not-yet-written slots: what MaxEntries caps.</summary>
     public int Count => Volatile.Read(ref _count.Value);
 
     /// <summary>Tombstones in this generation; written by the control plane only (under the lock).</summary>
     public int Tombstones { get; private set; }
 
-    /// <summary>The slot of the present entry for key, or -1. Lock-free; any thread.</summary>
+    /// <summary>The slot of the present entry for key, or -1; a stale one counts (see IsCurrent). Lock-free; any thread.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ulong key, ulong hash, out FdbValue value)
     {
@@ -91,113 +98,11 @@ internal sealed class FdbSlots
         return -1;
     }
 
-    /// <summary>
-    /// The slot holding key (present, or claimed by another thread and not yet written), or a slot newly
-    /// claimed for it by CAS of the key into the first empty slot of the probe sequence (claimed = true;
-    /// the caller must then Fill and Publish it). -1 when Count reached maxEntries or no slot is empty.
-    /// Lock-free; any thread.
-    /// </summary>
-    public int FindOrClaim(ulong key, ulong hash, int maxEntries, out bool claimed)
-    {
-        Debug.Assert(key != 0, "key 0 marks an empty slot");
-        claimed = false;
-        bool reserved = false;
-        ref byte tags0 = ref MemoryMarshal.GetArrayDataReference(_tags);
-        ref ulong keys0 = ref MemoryMarshal.GetArrayDataReference(_keys);
-        Vector128<byte> wanted = Vector128.Create(FdbHash.Tag(hash));
-        nuint group = FdbHash.Group(hash, _groupMask);
-        for (nuint probe = 1; probe <= _groupMask + 1; probe++)
-        {
-            nuint first = group * GroupSize;
-            Vector128<byte> tags = Vector128.LoadUnsafe(ref tags0, first);
-            // Only slots tagged Empty (free, or claimed and unpublished) or with our tag can hold our key
-            // or a zero key; a tombstone holding our key is dead.
-            uint candidates = (Vector128.Equals(tags, wanted) | Vector128.Equals(tags, Vector128.Create(Empty))).ExtractMostSignificantBits();
-            while (candidates != 0)
-            {
-                nuint slot = first + (nuint)BitOperations.TrailingZeroCount(candidates);
-                candidates &= candidates - 1;
-                ref ulong keyCell = ref Unsafe.Add(ref keys0, slot);
-                ulong seen = Volatile.Read(ref keyCell);
-                if (seen == 0)
-                {
-                    if (!reserved && !TryReserve(maxEntries))
-                    {
-                        return -1;
-                    }
-                    reserved = true;
-                    seen = Interlocked.CompareExchange(ref keyCell, key, 0);
-                    if (seen == 0)
-                    {
-                        claimed = true;
-                        return (int)slot;
-                    }
-                    // Lost the race: the winner's key is now fixed in this slot; if it is ours, join it.
-                }
-                if (seen == key && IsLiveOrUnwritten((int)slot))
-                {
-                    if (reserved)
-                    {
-                        Interlocked.Decrement(ref _count.Value);
-                    }
-                    return (int)slot;
-                }
-            }
-            group = (group + probe) & _groupMask;
-        }
-        if (reserved)
-        {
-            Interlocked.Decrement(ref _count.Value);
-        }
-        return -1;
-    }
-
-    /// <summary>Writes the first value of a claimed slot; returns what was there (unwritten when it took).</summary>
-    public FdbValue Fill(int slot, FdbValue value) => FdbValue.CompareExchange(ref _values[slot], value, default);
-
-    /// <summary>Makes a claimed slot visible to lookups. CAS from Empty so a tombstone is never revived.</summary>
-    public void Publish(int slot, ulong hash) => Interlocked.CompareExchange(ref _tags[slot], FdbHash.Tag(hash), Empty);
+    /// <summary>Whether a present entry is of its owner's current generation, i.e. not flushed. Lock-free; any thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsCurrent(FdbValue value) => _generations.IsCurrent(value);
 
     public FdbValue ReadValue(int slot) => FdbValue.Read(ref _values[slot]);
-
-    /// <summary>
-    /// The learn of a known key: writes the value word only if the port changed or the stamp moves forward,
-    /// so a hot entry is not rewritten by every frame on every core. False if the entry is not present
-    /// (unwritten, or being removed).
-    /// </summary>
-    public bool TryRefresh(int slot, int port, uint now, out LearnOutcome outcome)
-    {
-        ref FdbValue cell = ref _values[slot];
-        FdbValue current = FdbValue.Read(ref cell);
-        while (true)
-        {
-            if (!current.IsPresent)
-            {
-                outcome = LearnOutcome.Unchanged;
-                return false;
-            }
-            if (current.IsStatic)
-            {
-                outcome = LearnOutcome.Static;
-                return true;
-            }
-            bool samePort = current.Port == port;
-            bool newer = (int)(now - current.LastSeen) > 0; // another core may pass a `now` a second behind
-            if (samePort && !newer)
-            {
-                outcome = LearnOutcome.Unchanged;
-                return true;
-            }
-            FdbValue next = FdbValue.Dynamic(port, newer ? now : current.LastSeen);
-            FdbValue seen = FdbValue.CompareExchange(ref cell, next, current);
-            if (seen == current)
-            {
-                outcome = samePort ? LearnOutcome.Refreshed : LearnOutcome.Moved;
-                return true;
-            }
-            current = seen;
-        }
-    }
 
     /// <summary>Replaces whatever value a found or claimed slot has (control plane: static and dynamic adds).</summary>
     public void Overwrite(int slot, FdbValue value)
@@ -209,6 +114,7 @@ internal sealed class FdbSlots
             FdbValue seen = FdbValue.CompareExchange(ref cell, value, current);
             if (seen == current)
             {
+                _generations.Replaced(current, value);
                 return;
             }
             current = seen;
@@ -226,12 +132,17 @@ internal sealed class FdbSlots
             return false;
         }
         Volatile.Write(ref _tags[slot], Tombstone);
+        _generations.Replaced(expected, FdbValue.Dead);
         Interlocked.Decrement(ref _count.Value);
         Tombstones++;
         return true;
     }
 
-    /// <summary>The key and value of a published, present slot. Control plane (sweeps, copies).</summary>
+    /// <summary>Bit i set: slot i of the group is published (present, stale, or being removed). Control plane (sweeps).</summary>
+    public uint Published(int group) =>
+        ~Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_tags), (nuint)group * GroupSize).ExtractMostSignificantBits() & 0xFFFF;
+
+    /// <summary>The key and value of a published, present (perhaps stale) slot. Control plane (sweeps, copies).</summary>
     public bool TryGetLive(int slot, out ulong key, out FdbValue value)
     {
         key = 0;
@@ -245,7 +156,7 @@ internal sealed class FdbSlots
         return value.IsPresent;
     }
 
-    /// <summary>Inserts into a generation no other thread can see yet (a rebuild): plain writes, no races.</summary>
+    /// <summary>Inserts a current entry into a generation no other thread can see yet (a rebuild): plain writes, no races.</summary>
     public void PlaceFresh(ulong key, FdbValue value)
     {
         ulong hash = FdbHash.Hash(key);
@@ -261,6 +172,7 @@ internal sealed class FdbSlots
                 _values[slot] = value;
                 _tags[slot] = FdbHash.Tag(hash);
                 _count.Value++;
+                _generations.AddedPrivately(value);
                 return;
             }
             group = (group + probe) & _groupMask;
@@ -282,24 +194,6 @@ internal sealed class FdbSlots
             Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_keys), first)));
         }
     }
-
-    private bool TryReserve(int maxEntries)
-    {
-        // Read first: a full table under a flood of new sources must not have every core hammering the line.
-        if (Volatile.Read(ref _count.Value) >= maxEntries)
-        {
-            return false;
-        }
-        if (Interlocked.Increment(ref _count.Value) > maxEntries)
-        {
-            Interlocked.Decrement(ref _count.Value);
-            return false;
-        }
-        return true;
-    }
-
-    private bool IsLiveOrUnwritten(int slot) =>
-        Volatile.Read(ref _tags[slot]) != Tombstone && !FdbValue.Read(ref _values[slot]).IsDead;
 
     [StructLayout(LayoutKind.Explicit, Size = 192)]
     private struct PaddedCount

@@ -1,32 +1,43 @@
 // The forwarding database: (VLAN, MAC) -> port. Poll-loop threads (one per core) call Lookup,
 // LookupBatch, Learn and LearnBatch concurrently: lock-free, no allocation, no exceptions. Control-plane
-// threads (ager timer, CLI, API) call the rest; they serialise on one lock that the datapath never takes.
+// threads (the ager's tick, CLI, API) call the rest; they serialise on one lock that the datapath never
+// takes, held for a flush, an add or remove, a snapshot, or one slice of the ager's sweep.
 //
 // Insertion: a key is CASed into the first empty slot (key 0) of its probe sequence; the winner writes the
 // value word, then publishes the slot's tag; a loser re-reads the slot and joins it if the key is its own,
 // else probes on. A slot's key never changes once claimed, within one generation of the storage.
 //
-// Reclamation: removal CASes the value word to Dead and then tombstones the tag; tombstones are never
-// reused in place. When a control-plane operation leaves more than a quarter of the slots tombstoned, it
-// copies the live entries into a fresh generation (FdbSlots) off to the side and publishes it with one
-// reference swap; the old generation is freed by the GC once no poll thread still holds it. This is safe
-// because (1) within a generation keys are only ever added to empty slots, so the "first empty slot"
-// rule, and thus "one live slot per key", holds for every racing inserter; (2) a learn that lands in the
-// old generation after the copy is lost harmlessly, as the next frame from that station re-learns it, and
-// the old generation's count dies with it, so nothing leaks; (3) static entries are written only under
-// the lock, as is the copy, and learning never rewrites a static value, so a static entry is never lost.
-// Bounds: live entries <= MaxEntries <= half the slots, tombstones <= a quarter, so claimed slots stay
-// under three quarters (well under the 7/8 where Swiss-table probes grow long).
+// Flush by port: O(1), by a per-port generation (FdbPortGenerations). FlushPort and FlushAll bump
+// generations under the lock; the flushed entries turn stale at once, stay in their slots (still "the one
+// slot of their key") until the ager reclaims them, and a learner that finds its key stale learns it
+// afresh in place. A learner that read a generation just before a flush may write a value that is stale
+// from birth: the next frame from that station re-learns it.
+//
+// Reclamation: removal (Remove, the ager's sweep, which also takes stale entries) CASes the value word to
+// Dead and then tombstones the tag; tombstones are never reused in place. When a control-plane operation
+// leaves more than a quarter of the slots tombstoned, it copies the current entries into a fresh storage
+// generation (FdbSlots) off to the side and publishes it with one reference swap; the old generation is
+// freed by the GC once no poll thread still holds it. This is safe because (1) within a generation keys
+// are only ever added to empty slots, so the "first empty slot" rule, and thus "one live slot per key",
+// holds for every racing inserter; (2) a learn that lands in the old generation after the copy is lost
+// harmlessly, as the next frame from that station re-learns it, and the old generation's counts die with
+// it, so nothing leaks; (3) static entries are written only under the lock, as are the copy and the
+// flushes, and learning never rewrites a current static value, so a static entry is never lost.
+// Bounds: live and stale entries <= MaxEntries <= half the slots, tombstones <= a quarter, so claimed
+// slots stay under three quarters (well under the 7/8 where Swiss-table probes grow long). A port
+// generation has 16 bits: before one could come round to a value stale entries still carry, a flush
+// rebuilds (which drops every stale entry) first, once per 65535 flushes. (Only a learner stalled
+// between reading a generation and writing it, across all those flushes, could still revive one entry.)
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace FastBridge.Datapath.Fdb;
 
-public sealed class FdbTable
+public sealed partial class FdbTable
 {
     public const int Miss = -1;
 
-    /// <summary>Ports are 0..4095 and stored in 16 bits of the value word.</summary>
+    /// <summary>Ports are 0..4095 and stored in 12 bits of the value word.</summary>
     public const int MaxPort = 4095;
 
     /// <summary>2^26 entries: 2^27 slots, 2.1 GiB of keys and values; far past any real bridge.</summary>
@@ -38,6 +49,7 @@ public sealed class FdbTable
     private readonly Lock _control = new();
     private readonly int _groupCount;
     private FdbSlots _slots;
+    private int _flushesSinceRebuild;
 
     /// <param name="maxEntries">1 .. 2^26. Slots: at least twice this, in a power of two of 16-slot groups.</param>
     public FdbTable(int maxEntries)
@@ -47,20 +59,26 @@ public sealed class FdbTable
         MaxEntries = maxEntries;
         long groups = (2L * maxEntries + FdbSlots.GroupSize - 1) / FdbSlots.GroupSize;
         _groupCount = (int)BitOperations.RoundUpToPowerOf2((uint)groups);
-        _slots = new FdbSlots(_groupCount);
+        _slots = new FdbSlots(_groupCount, FdbPortGenerations.Create());
     }
 
     public int MaxEntries { get; }
 
-    /// <summary>Live entries; approximate while learners run (it counts inserts in flight).</summary>
-    public int Count => Volatile.Read(ref _slots).Count;
+    /// <summary>Present entries (not flushed); approximate while learners run. Sums 8192 per-owner counts: control plane.</summary>
+    public int Count => Volatile.Read(ref _slots).Generations.Count();
 
     internal int SlotCount => _groupCount * FdbSlots.GroupSize;
+
+    /// <summary>Groups of 16 slots, the unit the ager sweeps by.</summary>
+    internal int GroupCount => _groupCount;
+
+    /// <summary>Slots held by present, flushed-not-yet-reclaimed and in-flight entries: what MaxEntries caps.</summary>
+    internal int SlotsInUse => Volatile.Read(ref _slots).Count;
 
     /// <summary>Generations published by reclamation, for tests.</summary>
     internal int Rebuilds { get; private set; }
 
-    public int Lookup(ulong key) => Volatile.Read(ref _slots).Find(key, FdbHash.Hash(key), out FdbValue value) >= 0 ? value.Port : Miss;
+    public int Lookup(ulong key) => PortOf(Volatile.Read(ref _slots), key, FdbHash.Hash(key));
 
     /// <summary>ports[i] = Lookup(keys[i]). Hashes a chunk of keys with SIMD, prefetches their groups, then probes.</summary>
     /// <exception cref="ArgumentException">ports is shorter than keys (a caller bug, never a runtime condition).</exception>
@@ -78,7 +96,7 @@ public sealed class FdbTable
             HashAndPrefetch(slots, chunk, hashes);
             for (int i = 0; i < chunk.Length; i++)
             {
-                ports[start + i] = slots.Find(chunk[i], hashes[i], out FdbValue value) >= 0 ? value.Port : Miss;
+                ports[start + i] = PortOf(slots, chunk[i], hashes[i]);
             }
         }
     }
@@ -121,7 +139,7 @@ public sealed class FdbTable
         Validate(key, port);
         lock (_control)
         {
-            return Upsert(key, FdbValue.Static(port));
+            return Upsert(key, port, isStatic: true, now: 0);
         }
     }
 
@@ -134,7 +152,7 @@ public sealed class FdbTable
         Validate(key, port);
         lock (_control)
         {
-            return Upsert(key, FdbValue.Dynamic(port, now));
+            return Upsert(key, port, isStatic: false, now);
         }
     }
 
@@ -145,9 +163,9 @@ public sealed class FdbTable
         {
             FdbSlots slots = _slots;
             int slot = slots.Find(key, FdbHash.Hash(key), out FdbValue value);
-            if (slot < 0)
+            if (slot < 0 || !slots.IsCurrent(value))
             {
-                return false;
+                return false; // a flushed entry is already gone; the ager reclaims its slot
             }
             // A learner may refresh or move it meanwhile; retry with what it wrote.
             while (!slots.TryKill(slot, value))
@@ -162,14 +180,37 @@ public sealed class FdbTable
         }
     }
 
-    /// <summary>Removes the dynamic entries on port; returns how many.</summary>
-    public int FlushPort(int port) => Sweep(new DynamicOnPort(port));
+    /// <summary>
+    /// Removes the dynamic entries on port, and its static ones too with <paramref name="withStatic"/> (the
+    /// port leaves the bridge); returns how many. O(1): bumps the port's generations (see the header).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">port is outside 0..4095.</exception>
+    public int FlushPort(int port, bool withStatic = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, MaxPort);
+        lock (_control)
+        {
+            FdbPortGenerations generations = BeforeFlush();
+            int flushed = generations.Bump(FdbPortGenerations.Owner(port, isStatic: false));
+            return withStatic ? flushed + generations.Bump(FdbPortGenerations.Owner(port, isStatic: true)) : flushed;
+        }
+    }
 
-    /// <summary>Removes all dynamic entries; returns how many.</summary>
-    public int FlushAll() => Sweep(default(AnyDynamic));
-
-    /// <summary>Removes dynamic entries with now - LastSeen >= ageingTime (a LastSeen after now is age 0); returns how many.</summary>
-    public int Age(uint now, uint ageingTime) => Sweep(new AgedOut(now, ageingTime));
+    /// <summary>Removes all dynamic entries; returns how many. Bumps every port's generation of dynamic entries.</summary>
+    public int FlushAll()
+    {
+        lock (_control)
+        {
+            FdbPortGenerations generations = BeforeFlush();
+            int flushed = 0;
+            for (int port = 0; port <= MaxPort; port++)
+            {
+                flushed += generations.Bump(FdbPortGenerations.Owner(port, isStatic: false));
+            }
+            return flushed;
+        }
+    }
 
     /// <summary>Clears into, then fills it with a snapshot of the live entries.</summary>
     public void CopyTo(List<FdbEntry> into)
@@ -180,7 +221,7 @@ public sealed class FdbTable
             FdbSlots slots = _slots;
             for (int slot = 0; slot < slots.SlotCount; slot++)
             {
-                if (slots.TryGetLive(slot, out ulong key, out FdbValue value))
+                if (slots.TryGetLive(slot, out ulong key, out FdbValue value) && slots.IsCurrent(value))
                 {
                     into.Add(new FdbEntry(key, value.Port, value.IsStatic, value.LastSeen));
                 }
@@ -214,80 +255,32 @@ public sealed class FdbTable
             return slots.TryRefresh(slot, port, now, out LearnOutcome outcome) ? outcome : LearnOutcome.Unchanged;
         }
         // Only the control plane can have written between our claim and our fill (an add joining us); its value wins.
-        FdbValue before = slots.Fill(slot, FdbValue.Dynamic(port, now));
+        FdbValue before = slots.Fill(slot, slots.NewDynamic(port, now));
         slots.Publish(slot, hash);
         return before.IsUnwritten ? LearnOutcome.Learned : before.IsStatic ? LearnOutcome.Static : LearnOutcome.Unchanged;
     }
 
     // Under the lock.
-    private bool Upsert(ulong key, FdbValue value)
+    private bool Upsert(ulong key, int port, bool isStatic, uint now)
     {
         FdbSlots slots = _slots;
+        FdbValue value = isStatic ? slots.NewStatic(port) : slots.NewDynamic(port, now);
         ulong hash = FdbHash.Hash(key);
         int slot = slots.FindOrClaim(key, hash, MaxEntries, out _);
         if (slot < 0)
         {
             return false;
         }
-        // Whether we claimed it, found it present, or joined a learner's unwritten claim: our value wins,
+        // Whether we claimed it, found it present (or stale), or joined a learner's unwritten claim: our value wins,
         // and a learner's later Fill fails against it.
         slots.Overwrite(slot, value);
         slots.Publish(slot, hash);
         return true;
     }
 
-    private int Sweep<TSweep>(TSweep sweep) where TSweep : struct, IFdbSweep
-    {
-        lock (_control)
-        {
-            FdbSlots slots = _slots;
-            int removed = 0;
-            for (int slot = 0; slot < slots.SlotCount; slot++)
-            {
-                while (slots.TryGetLive(slot, out _, out FdbValue value) && sweep.ShouldRemove(value))
-                {
-                    if (slots.Tombstones >= slots.SlotCount / 4)
-                    {
-                        // Too many tombstones: finish this sweep as a copy of the survivors instead.
-                        return removed + Rebuild(slots, sweep);
-                    }
-                    if (slots.TryKill(slot, value))
-                    {
-                        removed++;
-                        break;
-                    }
-                    // A learner refreshed or moved it meanwhile: judge the new value.
-                }
-            }
-            return removed;
-        }
-    }
-
-    // Under the lock. Copies the entries sweep keeps into a fresh generation and publishes it; returns
-    // how many present entries it left behind.
-    private int Rebuild<TSweep>(FdbSlots old, TSweep sweep) where TSweep : struct, IFdbSweep
-    {
-        var fresh = new FdbSlots(_groupCount);
-        int dropped = 0;
-        for (int slot = 0; slot < old.SlotCount; slot++)
-        {
-            if (!old.TryGetLive(slot, out ulong key, out FdbValue value))
-            {
-                continue;
-            }
-            if (sweep.ShouldRemove(value))
-            {
-                dropped++;
-            }
-            else
-            {
-                fresh.PlaceFresh(key, value);
-            }
-        }
-        Volatile.Write(ref _slots, fresh); // release: the fresh arrays are complete before anyone sees them
-        Rebuilds++;
-        return dropped;
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PortOf(FdbSlots slots, ulong key, ulong hash) =>
+        slots.Find(key, hash, out FdbValue value) >= 0 && slots.IsCurrent(value) ? value.Port : Miss;
 
     private static void HashAndPrefetch(FdbSlots slots, ReadOnlySpan<ulong> keys, Span<ulong> hashes)
     {

@@ -114,7 +114,7 @@ public sealed class PollLoop
             // Busy time is then counted from the previous read, so it may include a few empty iterations.
             long lastClock = Stopwatch.GetTimestamp();
             long lastFrameTicks = lastClock;
-            uint fdbNow = CoarseSeconds();
+            uint fdbNow = FdbClock.Now;
             int idleIterations = 0;
             while (!_stopping)
             {
@@ -132,13 +132,13 @@ public sealed class PollLoop
                     {
                         Counters.BusyTicks += (ulong)elapsed;
                         lastFrameTicks = now;
-                        fdbNow = CoarseSeconds();
+                        fdbNow = FdbClock.Now;
                     }
                     else if (_idle == IdleMode.Block && now - lastFrameTicks >= s_spinBeforeBlockingTicks)
                     {
                         WaitForFrames(ports);
                         lastClock = lastFrameTicks = Stopwatch.GetTimestamp(); // the wait is neither busy nor loop time
-                        fdbNow = CoarseSeconds();
+                        fdbNow = FdbClock.Now;
                     }
                 }
                 // Done with this iteration's table. A full fence, so the next table read cannot pass it:
@@ -151,9 +151,6 @@ public sealed class PollLoop
             _running = false;
         }
     }
-
-    /// <summary>The FDB's clock: whole seconds of the coarse monotonic clock.</summary>
-    private static uint CoarseSeconds() => (uint)(Environment.TickCount64 / 1000);
 
     private int ReceiveAndForwardAll(PortSet ports, uint now)
     {

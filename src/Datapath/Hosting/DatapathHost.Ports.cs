@@ -111,8 +111,7 @@ public sealed partial class DatapathHost
             {
                 Volatile.Write(ref _present[id], false);
             }
-            Fdb.FlushPort(id);
-            FlushStatic(id);
+            Fdb.FlushPort(id, withStatic: true);
             return movedOn;
         }
     }
@@ -211,18 +210,5 @@ public sealed partial class DatapathHost
             }
         }
         return true;
-    }
-
-    private void FlushStatic(int port)
-    {
-        var entries = new List<FdbEntry>();
-        Fdb.CopyTo(entries);
-        foreach (FdbEntry entry in entries)
-        {
-            if (entry.Port == port && entry.IsStatic)
-            {
-                Fdb.Remove(entry.Key);
-            }
-        }
     }
 }

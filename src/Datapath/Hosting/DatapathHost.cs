@@ -27,7 +27,7 @@ public sealed partial class DatapathHost : IDisposable
     private readonly bool[] _attached;
     private readonly bool[] _reportedDown;
     private readonly PortRetirement _retirement;
-    private long _aged;
+    private readonly FdbAger _ager;
     private uint _ageingTime;
     private bool _started;
 
@@ -50,6 +50,7 @@ public sealed partial class DatapathHost : IDisposable
         _reportedDown = new bool[options.MaxPorts];
         _retirement = new PortRetirement(options.MaxPorts);
         Fdb = new FdbTable(options.FdbMaxEntries);
+        _ager = new FdbAger(Fdb);
         _loops = new PollLoop[options.Workers];
         int[] cpus = LoopCpus(options);
         for (int loop = 0; loop < options.Workers; loop++)
@@ -95,7 +96,7 @@ public sealed partial class DatapathHost : IDisposable
     }
 
     /// <summary>Dynamic FDB entries removed by ageing since start.</summary>
-    public long Aged => Interlocked.Read(ref _aged);
+    public long Aged => _ager.Aged;
 
     public void Start()
     {
@@ -126,8 +127,7 @@ public sealed partial class DatapathHost : IDisposable
 
     private void HousekeepingTick()
     {
-        uint now = (uint)(Environment.TickCount64 / 1000);
-        Interlocked.Add(ref _aged, Fdb.Age(now, AgeingTimeSeconds));
+        _ager.Tick(FdbClock.Now, AgeingTimeSeconds);
         for (int port = 0; port < _names.Length; port++)
         {
             if (!_present[port])

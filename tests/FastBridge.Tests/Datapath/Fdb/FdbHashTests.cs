@@ -64,8 +64,8 @@ public sealed class FdbHashTests
     [Fact]
     public void FdbValue_Fields_RoundTripAndStayDistinctFromMarkers()
     {
-        FdbValue dynamic = FdbValue.Dynamic(4095, uint.MaxValue);
-        FdbValue stat = FdbValue.Static(0);
+        FdbValue dynamic = FdbValue.Dynamic(4095, uint.MaxValue, ushort.MaxValue);
+        FdbValue stat = FdbValue.Static(0, 1);
 
         Assert.Equal(4095, dynamic.Port);
         Assert.Equal(uint.MaxValue, dynamic.LastSeen);
@@ -74,7 +74,13 @@ public sealed class FdbHashTests
         Assert.True(stat.IsStatic);
         Assert.True(stat.IsPresent);
         Assert.Equal(0, stat.Port);
-        Assert.False(FdbValue.Dynamic(0, 0).IsUnwritten); // port 0 at time 0 is still a present value
+        Assert.Equal(ushort.MaxValue, dynamic.Generation);
+        Assert.Equal(1, stat.Generation);
+        Assert.Equal(FdbPortGenerations.Owner(4095, isStatic: false), dynamic.Owner);
+        Assert.Equal(FdbPortGenerations.Owner(0, isStatic: true), stat.Owner);
+        Assert.InRange(FdbPortGenerations.Owner(4095, isStatic: true), 0, FdbPortGenerations.Owners - 1);
+        Assert.False(dynamic.IsDead || stat.IsDead);
+        Assert.False(FdbValue.Dynamic(0, 0, 0).IsUnwritten); // port 0 at time 0 is still a present value
         Assert.False(FdbValue.Dead.IsPresent);
         Assert.False(default(FdbValue).IsPresent);
     }

@@ -5,6 +5,11 @@ namespace FastBridge.Tests.Datapath.Fdb;
 
 public sealed class FdbTableConcurrencyTests
 {
+    // The races below: learner threads, each with keys of its own and keys all of them share, against one control thread.
+    private const int Learners = 3;
+    private const int OwnKeys = 400;
+    private const int SharedKeys = 200;
+
     [Fact]
     public void Learn_SameNewKeysOnManyThreadsAtOnce_ExactlyOneEntryEach()
     {
@@ -15,9 +20,9 @@ public sealed class FdbTableConcurrencyTests
             var table = new FdbTable(2 * Keys);
             using var barrier = new Barrier(Threads);
             long learned = 0;
-            var failures = new Failures();
+            var failures = new ConcurrentThreads.Failures();
 
-            RunThreads(Threads, failures, t =>
+            ConcurrentThreads.Run(Threads, failures, t =>
             {
                 barrier.SignalAndWait();
                 for (uint k = 1; k <= Keys; k++)
@@ -34,7 +39,7 @@ public sealed class FdbTableConcurrencyTests
             failures.AssertNone();
             Assert.Equal(Keys, learned); // exactly one thread won each key
             Assert.Equal(Keys, table.Count);
-            List<FdbEntry> entries = Snapshot(table);
+            List<FdbEntry> entries = table.Snapshot();
             Assert.Equal(Keys, entries.Count);
             Assert.Equal(Keys, entries.Select(e => e.Key).Distinct().Count());
             Assert.All(entries, e => Assert.InRange(e.Port, 0, Threads - 1));
@@ -46,9 +51,6 @@ public sealed class FdbTableConcurrencyTests
     [Fact]
     public void LearnLookupAgeRemove_ConcurrentForTwoSeconds_NoLossNoDuplicatesNoTornValues()
     {
-        const int Learners = 3;
-        const int OwnKeys = 400;
-        const int SharedKeys = 200;
         const int StaticKeys = 16;
         const int ChurnPerRound = 256;
         const uint Start = 10_000_000;
@@ -61,22 +63,12 @@ public sealed class FdbTableConcurrencyTests
         long clock = Start;
         bool controlDone = false;
         long learnerPasses = 0;
-        var failures = new Failures();
+        var failures = new ConcurrentThreads.Failures();
 
-        RunThreads(Learners + 1, failures, t =>
-        {
-            if (t == Learners)
-            {
-                Control();
-            }
-            else
-            {
-                Learner(t);
-            }
-        });
+        ConcurrentThreads.Run(Learners, Learner, Control, failures);
 
         failures.AssertNone();
-        List<FdbEntry> entries = Snapshot(table);
+        List<FdbEntry> entries = table.Snapshot();
         Assert.Equal(entries.Count, entries.Select(e => e.Key).Distinct().Count());
         Assert.Equal(table.Count, entries.Count);
         Assert.Equal(Learners * OwnKeys + SharedKeys + StaticKeys, entries.Count);
@@ -169,6 +161,7 @@ public sealed class FdbTableConcurrencyTests
 
         void Control()
         {
+            var ager = new FdbAger(table);
             var entries = new List<FdbEntry>();
             var seen = new HashSet<ulong>();
             var watch = Stopwatch.StartNew();
@@ -185,7 +178,7 @@ public sealed class FdbTableConcurrencyTests
                 {
                     failures.Check(table.Remove(ChurnKey(k)), "churn remove missed");
                 }
-                failures.Check(table.Age(now, ChurnAgeing) == ChurnPerRound / 2, "age removed the wrong number");
+                failures.Check(ager.Tick(now, ChurnAgeing) == ChurnPerRound / 2, "age removed the wrong number");
                 if (round % 16 == 0)
                 {
                     table.CopyTo(entries);
@@ -201,6 +194,64 @@ public sealed class FdbTableConcurrencyTests
         }
     }
 
+    [Fact]
+    public void FlushPort_WhileLearnersLearnAndMove_NothingResurfacesAndCountsDoNotDrift()
+    {
+        const uint Now = 1000;
+        var table = new FdbTable(4096);
+        bool controlDone = false;
+        long flushes = 0;
+        var failures = new ConcurrentThreads.Failures();
+
+        ConcurrentThreads.Run(Learners, Learner, Control, failures);
+
+        failures.AssertNone();
+        new FdbAger(table).Tick(Now, 300); // reclaims what the last flushes left
+        List<FdbEntry> entries = table.Snapshot();
+        Assert.Equal(Learners * OwnKeys + SharedKeys, entries.Count);
+        Assert.Equal(entries.Count, table.Count);
+        Assert.Equal(entries.Count, table.SlotsInUse);
+        Assert.Equal(entries.Count, entries.Select(e => e.Key).Distinct().Count());
+        Assert.True(Interlocked.Read(ref flushes) > 100, "the control thread barely flushed");
+
+        void Learner(int t)
+        {
+            int port = t + 1;
+            ulong[] shared = [.. Enumerable.Range(0, SharedKeys).Select(SharedKey)];
+            var counts = new FdbLearnCounts();
+            while (true)
+            {
+                bool last = Volatile.Read(ref controlDone); // one more pass after the flushes stop
+                for (int k = 0; k < OwnKeys; k++)
+                {
+                    table.Learn(OwnKey(t, k), port, Now);
+                    int found = table.Lookup(OwnKey(t, k));
+                    failures.Check(found == FdbTable.Miss || found == port, "own key on a port nobody wrote");
+                }
+                table.LearnBatch(shared, port, Now, ref counts); // shared keys move between the learners' ports
+                if (last)
+                {
+                    return;
+                }
+            }
+        }
+
+        void Control()
+        {
+            var random = new Random(7);
+            var ager = new FdbAger(table, ticksPerPass: 4);
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < TimeSpan.FromSeconds(1))
+            {
+                int flushed = random.Next(8) == 0 ? table.FlushAll() : table.FlushPort(1 + random.Next(Learners), withStatic: random.Next(2) == 0);
+                failures.Check(flushed >= 0 && table.Count <= Learners * OwnKeys + SharedKeys, "a count out of range");
+                Interlocked.Increment(ref flushes);
+                ager.Tick(Now, 300);
+            }
+            Volatile.Write(ref controlDone, true);
+        }
+    }
+
     private static ulong OwnKey(int thread, int k) => FdbKey.Make(0x0200_0000_0000UL | ((ulong)thread << 16) | (uint)k, 5);
 
     private static ulong SharedKey(int k) => FdbKey.Make(0x0400_0000_0000UL | (uint)k, 5);
@@ -208,53 +259,4 @@ public sealed class FdbTableConcurrencyTests
     private static ulong StaticKey(int i) => FdbKey.Make(0x0800_0000_0000UL | (uint)i, 5);
 
     private static ulong ChurnKey(uint i) => FdbKey.Make(0x0A00_0000_0000UL | i, 5);
-
-    private static List<FdbEntry> Snapshot(FdbTable table)
-    {
-        var entries = new List<FdbEntry>();
-        table.CopyTo(entries);
-        return entries;
-    }
-
-    private static void RunThreads(int count, Failures failures, Action<int> body)
-    {
-        var threads = new Thread[count];
-        for (int t = 0; t < count; t++)
-        {
-            int id = t;
-            threads[t] = new Thread(() =>
-            {
-                try
-                {
-                    body(id);
-                }
-                catch (Exception e)
-                {
-                    failures.Check(false, e.ToString());
-                }
-            });
-            threads[t].Start();
-        }
-        foreach (Thread thread in threads)
-        {
-            thread.Join();
-        }
-    }
-
-    /// <summary>Assertions from worker threads: counted there, reported on the test thread.</summary>
-    private sealed class Failures
-    {
-        private long _count;
-        private string? _first;
-
-        public void Check(bool condition, string what)
-        {
-            if (!condition && Interlocked.Increment(ref _count) == 1)
-            {
-                Volatile.Write(ref _first, what);
-            }
-        }
-
-        public void AssertNone() => Assert.True(Interlocked.Read(ref _count) == 0, $"{_count} failures, first: {_first}");
-    }
 }

@@ -148,7 +148,7 @@ public sealed partial class DatapathHost : IDisposable
     }
 
     /// <summary>Folds every loop's counters; serialised with port retirement only, never with the loops.</summary>
-    public DatapathStats ReadStats() => _retirement.Read(this, static (bridge, retirement) => DatapathStats.Collect(bridge, retirement));
+    public DatapathStats ReadStats() => _retirement.Read(this, static (host, retirement) => DatapathStats.Collect(host, retirement));
 
     public void Dispose()
     {

@@ -21,16 +21,16 @@ public sealed record LoopStats(int Index, ulong Batches, ulong Frames, double Bu
 
 public sealed record DatapathStats(IReadOnlyList<PortStats> Ports, IReadOnlyList<LoopStats> Loops, int FdbEntries, FdbLearnCounts Fdb, long Aged)
 {
-    internal static DatapathStats Collect(DatapathHost bridge, PortRetirement retirement)
+    internal static DatapathStats Collect(DatapathHost host, PortRetirement retirement)
     {
-        IReadOnlyList<string> names = bridge.PortNames;
+        IReadOnlyList<string> names = host.PortNames;
         var ports = new PortStats[names.Count];
         Span<ulong> backendDrops = stackalloc ulong[DropReasons.Count];
         for (int port = 0; port < ports.Length; port++)
         {
             var sum = default(PortCounters);
             backendDrops.Clear();
-            foreach (PollLoop loop in bridge.Loops)
+            foreach (PollLoop loop in host.Loops)
             {
                 sum.Add(loop.Counters.Ports[port]);
                 PortSet table = loop.Ports;
@@ -44,15 +44,15 @@ public sealed record DatapathStats(IReadOnlyList<PortStats> Ports, IReadOnlyList
             {
                 sum.Drops[reason] += backendDrops[reason];
             }
-            bool present = bridge.IsPresent(port);
-            ports[port] = new PortStats(names[port], present && bridge.States.IsUp(port), bridge.States.Errno(port), sum, present, port);
+            bool present = host.IsPresent(port);
+            ports[port] = new PortStats(names[port], present && host.States.IsUp(port), host.States.Errno(port), sum, present, port);
         }
 
-        var workers = new LoopStats[bridge.Loops.Count];
+        var workers = new LoopStats[host.Loops.Count];
         var fdb = default(FdbLearnCounts);
         for (int loop = 0; loop < workers.Length; loop++)
         {
-            LoopCounters counters = bridge.Loops[loop].Counters;
+            LoopCounters counters = host.Loops[loop].Counters;
             var sizes = new ulong[LoopCounters.BatchSizeBucketCount];
             for (int b = 0; b < sizes.Length; b++)
             {
@@ -64,6 +64,6 @@ public sealed record DatapathStats(IReadOnlyList<PortStats> Ports, IReadOnlyList
             fdb.Moved += counters.Fdb.Moved;
             fdb.Full += counters.Fdb.Full;
         }
-        return new DatapathStats(ports, workers, bridge.Fdb.Count, fdb, bridge.Aged);
+        return new DatapathStats(ports, workers, host.Fdb.Count, fdb, host.Aged);
     }
 }

@@ -45,11 +45,11 @@ internal sealed class PortRetirement
         }
     }
 
-    public T Read<T>(DatapathHost bridge, Func<DatapathHost, PortRetirement, T> read)
+    public T Read<T>(DatapathHost host, Func<DatapathHost, PortRetirement, T> read)
     {
         lock (_lock)
         {
-            return read(bridge, this);
+            return read(host, this);
         }
     }
 
@@ -75,7 +75,7 @@ internal sealed class PortRetirement
         }
     }
 
-    /// <summary>At bridge disposal, after the loops stopped: closes handles whose retirement timed out.</summary>
+    /// <summary>At host disposal, after the loops stopped: closes handles whose retirement timed out.</summary>
     public void DisposeRetiring()
     {
         lock (_lock)

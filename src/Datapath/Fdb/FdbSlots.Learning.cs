@@ -79,6 +79,7 @@ internal sealed partial class FdbSlots
         if (before.IsUnwritten)
         {
             _generations.Replaced(before, value);
+            RewriteIfFlushed(slot, value);
         }
         return before;
     }
@@ -97,7 +98,8 @@ internal sealed partial class FdbSlots
     /// so a hot entry is not rewritten by every frame on every core; a stale entry (flushed with its port,
     /// static or not) is learned afresh. False if the entry is not present (unwritten, or being removed).
     /// </summary>
-    public bool TryRefresh(int slot, int port, uint now, out LearnOutcome outcome)
+    /// <typeparam name="TFlushed">Whether flushed entries may exist (MayHoldFlushed, read once per burst).</typeparam>
+    public bool TryRefresh<TFlushed>(int slot, int port, uint now, out LearnOutcome outcome) where TFlushed : struct, IFlushedEntries
     {
         ref FdbValue cell = ref _values[slot];
         FdbValue current = FdbValue.Read(ref cell);
@@ -109,7 +111,7 @@ internal sealed partial class FdbSlots
                 return false;
             }
             FdbValue next;
-            if (!IsCurrent(current))
+            if (default(TFlushed).MayExist && !IsCurrent(current))
             {
                 next = NewDynamic(port, now);
                 outcome = LearnOutcome.Learned;
@@ -135,9 +137,30 @@ internal sealed partial class FdbSlots
             if (seen == current)
             {
                 _generations.Replaced(current, next);
+                if (!next.CountedAs(current))
+                {
+                    RewriteIfFlushed(slot, next);
+                }
                 return true;
             }
             current = seen;
+        }
+    }
+
+    // After writing a dynamic value with a generation just read: a flush may have bumped that generation in
+    // between. Then rewrite it in the new generation, unless another thread has written the slot since, so
+    // no learner leaves a flushed value behind (once MayHoldFlushed is cleared, nothing would find it).
+    private void RewriteIfFlushed(int slot, FdbValue written)
+    {
+        while (!IsCurrent(written))
+        {
+            FdbValue fresh = NewDynamic(written.Port, written.LastSeen);
+            if (FdbValue.CompareExchange(ref _values[slot], fresh, written) != written)
+            {
+                return;
+            }
+            _generations.Replaced(written, fresh);
+            written = fresh;
         }
     }
 

@@ -28,6 +28,10 @@ internal sealed partial class FdbSlots
     private readonly nuint _groupMask;
     private readonly FdbPortGenerations _generations;
 
+    // Set under FdbTable's lock by a flush before it bumps a generation; cleared by the ager once a whole
+    // pass begun after the last flush has reclaimed every flushed entry. Read once per burst by the datapath.
+    private bool _mayHoldFlushed;
+
     // Live plus claimed-not-yet-published entries: the MaxEntries gate. Inserts on every core write it,
     // so it sits on its own cache line, away from the array references every lookup reads.
     private PaddedCount _count;
@@ -53,6 +57,13 @@ internal sealed partial class FdbSlots
 
     /// <summary>Live, stale and claimed-not-yet-written slots: what MaxEntries caps.</summary>
     public int Count => Volatile.Read(ref _count.Value);
+
+    /// <summary>Whether flushed (stale) entries may still sit here; while false, every present entry is current.</summary>
+    public bool MayHoldFlushed
+    {
+        get => Volatile.Read(ref _mayHoldFlushed);
+        set => Volatile.Write(ref _mayHoldFlushed, value);
+    }
 
     /// <summary>Tombstones in this generation; written by the control plane only (under the lock).</summary>
     public int Tombstones { get; private set; }

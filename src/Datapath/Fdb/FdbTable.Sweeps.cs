@@ -11,13 +11,23 @@ public sealed partial class FdbTable
     /// <summary>
     /// Removes, from the groups [firstGroup, firstGroup + groups), dynamic entries with now - LastSeen >= ageingTime
     /// (a LastSeen after now is age 0), and reclaims the slots of flushed entries; returns how many it aged
-    /// out. Holds the lock for this slice only. FdbAger steps through the table with it.
+    /// out. Holds the lock for this slice only. FdbAger steps through the table with it, group 0 to the
+    /// last, again and again: a pass that began after the last flush leaves no flushed entry behind.
     /// </summary>
     internal int Age(int firstGroup, int groups, uint now, uint ageingTime)
     {
         lock (_control)
         {
-            return Sweep(_slots, firstGroup, groups, new AgedOut(now, ageingTime));
+            if (firstGroup == 0)
+            {
+                _agerPassStart = (_slots, _flushes);
+            }
+            int aged = Sweep(_slots, firstGroup, groups, new AgedOut(now, ageingTime));
+            if (firstGroup + groups == _groupCount && _agerPassStart == (_slots, _flushes))
+            {
+                _slots.MayHoldFlushed = false;
+            }
+            return aged;
         }
     }
 
@@ -55,16 +65,19 @@ public sealed partial class FdbTable
         return removed;
     }
 
-    // Under the lock, before a flush bumps generations: counts it, and rebuilds first if a generation
-    // could otherwise come round to one that stale entries still carry (see the header).
-    private FdbPortGenerations BeforeFlush()
+    // Under the lock, before a flush bumps generations: rebuilds first if a generation could otherwise
+    // come round to one that stale entries still carry (see the header), counts the flush, and tells the
+    // datapath to compare generations from now on.
+    private FdbSlots BeforeFlush()
     {
         if (_flushesSinceRebuild == ushort.MaxValue)
         {
             Rebuild(_slots, default(KeepAll));
         }
         _flushesSinceRebuild++;
-        return _slots.Generations;
+        _flushes++;
+        _slots.MayHoldFlushed = true;
+        return _slots;
     }
 
     // Under the lock. Copies the current entries sweep keeps into a fresh generation and publishes it;

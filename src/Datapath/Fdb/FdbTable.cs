@@ -10,8 +10,14 @@
 // Flush by port: O(1), by a per-port generation (FdbPortGenerations). FlushPort and FlushAll bump
 // generations under the lock; the flushed entries turn stale at once, stay in their slots (still "the one
 // slot of their key") until the ager reclaims them, and a learner that finds its key stale learns it
-// afresh in place. A learner that read a generation just before a flush may write a value that is stale
-// from birth: the next frame from that station re-learns it.
+// afresh in place. Comparing generations would cost every lookup a load and a compare behind the value's
+// cache miss (+10-25% on the 64 Ki..1 Mi entry lookup benchmarks), so a flush also sets the storage's
+// MayHoldFlushed, which the datapath reads once per burst: only while it is set do lookups and learns
+// compare (the struct generic IFlushedEntries compiles both loops). The ager clears it after a whole pass
+// begun after the last flush. A learner that read a generation just before a flush and wrote just after
+// would leave a value stale from birth, which that pass may already have gone by; so after writing a new
+// generation a learner checks it is still current and rewrites it if not (FdbSlots.RewriteIfFlushed).
+// A burst that read MayHoldFlushed just before a flush may still find a flushed entry: it ran "before".
 //
 // Reclamation: removal (Remove, the ager's sweep, which also takes stale entries) CASes the value word to
 // Dead and then tombstones the tag; tombstones are never reused in place. When a control-plane operation
@@ -49,7 +55,9 @@ public sealed partial class FdbTable
     private readonly Lock _control = new();
     private readonly int _groupCount;
     private FdbSlots _slots;
+    private int _flushes;
     private int _flushesSinceRebuild;
+    private (FdbSlots Slots, int Flushes) _agerPassStart;
 
     /// <param name="maxEntries">1 .. 2^26. Slots: at least twice this, in a power of two of 16-slot groups.</param>
     public FdbTable(int maxEntries)
@@ -75,10 +83,18 @@ public sealed partial class FdbTable
     /// <summary>Slots held by present, flushed-not-yet-reclaimed and in-flight entries: what MaxEntries caps.</summary>
     internal int SlotsInUse => Volatile.Read(ref _slots).Count;
 
+    /// <summary>Whether lookups and learns compare generations now (a flush since the ager's last whole pass), for tests.</summary>
+    internal bool MayHoldFlushed => Volatile.Read(ref _slots).MayHoldFlushed;
+
     /// <summary>Generations published by reclamation, for tests.</summary>
     internal int Rebuilds { get; private set; }
 
-    public int Lookup(ulong key) => PortOf(Volatile.Read(ref _slots), key, FdbHash.Hash(key));
+    public int Lookup(ulong key)
+    {
+        FdbSlots slots = Volatile.Read(ref _slots);
+        ulong hash = FdbHash.Hash(key);
+        return slots.MayHoldFlushed ? PortOf<SomeFlushed>(slots, key, hash) : PortOf<NoneFlushed>(slots, key, hash);
+    }
 
     /// <summary>ports[i] = Lookup(keys[i]). Hashes a chunk of keys with SIMD, prefetches their groups, then probes.</summary>
     /// <exception cref="ArgumentException">ports is shorter than keys (a caller bug, never a runtime condition).</exception>
@@ -89,45 +105,40 @@ public sealed partial class FdbTable
             throw new ArgumentException("ports must be at least as long as keys", nameof(ports));
         }
         FdbSlots slots = Volatile.Read(ref _slots);
-        Span<ulong> hashes = stackalloc ulong[HashChunk];
-        for (int start = 0; start < keys.Length; start += HashChunk)
+        if (slots.MayHoldFlushed)
         {
-            ReadOnlySpan<ulong> chunk = keys.Slice(start, Math.Min(HashChunk, keys.Length - start));
-            HashAndPrefetch(slots, chunk, hashes);
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                ports[start + i] = PortOf(slots, chunk[i], hashes[i]);
-            }
+            LookupChunks<SomeFlushed>(slots, keys, ports);
+        }
+        else
+        {
+            LookupChunks<NoneFlushed>(slots, keys, ports);
         }
     }
 
     /// <summary>Learns one source. Key 0 (the all-zero MAC on VLAN 0) is never learned: Unchanged.</summary>
     /// <remarks>port must be 0..MaxPort; not checked here, as the datapath never throws (the poll loop owns valid port ids).</remarks>
-    public LearnOutcome Learn(ulong key, int port, uint now) =>
-        key == 0 ? LearnOutcome.Unchanged : LearnOne(Volatile.Read(ref _slots), key, FdbHash.Hash(key), port, now);
+    public LearnOutcome Learn(ulong key, int port, uint now)
+    {
+        if (key == 0)
+        {
+            return LearnOutcome.Unchanged;
+        }
+        FdbSlots slots = Volatile.Read(ref _slots);
+        ulong hash = FdbHash.Hash(key);
+        return slots.MayHoldFlushed ? LearnOne<SomeFlushed>(slots, key, hash, port, now) : LearnOne<NoneFlushed>(slots, key, hash, port, now);
+    }
 
     /// <summary>Learns all source keys of one burst, all from one ingress port, adding to counts.</summary>
     public void LearnBatch(ReadOnlySpan<ulong> keys, int port, uint now, ref FdbLearnCounts counts)
     {
         FdbSlots slots = Volatile.Read(ref _slots);
-        Span<ulong> hashes = stackalloc ulong[HashChunk];
-        for (int start = 0; start < keys.Length; start += HashChunk)
+        if (slots.MayHoldFlushed)
         {
-            ReadOnlySpan<ulong> chunk = keys.Slice(start, Math.Min(HashChunk, keys.Length - start));
-            HashAndPrefetch(slots, chunk, hashes);
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                if (chunk[i] == 0)
-                {
-                    continue;
-                }
-                switch (LearnOne(slots, chunk[i], hashes[i], port, now))
-                {
-                    case LearnOutcome.Learned: counts.Learned++; break;
-                    case LearnOutcome.Moved: counts.Moved++; break;
-                    case LearnOutcome.TableFull: counts.Full++; break;
-                }
-            }
+            LearnChunks<SomeFlushed>(slots, keys, port, now, ref counts);
+        }
+        else
+        {
+            LearnChunks<NoneFlushed>(slots, keys, port, now, ref counts);
         }
     }
 
@@ -191,7 +202,7 @@ public sealed partial class FdbTable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, MaxPort);
         lock (_control)
         {
-            FdbPortGenerations generations = BeforeFlush();
+            FdbPortGenerations generations = BeforeFlush().Generations;
             int flushed = generations.Bump(FdbPortGenerations.Owner(port, isStatic: false));
             return withStatic ? flushed + generations.Bump(FdbPortGenerations.Owner(port, isStatic: true)) : flushed;
         }
@@ -202,7 +213,7 @@ public sealed partial class FdbTable
     {
         lock (_control)
         {
-            FdbPortGenerations generations = BeforeFlush();
+            FdbPortGenerations generations = BeforeFlush().Generations;
             int flushed = 0;
             for (int port = 0; port <= MaxPort; port++)
             {
@@ -229,10 +240,47 @@ public sealed partial class FdbTable
         }
     }
 
-    private LearnOutcome LearnOne(FdbSlots slots, ulong key, ulong hash, int port, uint now)
+    private static void LookupChunks<TFlushed>(FdbSlots slots, ReadOnlySpan<ulong> keys, Span<int> ports) where TFlushed : struct, IFlushedEntries
+    {
+        Span<ulong> hashes = stackalloc ulong[HashChunk];
+        for (int start = 0; start < keys.Length; start += HashChunk)
+        {
+            ReadOnlySpan<ulong> chunk = keys.Slice(start, Math.Min(HashChunk, keys.Length - start));
+            HashAndPrefetch(slots, chunk, hashes);
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                ports[start + i] = PortOf<TFlushed>(slots, chunk[i], hashes[i]);
+            }
+        }
+    }
+
+    private void LearnChunks<TFlushed>(FdbSlots slots, ReadOnlySpan<ulong> keys, int port, uint now, ref FdbLearnCounts counts) where TFlushed : struct, IFlushedEntries
+    {
+        Span<ulong> hashes = stackalloc ulong[HashChunk];
+        for (int start = 0; start < keys.Length; start += HashChunk)
+        {
+            ReadOnlySpan<ulong> chunk = keys.Slice(start, Math.Min(HashChunk, keys.Length - start));
+            HashAndPrefetch(slots, chunk, hashes);
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                if (chunk[i] == 0)
+                {
+                    continue;
+                }
+                switch (LearnOne<TFlushed>(slots, chunk[i], hashes[i], port, now))
+                {
+                    case LearnOutcome.Learned: counts.Learned++; break;
+                    case LearnOutcome.Moved: counts.Moved++; break;
+                    case LearnOutcome.TableFull: counts.Full++; break;
+                }
+            }
+        }
+    }
+
+    private LearnOutcome LearnOne<TFlushed>(FdbSlots slots, ulong key, ulong hash, int port, uint now) where TFlushed : struct, IFlushedEntries
     {
         int slot = slots.Find(key, hash, out _);
-        if (slot >= 0 && slots.TryRefresh(slot, port, now, out LearnOutcome outcome))
+        if (slot >= 0 && slots.TryRefresh<TFlushed>(slot, port, now, out LearnOutcome outcome))
         {
             return outcome;
         }
@@ -252,7 +300,7 @@ public sealed partial class FdbTable
         {
             // Present: refresh or move it. Unwritten: another core is learning it from this very burst, or
             // it is being removed; either way leaving it alone loses nothing the next frame cannot redo.
-            return slots.TryRefresh(slot, port, now, out LearnOutcome outcome) ? outcome : LearnOutcome.Unchanged;
+            return slots.TryRefresh<SomeFlushed>(slot, port, now, out LearnOutcome outcome) ? outcome : LearnOutcome.Unchanged;
         }
         // Only the control plane can have written between our claim and our fill (an add joining us); its value wins.
         FdbValue before = slots.Fill(slot, slots.NewDynamic(port, now));
@@ -279,8 +327,8 @@ public sealed partial class FdbTable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int PortOf(FdbSlots slots, ulong key, ulong hash) =>
-        slots.Find(key, hash, out FdbValue value) >= 0 && slots.IsCurrent(value) ? value.Port : Miss;
+    private static int PortOf<TFlushed>(FdbSlots slots, ulong key, ulong hash) where TFlushed : struct, IFlushedEntries =>
+        slots.Find(key, hash, out FdbValue value) >= 0 && (!default(TFlushed).MayExist || slots.IsCurrent(value)) ? value.Port : Miss;
 
     private static void HashAndPrefetch(FdbSlots slots, ReadOnlySpan<ulong> keys, Span<ulong> hashes)
     {

@@ -112,6 +112,29 @@ public sealed class FdbPortGenerationsTests
     }
 
     [Fact]
+    public void AgerPass_BegunAfterTheLastFlush_LetsTheDatapathStopComparingGenerations()
+    {
+        var table = new FdbTable(4096);
+        var ager = new FdbAger(table, ticksPerPass: 2);
+        table.Learn(StationA, 1, Now);
+        Assert.False(table.MayHoldFlushed);
+
+        table.FlushPort(1);
+        Assert.True(table.MayHoldFlushed);
+        ager.Tick(Now, 300);
+        table.FlushPort(2); // during the pass: the pass may have gone by this port's entries
+        ager.Tick(Now, 300);
+        Assert.True(table.MayHoldFlushed);
+        ager.Tick(Now, 300);
+        ager.Tick(Now, 300);
+
+        Assert.False(table.MayHoldFlushed);
+        Assert.Equal(FdbTable.Miss, table.Lookup(StationA));
+        Assert.Equal(0, table.SlotsInUse);
+        Assert.Equal(LearnOutcome.Learned, table.Learn(StationA, 2, Now));
+    }
+
+    [Fact]
     public void Learn_FullTableAfterFlush_NewStationsLearnedOnceTheAgerReclaims()
     {
         FdbTable table = Flushed(2, StationA, StationB);

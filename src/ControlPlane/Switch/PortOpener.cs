@@ -7,6 +7,7 @@
 // UMEMs bound with XDP_USE_SG (kernel 6.6+). Used from the control plane only; the poll loops just see IPorts.
 using System.Globalization;
 using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
 
@@ -32,7 +33,7 @@ internal sealed class PortOpener : IDisposable
     private const int UmemFrames = 32768;
 
     /// <summary>Ethernet header and one VLAN tag on top of the MTU: the longest frame a port carries.</summary>
-    private const int FrameOverhead = 18;
+    private const int FrameOverhead = EthernetFrame.HeaderLength + VlanTag.Length;
 
     /// <summary>Bytes of a received frame one UMEM frame holds, after the kernel's headroom.</summary>
     private static readonly int s_frameRoom = new UmemOptions().FrameSize - Datapath.Interop.IfXdp.XdpPacketHeadroom;

@@ -63,7 +63,7 @@ public sealed unsafe class FrameRing
         {
             return false;
         }
-        VlanTag.CopyWithTag(frame, new Span<byte>(slot, frame.WireLength));
+        frame.CopyToWire(new Span<byte>(slot, frame.WireLength));
         Publish(port, frame.WireLength);
         return true;
     }

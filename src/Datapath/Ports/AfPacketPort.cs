@@ -6,6 +6,7 @@
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfPacket;
 using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Frames;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -94,7 +95,7 @@ public sealed unsafe partial class AfPacketPort : IPort
             if ((status & TpStatusVlanValid) != 0)
             {
                 tci = (ushort)hdr->Hv1.TpVlanTci;
-                tpid = (status & TpStatusVlanTpidValid) != 0 ? hdr->Hv1.TpVlanTpid : EthP8021Q;
+                tpid = (status & TpStatusVlanTpidValid) != 0 ? hdr->Hv1.TpVlanTpid : VlanTag.CustomerTpid;
             }
             batch.Add((byte*)hdr + hdr->TpMac, (int)hdr->TpSnaplen, tpid, tci);
             added++;
@@ -136,7 +137,7 @@ public sealed unsafe partial class AfPacketPort : IPort
                 _txTooBig++;
                 continue;
             }
-            if (frame.Length < EthHeaderLength)
+            if (frame.Length < EthernetFrame.HeaderLength)
             {
                 _txRunts++;
                 continue;
@@ -152,7 +153,7 @@ public sealed unsafe partial class AfPacketPort : IPort
             {
                 break;
             }
-            VlanTag.CopyWithTag(frame, new Span<byte>(slot + _txDataOffset, wireLength));
+            frame.CopyToWire(new Span<byte>(slot + _txDataOffset, wireLength));
             hdr->TpNextOffset = 0;
             hdr->TpLen = (uint)wireLength;
             hdr->TpSnaplen = (uint)wireLength;

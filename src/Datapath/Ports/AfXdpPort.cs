@@ -9,6 +9,7 @@
 // one UMEM frame (jumbo MTUs, on a multi-buffer UMEM) are in AfXdpPort.MultiBuffer.cs.
 // Kernel rules: Documentation/networking/af_xdp.rst; shape after bpf-examples AF_XDP-forwarding/xsk_fwd.c.
 using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Xdp;
 
@@ -24,8 +25,6 @@ public sealed record AfXdpOptions(int RingSize = 2048, int ScratchFrames = Burst
 
 public sealed unsafe partial class AfXdpPort : IPort
 {
-    private const int EthernetHeaderLength = 14;
-
     /// <summary>
     /// Fill-ring entries the kernel must have taken before a busy port tops its fill ring up. The kernel
     /// reads the fill ring on the CPU that receives, so every small top-up moved the ring's index and
@@ -72,7 +71,7 @@ public sealed unsafe partial class AfXdpPort : IPort
         {
             throw new ArgumentException($"interface {iface.Name} queue {queue}: the XDP attachment serves {attachment.InterfaceName} queues 0-{attachment.QueueCount - 1}");
         }
-        int longest = iface.Mtu + EthernetHeaderLength + 4;
+        int longest = iface.Mtu + EthernetFrame.HeaderLength + VlanTag.Length;
         int chunks = CheckFrameFits(iface, umem, longest);
         _maxChunksPerFrame = DescriptorChain.ChunksFor(longest, umem.FrameSize);
 
@@ -212,7 +211,7 @@ public sealed unsafe partial class AfXdpPort : IPort
                 _txTooBig++;
                 continue;
             }
-            if (frame.Length < EthernetHeaderLength)
+            if (frame.Length < EthernetFrame.HeaderLength)
             {
                 _txRunts++;
                 continue;
@@ -234,7 +233,7 @@ public sealed unsafe partial class AfXdpPort : IPort
             }
             else if (_umem.TryTake(FrameState.Tx, _owner, out addr))
             {
-                VlanTag.CopyWithTag(frame, new Span<byte>(_umem.Base + addr, wireLength));
+                frame.CopyToWire(new Span<byte>(_umem.Base + addr, wireLength));
                 _copiedTransmits++;
             }
             else

@@ -5,6 +5,7 @@
 // transmitted frames are copied to one scratch slot and counted, so a handful of injected frames
 // drive any number of bursts.
 using System.Runtime.InteropServices;
+using FastBridge.Datapath.Frames;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -23,8 +24,8 @@ public sealed unsafe class MemoryPort : IPort
     {
         Name = name;
         _replay = replay;
-        MaxFrameLength = mtu + 18;
-        MaxUntaggedFrameLength = packetSizeRule ? mtu + 14 : MaxFrameLength;
+        MaxFrameLength = mtu + EthernetFrame.HeaderLength + VlanTag.Length;
+        MaxUntaggedFrameLength = packetSizeRule ? mtu + EthernetFrame.HeaderLength : MaxFrameLength;
         _slotSize = slotSize;
         _rx = new Ring(rxSlots, slotSize);
         _tx = new Ring(txSlots, slotSize);
@@ -177,7 +178,7 @@ public sealed unsafe class MemoryPort : IPort
                 return false;
             }
             ref Slot slot = ref Peek(Count++);
-            slot.Length = VlanTag.CopyWithTag(frame, new Span<byte>(slot.Data, frame.WireLength));
+            slot.Length = frame.CopyToWire(new Span<byte>(slot.Data, frame.WireLength));
             slot.Tpid = 0;
             slot.Tci = 0;
             return true;

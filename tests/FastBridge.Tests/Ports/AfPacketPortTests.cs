@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 
@@ -141,6 +142,7 @@ public sealed unsafe class AfPacketPortTests
         var batch = new FrameBatch();
         int index = ReceiveInto(port, batch);
         Assert.Equal((tpid, tci), (batch[index].StrippedTpid, batch[index].StrippedTci));
+        Assert.Equal(new VlanTag(tpid, tci), batch[index].OuterTag);
         Assert.Equal(untagged, batch[index].Bytes.ToArray());
         Assert.Equal(1, port.Transmit(batch, [index]));
         port.Flush();

@@ -148,26 +148,10 @@ internal sealed class PortOpener : IDisposable
     /// <summary>After every port handle is closed: detach every program, then free the UMEMs.</summary>
     public void Dispose()
     {
-        foreach (XdpAttachment attachment in _attachments.Values)
-        {
-            attachment.Dispose();
-        }
-        _attachments.Clear();
-        foreach (PromiscuousMembership membership in _promiscuous.Values)
-        {
-            membership.Dispose();
-        }
-        _promiscuous.Clear();
-        foreach (HostStackBypass bypass in _bypasses.Values)
-        {
-            bypass.Dispose();
-        }
-        _bypasses.Clear();
-        foreach (Umem umem in _umems.Values)
-        {
-            umem.Dispose();
-        }
-        _umems.Clear();
+        DisposeAll(_attachments);
+        DisposeAll(_promiscuous);
+        DisposeAll(_bypasses);
+        DisposeAll(_umems);
     }
 
     /// <summary>Why AF_XDP cannot serve this interface as FastBridge runs it, or null.</summary>
@@ -203,4 +187,15 @@ internal sealed class PortOpener : IDisposable
 
     /// <summary>Whether the longest frame of the interface (MTU + header + one VLAN tag) takes more than one UMEM frame.</summary>
     private static bool NeedsMultiBuffer(NetInterfaceInfo iface) => iface.Mtu + FrameOverhead > s_frameRoom;
+
+    private static void DisposeAll<TKey, TResource>(Dictionary<TKey, TResource> resources)
+        where TKey : notnull
+        where TResource : IDisposable
+    {
+        foreach (TResource resource in resources.Values)
+        {
+            resource.Dispose();
+        }
+        resources.Clear();
+    }
 }

@@ -45,8 +45,6 @@ internal static class ClientCommands
 
     private static Command Port()
     {
-        var port = new Command("port", "Add, remove and list the switch's ports.");
-
         var addName = new Argument<string>("IF") { Description = "The interface to add." };
         var add = Calling(new Command("add", "Add an interface as a port while the switch forwards.") { addName }, (parse, client) =>
             PrintResult(client.Send(HttpMethod.Post, "ports", new PortRequest(parse.GetValue(addName)), ApiJson.Default.PortRequest, ApiJson.Default.OkResponse)));
@@ -70,16 +68,11 @@ internal static class ClientCommands
             return 0;
         });
 
-        port.Subcommands.Add(add);
-        port.Subcommands.Add(del);
-        port.Subcommands.Add(show);
-        return port;
+        return new Command("port", "Add, remove and list the switch's ports.") { add, del, show };
     }
 
     private static Command Fdb()
     {
-        var fdb = new Command("fdb", "Show and edit the forwarding database, as `bridge fdb` does.");
-
         var showPort = new Option<string>("--port") { Description = "Only this port's entries." };
         var showJson = new Option<bool>("--json") { Description = "Print JSON." };
         var show = Calling(new Command("show", "List entries: MAC, port, static or dynamic, age in seconds.") { showPort, showJson }, (parse, client) =>
@@ -124,16 +117,11 @@ internal static class ClientCommands
             return 0;
         });
 
-        fdb.Subcommands.Add(show);
-        fdb.Subcommands.Add(add);
-        fdb.Subcommands.Add(del);
-        fdb.Subcommands.Add(flush);
-        return fdb;
+        return new Command("fdb", "Show and edit the forwarding database, as `bridge fdb` does.") { show, add, del, flush };
     }
 
     private static Command Set()
     {
-        var set = new Command("set", "Change a setting of the running switch.");
         var seconds = new Argument<string>("SECONDS") { Description = "Seconds a learned address lives without traffic." };
         var ageing = Calling(new Command("ageing-time", "Set the FDB ageing time.") { seconds }, (parse, client) =>
         {
@@ -144,8 +132,7 @@ internal static class ClientCommands
             }
             return PrintResult(client.Send(HttpMethod.Put, "ageing-time", new AgeingRequest(value), ApiJson.Default.AgeingRequest, ApiJson.Default.OkResponse));
         });
-        set.Subcommands.Add(ageing);
-        return set;
+        return new Command("set", "Change a setting of the running switch.") { ageing };
     }
 
     private static Command Status()

@@ -60,7 +60,7 @@ public unsafe class MultiBufferBenchmarks
         for (int chunk = 0; chunk < 3; chunk++)
         {
             int offset = chunk * Chunk;
-            VlanTag.CopyWireRange(_frame, offset, new Span<byte>(_umem + (long)(50 + chunk * 3) * Chunk, Math.Min(Chunk, FrameLength - offset)));
+            _frame.CopyWireRange(offset, new Span<byte>(_umem + (long)(50 + chunk * 3) * Chunk, Math.Min(Chunk, FrameLength - offset)));
         }
     }
 }

@@ -120,10 +120,13 @@ internal static class RunCommand
             Description = "File (mode 0600) holding a token that opens the whole API over --http, sent as Authorization: Bearer TOKEN.",
         };
 
-        var command = new Command("run", "Switch frames between interfaces until SIGINT/SIGTERM, managed over a local API.")
+        // The flags that set one configuration key each, named after it (--xdp-mode sets xdpMode).
+        Option[] settings = [backend, xdpMode, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http, httpTokenFile];
+        var command = new Command("run", "Switch frames between interfaces until SIGINT/SIGTERM, managed over a local API.") { ports, config };
+        foreach (Option setting in settings)
         {
-            ports, config, backend, xdpMode, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http, httpTokenFile,
-        };
+            command.Options.Add(setting);
+        }
         command.Validators.Add(r =>
         {
             // Ports must come from somewhere: the flags, the config file, or FASTBRIDGE_PORTS__0...
@@ -141,18 +144,13 @@ internal static class RunCommand
             {
                 flags[$"ports:{i}"] = portNames[i];
             }
-            Flag(parse, flags, "backend", backend);
-            Flag(parse, flags, "xdpMode", xdpMode);
-            Flag(parse, flags, "workers", workers);
-            Flag(parse, flags, "cpus", cpus);
-            Flag(parse, flags, "ageingTime", ageing);
-            Flag(parse, flags, "fdbMax", fdbMax);
-            Flag(parse, flags, "groupFwdMask", groupMask);
-            Flag(parse, flags, "idle", idle);
-            Flag(parse, flags, "statsInterval", statsInterval);
-            Flag(parse, flags, "socket", socket);
-            Flag(parse, flags, "http", http);
-            Flag(parse, flags, "httpTokenFile", httpTokenFile);
+            foreach (Option setting in settings)
+            {
+                if (parse.GetResult(setting) is { Implicit: false } given)
+                {
+                    flags[ConfigKey(setting.Name)] = Convert.ToString(given.GetValueOrDefault<object>(), CultureInfo.InvariantCulture);
+                }
+            }
             string? file = parse.GetValue(config);
             using ILoggerFactory logs = OneLineLoggerProvider.CreateFactory();
             DaemonConfig loaded;
@@ -170,12 +168,11 @@ internal static class RunCommand
         return command;
     }
 
-    private static void Flag<T>(ParseResult parse, Dictionary<string, string?> flags, string key, Option<T> option)
+    /// <summary>The configuration key a flag sets: --group-fwd-mask sets groupFwdMask.</summary>
+    private static string ConfigKey(string flag)
     {
-        if (parse.GetResult(option) is { Implicit: false })
-        {
-            flags[key] = Convert.ToString(parse.GetValue(option), CultureInfo.InvariantCulture);
-        }
+        string[] words = flag.TrimStart('-').Split('-');
+        return words[0] + string.Concat(words[1..].Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
     }
 
     /// <summary>Checks the value typed (a default is always in range); a non-number is the parser's own error.</summary>

@@ -18,9 +18,7 @@ internal static class StatsCommand
         var watch = new Option<bool>("--watch") { Description = "Repeat until interrupted, with rates." };
         var interval = new Option<double>("--interval") { Description = "Seconds between --watch updates.", DefaultValueFactory = _ => 1 };
         var count = new Option<int>("--count") { Description = "With --watch: stop after this many updates (0: never)." };
-        var socket = ClientCommands.SocketOption();
-        var stats = new Command("stats", "Counters of the running switch.") { json, watch, interval, count, socket };
-        stats.SetAction(parse => ClientCommands.Invoke(parse, socket, client =>
+        return ClientCommands.Calling(new Command("stats", "Counters of the running switch.") { json, watch, interval, count }, (parse, client) =>
         {
             StatsInfo previous = client.Get("stats", ApiJson.Default.StatsInfo);
             if (!parse.GetValue(watch))
@@ -41,8 +39,7 @@ internal static class StatsCommand
                 previous = now;
             }
             return 0;
-        }));
-        return stats;
+        });
     }
 
     /// <summary>The text table; with <paramref name="before"/>, rates per second over <paramref name="seconds"/> too.</summary>

@@ -7,6 +7,7 @@
 // UMEMs bound with XDP_USE_SG (kernel 6.6+). Used from the control plane only; the poll loops just see IPorts.
 using System.Globalization;
 using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
 
@@ -32,7 +33,7 @@ internal sealed class PortOpener : IDisposable
     private const int UmemFrames = 32768;
 
     /// <summary>Ethernet header and one VLAN tag on top of the MTU: the longest frame a port carries.</summary>
-    private const int FrameOverhead = 18;
+    private const int FrameOverhead = EthernetFrame.HeaderLength + VlanTag.Length;
 
     /// <summary>Bytes of a received frame one UMEM frame holds, after the kernel's headroom.</summary>
     private static readonly int s_frameRoom = new UmemOptions().FrameSize - Datapath.Interop.IfXdp.XdpPacketHeadroom;
@@ -147,26 +148,10 @@ internal sealed class PortOpener : IDisposable
     /// <summary>After every port handle is closed: detach every program, then free the UMEMs.</summary>
     public void Dispose()
     {
-        foreach (XdpAttachment attachment in _attachments.Values)
-        {
-            attachment.Dispose();
-        }
-        _attachments.Clear();
-        foreach (PromiscuousMembership membership in _promiscuous.Values)
-        {
-            membership.Dispose();
-        }
-        _promiscuous.Clear();
-        foreach (HostStackBypass bypass in _bypasses.Values)
-        {
-            bypass.Dispose();
-        }
-        _bypasses.Clear();
-        foreach (Umem umem in _umems.Values)
-        {
-            umem.Dispose();
-        }
-        _umems.Clear();
+        DisposeAll(_attachments);
+        DisposeAll(_promiscuous);
+        DisposeAll(_bypasses);
+        DisposeAll(_umems);
     }
 
     /// <summary>Why AF_XDP cannot serve this interface as FastBridge runs it, or null.</summary>
@@ -202,4 +187,15 @@ internal sealed class PortOpener : IDisposable
 
     /// <summary>Whether the longest frame of the interface (MTU + header + one VLAN tag) takes more than one UMEM frame.</summary>
     private static bool NeedsMultiBuffer(NetInterfaceInfo iface) => iface.Mtu + FrameOverhead > s_frameRoom;
+
+    private static void DisposeAll<TKey, TResource>(Dictionary<TKey, TResource> resources)
+        where TKey : notnull
+        where TResource : IDisposable
+    {
+        foreach (TResource resource in resources.Values)
+        {
+            resource.Dispose();
+        }
+        resources.Clear();
+    }
 }

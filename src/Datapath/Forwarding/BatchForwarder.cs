@@ -210,7 +210,9 @@ public sealed unsafe class BatchForwarder
 
     private void Enqueue(FrameBatch batch, int frame, int egress)
     {
-        // The backend's own rule (AF_PACKET refuses untagged frames past MTU + 14): a frame it would refuse never reaches it.
+        // The one size check of the datapath (IPort.Transmit's contract), for forwarded and injected frames alike:
+        // the egress port's own rule (AF_PACKET refuses untagged frames past MTU + 14). Runts never get here:
+        // Validate drops them on ingress and TryInject refuses them.
         if (!_ports.Fits(egress, batch[frame]))
         {
             _counters.Ports[egress].Drops[(int)DropReason.TooBig]++;

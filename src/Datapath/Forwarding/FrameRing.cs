@@ -63,7 +63,7 @@ public sealed unsafe class FrameRing
         {
             return false;
         }
-        VlanTag.CopyWithTag(frame, new Span<byte>(slot, frame.WireLength));
+        frame.CopyToWire(new Span<byte>(slot, frame.WireLength));
         Publish(port, frame.WireLength);
         return true;
     }
@@ -71,14 +71,10 @@ public sealed unsafe class FrameRing
     /// <summary>Producer: copies <paramref name="frame"/>; false if no slot holds it.</summary>
     public bool TryWrite(int port, ReadOnlySpan<byte> frame)
     {
-        byte* slot = TryClaim(frame.Length);
-        if (slot == null)
+        fixed (byte* data = frame)
         {
-            return false;
+            return TryWrite(port, new FrameRef { Data = data, Length = frame.Length });
         }
-        frame.CopyTo(new Span<byte>(slot, frame.Length));
-        Publish(port, frame.Length);
-        return true;
     }
 
     /// <summary>

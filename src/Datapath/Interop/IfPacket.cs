@@ -9,9 +9,6 @@ internal static class IfPacket
 {
     internal const int SolPacket = 263;
     internal const ushort EthPAll = 0x0003;
-    internal const int EthHeaderLength = 14;
-    internal const int VlanTagLength = 4;
-    internal const ushort EthP8021Q = 0x8100;
 
     // setsockopt(SOL_PACKET, ...) options.
     internal const int PacketAddMembership = 1;

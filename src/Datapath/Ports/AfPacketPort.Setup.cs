@@ -3,6 +3,7 @@
 // every failure names the interface, the step and the errno, and leaves nothing open behind it.
 using System.Numerics;
 using System.Runtime.InteropServices;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfPacket;
 using FastBridge.Datapath.Common;
@@ -16,8 +17,8 @@ public sealed unsafe partial class AfPacketPort
         ArgumentNullException.ThrowIfNull(iface);
         ArgumentNullException.ThrowIfNull(options);
         Name = iface.Name;
-        MaxFrameLength = iface.Mtu + EthHeaderLength + VlanTagLength;
-        MaxUntaggedFrameLength = iface.Mtu + EthHeaderLength;
+        MaxUntaggedFrameLength = iface.Mtu + EthernetFrame.HeaderLength;
+        MaxFrameLength = MaxUntaggedFrameLength + VlanTag.Length;
 
         int pageSize = Environment.SystemPageSize;
         if (options.RxBlockSize <= 0 || options.RxBlockSize % pageSize != 0 || options.RxBlockCount <= 0 || options.TxFrameCount <= 0 || options.RetireTimeoutMs <= 0)
@@ -28,7 +29,7 @@ public sealed unsafe partial class AfPacketPort
         _rxBlockCount = options.RxBlockCount;
         _txDataOffset = Tpacket3TxDataOffset;
         // Header + the longest frame + a tag re-inserted into a frame that arrived with one stripped.
-        _txFrameSize = (int)BitOperations.RoundUpToPowerOf2((uint)(_txDataOffset + MaxFrameLength + VlanTagLength));
+        _txFrameSize = (int)BitOperations.RoundUpToPowerOf2((uint)(_txDataOffset + MaxFrameLength + VlanTag.Length));
         int txBlockSize = Math.Max(pageSize, _txFrameSize);
         int txFramesPerBlock = txBlockSize / _txFrameSize;
         int txBlockCount = (options.TxFrameCount + txFramesPerBlock - 1) / txFramesPerBlock;

@@ -3,9 +3,11 @@
 // Receive/ReleaseReceived/Transmit/Flush, which never throw, allocate or block; the stats reader calls
 // AddBackendDrops. Set-up in the constructor fails loudly, naming the interface, the step and the errno.
 // Set-up lives in AfPacketPort.Setup.cs. Layout and kernel rules: Documentation/networking/packet_mmap.rst, net/packet/af_packet.c.
+using System.Diagnostics;
+using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfPacket;
-using FastBridge.Datapath.Common;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -48,8 +50,7 @@ public sealed unsafe partial class AfPacketPort : IPort
 
     // Single writer (the poll thread); the stats reader reads them whole (64-bit loads do not tear).
     private ulong _truncated;
-    private ulong _txRunts;
-    private ulong _txTooBig;
+    private ulong _txRefused;   // slots the kernel marked TP_STATUS_WRONG_FORMAT (a frame it would not send)
     // Only the stats reader touches this: PACKET_STATISTICS resets tp_drops on every read.
     private ulong _rxRingDrops;
     private bool _disposed;
@@ -94,7 +95,7 @@ public sealed unsafe partial class AfPacketPort : IPort
             if ((status & TpStatusVlanValid) != 0)
             {
                 tci = (ushort)hdr->Hv1.TpVlanTci;
-                tpid = (status & TpStatusVlanTpidValid) != 0 ? hdr->Hv1.TpVlanTpid : EthP8021Q;
+                tpid = (status & TpStatusVlanTpidValid) != 0 ? hdr->Hv1.TpVlanTpid : VlanTag.CustomerTpid;
             }
             batch.Add((byte*)hdr + hdr->TpMac, (int)hdr->TpSnaplen, tpid, tci);
             added++;
@@ -118,9 +119,7 @@ public sealed unsafe partial class AfPacketPort : IPort
 
     /// <summary>
     /// Copies frames into free TX slots in order (re-inserting a stripped tag) and returns how many indices
-    /// were consumed; the rest found no free slot. A frame the kernel would refuse (shorter than an Ethernet
-    /// header, or longer than the port's size rule allows) is consumed and counted (Runt, TooBig) instead of
-    /// queued; the forwarder already holds such frames back, so these counts move only for direct callers.
+    /// were consumed; the rest found no free slot. Every frame fits this port's size rule (IPort's contract).
     /// PACKET_LOSS (set up front) makes the kernel skip a slot it refuses anyway (an MTU lowered under us)
     /// instead of marking it TP_STATUS_WRONG_FORMAT and halting the whole ring there until it wraps.
     /// </summary>
@@ -130,29 +129,20 @@ public sealed unsafe partial class AfPacketPort : IPort
         for (; done < indices.Length; done++)
         {
             ref FrameRef frame = ref batch[indices[done]];
+            Debug.Assert(frame.Length >= EthernetFrame.HeaderLength && frame.Fits(MaxFrameLength, MaxUntaggedFrameLength), "the forwarder holds back frames that do not fit");
             int wireLength = frame.WireLength;
-            if (!frame.Fits(MaxFrameLength, MaxUntaggedFrameLength))
-            {
-                _txTooBig++;
-                continue;
-            }
-            if (frame.Length < EthHeaderLength)
-            {
-                _txRunts++;
-                continue;
-            }
             byte* slot = _txRing + (nint)_txHead * _txFrameSize;
             var hdr = (Tpacket3Hdr*)slot;
             uint status = Volatile.Read(ref hdr->TpStatus);
             if (status == TpStatusWrongFormat)
             {
-                _txTooBig++; // never with PACKET_LOSS; should a kernel still leave one, the slot is reused at once
+                _txRefused++; // never with PACKET_LOSS; should a kernel still leave one, the slot is reused at once
             }
             else if (status != TpStatusAvailable)
             {
                 break;
             }
-            VlanTag.CopyWithTag(frame, new Span<byte>(slot + _txDataOffset, wireLength));
+            frame.CopyToWire(new Span<byte>(slot + _txDataOffset, wireLength));
             hdr->TpNextOffset = 0;
             hdr->TpLen = (uint)wireLength;
             hdr->TpSnaplen = (uint)wireLength;
@@ -186,8 +176,7 @@ public sealed unsafe partial class AfPacketPort : IPort
             }
         }
         byReason[(int)DropReason.RxRingFull] += _rxRingDrops;
-        byReason[(int)DropReason.TooBig] += Volatile.Read(ref _truncated) + Volatile.Read(ref _txTooBig);
-        byReason[(int)DropReason.Runt] += Volatile.Read(ref _txRunts);
+        byReason[(int)DropReason.TooBig] += Volatile.Read(ref _truncated) + Volatile.Read(ref _txRefused);
     }
 
     public void Dispose()

@@ -87,7 +87,7 @@ public sealed unsafe partial class AfXdpPort
             _umem.TryTake(FrameState.Tx, _owner, out ulong addr);
             int offset = chunk * frameSize;
             int length = Math.Min(frameSize, wireLength - offset);
-            VlanTag.CopyWireRange(frame, offset, new Span<byte>(_umem.Base + addr, length));
+            frame.CopyWireRange(offset, new Span<byte>(_umem.Base + addr, length));
             ref IfXdp.XdpDesc desc = ref _socket.Tx.Descriptor(index + queued++);
             desc.Addr = addr;
             desc.Len = (uint)length;

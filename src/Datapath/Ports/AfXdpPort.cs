@@ -8,7 +8,9 @@
 // AddBackendDrops. Set-up fails loudly, naming the interface, queue, step and errno. Frames longer than
 // one UMEM frame (jumbo MTUs, on a multi-buffer UMEM) are in AfXdpPort.MultiBuffer.cs.
 // Kernel rules: Documentation/networking/af_xdp.rst; shape after bpf-examples AF_XDP-forwarding/xsk_fwd.c.
+using System.Diagnostics;
 using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Xdp;
 
@@ -24,8 +26,6 @@ public sealed record AfXdpOptions(int RingSize = 2048, int ScratchFrames = Burst
 
 public sealed unsafe partial class AfXdpPort : IPort
 {
-    private const int EthernetHeaderLength = 14;
-
     /// <summary>
     /// Fill-ring entries the kernel must have taken before a busy port tops its fill ring up. The kernel
     /// reads the fill ring on the CPU that receives, so every small top-up moved the ring's index and
@@ -52,8 +52,6 @@ public sealed unsafe partial class AfXdpPort : IPort
     // Single writer (the poll thread); readers read them whole.
     private ulong _zeroCopyTransmits;
     private ulong _copiedTransmits;
-    private ulong _txTooBig;
-    private ulong _txRunts;
     private ulong _rxTooBig;
     private ulong _rxNoScratch;
     private bool _disposed;
@@ -72,7 +70,7 @@ public sealed unsafe partial class AfXdpPort : IPort
         {
             throw new ArgumentException($"interface {iface.Name} queue {queue}: the XDP attachment serves {attachment.InterfaceName} queues 0-{attachment.QueueCount - 1}");
         }
-        int longest = iface.Mtu + EthernetHeaderLength + 4;
+        int longest = iface.Mtu + EthernetFrame.HeaderLength + VlanTag.Length;
         int chunks = CheckFrameFits(iface, umem, longest);
         _maxChunksPerFrame = DescriptorChain.ChunksFor(longest, umem.FrameSize);
 
@@ -187,15 +185,15 @@ public sealed unsafe partial class AfXdpPort : IPort
     /// <summary>
     /// Queues frames on the TX ring in order: by descriptor when the frame is a UMEM frame still in its
     /// received burst, else by copy into a free frame (a chain of them for a frame longer than one).
-    /// Returns how many indices were consumed; the rest found the TX ring full or no free frame. Frames
-    /// too long or too short are consumed and counted. A frame sent by descriptor stays readable until the
-    /// ingress port's ReleaseReceived because this port reaps completions only in Receive and at the start
-    /// of Flush, before its kick (one Flush per burst).
+    /// Returns how many indices were consumed; the rest found the TX ring full or no free frame. A frame
+    /// sent by descriptor stays readable until the ingress port's ReleaseReceived because this port reaps
+    /// completions only in Receive and at the start of Flush, before its kick (one Flush per burst).
     /// Every descriptor written is one the kernel accepts: the kernel consumes an invalid one without
     /// sending it, and kernels before mid-2026 never complete it either, so its UMEM frame would never
     /// come back (XskSocketTests shows what this kernel does). Each is 1 to FrameSize bytes
     /// from the start of its frame (a copy) or where the kernel received it (by descriptor), and a chain
-    /// is at most DescriptorChain.MaxDescriptors long, which the MaxFrameLength check here guarantees.
+    /// is at most DescriptorChain.MaxDescriptors long: IPort's contract brings no frame shorter than an
+    /// Ethernet header or longer than MaxFrameLength, and CheckFrameFits bounds the chain of the longest.
     /// </summary>
     public int Transmit(FrameBatch batch, ReadOnlySpan<int> indices)
     {
@@ -207,16 +205,7 @@ public sealed unsafe partial class AfXdpPort : IPort
         {
             ref FrameRef frame = ref batch[indices[done]];
             int wireLength = frame.WireLength;
-            if (wireLength > MaxFrameLength)
-            {
-                _txTooBig++;
-                continue;
-            }
-            if (frame.Length < EthernetHeaderLength)
-            {
-                _txRunts++;
-                continue;
-            }
+            Debug.Assert(frame.Length >= EthernetFrame.HeaderLength && wireLength <= MaxFrameLength, "the forwarder holds back frames that do not fit");
             if (wireLength > _umem.FrameSize)
             {
                 // Longer than one UMEM frame (a port with a jumbo MTU): a copy split over a chain of frames.
@@ -234,7 +223,7 @@ public sealed unsafe partial class AfXdpPort : IPort
             }
             else if (_umem.TryTake(FrameState.Tx, _owner, out addr))
             {
-                VlanTag.CopyWithTag(frame, new Span<byte>(_umem.Base + addr, wireLength));
+                frame.CopyToWire(new Span<byte>(_umem.Base + addr, wireLength));
                 _copiedTransmits++;
             }
             else
@@ -277,8 +266,7 @@ public sealed unsafe partial class AfXdpPort : IPort
             }
         }
         byReason[(int)DropReason.RxRingFull] += Volatile.Read(ref _rxNoScratch);
-        byReason[(int)DropReason.TooBig] += Volatile.Read(ref _txTooBig) + Volatile.Read(ref _rxTooBig);
-        byReason[(int)DropReason.Runt] += Volatile.Read(ref _txRunts);
+        byReason[(int)DropReason.TooBig] += Volatile.Read(ref _rxTooBig);
     }
 
     public void Dispose()

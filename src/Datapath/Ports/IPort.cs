@@ -2,6 +2,8 @@
 // moved in bursts. AF_PACKET, AF_XDP and the in-memory backend implement it. Only the owning
 // poll thread calls Receive/ReleaseReceived/Transmit/Flush; they never throw, never block and
 // never allocate. Set-up (the constructor of an implementation) fails loudly instead.
+// The size checks are the forwarder's, not the backends': BatchForwarder hands Transmit only frames that
+// fit (see Transmit) and counts the rest once, runt on the ingress port and too_big on the egress port.
 namespace FastBridge.Datapath.Ports;
 
 public interface IPort : IDisposable
@@ -38,6 +40,9 @@ public interface IPort : IDisposable
     /// <summary>
     /// Queues batch[indices[i]] for transmission in order, copying or handing over each frame and
     /// re-inserting a stripped VLAN tag. Returns how many were queued; the rest found no room.
+    /// The caller's contract: every frame holds at least an Ethernet header and fits this port
+    /// (FrameRef.Fits(MaxFrameLength, MaxUntaggedFrameLength)); a backend trusts it (DEBUG builds assert it)
+    /// and counts only what the kernel itself refuses.
     /// </summary>
     int Transmit(FrameBatch batch, ReadOnlySpan<int> indices);
 

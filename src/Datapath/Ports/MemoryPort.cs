@@ -4,7 +4,9 @@
 // In replay mode (benchmarks, allocation tests) received frames are received again and again, and
 // transmitted frames are copied to one scratch slot and counted, so a handful of injected frames
 // drive any number of bursts.
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using FastBridge.Datapath.Frames;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -21,10 +23,14 @@ public sealed unsafe class MemoryPort : IPort
     /// <param name="packetSizeRule">Refuse untagged frames past MTU + 14 as AF_PACKET does (MaxUntaggedFrameLength), so tests see that rule too.</param>
     public MemoryPort(string name, int mtu = 1500, int rxSlots = 256, int txSlots = 256, int slotSize = DefaultSlotSize, bool replay = false, bool packetSizeRule = false)
     {
+        MaxFrameLength = mtu + EthernetFrame.HeaderLength + VlanTag.Length;
+        if (slotSize < MaxFrameLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(slotSize), $"{name}: {slotSize}-byte slots cannot hold the {MaxFrameLength}-byte frames of MTU {mtu}");
+        }
         Name = name;
         _replay = replay;
-        MaxFrameLength = mtu + 18;
-        MaxUntaggedFrameLength = packetSizeRule ? mtu + 14 : MaxFrameLength;
+        MaxUntaggedFrameLength = packetSizeRule ? mtu + EthernetFrame.HeaderLength : MaxFrameLength;
         _slotSize = slotSize;
         _rx = new Ring(rxSlots, slotSize);
         _tx = new Ring(txSlots, slotSize);
@@ -106,7 +112,8 @@ public sealed unsafe class MemoryPort : IPort
         foreach (int index in indices)
         {
             ref FrameRef frame = ref batch[index];
-            if (frame.WireLength > _slotSize || !_tx.TryPushWire(frame))
+            Debug.Assert(frame.Length >= EthernetFrame.HeaderLength && frame.Fits(MaxFrameLength, MaxUntaggedFrameLength), "the forwarder holds back frames that do not fit");
+            if (!_tx.TryPushWire(frame))
             {
                 break;
             }
@@ -177,7 +184,7 @@ public sealed unsafe class MemoryPort : IPort
                 return false;
             }
             ref Slot slot = ref Peek(Count++);
-            slot.Length = VlanTag.CopyWithTag(frame, new Span<byte>(slot.Data, frame.WireLength));
+            slot.Length = frame.CopyToWire(new Span<byte>(slot.Data, frame.WireLength));
             slot.Tpid = 0;
             slot.Tci = 0;
             return true;

@@ -73,7 +73,7 @@ internal sealed class RandomFrames
         int tags = _random.Next(8) switch { 0 or 1 => 1, 2 => 2, 3 => 3, _ => 0 };
         for (int t = 0; t < tags; t++, offset += 4)
         {
-            ushort tpid = _random.Next(8) switch { < 4 => EthernetFrame.EtherTypeVlan, < 7 => EthernetFrame.EtherTypeQinQ, _ => 0x9100 };
+            ushort tpid = _random.Next(8) switch { < 4 => VlanTag.CustomerTpid, < 7 => VlanTag.ServiceTpid, _ => 0x9100 };
             BinaryPrimitives.WriteUInt16BigEndian(scratch.Slice(offset), tpid);
             BinaryPrimitives.WriteUInt16BigEndian(scratch.Slice(offset + 2), (ushort)_random.Next(0x10000));
         }
@@ -85,7 +85,7 @@ internal sealed class RandomFrames
         strippedTci = 0;
         if (StripTags && _random.Next(8) == 0)
         {
-            strippedTpid = _random.Next(2) == 0 ? EthernetFrame.EtherTypeVlan : EthernetFrame.EtherTypeQinQ;
+            strippedTpid = _random.Next(2) == 0 ? VlanTag.CustomerTpid : VlanTag.ServiceTpid;
             strippedTci = (ushort)_random.Next(0x10000);
         }
         return length;

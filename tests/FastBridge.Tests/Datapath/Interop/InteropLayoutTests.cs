@@ -2,6 +2,7 @@
 // constants beside them) against hard-coded values and the kernel headers (LayoutPins).
 using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Lab;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfPacket;
 using static FastBridge.Tests.Datapath.Interop.LayoutPins;
@@ -73,9 +74,11 @@ public sealed class InteropLayoutTests
         ("tpacket_alignment", "TPACKET_ALIGNMENT", TpacketAlignment, 16),
         ("sol_packet", "SOL_PACKET", SolPacket, 263),
         ("eth_p_all", "ETH_P_ALL", EthPAll, 3),
-        ("eth_hlen", "ETH_HLEN", EthHeaderLength, 14),
-        ("vlan_hlen", "VLAN_HLEN", VlanTagLength, 4),
-        ("eth_p_8021q", "ETH_P_8021Q", EthP8021Q, 0x8100),
+        // Ethernet's own numbers, defined once in Datapath/Frames and pinned here with the kernel's.
+        ("eth_hlen", "ETH_HLEN", EthernetFrame.HeaderLength, 14),
+        ("vlan_hlen", "VLAN_HLEN", VlanTag.Length, 4),
+        ("eth_p_8021q", "ETH_P_8021Q", VlanTag.CustomerTpid, 0x8100),
+        ("eth_p_8021ad", "ETH_P_8021AD", VlanTag.ServiceTpid, 0x88A8),
         ("packet_add_membership", "PACKET_ADD_MEMBERSHIP", PacketAddMembership, 1),
         ("packet_drop_membership", "PACKET_DROP_MEMBERSHIP", PacketDropMembership, 2),
         ("packet_rx_ring", "PACKET_RX_RING", PacketRxRing, 5),

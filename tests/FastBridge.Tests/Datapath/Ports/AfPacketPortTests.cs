@@ -5,9 +5,11 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Common;
+using FastBridge.Tests.Datapath.Forwarding;
 
 namespace FastBridge.Tests.Datapath.Ports;
 
@@ -27,7 +29,7 @@ public sealed unsafe class AfPacketPortTests
     }
 
     [Fact]
-    public void Transmit_UntaggedAnd8021adPastMtuPlus14_CountedTooBig8021QSent()
+    public void Forward_UntaggedAnd8021adPastMtuPlus14_CountedTooBig8021QSent()
     {
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
@@ -37,11 +39,10 @@ public sealed unsafe class AfPacketPortTests
         qinq[12] = 0x88; qinq[13] = 0xA8;
         byte[] dot1q = TestFrames.Numbered(2, 1518);
         dot1q[12] = 0x81; dot1q[13] = 0x00;
-        using var native = new NativeFrames([untagged, qinq, dot1q]);
 
-        ulong[] drops = TransmitAll(port, native);
+        LoopCounters counters = ForwardTo(port, untagged, qinq, dot1q);
 
-        Assert.Equal(2UL, drops[(int)DropReason.TooBig]);
+        Assert.Equal(2UL, counters.Ports[1].Drops[(int)DropReason.TooBig]);
         // The receiving stack takes the 802.1Q tag out of the bytes: 1514 arrive. The peer may also see its own IPv6 chatter.
         var ours = new List<int>();
         while (far.Receive(500) is { } frame)
@@ -142,6 +143,7 @@ public sealed unsafe class AfPacketPortTests
         var batch = new FrameBatch();
         int index = PortReceive.TestFrame(port, batch);
         Assert.Equal((tpid, tci), (batch[index].StrippedTpid, batch[index].StrippedTci));
+        Assert.Equal(new VlanTag(tpid, tci), batch[index].OuterTag);
         Assert.Equal(untagged, batch[index].Bytes.ToArray());
         Assert.Equal(1, port.Transmit(batch, [index]));
         port.Flush();
@@ -270,16 +272,19 @@ public sealed unsafe class AfPacketPortTests
     }
 
     [Fact]
-    public void Transmit_FrameLongerThanMax_SkippedAndCountedTooBig()
+    public void Forward_FrameLongerThanMaxAndRunt_HeldBackAndCountedOnce()
     {
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
-        using var native = new NativeFrames([TestFrames.Numbered(0, port.MaxFrameLength + 1), TestFrames.Numbered(1, 64), new byte[10]]);
 
-        ulong[] drops = TransmitAll(port, native);
+        LoopCounters counters = ForwardTo(port, TestFrames.Numbered(0, port.MaxFrameLength + 1), TestFrames.Numbered(1, 64), new byte[10]);
 
-        Assert.Equal(1UL, drops[(int)DropReason.TooBig]);
-        Assert.Equal(1UL, drops[(int)DropReason.Runt]);
+        Assert.Equal(1UL, counters.Ports[1].Drops[(int)DropReason.TooBig]);
+        Assert.Equal(1UL, counters.Ports[0].Drops[(int)DropReason.Runt]);
+        Assert.Equal(1UL, counters.Ports[1].TxPackets);
+        ulong[] backend = new ulong[DropReasons.Count];
+        port.AddBackendDrops(backend);
+        Assert.Equal((0UL, 0UL), (backend[(int)DropReason.TooBig], backend[(int)DropReason.Runt]));
     }
 
     [Fact]
@@ -318,6 +323,8 @@ public sealed unsafe class AfPacketPortTests
     public void AddBackendDrops_RingOverrunAndTruncation_CountedAndKeptAcrossReads()
     {
         using VethLab lab = VethLab.Create(mtu: 9000);
+        // No IPv6 chatter from the peer: it could fill both blocks before the 6000-byte frame comes (rx_ring_full, not truncated).
+        VethLab.Ip("netns", "exec", lab.Netns, "sysctl", "-qw", $"net.ipv6.conf.{lab.Peer}.disable_ipv6=1");
         // Two one-page blocks: a 6000-byte frame cannot fit a block (truncated), and 200 frames overrun the ring.
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), new AfPacketOptions(RxBlockSize: 4096, RxBlockCount: 2, TxFrameCount: 64));
         using RawSocket far = lab.OpenPeer();
@@ -372,6 +379,22 @@ public sealed unsafe class AfPacketPortTests
         return result;
     }
 
+    /// <summary>
+    /// Forwards <paramref name="frames"/> in one burst from an in-memory port (id 0) to <paramref name="port"/> (id 1)
+    /// through the forwarder, which holds back what the port cannot send; returns the forwarder's counters.
+    /// </summary>
+    private static LoopCounters ForwardTo(AfPacketPort port, params byte[][] frames)
+    {
+        using var ingress = new MemoryPort("in");
+        foreach (byte[] frame in frames)
+        {
+            ingress.Inject(frame);
+        }
+        var batch = new FrameBatch();
+        ingress.Receive(batch);
+        return SingleBurst.Forward(batch, 0, ingress, port);
+    }
+
     /// <summary>Transmits every frame of <paramref name="native"/> in one burst (all must be consumed), kicks, and returns the port's drops.</summary>
     private static ulong[] TransmitAll(AfPacketPort port, NativeFrames native)
     {
@@ -387,6 +410,7 @@ public sealed unsafe class AfPacketPortTests
         return drops;
     }
 
+    /// <summary>Test frames copied to native memory, as a backend's frames would be.</summary>
     private sealed class NativeFrames : IDisposable
     {
         private readonly byte*[] _data;

@@ -35,7 +35,6 @@
 // rebuilds (which drops every stale entry) first, once per 65535 flushes. (Only a learner stalled
 // between reading a generation and writing it, across all those flushes, could still revive one entry.)
 using System.Numerics;
-using System.Runtime.CompilerServices;
 
 namespace FastBridge.Datapath.Fdb;
 
@@ -48,9 +47,6 @@ public sealed partial class FdbTable
 
     /// <summary>2^26 entries: 2^27 slots, 2.1 GiB of keys and values; far past any real bridge.</summary>
     internal const int MaxSupportedEntries = 1 << 26;
-
-    /// <summary>Keys hashed and prefetched together: the 32 hashes fit on the stack in 256 bytes.</summary>
-    private const int HashChunk = 32;
 
     private readonly Lock _control = new();
     private readonly int _groupCount;
@@ -240,74 +236,6 @@ public sealed partial class FdbTable
         }
     }
 
-    private static void LookupChunks<TFlushed>(FdbSlots slots, ReadOnlySpan<ulong> keys, Span<int> ports) where TFlushed : struct, IFlushedEntries
-    {
-        Span<ulong> hashes = stackalloc ulong[HashChunk];
-        for (int start = 0; start < keys.Length; start += HashChunk)
-        {
-            ReadOnlySpan<ulong> chunk = keys.Slice(start, Math.Min(HashChunk, keys.Length - start));
-            HashAndPrefetch(slots, chunk, hashes);
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                ports[start + i] = PortOf<TFlushed>(slots, chunk[i], hashes[i]);
-            }
-        }
-    }
-
-    private void LearnChunks<TFlushed>(FdbSlots slots, ReadOnlySpan<ulong> keys, int port, uint now, ref FdbLearnCounts counts) where TFlushed : struct, IFlushedEntries
-    {
-        Span<ulong> hashes = stackalloc ulong[HashChunk];
-        for (int start = 0; start < keys.Length; start += HashChunk)
-        {
-            ReadOnlySpan<ulong> chunk = keys.Slice(start, Math.Min(HashChunk, keys.Length - start));
-            HashAndPrefetch(slots, chunk, hashes);
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                if (chunk[i] == 0)
-                {
-                    continue;
-                }
-                switch (LearnOne<TFlushed>(slots, chunk[i], hashes[i], port, now))
-                {
-                    case LearnOutcome.Learned: counts.Learned++; break;
-                    case LearnOutcome.Moved: counts.Moved++; break;
-                    case LearnOutcome.TableFull: counts.Full++; break;
-                }
-            }
-        }
-    }
-
-    private LearnOutcome LearnOne<TFlushed>(FdbSlots slots, ulong key, ulong hash, int port, uint now) where TFlushed : struct, IFlushedEntries
-    {
-        int slot = slots.Find(key, hash, out _);
-        if (slot >= 0 && slots.TryRefresh<TFlushed>(slot, port, now, out LearnOutcome outcome))
-        {
-            return outcome;
-        }
-        return LearnNew(slots, key, hash, port, now);
-    }
-
-    // The slow path, taken once per new station: claim a slot (or join the thread that just did).
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private LearnOutcome LearnNew(FdbSlots slots, ulong key, ulong hash, int port, uint now)
-    {
-        int slot = slots.FindOrClaim(key, hash, MaxEntries, out bool claimed);
-        if (slot < 0)
-        {
-            return LearnOutcome.TableFull;
-        }
-        if (!claimed)
-        {
-            // Present: refresh or move it. Unwritten: another core is learning it from this very burst, or
-            // it is being removed; either way leaving it alone loses nothing the next frame cannot redo.
-            return slots.TryRefresh<SomeFlushed>(slot, port, now, out LearnOutcome outcome) ? outcome : LearnOutcome.Unchanged;
-        }
-        // Only the control plane can have written between our claim and our fill (an add joining us); its value wins.
-        FdbValue before = slots.Fill(slot, slots.NewDynamic(port, now));
-        slots.Publish(slot, hash);
-        return before.IsUnwritten ? LearnOutcome.Learned : before.IsStatic ? LearnOutcome.Static : LearnOutcome.Unchanged;
-    }
-
     // Under the lock.
     private bool Upsert(ulong key, int port, bool isStatic, uint now)
     {
@@ -324,19 +252,6 @@ public sealed partial class FdbTable
         slots.Overwrite(slot, value);
         slots.Publish(slot, hash);
         return true;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int PortOf<TFlushed>(FdbSlots slots, ulong key, ulong hash) where TFlushed : struct, IFlushedEntries =>
-        slots.Find(key, hash, out FdbValue value) >= 0 && (!default(TFlushed).MayExist || slots.IsCurrent(value)) ? value.Port : Miss;
-
-    private static void HashAndPrefetch(FdbSlots slots, ReadOnlySpan<ulong> keys, Span<ulong> hashes)
-    {
-        FdbHash.HashBatch(keys, hashes);
-        for (int i = 0; i < keys.Length; i++)
-        {
-            slots.Prefetch(hashes[i]);
-        }
     }
 
     private static void Validate(ulong key, int port)

@@ -12,6 +12,7 @@ using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Ports;
+
 namespace FastBridge.ControlPlane.Switch;
 
 internal sealed partial class SwitchHost

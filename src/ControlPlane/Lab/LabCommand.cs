@@ -93,12 +93,9 @@ internal static class LabCommand
     private static bool Ping(LabHost from, LabHost to)
     {
         string address = to.Address.Split('/')[0];
-        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in (string[])["netns", "exec", from.Namespace, "ping", "-c", "3", "-i", "0.2", "-W", "2", address])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using Process ping = Process.Start(start)!;
+        // A ping that fails is a result to print, not an error: started like every lab command, but not through IpCommand.Run, which throws.
+        using Process ping = Process.Start(IpCommand.StartInfo("ip", ["netns", "exec", from.Namespace, "ping", "-c", "3", "-i", "0.2", "-W", "2", address]))!;
+        ping.StandardInput.Close();
         string output = ping.StandardOutput.ReadToEnd() + ping.StandardError.ReadToEnd();
         ping.WaitForExit();
         string summary = output.Split('\n').FirstOrDefault(l => l.Contains("packets transmitted", StringComparison.Ordinal))?.Trim() ?? output.Trim();

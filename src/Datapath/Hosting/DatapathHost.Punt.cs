@@ -14,7 +14,6 @@ public sealed partial class DatapathHost
 {
     private readonly object _puntTaking = new();
     private readonly object _injecting = new();
-    private PuntDestinations _puntDestinations = PuntDestinations.None;
     private int _nextPuntLoop;
 
     /// <summary>
@@ -25,13 +24,12 @@ public sealed partial class DatapathHost
     /// </summary>
     public PuntDestinations PuntDestinations
     {
-        get => Volatile.Read(ref _puntDestinations);
+        get => _loops[0].ControlFrames.Destinations; // every loop holds the same set
         set
         {
             ArgumentNullException.ThrowIfNull(value);
             lock (_control)
             {
-                Volatile.Write(ref _puntDestinations, value);
                 foreach (PollLoop loop in _loops)
                 {
                     loop.ControlFrames.Destinations = value;

@@ -68,6 +68,8 @@ internal static class DaemonLifetime
                     log.ApiOn(string.Join(", ", new[] { socket is null ? null : "unix:" + socket, config.Http is null ? null : $"http://{config.Http}" }.Where(a => a is not null)));
                 }
                 log.Forwarding(config.Ports.Count, string.Join(", ", config.Ports), config.Datapath.Workers, config.Datapath.AgeingTimeSeconds);
+                using var service = new ServiceNotifier(host.Datapath.Loops, log);
+                service.Ready();
                 var stats = new StatsLine(control);
                 ILogger statsLog = logs.CreateLogger(DaemonLog.StatsCategory);
                 TimeSpan interval = config.StatsIntervalSeconds > 0 ? TimeSpan.FromSeconds(config.StatsIntervalSeconds) : Timeout.InfiniteTimeSpan;
@@ -84,6 +86,7 @@ internal static class DaemonLifetime
                         statsLog.Stats(stats.Next());
                     }
                 }
+                service.Stopping();
             }
         }
         log.Stopped();

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages FastBridge's lab and tests use that a fresh machine lacks:
-# ping for the lab, iperf3 for the TCP test, prometheus (prometheus and promtool) for the metrics tests. Everything else (iproute2, python3, the .NET SDK)
-# is already there. Idempotent: installs only what is missing.
+# ping for the lab, iperf3 for the TCP test, prometheus (prometheus and promtool) for the metrics tests,
+# help2man for the man page the .deb carries, strace for the test that finds the unit's SystemCallFilter.
+# Everything else (iproute2, python3, dpkg-deb, systemd-analyze, the .NET SDK) is already there. Idempotent: installs only what is missing.
 set -euo pipefail
-packages=(iputils-ping iperf3 prometheus)
+packages=(iputils-ping iperf3 prometheus help2man strace)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

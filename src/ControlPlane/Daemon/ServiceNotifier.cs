@@ -7,6 +7,7 @@
 // The datagrams are sent by Microsoft.Extensions.Hosting.Systemd's SystemdNotifier; its SystemdLifetime
 // serves the generic host, which DaemonLifetime is not, so the states are sent from here.
 using System.Globalization;
+using System.Net.Sockets;
 using FastBridge.ControlPlane.Logging;
 using FastBridge.Datapath.Forwarding;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -27,6 +28,7 @@ internal sealed class ServiceNotifier : IDisposable
     private readonly TimeSpan _watchdogInterval;
     private Timer? _watchdog;
     private bool _stallReported;
+    private bool _sendFailureReported;
 
     public ServiceNotifier(IReadOnlyList<PollLoop> loops, ILogger log)
     {
@@ -50,7 +52,7 @@ internal sealed class ServiceNotifier : IDisposable
             _log.Trouble($"a poll loop has not run within {s_firstIterationTimeout.TotalSeconds:0} s of start; not telling systemd the service is ready");
             return;
         }
-        _notifier.Notify(ServiceState.Ready);
+        Send(ServiceState.Ready);
         if (_watchdogInterval > TimeSpan.Zero)
         {
             _watchdog = new Timer(_ => FeedWatchdog(), null, _watchdogInterval, _watchdogInterval);
@@ -61,7 +63,7 @@ internal sealed class ServiceNotifier : IDisposable
     {
         if (_notifier.IsEnabled)
         {
-            _notifier.Notify(ServiceState.Stopping);
+            Send(ServiceState.Stopping);
         }
     }
 
@@ -73,13 +75,34 @@ internal sealed class ServiceNotifier : IDisposable
         int stalled = _progress.FirstStalled();
         if (stalled < 0)
         {
-            _notifier.Notify(s_watchdog);
+            Send(s_watchdog);
             _stallReported = false;
         }
         else if (!_stallReported)
         {
             _stallReported = true;
             _log.Trouble($"poll loop {stalled} has not advanced in {_watchdogInterval.TotalSeconds:0.#} s; systemd's watchdog is no longer fed");
+        }
+    }
+
+    /// <summary>
+    /// One datagram; a socket that went away (systemd re-executing, a test's listener closed) is said once and
+    /// otherwise ignored, as sd_notify(3) returns an error: the switch keeps forwarding, and a missed ping
+    /// is systemd's to act on.
+    /// </summary>
+    private void Send(ServiceState state)
+    {
+        try
+        {
+            _notifier.Notify(state);
+        }
+        catch (SocketException e) when (!_sendFailureReported)
+        {
+            _sendFailureReported = true;
+            _log.Trouble($"cannot tell systemd {state}: {e.Message}");
+        }
+        catch (SocketException)
+        {
         }
     }
 

@@ -15,11 +15,8 @@ public sealed class ServiceNotifierTests
     public void Run_UnderNotifySocket_ReadyAfterForwardingAndApiThenWatchdogPingsThenStopping()
     {
         using DaemonLab lab = DaemonLab.Create(2);
-        string path = Path.Combine(lab.Directory.FullName, "notify");
-        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        notify.Bind(new UnixDomainSocketEndPoint(path));
-        var environment = new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path, ["WATCHDOG_USEC"] = "1000000" };
-        using FastBridgeDaemon daemon = FastBridgeDaemon.LaunchRun(["--socket", lab.Socket, "--stats-interval", "0", "--port", lab.Port(0), "--port", lab.Port(1)], environment);
+        using Socket notify = Listen(lab);
+        using FastBridgeDaemon daemon = Launch(lab, new() { ["WATCHDOG_USEC"] = "1000000" });
 
         Assert.Equal("READY=1", Receive(notify, TimeSpan.FromSeconds(20), daemon));
         // Ready means ready now: the API answers and a frame crosses, with no waiting.
@@ -51,15 +48,47 @@ public sealed class ServiceNotifierTests
     public void Run_WatchdogMeantForAnotherPid_NoPings()
     {
         using DaemonLab lab = DaemonLab.Create(1);
-        string path = Path.Combine(lab.Directory.FullName, "notify");
-        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        notify.Bind(new UnixDomainSocketEndPoint(path));
-        var environment = new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path, ["WATCHDOG_USEC"] = "200000", ["WATCHDOG_PID"] = "1" };
-        using FastBridgeDaemon daemon = FastBridgeDaemon.LaunchRun(["--socket", lab.Socket, "--stats-interval", "0", "--port", lab.Port(0)], environment);
+        using Socket notify = Listen(lab);
+        using FastBridgeDaemon daemon = Launch(lab, new() { ["WATCHDOG_USEC"] = "200000", ["WATCHDOG_PID"] = "1" });
 
         Assert.Equal("READY=1", Receive(notify, TimeSpan.FromSeconds(20), daemon));
         Assert.Null(Receive(notify, TimeSpan.FromSeconds(1), daemon));
     }
+
+    [Fact]
+    public void Run_NotifySocketGoneAfterReady_KeepsForwardingAndStopsCleanly()
+    {
+        using DaemonLab lab = DaemonLab.Create(1);
+        FastBridgeDaemon daemon;
+        using (Socket notify = Listen(lab))
+        {
+            daemon = Launch(lab, new() { ["WATCHDOG_USEC"] = "200000" });
+            Assert.Equal("READY=1", Receive(notify, TimeSpan.FromSeconds(20), daemon));
+        }
+        using (daemon)
+        {
+            Assert.True(daemon.WaitForLine("cannot tell systemd", TimeSpan.FromSeconds(5)), daemon.Output);
+            Assert.Equal(0, daemon.Cli("status").ExitCode);
+            Assert.Equal(0, daemon.Terminate(TimeSpan.FromSeconds(5)));
+        }
+    }
+
+    /// <summary>A datagram socket where systemd would listen, in the lab's directory.</summary>
+    private static Socket Listen(DaemonLab lab)
+    {
+        var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(NotifySocket(lab)));
+        return notify;
+    }
+
+    /// <summary>`fastbridge run` on every port of the lab, told of the notify socket as systemd tells a service, without waiting.</summary>
+    private static FastBridgeDaemon Launch(DaemonLab lab, Dictionary<string, string> watchdog)
+    {
+        watchdog["NOTIFY_SOCKET"] = NotifySocket(lab);
+        return FastBridgeDaemon.LaunchRun(["--socket", lab.Socket, "--stats-interval", "0", .. lab.Ports.SelectMany(p => new[] { "--port", p })], watchdog);
+    }
+
+    private static string NotifySocket(DaemonLab lab) => Path.Combine(lab.Directory.FullName, "notify");
 
     /// <summary>The next datagram as text, or null when none comes within the timeout.</summary>
     private static string? Receive(Socket notify, TimeSpan timeout, FastBridgeDaemon daemon)

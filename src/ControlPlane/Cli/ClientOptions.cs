@@ -1,0 +1,90 @@
+// The options every client command takes, as `bridge` takes them: -j/--json (JSON, compact; with
+// -p/--pretty indented) and --socket PATH. ClientCommands.Calling gives each client command its own
+// three, so they may follow the command's words (`fdb show dev veth1 -j`); Hoist moves those typed
+// before the command (`fastbridge -j fdb show`, `fastbridge --socket PATH port show`) behind it, so
+// that both spellings parse alike. run and lab take none of them: run's -p is --port and its
+// --socket is where it listens.
+using System.Buffers;
+using System.CommandLine;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using FastBridge.ControlPlane.Api;
+
+namespace FastBridge.ControlPlane.Cli;
+
+internal static class ClientOptions
+{
+    private const string JsonName = "--json";
+    private const string PrettyName = "--pretty";
+    private const string SocketName = "--socket";
+
+    /// <summary>Adds --json/-j, --pretty/-p and --socket to <paramref name="command"/>.</summary>
+    public static void AddTo(Command command)
+    {
+        command.Options.Add(new Option<bool>(JsonName, "-j") { Description = "Print JSON (one line; keys as `bridge -j` has them where it has the same thing)." });
+        command.Options.Add(new Option<bool>(PrettyName, "-p") { Description = "With -j, indent the JSON." });
+        command.Options.Add(new Option<string>(SocketName)
+        {
+            Description = $"The daemon's API socket (default $FASTBRIDGE_SOCKET, else {ApiHost.DefaultSocket}).",
+            HelpName = "PATH",
+        });
+    }
+
+    public static bool Json(ParseResult parse) => parse.GetValue<bool>(JsonName);
+
+    private static bool Pretty(ParseResult parse) => parse.GetValue<bool>(PrettyName);
+
+    /// <summary>
+    /// Prints <paramref name="value"/> as JSON on one line, or indented with -p; the writer's options
+    /// win over the context's, and text is left as it is: the reader is a terminal or a script. Exit 0.
+    /// </summary>
+    public static int PrintJson<T>(ParseResult parse, T value, JsonTypeInfo<T> type)
+    {
+        var text = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(text, new JsonWriterOptions { Indented = Pretty(parse), Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            JsonSerializer.Serialize(writer, value, type);
+        }
+        Console.Out.WriteLine(Encoding.UTF8.GetString(text.WrittenSpan));
+        return 0;
+    }
+
+    /// <summary>--socket, else $FASTBRIDGE_SOCKET, else the default socket.</summary>
+    public static string Socket(ParseResult parse) =>
+        parse.GetValue<string>(SocketName) is { Length: > 0 } given ? given
+        : Environment.GetEnvironmentVariable("FASTBRIDGE_SOCKET") is { Length: > 0 } env ? env
+        : ApiHost.DefaultSocket;
+
+    /// <summary>
+    /// <paramref name="args"/> with the client options that precede a client command of
+    /// <paramref name="root"/> (one whose commands take them) moved to the end of the line, where the
+    /// command's own copies read them; any other line is returned as it is.
+    /// </summary>
+    public static IReadOnlyList<string> Hoist(IReadOnlyList<string> args, Command root)
+    {
+        int first = 0;
+        while (first < args.Count)
+        {
+            string arg = args[first];
+            if (arg is "-j" or JsonName or "-p" or PrettyName || arg.StartsWith(SocketName + "=", StringComparison.Ordinal))
+            {
+                first++;
+            }
+            else if (arg == SocketName && first + 1 < args.Count)
+            {
+                first += 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+        bool toClient = first > 0 && first < args.Count && root.Subcommands.FirstOrDefault(c => c.Name == args[first]) is { } command && TakesClientOptions(command);
+        return toClient ? [.. args.Skip(first), .. args.Take(first)] : args;
+    }
+
+    private static bool TakesClientOptions(Command command) =>
+        command.Options.Any(o => o.Name == JsonName) || command.Subcommands.Any(TakesClientOptions);
+}

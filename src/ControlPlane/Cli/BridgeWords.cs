@@ -114,7 +114,7 @@ internal sealed class BridgeWords
             }
             else if (word.StartsWith('-'))
             {
-                return $"unrecognized option '{echoed}'";
+                return ValueParsers.Unrecognized(word);
             }
             else if (grammar.Leading is not null && Leading is null)
             {

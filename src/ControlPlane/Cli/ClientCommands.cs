@@ -40,11 +40,11 @@ internal static class ClientCommands
 
     private static Command Port()
     {
-        var addName = new Argument<string>("IF") { Description = "The interface to add." };
+        var addName = new Argument<string>("IF") { Description = "The interface to add.", CustomParser = ValueParsers.Word };
         var add = Calling(new Command("add", "Add an interface as a port while the switch forwards.") { addName }, (parse, client) =>
             PrintResult(client.Send(HttpMethod.Post, "ports", new PortRequest(parse.GetValue(addName)), ApiJson.Default.PortRequest, ApiJson.Default.OkResponse)));
 
-        var delName = new Argument<string>("IF") { Description = "The port to remove." };
+        var delName = new Argument<string>("IF") { Description = "The port to remove.", CustomParser = ValueParsers.Word };
         var del = Calling(new Command("del", "Remove a port; its FDB entries are flushed, the other ports keep forwarding.") { delName }, (parse, client) =>
             PrintResult(client.Send(HttpMethod.Delete, "ports/" + ApiClient.Escape(parse.GetValue(delName)!), null, ApiJson.Default.OkResponse)));
 

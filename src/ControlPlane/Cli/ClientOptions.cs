@@ -58,31 +58,38 @@ internal static class ClientOptions
         : ApiHost.DefaultSocket;
 
     /// <summary>
-    /// <paramref name="args"/> with the client options that precede a client command of
-    /// <paramref name="root"/> (one whose commands take them) moved to the end of the line, where the
-    /// command's own copies read them; any other line is returned as it is.
+    /// <paramref name="args"/> with the client options typed before the last command word of a client
+    /// command (`-j fdb show`, `fdb -j show`) moved to the end of the line, where the command's own
+    /// copies read them; a line for any other command (run, lab) is returned as it is.
     /// </summary>
     public static IReadOnlyList<string> Hoist(IReadOnlyList<string> args, Command root)
     {
-        int first = 0;
-        while (first < args.Count)
+        var moved = new List<string>();
+        var kept = new List<string>();
+        Command at = root;
+        int i = 0;
+        for (; i < args.Count && at.Subcommands.Count > 0; i++)
         {
-            string arg = args[first];
+            string arg = args[i];
             if (arg is "-j" or JsonName or "-p" or PrettyName || arg.StartsWith(SocketName + "=", StringComparison.Ordinal))
             {
-                first++;
+                moved.Add(arg);
             }
-            else if (arg == SocketName && first + 1 < args.Count)
+            else if (arg == SocketName && i + 1 < args.Count)
             {
-                first += 2;
+                moved.AddRange([arg, args[++i]]);
+            }
+            else if (at.Subcommands.FirstOrDefault(c => c.Name == arg) is { } command)
+            {
+                kept.Add(arg);
+                at = command;
             }
             else
             {
-                break;
+                return args;
             }
         }
-        bool toClient = first > 0 && first < args.Count && root.Subcommands.FirstOrDefault(c => c.Name == args[first]) is { } command && TakesClientOptions(command);
-        return toClient ? [.. args.Skip(first), .. args.Take(first)] : args;
+        return moved.Count > 0 && TakesClientOptions(at) ? [.. kept, .. args.Skip(i), .. moved] : args;
     }
 
     private static bool TakesClientOptions(Command command) =>

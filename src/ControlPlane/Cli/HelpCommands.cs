@@ -26,7 +26,11 @@ internal static class HelpCommands
         words.Validators.Add(result =>
         {
             string[] path = [.. result.Tokens.Select(t => t.Value)];
-            if (Find(root, path) is null)
+            if (path.FirstOrDefault(w => w.StartsWith('-')) is { } option)
+            {
+                result.AddError("help: " + ValueParsers.Unrecognized(option));
+            }
+            else if (Find(root, path) is null)
             {
                 result.AddError($"help: no command '{EchoedText.Cut(string.Join(' ', path))}' (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))})");
             }

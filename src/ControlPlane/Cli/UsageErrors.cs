@@ -25,7 +25,7 @@ internal static class UsageErrors
         if (parse.UnmatchedTokens.Count > 0)
         {
             string token = EchoedText.Cut(parse.UnmatchedTokens[0]);
-            message = token.StartsWith('-') ? $"unrecognized option '{token}'"
+            message = token.StartsWith('-') ? ValueParsers.Unrecognized(token)
                 : command.Subcommands.Count > 0 ? $"unknown command '{token}' (one of {commands})"
                 : $"unexpected word '{token}'";
         }
@@ -41,7 +41,7 @@ internal static class UsageErrors
     }
 
     /// <summary>"fastbridge fdb show" for the result of `show`.</summary>
-    internal static string Path(CommandResult result)
+    private static string Path(CommandResult result)
     {
         var names = new List<string>();
         for (CommandResult? at = result; at?.Parent is CommandResult parent; at = parent)

@@ -10,7 +10,7 @@ public sealed class CliFixture() : DaemonFixture(3, lab => ["--port", lab.Port(0
 
 /// <summary>Every CLI command against a running daemon, and every refusal the issue lists.</summary>
 [Collection(DaemonCollection.Name)]
-public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
+public sealed partial class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
 {
     private readonly DaemonLab _lab = fixture.Lab;
     private readonly FastBridgeDaemon _daemon = fixture.Daemon;

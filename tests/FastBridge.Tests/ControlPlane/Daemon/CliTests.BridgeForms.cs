@@ -1,34 +1,16 @@
 using System.Text.Json;
-using FastBridge.Tests.ControlPlane.Daemon;
 
-namespace FastBridge.Tests.ControlPlane.Cli;
-
-/// <summary>One daemon on two veth ports, for the bridge(8) forms of the CLI.</summary>
-public sealed class BridgeFormsFixture() : DaemonFixture(2, lab => ["--port", lab.Port(0), "--port", lab.Port(1)]);
+namespace FastBridge.Tests.ControlPlane.Daemon;
 
 /// <summary>
-/// The CLI as an operator used to iproute2's `bridge` types it, against a running daemon (issue 15):
-/// -j before or after the command, `dev IF`, `master`, `permanent`, `--socket` first, `help` and
-/// `version`; JSON keyed as `bridge -j`; and bad lines refused with exit 2 naming the bad word.
+/// The CLI as an operator used to iproute2's `bridge` types it (issue 15): -j before or after the
+/// command, `dev IF`, `master`, `permanent`, `--socket` first, `help` and `version`; JSON keyed as
+/// `bridge -j`; and bad lines refused with exit 2 naming the bad word.
 /// </summary>
-[Collection(DaemonCollection.Name)]
-public sealed class BridgeFormsTests(BridgeFormsFixture fixture) : IClassFixture<BridgeFormsFixture>
+public sealed partial class CliTests
 {
-    private readonly DaemonLab _lab = fixture.Lab;
-    private readonly FastBridgeDaemon _daemon = fixture.Daemon;
-
-    /// <summary>`fastbridge ARGS` with --socket first, as global options go before the command.</summary>
-    private ProcessResult Run(params string[] args) => FastBridgeDaemon.RunCli(["--socket", _lab.Socket, .. args]);
-
-    private ProcessResult Ok(params string[] args)
-    {
-        ProcessResult result = Run(args);
-        Assert.True(result.ExitCode == 0, $"fastbridge {string.Join(' ', args)}: {result}\ndaemon:\n{_daemon.Output}");
-        return result;
-    }
-
     [Fact]
-    public void Fdb_BridgeWords_AddShowDelLikeBridge()
+    public void FdbBridgeWords_AddShowDel_LikeBridge()
     {
         string p0 = _lab.Port(0), p1 = _lab.Port(1);
         Ok("fdb", "add", "02:00:00:00:dd:01", "dev", p0, "master", "static");
@@ -53,7 +35,7 @@ public sealed class BridgeFormsTests(BridgeFormsFixture fixture) : IClassFixture
         Assert.All(JsonDocument.Parse(onlyP1).RootElement.EnumerateArray(), e => Assert.Equal(p1, e.GetProperty("ifname").GetString()));
         Assert.DoesNotContain("02:00:00:00:dd:01", Ok("fdb", "show", "--port", p1, "br", "br0").Stdout);
 
-        ProcessResult wrongPort = Run("fdb", "del", "02:00:00:00:dd:01", "dev", p1);
+        ProcessResult wrongPort = _daemon.Cli("fdb", "del", "02:00:00:00:dd:01", "dev", p1);
         Assert.Equal(1, wrongPort.ExitCode);
         Assert.Contains($"02:00:00:00:dd:01 is on {p0}, not on {p1}; nothing removed", wrongPort.Stderr);
         Ok("fdb", "del", "02:00:00:00:dd:01", "dev", p0, "master");
@@ -61,7 +43,7 @@ public sealed class BridgeFormsTests(BridgeFormsFixture fixture) : IClassFixture
         Ok("fdb", "del", "02:00:00:00:dd:02");
         Assert.DoesNotContain("02:00:00:00:dd:0", Ok("fdb", "show").Stdout);
 
-        ProcessResult vlan = Run("fdb", "show", "vlan", "10");
+        ProcessResult vlan = _daemon.Cli("fdb", "show", "vlan", "10");
         Assert.Equal(1, vlan.ExitCode);
         Assert.Contains("vlan filtering is off", vlan.Stderr);
     }
@@ -79,7 +61,9 @@ public sealed class BridgeFormsTests(BridgeFormsFixture fixture) : IClassFixture
     [Fact]
     public void GlobalOptionsAndWords_BeforeTheCommand_Accepted()
     {
-        Assert.Contains("running", Ok("status").Stdout);
+        ProcessResult socketFirst = FastBridgeDaemon.RunCli(["--socket", _lab.Socket, "-j", "fdb", "show", "dev", _lab.Port(0)]);
+        Assert.True(socketFirst.ExitCode == 0, socketFirst.ToString());
+        Assert.StartsWith("[", socketFirst.Stdout);
         string json = Ok("-j", "status").Stdout;
         Assert.StartsWith("{\"version\":", json);
         Assert.DoesNotContain("\n", json);
@@ -100,7 +84,7 @@ public sealed class BridgeFormsTests(BridgeFormsFixture fixture) : IClassFixture
     [InlineData("fdb add 02:00:00:00:dd:04 on veth9", "unexpected word 'on'")]
     [InlineData("fdb show dev", "dev needs IF after it")]
     [InlineData("stats --count lots", "--count: 'lots' is not a whole number")]
-    public void BadLine_ExitsTwoNamingTheWord(string line, string expected)
+    public void Cli_BadLine_ExitsTwoNamingTheWord(string line, string expected)
     {
         ProcessResult result = _daemon.Cli(line.Split(' '));
 

@@ -23,7 +23,7 @@ internal static class ClientOptions
     /// <summary>Adds --json/-j, --pretty/-p and --socket to <paramref name="command"/>.</summary>
     public static void AddTo(Command command)
     {
-        command.Options.Add(new Option<bool>(JsonName, "-j") { Description = "Print JSON (one line; keys as `bridge -j` has them where it has the same thing)." });
+        command.Options.Add(new Option<bool>(JsonName, "-j") { Description = "Print what the command shows as JSON, on one line, keyed as `bridge -j` where it shows the same thing (commands that change something print their one line as they do without it)." });
         command.Options.Add(new Option<bool>(PrettyName, "-p") { Description = "With -j, indent the JSON." });
         command.Options.Add(new Option<string>(SocketName)
         {
@@ -71,7 +71,7 @@ internal static class ClientOptions
         for (; i < args.Count && at.Subcommands.Count > 0; i++)
         {
             string arg = args[i];
-            if (arg is "-j" or JsonName or "-p" or PrettyName || arg.StartsWith(SocketName + "=", StringComparison.Ordinal))
+            if (IsFlag(arg) || arg.StartsWith(SocketName + "=", StringComparison.Ordinal))
             {
                 moved.Add(arg);
             }
@@ -91,6 +91,10 @@ internal static class ClientOptions
         }
         return moved.Count > 0 && TakesClientOptions(at) ? [.. kept, .. args.Skip(i), .. moved] : args;
     }
+
+    /// <summary>-j, -p, --json, --pretty, or -j and -p bundled (-jp), as the parser takes them after the command.</summary>
+    private static bool IsFlag(string arg) =>
+        arg is JsonName or PrettyName || (arg.Length > 1 && arg[0] == '-' && arg[1..].All(c => c is 'j' or 'p'));
 
     private static bool TakesClientOptions(Command command) =>
         command.Options.Any(o => o.Name == JsonName) || command.Subcommands.Any(TakesClientOptions);

@@ -10,6 +10,7 @@ public sealed class ClientOptionsTests
     [InlineData("-j fdb show", "fdb show -j")]
     [InlineData("--socket /s -j fdb show dev a", "fdb show dev a --socket /s -j")]
     [InlineData("fdb -p --json show", "fdb show -p --json")]
+    [InlineData("-jp port show", "port show -jp")]
     [InlineData("--socket=/s status", "status --socket=/s")]
     [InlineData("fdb show -j", "fdb show -j")]
     [InlineData("-j run --port a", "-j run --port a")]

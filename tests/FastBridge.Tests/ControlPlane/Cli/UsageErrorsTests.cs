@@ -65,6 +65,7 @@ public sealed class UsageErrorsTests
     [InlineData("fdb del 02:00:00:00:aa:03 dev veth1 master")]
     [InlineData("fdb flush dev veth1")]
     [InlineData("port show -j")]
+    [InlineData("-jp port show")]
     [InlineData("stats -j --watch --count 2 --interval 0.5")]
     [InlineData("set ageing-time 120")]
     [InlineData("help")]

@@ -60,7 +60,7 @@ internal static class ApiRoutes
         app.MapDelete("/fdb/{mac}", ctx =>
         {
             string mac = (string)ctx.Request.RouteValues["mac"]!;
-            return Answer(ctx, () => { control.FdbDel(mac); return new OkResponse($"{mac} removed"); }, ApiJson.Default.OkResponse);
+            return Answer(ctx, () => { control.FdbDel(mac, Query(ctx, "port")); return new OkResponse($"{mac} removed"); }, ApiJson.Default.OkResponse);
         });
         app.MapPost("/fdb/flush", ctx => Answer(ctx, () => new FlushResponse(control.FdbFlush(Query(ctx, "port"))), ApiJson.Default.FlushResponse));
         app.MapGet("/stats", ctx => Answer(ctx, control.Stats, ApiJson.Default.StatsInfo));

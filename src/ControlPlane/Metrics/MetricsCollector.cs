@@ -21,7 +21,6 @@ internal sealed class MetricsCollector
     private readonly BatchSizeHistogram _batchSizes;
     private readonly Gauge _fdbEntries;
     private readonly Gauge _fdbMaxEntries;
-    private readonly Counter _fdbEvents;
     private readonly Gauge _ageingTime;
     private readonly Counter _busySeconds;
     private readonly Counter _wallSeconds;
@@ -29,10 +28,13 @@ internal sealed class MetricsCollector
     private readonly Gauge _residentMemory;
     private readonly Gauge _openFds;
     private readonly Gauge _maxFds;
-    private readonly Counter _gcCollections;
     private readonly Gauge _gcHeap;
     private readonly Counter _gcPause;
     private readonly Counter _gcAllocated;
+    private readonly Counter.Child[] _gcGenerations;
+    /// <summary>fastbridge_fdb_events_total's learned, moved, aged and full series.</summary>
+    private readonly Counter.Child[] _fdbEventSeries;
+    private WorkerSeries[]? _workers;
 
     public MetricsCollector(SwitchCommands control)
     {
@@ -44,8 +46,9 @@ internal sealed class MetricsCollector
         _batchSizes = new BatchSizeHistogram(metrics);
         _fdbEntries = metrics.CreateGauge("fastbridge_fdb_entries", "Entries in the forwarding database.");
         _fdbMaxEntries = metrics.CreateGauge("fastbridge_fdb_max_entries", "Most entries the forwarding database learns (--fdb-max).");
-        _fdbEvents = metrics.CreateCounter("fastbridge_fdb_events_total",
+        Counter fdbEvents = metrics.CreateCounter("fastbridge_fdb_events_total",
             "FDB events: addresses learned, stations moved, entries aged out, addresses not learned because the FDB was full.", ["event"]);
+        _fdbEventSeries = [.. ((string[])["learned", "moved", "aged", "full"]).Select(e => fdbEvents.WithLabels(e))];
         _ageingTime = metrics.CreateGauge("fastbridge_ageing_time_seconds", "Seconds a dynamic FDB entry lives without traffic.");
         _busySeconds = metrics.CreateCounter("fastbridge_worker_busy_seconds_total",
             "Wall-clock seconds the poll loop spent in iterations that moved frames; busy share = rate of this / rate of fastbridge_worker_seconds_total.", ["worker"]);
@@ -58,7 +61,8 @@ internal sealed class MetricsCollector
         _residentMemory = metrics.CreateGauge("process_resident_memory_bytes", "Resident set size in bytes.");
         _openFds = metrics.CreateGauge("process_open_fds", "Number of open file descriptors.");
         _maxFds = metrics.CreateGauge("process_max_fds", "Maximum number of open file descriptors.");
-        _gcCollections = metrics.CreateCounter("dotnet_gc_collections_total", "Garbage collections, by generation.", ["generation"]);
+        Counter gcCollections = metrics.CreateCounter("dotnet_gc_collections_total", "Garbage collections, by generation.", ["generation"]);
+        _gcGenerations = [.. Enumerable.Range(0, GC.MaxGeneration + 1).Select(g => gcCollections.WithLabels(Label(g)))];
         _gcHeap = metrics.CreateGauge("dotnet_gc_heap_bytes", "Bytes in use on the managed heap.");
         // A collection suspends every managed thread, the poll loops included: the pause total is what forwarding lost to the GC.
         _gcPause = metrics.CreateCounter("dotnet_gc_pause_seconds_total", "Time the process spent paused for garbage collections, all threads suspended.");
@@ -77,10 +81,10 @@ internal sealed class MetricsCollector
             _ports.Fold(stats.Ports, _control.BackendOf);
             _fdbEntries.Set(stats.FdbEntries);
             _fdbMaxEntries.Set(_control.FdbMaxEntries);
-            _fdbEvents.WithLabels("learned").IncTo(stats.Fdb.Learned);
-            _fdbEvents.WithLabels("moved").IncTo(stats.Fdb.Moved);
-            _fdbEvents.WithLabels("aged").IncTo(stats.Aged);
-            _fdbEvents.WithLabels("full").IncTo(stats.Fdb.Full);
+            _fdbEventSeries[0].IncTo(stats.Fdb.Learned);
+            _fdbEventSeries[1].IncTo(stats.Fdb.Moved);
+            _fdbEventSeries[2].IncTo(stats.Aged);
+            _fdbEventSeries[3].IncTo(stats.Fdb.Full);
             _ageingTime.Set(_control.AgeingTimeSeconds);
             FoldWorkers(stats.Loops);
             _batchSizes.Fold(stats.Loops);
@@ -90,15 +94,19 @@ internal sealed class MetricsCollector
 
     private void FoldWorkers(IReadOnlyList<LoopStats> loops)
     {
+        // The loops are made once, at start: their series are made on the first fold.
+        _workers ??= [.. loops.Select(loop => Label(loop.Index)).Select(worker => new WorkerSeries(_busySeconds.WithLabels(worker), _wallSeconds.WithLabels(worker),
+            _controlFrames.WithLabels(worker, "punted"), _controlFrames.WithLabels(worker, "punt_dropped"),
+            _controlFrames.WithLabels(worker, "injected"), _controlFrames.WithLabels(worker, "inject_dropped")))];
         foreach (LoopStats loop in loops)
         {
-            string worker = Label(loop.Index);
-            _busySeconds.WithLabels(worker).IncTo(loop.BusySeconds);
-            _wallSeconds.WithLabels(worker).IncTo(loop.LoopSeconds);
-            _controlFrames.WithLabels(worker, "punted").IncTo(loop.Punts.Punted);
-            _controlFrames.WithLabels(worker, "punt_dropped").IncTo(loop.Punts.PuntDropped);
-            _controlFrames.WithLabels(worker, "injected").IncTo(loop.Punts.Injected);
-            _controlFrames.WithLabels(worker, "inject_dropped").IncTo(loop.Punts.InjectDropped);
+            WorkerSeries series = _workers[loop.Index];
+            series.Busy.IncTo(loop.BusySeconds);
+            series.Wall.IncTo(loop.LoopSeconds);
+            series.Punted.IncTo(loop.Punts.Punted);
+            series.PuntDropped.IncTo(loop.Punts.PuntDropped);
+            series.Injected.IncTo(loop.Punts.Injected);
+            series.InjectDropped.IncTo(loop.Punts.InjectDropped);
         }
     }
 
@@ -107,9 +115,9 @@ internal sealed class MetricsCollector
         _residentMemory.Set(ResidentSetSize.Read());
         _openFds.Set(ProcessFiles.OpenCount());
         _maxFds.Set(ProcessFiles.MaxCount());
-        for (int generation = 0; generation <= GC.MaxGeneration; generation++)
+        for (int generation = 0; generation < _gcGenerations.Length; generation++)
         {
-            _gcCollections.WithLabels(Label(generation)).IncTo(GC.CollectionCount(generation));
+            _gcGenerations[generation].IncTo(GC.CollectionCount(generation));
         }
         _gcHeap.Set(GC.GetTotalMemory(false));
         _gcPause.IncTo(GC.GetTotalPauseDuration().TotalSeconds);
@@ -117,4 +125,7 @@ internal sealed class MetricsCollector
     }
 
     internal static string Label(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed record WorkerSeries(Counter.Child Busy, Counter.Child Wall, Counter.Child Punted, Counter.Child PuntDropped,
+        Counter.Child Injected, Counter.Child InjectDropped);
 }

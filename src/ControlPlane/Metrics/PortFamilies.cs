@@ -22,6 +22,9 @@ internal sealed class PortFamilies(IMetricFactory metrics)
     private readonly Gauge _up = metrics.CreateGauge("fastbridge_port_up",
         "1 while the port forwards, 0 when its interface failed; ports removed from the bridge are not listed.", ["port", "backend"]);
 
+    /// <summary>Each port id's series, made when the id is first seen (not per scrape: a scrape allocates little).</summary>
+    private readonly List<PortSeries> _series = [];
+
     /// <summary>The (port, backend) labels of each port id's fastbridge_port_up series, null while it has none.</summary>
     private readonly List<(string Port, string Backend)?> _upLabels = [];
 
@@ -29,26 +32,39 @@ internal sealed class PortFamilies(IMetricFactory metrics)
     {
         foreach (PortStats port in ports)
         {
+            PortSeries series = SeriesOf(port);
             PortCounters c = port.Counters;
-            _rxPackets.WithLabels(port.Name).IncTo(c.RxPackets);
-            _rxBytes.WithLabels(port.Name).IncTo(c.RxBytes);
-            _txPackets.WithLabels(port.Name).IncTo(c.TxPackets);
-            _txBytes.WithLabels(port.Name).IncTo(c.TxBytes);
-            _floods.WithLabels(port.Name).IncTo(c.Floods);
+            series.RxPackets.IncTo(c.RxPackets);
+            series.RxBytes.IncTo(c.RxBytes);
+            series.TxPackets.IncTo(c.TxPackets);
+            series.TxBytes.IncTo(c.TxBytes);
+            series.Floods.IncTo(c.Floods);
             for (int r = 0; r < DropReasons.Count; r++)
             {
-                _drops.WithLabels(port.Name, DropReasons.Label((DropReason)r)).IncTo(c.Drops[r]);
+                series.Drops[r].IncTo(c.Drops[r]);
             }
             FoldUp(port, backendOf);
         }
     }
 
-    private void FoldUp(PortStats port, Func<string, string> backendOf)
+    private PortSeries SeriesOf(PortStats port)
     {
-        while (_upLabels.Count <= port.Id)
+        while (_series.Count <= port.Id)
         {
+            _series.Add(null!);
             _upLabels.Add(null);
         }
+        if (_series[port.Id]?.Name != port.Name)
+        {
+            string name = port.Name;
+            _series[port.Id] = new PortSeries(name, _rxPackets.WithLabels(name), _rxBytes.WithLabels(name), _txPackets.WithLabels(name),
+                _txBytes.WithLabels(name), _floods.WithLabels(name), [.. Enumerable.Range(0, DropReasons.Count).Select(r => _drops.WithLabels(name, DropReasons.Label((DropReason)r)))]);
+        }
+        return _series[port.Id];
+    }
+
+    private void FoldUp(PortStats port, Func<string, string> backendOf)
+    {
         (string Port, string Backend)? labels = port.Present ? (port.Name, backendOf(port.Name)) : null;
         if (_upLabels[port.Id] is { } old && old != labels)
         {
@@ -60,4 +76,7 @@ internal sealed class PortFamilies(IMetricFactory metrics)
             _up.WithLabels(now.Port, now.Backend).Set(port.Up ? 1 : 0);
         }
     }
+
+    private sealed record PortSeries(string Name, Counter.Child RxPackets, Counter.Child RxBytes, Counter.Child TxPackets, Counter.Child TxBytes,
+        Counter.Child Floods, Counter.Child[] Drops);
 }

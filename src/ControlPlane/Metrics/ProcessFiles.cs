@@ -1,15 +1,17 @@
 // process_open_fds and process_max_fds, which prometheus-net's process metrics lack on Linux (it
 // has process_open_handles): the entries of /proc/self/fd, and the soft RLIMIT_NOFILE from
 // /proc/self/limits. Read at scrape time only, on the scraping thread.
+using System.IO.Enumeration;
+
 namespace FastBridge.ControlPlane.Metrics;
 
 internal static class ProcessFiles
 {
-    /// <summary>File descriptors open now (the one that lists them included, as client_golang counts).</summary>
+    /// <summary>File descriptors open now (the one that lists them included, as client_golang counts); no string per entry.</summary>
     public static double OpenCount()
     {
         int count = 0;
-        foreach (string _ in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        foreach (byte _ in new FileSystemEnumerable<byte>("/proc/self/fd", (ref FileSystemEntry _) => 0))
         {
             count++;
         }

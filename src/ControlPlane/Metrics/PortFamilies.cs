@@ -23,7 +23,7 @@ internal sealed class PortFamilies(IMetricFactory metrics)
         "1 while the port forwards, 0 when its interface failed; ports removed from the bridge are not listed.", ["port", "backend"]);
 
     /// <summary>Each port id's series, made when the id is first seen (not per scrape: a scrape allocates little).</summary>
-    private readonly List<PortSeries> _series = [];
+    private readonly List<PortSeries?> _series = [];
 
     /// <summary>The (port, backend) labels of each port id's fastbridge_port_up series, null while it has none.</summary>
     private readonly List<(string Port, string Backend)?> _upLabels = [];
@@ -51,16 +51,17 @@ internal sealed class PortFamilies(IMetricFactory metrics)
     {
         while (_series.Count <= port.Id)
         {
-            _series.Add(null!);
+            _series.Add(null);
             _upLabels.Add(null);
         }
-        if (_series[port.Id]?.Name != port.Name)
+        if (_series[port.Id] is not { } series || series.Name != port.Name)
         {
             string name = port.Name;
-            _series[port.Id] = new PortSeries(name, _rxPackets.WithLabels(name), _rxBytes.WithLabels(name), _txPackets.WithLabels(name),
+            series = new PortSeries(name, _rxPackets.WithLabels(name), _rxBytes.WithLabels(name), _txPackets.WithLabels(name),
                 _txBytes.WithLabels(name), _floods.WithLabels(name), [.. Enumerable.Range(0, DropReasons.Count).Select(r => _drops.WithLabels(name, DropReasons.Label((DropReason)r)))]);
+            _series[port.Id] = series;
         }
-        return _series[port.Id];
+        return series;
     }
 
     private void FoldUp(PortStats port, Func<string, string> backendOf)

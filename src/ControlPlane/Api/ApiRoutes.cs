@@ -10,6 +10,8 @@ using FastBridge.ControlPlane.Metrics;
 using FastBridge.ControlPlane.Switch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Prometheus;
 
 namespace FastBridge.ControlPlane.Api;
 
@@ -69,7 +71,14 @@ internal static class ApiRoutes
             AgeingRequest? body = await ReadBody(ctx, ApiJson.Default.AgeingRequest);
             await Answer(ctx, () => { control.SetAgeingTime(body?.Seconds); return new OkResponse($"ageing time {body!.Seconds} s"); }, ApiJson.Default.OkResponse);
         });
-        app.MapGet("/metrics", ctx => metrics.ServeAsync(ctx.Response));
+        // The text format only: OpenMetrics, which Prometheus asks for first, spells bounds le="1.0" where the
+        // text format (curl, promtool) says le="1", and a scraper that switched would split each bucket's series.
+        app.MapMetrics(serve =>
+            {
+                serve.Registry = metrics.Registry;
+                serve.EnableOpenMetrics = false;
+            }, "/metrics")
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         app.MapFallback(ctx => Fail(ctx, 404, $"no such API route: {EchoedText.Cut(ctx.Request.Method)} {EchoedText.Cut(ctx.Request.Path)}"));
     }
 

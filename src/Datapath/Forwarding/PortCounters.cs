@@ -76,7 +76,7 @@ public sealed class LoopCounters
     public static int BatchSizeBucket(int frames) =>
         frames <= 1 ? 0 : Math.Min(32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(frames - 1)), BatchSizeBucketCount - 1);
 
-    /// <summary>Stopwatch ticks spent in loop iterations that moved frames, and in all iterations.</summary>
+    /// <summary>Stopwatch ticks spent in loop iterations that moved frames, and since the loop started (wall clock, waits included).</summary>
     public ulong BusyTicks;
     public ulong LoopTicks;
 

@@ -15,7 +15,7 @@ public sealed record LoopStats(int Index, ulong Batches, ulong Frames, double Bu
 {
     public double AverageBatch => Batches == 0 ? 0 : (double)Frames / Batches;
 
-    /// <summary>Share of loop time spent in iterations that moved frames, since start.</summary>
+    /// <summary>Share of wall-clock time spent in iterations that moved frames, since start.</summary>
     public double BusyRatio => LoopSeconds == 0 ? 0 : BusySeconds / LoopSeconds;
 }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using FastBridge.ControlPlane.Daemon;
 using FastBridge.Tests.ControlPlane.Install;
+using FastBridge.Tests.ControlPlane.Metrics;
 
 namespace FastBridge.Tests.ControlPlane.Daemon;
 
@@ -10,13 +11,13 @@ public sealed partial class DeployTests
 {
     internal static string Deploy(params string[] parts) => RepositoryFiles.Path(["deploy", .. parts]);
 
-    /// <summary>Every metric name the rules and the dashboard query (Prometheus's own `up` aside).</summary>
+    /// <summary>Every metric name the rules and the dashboard query (Prometheus's own `up` and recorded level:metric:operation names aside).</summary>
     internal static IEnumerable<string> MetricNamesUsed() =>
         new[] { Deploy("prometheus", "fastbridge.rules.yml"), Deploy("grafana", "fastbridge-dashboard.json") }
             .SelectMany(f => MetricName().Matches(File.ReadAllText(f)).Select(m => m.Value))
             .Distinct();
 
-    [GeneratedRegex(@"\b(fastbridge|process|dotnet)_[a-z_]+\b")]
+    [GeneratedRegex(@"(?<![:\w])(fastbridge|process|dotnet)_[a-z_]+(?![:\w])")]
     private static partial Regex MetricName();
 
     [Fact]
@@ -32,6 +33,7 @@ public sealed partial class DeployTests
         Assert.Contains("alert: FastBridgeDropsRising", rules);
         Assert.Contains("alert: FastBridgePortDown", rules);
         Assert.Contains("alert: FastBridgeFdbNearlyFull", rules);
+        Assert.Contains("alert: FastBridgeWorkerSaturated", rules);
     }
 
     [Fact]
@@ -71,10 +73,15 @@ public sealed partial class DeployTests
         string[] expressions = [.. root.GetProperty("panels").EnumerateArray()
             .SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("expr").GetString()!)];
         foreach (string family in (string[])["fastbridge_port_rx_packets_total", "fastbridge_port_drops_total", "fastbridge_port_up",
-            "fastbridge_fdb_entries", "fastbridge_fdb_events_total", "fastbridge_worker_busy_seconds_total", "fastbridge_worker_batch_size_bucket",
+            "fastbridge_fdb_entries", "fastbridge_fdb_events_total", "fastbridge_worker_busy_seconds_total", "fastbridge_worker_seconds_total",
+            "fastbridge_worker_batch_size_frames_bucket",
             "process_cpu_seconds_total", "process_resident_memory_bytes", "dotnet_gc_collections_total"])
         {
             Assert.Contains(expressions, e => e.Contains(family, StringComparison.Ordinal));
         }
+        // $instance is multi-select: a legend without the instance cannot tell two switches apart.
+        string[] legends = [.. root.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("legendFormat").GetString()!)];
+        Assert.All(legends, legend => Assert.Contains("{{instance}}", legend, StringComparison.Ordinal));
     }
 }

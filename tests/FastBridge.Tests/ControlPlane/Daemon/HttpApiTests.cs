@@ -2,6 +2,7 @@ using System.Text.Json;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Cli;
 using FastBridge.ControlPlane.Switch;
+using FastBridge.Tests.ControlPlane.Metrics;
 
 namespace FastBridge.Tests.ControlPlane.Daemon;
 

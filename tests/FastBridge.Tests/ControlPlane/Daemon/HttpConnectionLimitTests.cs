@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Cli;
+using FastBridge.ControlPlane.Switch;
+using FastBridge.Tests.ControlPlane.Metrics;
 
 namespace FastBridge.Tests.ControlPlane.Daemon;
 

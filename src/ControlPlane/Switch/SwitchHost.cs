@@ -180,7 +180,7 @@ internal sealed partial class SwitchHost : IDisposable
         }
     }
 
-    internal static string ErrnoText(int errno) => errno == 0 ? "taken down" : Libc.ErrnoText(errno);
+    internal static string ErrnoText(int errno) => errno == 0 ? "taken down" : LibcExtras.ErrnoText(errno);
 
     private void RestoreOffloads(IEnumerable<PortOffloads> offloads)
     {

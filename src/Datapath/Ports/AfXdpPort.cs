@@ -13,6 +13,7 @@ using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Xdp;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -255,8 +256,8 @@ public sealed unsafe partial class AfXdpPort : IPort
         {
             // XDP_STATISTICS counts from bind and never resets: add the current totals.
             IfXdp.Statistics stats;
-            uint length = (uint)sizeof(IfXdp.Statistics);
-            if (Libc.getsockopt(_socket.Fd, IfXdp.SolXdp, IfXdp.XdpStatistics, &stats, &length) == 0)
+            socklen_t length = sizeof(IfXdp.Statistics);
+            if (LibC.getsockopt(_socket.Fd, IfXdp.SolXdp, IfXdp.XdpStatistics, &stats, &length) == 0)
             {
                 // rx_dropped: no fill frame, or a frame longer than a UMEM frame; rx_ring_full: RX ring overrun.
                 byReason[(int)DropReason.RxRingFull] += stats.RxRingFull + stats.RxDropped;
@@ -309,7 +310,7 @@ public sealed unsafe partial class AfXdpPort : IPort
         if (_socket.Tx.Outstanding != 0 && (!_socket.NeedWakeup || _socket.Tx.NeedsWakeup))
         {
             // EAGAIN/EBUSY/ENOBUFS leave the descriptors queued; the next kick sends them. ENETDOWN surfaces in Receive.
-            Libc.sendto(_socket.Fd, null, 0, Libc.MsgDontwait, null, 0);
+            LibC.sendto(_socket.Fd, null, 0, LibC.MSG_DONTWAIT, null, 0);
         }
     }
 
@@ -340,7 +341,7 @@ public sealed unsafe partial class AfXdpPort : IPort
         if (_socket.NeedWakeup && _socket.Fill.NeedsWakeup)
         {
             // The driver sleeps until woken; a zero-length recvfrom wakes its RX side (as poll would).
-            Libc.recvfrom(_socket.Fd, null, 0, Libc.MsgDontwait, null, null);
+            LibC.recvfrom(_socket.Fd, null, 0, LibC.MSG_DONTWAIT, null, null);
         }
     }
 
@@ -355,7 +356,7 @@ public sealed unsafe partial class AfXdpPort : IPort
         {
             return 0;
         }
-        int error = Libc.TakeSocketError(_socket.Fd);
+        int error = LibcExtras.TakeSocketError(_socket.Fd);
         if (error != 0)
         {
             _failedErrno = error;

@@ -4,6 +4,7 @@
 using System.Globalization;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Interop;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -15,7 +16,7 @@ public static unsafe class NetInterface
     public static NetInterfaceInfo Inspect(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (!Netdevice.IsValidName(name) || Libc.if_nametoindex(name) == 0)
+        if (!Netdevice.IsValidName(name) || LibcExtras.if_nametoindex(name) == 0)
         {
             throw new PortRefusedException($"interface '{name}' does not exist");
         }
@@ -23,22 +24,22 @@ public static unsafe class NetInterface
         int fd = Netdevice.OpenControlSocket();
         if (fd < 0)
         {
-            throw new PortRefusedException($"interface {name}: cannot open a control socket: {Libc.ErrnoText(-fd)}");
+            throw new PortRefusedException($"interface {name}: cannot open a control socket: {LibcExtras.ErrnoText(-fd)}");
         }
         try
         {
             Netdevice.IfReq request = Netdevice.NewRequest(name);
-            Query(fd, name, Netdevice.SiocGIfIndex, "SIOCGIFINDEX", ref request);
+            Query(fd, name, LibC.SIOCGIFINDEX, "SIOCGIFINDEX", ref request);
             int ifIndex = request.IfIndex;
-            Query(fd, name, Netdevice.SiocGIfFlags, "SIOCGIFFLAGS", ref request);
+            Query(fd, name, LibC.SIOCGIFFLAGS, "SIOCGIFFLAGS", ref request);
             int flags = (ushort)request.Flags;
             if ((flags & Netdevice.IffLoopback) != 0)
             {
                 throw new PortRefusedException($"interface {name} is a loopback interface");
             }
-            Query(fd, name, Netdevice.SiocGIfMtu, "SIOCGIFMTU", ref request);
+            Query(fd, name, LibC.SIOCGIFMTU, "SIOCGIFMTU", ref request);
             int mtu = request.Mtu;
-            Query(fd, name, Netdevice.SiocGIfHwAddr, "SIOCGIFHWADDR", ref request);
+            Query(fd, name, LibC.SIOCGIFHWADDR, "SIOCGIFHWADDR", ref request);
             ushort hwType = request.HwAddrFamily;
             if (hwType != Netdevice.ArphrdEther)
             {
@@ -59,7 +60,7 @@ public static unsafe class NetInterface
         }
         finally
         {
-            Libc.close(fd);
+            LibC.close(fd);
         }
     }
 
@@ -93,16 +94,16 @@ public static unsafe class NetInterface
         throw new PrivilegeException("cannot read CapEff from /proc/self/status");
     }
 
-    private static void Query(int fd, string name, uint request, string requestName, ref Netdevice.IfReq ifreq)
+    private static void Query(int fd, string name, int request, string requestName, ref Netdevice.IfReq ifreq)
     {
         int errno = Netdevice.Ioctl(fd, request, ref ifreq);
-        if (errno == Libc.Enodev || errno == Libc.Enxio)
+        if (errno == LibC.ENODEV || errno == LibC.ENXIO)
         {
             throw new PortRefusedException($"interface '{name}' does not exist");
         }
         if (errno != 0)
         {
-            throw new PortRefusedException($"interface {name}: {requestName} failed: {Libc.ErrnoText(errno)}");
+            throw new PortRefusedException($"interface {name}: {requestName} failed: {LibcExtras.ErrnoText(errno)}");
         }
     }
 

@@ -68,7 +68,7 @@ internal sealed partial class SwitchHost : IDisposable
         {
             throw new ArgumentException($"port {twice} is named twice");
         }
-        NetInterface.RequirePrivileges();
+        Privileges.Require();
         NetInterfaceInfo[] interfaces = portNames.Select(NetInterface.Inspect).ToArray();
         if (options.PinWorkers && options.Cpus is { Length: > 0 } cpus)
         {

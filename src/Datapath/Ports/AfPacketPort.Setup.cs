@@ -117,7 +117,7 @@ public sealed unsafe partial class AfPacketPort
     }
 
     private InvalidOperationException Failure(string step, int errno) =>
-        new($"interface {Name}: AF_PACKET {step} failed: {LibcExtras.ErrnoText(errno)}");
+        new($"interface {Name}: AF_PACKET {step} failed: {LibcExtras.ErrnoText(errno)}{Privileges.RawSocketHint(errno)}");
 
     private void ReleaseResources()
     {

@@ -31,13 +31,13 @@ public sealed class HostStackBypass : IDisposable
         int progFd = Bpf.LoadProgram(Bpf.ProgTypeSchedCls, Bpf.AttachTypeTcxIngress, [Mov64Imm(R0, TcActShot), Exit()], "fb_stack_bypass", out string log);
         if (progFd < 0)
         {
-            throw new InvalidOperationException($"interface {iface.Name}: loading the tcx ingress program failed: {LibcExtras.ErrnoText(-progFd)}{(log.Length > 0 ? "\n" + log : "")}");
+            throw new InvalidOperationException($"interface {iface.Name}: loading the tcx ingress program failed: {LibcExtras.ErrnoText(-progFd)}{Privileges.BpfHint(-progFd)}{(log.Length > 0 ? "\n" + log : "")}");
         }
         int linkFd = Bpf.CreateLink(progFd, iface.IfIndex, Bpf.AttachTypeTcxIngress, 0);
         if (linkFd < 0)
         {
             LibC.close(progFd);
-            throw new InvalidOperationException($"interface {iface.Name}: attaching at tcx ingress failed: {LibcExtras.ErrnoText(-linkFd)}");
+            throw new InvalidOperationException($"interface {iface.Name}: attaching at tcx ingress failed: {LibcExtras.ErrnoText(-linkFd)}{Privileges.BpfHint(-linkFd)}");
         }
         return new HostStackBypass(progFd, linkFd);
     }

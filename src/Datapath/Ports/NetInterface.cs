@@ -10,9 +10,6 @@ namespace FastBridge.Datapath.Ports;
 
 public static unsafe class NetInterface
 {
-    private const int CapNetAdmin = 12;
-    private const int CapNetRaw = 13;
-
     public static NetInterfaceInfo Inspect(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -62,36 +59,6 @@ public static unsafe class NetInterface
         {
             LibC.close(fd);
         }
-    }
-
-    public static void RequirePrivileges()
-    {
-        ulong capEff = ReadCapEff();
-        bool raw = (capEff & (1UL << CapNetRaw)) != 0;
-        bool admin = (capEff & (1UL << CapNetAdmin)) != 0;
-        if (!raw || !admin)
-        {
-            string missing = (raw, admin) switch
-            {
-                (false, false) => "CAP_NET_RAW and CAP_NET_ADMIN",
-                (false, true) => "CAP_NET_RAW",
-                _ => "CAP_NET_ADMIN",
-            };
-            throw new PrivilegeException($"fastbridge needs {missing} (run as root or grant them, e.g. AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN)");
-        }
-    }
-
-    /// <summary>The effective capability set from /proc/self/status (CapEff, hex).</summary>
-    internal static ulong ReadCapEff()
-    {
-        foreach (string line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("CapEff:", StringComparison.Ordinal))
-            {
-                return ulong.Parse(line.AsSpan(7).Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-            }
-        }
-        throw new PrivilegeException("cannot read CapEff from /proc/self/status");
     }
 
     private static void Query(int fd, string name, int request, string requestName, ref Netdevice.IfReq ifreq)

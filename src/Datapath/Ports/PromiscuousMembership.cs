@@ -21,7 +21,8 @@ public sealed unsafe class PromiscuousMembership : IDisposable
         int fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW, 0);
         if (fd < 0)
         {
-            throw new InvalidOperationException($"interface {iface.Name}: AF_PACKET socket for promiscuous mode failed: {LibcExtras.ErrnoText(Marshal.GetLastPInvokeError())}");
+            int errno = Marshal.GetLastPInvokeError();
+            throw new InvalidOperationException($"interface {iface.Name}: AF_PACKET socket for promiscuous mode failed: {LibcExtras.ErrnoText(errno)}{Privileges.RawSocketHint(errno)}");
         }
         var mreq = new packet_mreq { mr_ifindex = iface.IfIndex, mr_type = (ushort)LibC.PACKET_MR_PROMISC };
         if (LibC.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_ADD_MEMBERSHIP, &mreq, (uint)sizeof(packet_mreq)) != 0)

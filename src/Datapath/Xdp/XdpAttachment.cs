@@ -74,7 +74,7 @@ public sealed class XdpAttachment : IDisposable
         int mapFd = Bpf.CreateXskMap((uint)queueCount, "fb_xsks");
         if (mapFd < 0)
         {
-            throw new InvalidOperationException($"interface {iface.Name}: cannot create the XSKMAP: {LibcExtras.ErrnoText(-mapFd)}");
+            throw new InvalidOperationException($"interface {iface.Name}: cannot create the XSKMAP: {LibcExtras.ErrnoText(-mapFd)}{Privileges.BpfHint(-mapFd)}");
         }
         int progFd = -1;
         try
@@ -155,7 +155,7 @@ public sealed class XdpAttachment : IDisposable
         }
         string detail = log.Length > 0 ? $"; verifier log: {log.ReplaceLineEndings(" | ")}" : "";
         string which = multiBuffer ? " (frags-aware, for multi-buffer: kernel 5.18+)" : "";
-        throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's XDP program{which}: {LibcExtras.ErrnoText(-progFd)}{detail}");
+        throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's XDP program{which}: {LibcExtras.ErrnoText(-progFd)}{Privileges.BpfHint(-progFd)}{detail}");
     }
 
     private static (int LinkFd, XdpAttachMode Mode) Link(int progFd, NetInterfaceInfo iface, XdpAttachMode mode)
@@ -173,9 +173,9 @@ public sealed class XdpAttachment : IDisposable
             {
                 return (generic, XdpAttachMode.Generic);
             }
-            throw new InvalidOperationException($"interface {iface.Name}: cannot attach the XDP program: native {LibcExtras.ErrnoText(-linkFd)}, generic {LibcExtras.ErrnoText(-generic)}");
+            throw new InvalidOperationException($"interface {iface.Name}: cannot attach the XDP program: native {LibcExtras.ErrnoText(-linkFd)}, generic {LibcExtras.ErrnoText(-generic)}{Privileges.BpfHint(-generic)}");
         }
-        throw new InvalidOperationException($"interface {iface.Name}: cannot attach the XDP program in {first.ToString().ToLowerInvariant()} mode: {LibcExtras.ErrnoText(-linkFd)}");
+        throw new InvalidOperationException($"interface {iface.Name}: cannot attach the XDP program in {first.ToString().ToLowerInvariant()} mode: {LibcExtras.ErrnoText(-linkFd)}{Privileges.BpfHint(-linkFd)}");
     }
 
     /// <summary>The link fd, or -errno; throws PortRefusedException when another program holds the interface.</summary>

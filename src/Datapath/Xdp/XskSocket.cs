@@ -43,7 +43,7 @@ internal sealed unsafe class XskSocket : IDisposable
         int fd = LibC.socket(AfXdp, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {
-            throw Failure(name, queue, "socket(AF_XDP)");
+            throw Failure(name, queue, "socket(AF_XDP)", Privileges.RawSocketHint);
         }
         var socket = new XskSocket(fd, umem);
         try
@@ -79,7 +79,7 @@ internal sealed unsafe class XskSocket : IDisposable
         if (sharedFd < 0)
         {
             var reg = new UmemReg { Addr = (ulong)_umem.Base, Len = _umem.Length, ChunkSize = (uint)_umem.FrameSize };
-            SetOption(name, queue, XdpUmemReg, &reg, (uint)sizeof(UmemReg), "XDP_UMEM_REG");
+            SetOption(name, queue, XdpUmemReg, &reg, (uint)sizeof(UmemReg), "XDP_UMEM_REG", errno => Privileges.MemlockHint(errno, _umem.Length));
         }
         SetOption(name, queue, XdpUmemFillRing, &ringSize, sizeof(uint), "XDP_UMEM_FILL_RING");
         SetOption(name, queue, XdpUmemCompletionRing, &ringSize, sizeof(uint), "XDP_UMEM_COMPLETION_RING");
@@ -142,11 +142,11 @@ internal sealed unsafe class XskSocket : IDisposable
         return errno == LibC.ENODEV;
     }
 
-    private void SetOption(string name, int queue, int option, void* value, uint length, string what)
+    private void SetOption(string name, int queue, int option, void* value, uint length, string what, Func<int, string>? hint = null)
     {
         if (LibC.setsockopt(Fd, SolXdp, option, value, length) != 0)
         {
-            throw Failure(name, queue, $"setsockopt({what})");
+            throw Failure(name, queue, $"setsockopt({what})", hint);
         }
     }
 
@@ -170,6 +170,10 @@ internal sealed unsafe class XskSocket : IDisposable
         }
     }
 
-    private static InvalidOperationException Failure(string name, int queue, string step) =>
-        new($"interface {name} queue {queue}: AF_XDP {step} failed: {LibcExtras.ErrnoText(Marshal.GetLastPInvokeError())}");
+    /// <summary>The failure of the call just made, naming its errno and, where <paramref name="hint"/> knows one, the remedy.</summary>
+    private static InvalidOperationException Failure(string name, int queue, string step, Func<int, string>? hint = null)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return new($"interface {name} queue {queue}: AF_XDP {step} failed: {LibcExtras.ErrnoText(errno)}{hint?.Invoke(errno)}");
+    }
 }

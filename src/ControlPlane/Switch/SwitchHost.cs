@@ -74,7 +74,8 @@ internal sealed partial class SwitchHost : IDisposable
         {
             CpuAffinity.MoveThreadsOff(cpus); // the CPUs were given to the poll loops: nothing else runs there
         }
-        var host = new SwitchHost(portNames, options, new PortOpener(backend, xdpMode, options.Workers), log ?? NullLogger.Instance, interfaces);
+        var host = new SwitchHost(portNames, options, new PortOpener(backend, xdpMode, options.Workers, options.XdpRingSize,
+            options.UmemFrames ?? XdpMemory.AutoUmemFrames(portNames.Count, options.XdpRingSize)), log ?? NullLogger.Instance, interfaces);
         try
         {
             host._datapath.Start();

@@ -13,7 +13,9 @@ public sealed record DatapathOptions(
     IdleMode Idle = IdleMode.Block,
     bool PinWorkers = true,
     int MaxPorts = DatapathOptions.DefaultMaxPorts,
-    int[]? Cpus = null)
+    int[]? Cpus = null,
+    int XdpRingSize = XdpMemory.DefaultRingSize,
+    int? UmemFrames = null)
 {
     /// <summary>802.1D's and the Linux bridge's default.</summary>
     public const uint DefaultAgeingTimeSeconds = 300;

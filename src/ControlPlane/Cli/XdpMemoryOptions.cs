@@ -3,7 +3,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using FastBridge.Datapath.Hosting;
+using FastBridge.Datapath.Xdp;
 
 namespace FastBridge.ControlPlane.Cli;
 

@@ -12,6 +12,7 @@ using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Xdp;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;

@@ -8,7 +8,6 @@
 using System.Globalization;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Frames;
-using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
 

@@ -2,6 +2,7 @@
 // mode, and the fixed number of port ids it can hand out. Set once at start; only the ageing time changes later
 // (DatapathHost.AgeingTimeSeconds).
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Xdp;
 
 namespace FastBridge.Datapath.Hosting;
 

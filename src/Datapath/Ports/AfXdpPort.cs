@@ -17,13 +17,13 @@ using Tmds.Linux;
 
 namespace FastBridge.Datapath.Ports;
 
-/// <param name="RingSize">Entries in each of the four rings (a power of two); the UMEM needs 2 x RingSize frames per port.</param>
+/// <param name="RingSize">Entries in each of the four rings (a power of two); the UMEM needs up to 4 x RingSize frames per port (XdpMemory.FramesPerPort).</param>
 /// <param name="ScratchFrames">
 /// Frames received as several descriptors that one burst can hold, gathered whole (a port whose MTU does
 /// not fit one UMEM frame only); more in one burst are dropped and counted rx_ring_full. A burst holds at
 /// most Bursts.DefaultFrames frames, so the default never runs out.
 /// </param>
-public sealed record AfXdpOptions(int RingSize = 2048, int ScratchFrames = Bursts.DefaultFrames);
+public sealed record AfXdpOptions(int RingSize = XdpMemory.DefaultRingSize, int ScratchFrames = Bursts.DefaultFrames);
 
 public sealed unsafe partial class AfXdpPort : IPort
 {

@@ -12,7 +12,7 @@ using Tmds.Linux;
 
 namespace FastBridge.Datapath.Xdp;
 
-/// <param name="FrameCount">Frames in the UMEM; give each port at least its fill ring plus its TX ring (2 x RingSize).</param>
+/// <param name="FrameCount">Frames in the UMEM; a port holds up to its four rings' worth (XdpMemory.FramesPerPort), plus the copy reserve.</param>
 /// <param name="FrameSize">Bytes per frame, 2048 or 4096: the kernel puts 256 bytes of headroom before received data.</param>
 /// <param name="TryHugePages">Back the area with 2 MiB huge pages when the system has them free, else plain pages.</param>
 /// <param name="MultiBuffer">

@@ -1,8 +1,8 @@
 // The AF_XDP sizing rules (XdpMemory): which ring sizes and UMEM sizes are taken, and the default
 // UMEM that gives every port named at start its worst case.
-using FastBridge.Datapath.Hosting;
+using FastBridge.Datapath.Xdp;
 
-namespace FastBridge.Tests.Datapath.Hosting;
+namespace FastBridge.Tests.Datapath.Xdp;
 
 public sealed class XdpMemoryTests
 {

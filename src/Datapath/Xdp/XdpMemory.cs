@@ -5,7 +5,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace FastBridge.Datapath.Hosting;
+namespace FastBridge.Datapath.Xdp;
 
 public static class XdpMemory
 {

@@ -10,6 +10,7 @@ using FastBridge.Datapath.Interop;
 using FastBridge.Testing.Frames;
 using FastBridge.Testing.Traffic;
 using static FastBridge.Datapath.Interop.IfPacket;
+using Tmds.Linux;
 
 namespace FastBridge.E2e;
 
@@ -18,7 +19,7 @@ internal sealed unsafe class LatencyProbe
     // SIOCGSTAMPNS_OLD (asm-generic/sockios.h): the struct timespec of the last frame read. The first
     // call turns receive timestamps on (SOCK_TIMESTAMP); SO_TIMESTAMPNS must stay off, as it moves the
     // stamp into a control message and leaves the one this ioctl reads unset (sock_recv_cmsgs).
-    private const nuint SiocGstampns = 0x8907;
+    private const int SiocGstampns = 0x8907;
 
     private readonly long[] _samples = new long[1 << 20];
 
@@ -54,7 +55,7 @@ internal sealed unsafe class LatencyProbe
             }
             finally
             {
-                Libc.close(fd);
+                LibC.close(fd);
             }
         }));
         bound.Wait();
@@ -77,21 +78,21 @@ internal sealed unsafe class LatencyProbe
     private static int Open(string ifName)
     {
         ushort protocol = BinaryPrimitives.ReverseEndianness(FramePlan.ProbeType);
-        int fd = Libc.socket(Libc.AfPacket, Libc.SockRaw | Libc.SockCloexec, protocol);
+        int fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, protocol);
         if (fd < 0)
         {
-            throw new InvalidOperationException($"latency probe: socket: {Libc.ErrnoText(Marshal.GetLastPInvokeError())}");
+            throw new InvalidOperationException($"latency probe: socket: {LibcExtras.ErrnoText(Marshal.GetLastPInvokeError())}");
         }
         int buffer = 16 << 20;
-        var address = new SockaddrLl { SllFamily = Libc.AfPacket, SllProtocol = protocol, SllIfindex = (int)Libc.if_nametoindex(ifName) };
+        var address = new sockaddr_ll { sll_family = (ushort)LibC.AF_PACKET, sll_protocol = protocol, sll_ifindex = (int)LibcExtras.if_nametoindex(ifName) };
         Generator.Timespec unused;
-        _ = Libc.ioctl(fd, SiocGstampns, &unused); // ENOENT (nothing read yet), but timestamps are on from here
-        if (Libc.setsockopt(fd, Libc.SolSocket, Libc.SoRcvbufForce, &buffer, sizeof(int)) != 0
-            || Libc.bind(fd, &address, (uint)sizeof(SockaddrLl)) != 0)
+        _ = LibC.ioctl(fd, SiocGstampns, &unused); // ENOENT (nothing read yet), but timestamps are on from here
+        if (LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, &buffer, sizeof(int)) != 0
+            || LibC.bind(fd, (sockaddr*)&address, sizeof(sockaddr_ll)) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            Libc.close(fd);
-            throw new InvalidOperationException($"latency probe on {ifName}: {Libc.ErrnoText(errno)}");
+            LibC.close(fd);
+            throw new InvalidOperationException($"latency probe on {ifName}: {LibcExtras.ErrnoText(errno)}");
         }
         return fd;
     }
@@ -99,10 +100,10 @@ internal sealed unsafe class LatencyProbe
     private void Receive(int fd)
     {
         byte* frame = stackalloc byte[2048];
-        var pollFd = new Libc.PollFd { Fd = fd, Events = Libc.PollIn };
+        var pollFd = new pollfd { fd = fd, events = LibC.POLLIN };
         while (true)
         {
-            int ready = Libc.poll(&pollFd, 1, 20);
+            int ready = LibC.poll(&pollFd, 1, 20);
             if (ready <= 0)
             {
                 if (_stop)
@@ -111,9 +112,9 @@ internal sealed unsafe class LatencyProbe
                 }
                 continue;
             }
-            nint length = Libc.recvfrom(fd, frame, 2048, Libc.MsgDontwait, null, null);
+            long length = LibC.recvfrom(fd, frame, 2048, LibC.MSG_DONTWAIT, null, null);
             Generator.Timespec stamp;
-            if (length < FramePlan.TimestampOffset + 8 || Libc.ioctl(fd, SiocGstampns, &stamp) != 0 || _count == _samples.Length)
+            if (length < FramePlan.TimestampOffset + 8 || LibC.ioctl(fd, SiocGstampns, &stamp) != 0 || _count == _samples.Length)
             {
                 continue;
             }

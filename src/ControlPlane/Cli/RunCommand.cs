@@ -124,8 +124,10 @@ internal static class RunCommand
             Description = "File (mode 0600) holding a token that opens the whole API over --http, sent as Authorization: Bearer TOKEN.",
         };
 
+        (Option ringSize, Option umemFrames) = XdpMemoryOptions.Create();
+
         // The flags that set one configuration key each, named after it (--xdp-mode sets xdpMode).
-        Option[] settings = [backend, xdpMode, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http, httpTokenFile];
+        Option[] settings = [backend, xdpMode, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http, httpTokenFile, ringSize, umemFrames];
         var command = new Command("run", "Switch frames between interfaces until SIGINT/SIGTERM, managed over a local API.") { ports, config };
         foreach (Option setting in settings)
         {

@@ -30,6 +30,8 @@ internal static class ConfigFileTypes
         ["socket"] = s_string,
         ["http"] = s_string,
         ["httpTokenFile"] = s_string,
+        ["ringSize"] = s_number,
+        ["umemFrames"] = s_number,
     };
 
     private static readonly Dictionary<string, JsonValueKind[]> s_fdbEntry = new(StringComparer.OrdinalIgnoreCase)

@@ -12,6 +12,7 @@ using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Xdp;
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
@@ -33,7 +34,7 @@ internal sealed record DaemonConfig(
 
     /// <summary>Every key the config knows; anything else is a typo worth refusing.</summary>
     private static readonly string[] s_keys =
-        ["ports", "backend", "xdpMode", "workers", "cpus", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http", "httpTokenFile"];
+        ["ports", "backend", "xdpMode", "workers", "cpus", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http", "httpTokenFile", "ringSize", "umemFrames"];
 
     private static readonly string[] s_fdbKeys = ["mac", "port", "static"];
 
@@ -161,7 +162,9 @@ internal sealed record DaemonConfig(
                 AgeingTimeSeconds: (uint)Int("ageingTime", (int)DatapathOptions.DefaultAgeingTimeSeconds, FdbAger.MinAgeingTimeSeconds, FdbAger.MaxAgeingTimeSeconds),
                 FdbMaxEntries: Int("fdbMax", DatapathOptions.DefaultFdbMaxEntries, 1, 1 << 24),
                 GroupForwardMask: groupMask,
-                Idle: idle == "busy" ? IdleMode.Busy : IdleMode.Block);
+                Idle: idle == "busy" ? IdleMode.Busy : IdleMode.Block,
+                XdpRingSize: Checked("ringSize", Int("ringSize", XdpMemory.DefaultRingSize, int.MinValue, int.MaxValue), XdpMemory.RingSizeProblem),
+                UmemFrames: root["umemFrames"] is null ? null : Checked("umemFrames", Int("umemFrames", 0, int.MinValue, int.MaxValue), XdpMemory.UmemFramesProblem));
             string socket = root["socket"] is { Length: > 0 } s ? s : Api.ApiHost.DefaultSocket;
             bool socketExplicit = socketFlag || root.GetSection("socket").Value is { Length: > 0 };
             return new DaemonConfig(ports, backend, xdpMode, options, Int("statsInterval", 5, 0, 86_400), StaticEntries(ports),
@@ -222,6 +225,9 @@ internal sealed record DaemonConfig(
             }
             return value;
         }
+
+        private int Checked(string key, int value, Func<int, string?> problem) =>
+            problem(value) is { } what ? throw Bad(key, what) : value;
 
         /// <summary>"config FILE: key 'K': what" - or the variable or flag the value came from, when that overrode the file.</summary>
         private ConfigException Bad(string key, string what) => new($"{Source(key)}: key '{EchoedText.Cut(key)}': {what}");

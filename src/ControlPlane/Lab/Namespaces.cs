@@ -5,14 +5,12 @@
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
+using Tmds.Linux;
 
 namespace FastBridge.ControlPlane.Lab;
 
-internal static partial class Namespaces
+internal static class Namespaces
 {
-    /// <summary>CLONE_NEWNET: the namespace type setns must find behind the descriptor (pinned by InteropLayoutTests).</summary>
-    internal const int CloneNewNet = 0x40000000;
-
     private const string NetnsDirectory = "/var/run/netns";
 
     /// <summary>Runs <paramref name="action"/> on a new thread inside the namespace, waits for it and rethrows what it threw.</summary>
@@ -51,13 +49,10 @@ internal static partial class Namespaces
     {
         string path = Path.Combine(NetnsDirectory, netnsName);
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-        if (setns((int)handle.DangerousGetHandle(), CloneNewNet) != 0)
+        if (LibC.setns((int)handle.DangerousGetHandle(), LibC.CLONE_NEWNET) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            throw new InvalidOperationException($"network namespace {netnsName}: setns failed: {Libc.ErrnoText(errno)}");
+            throw new InvalidOperationException($"network namespace {netnsName}: setns failed: {LibcExtras.ErrnoText(errno)}");
         }
     }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int setns(int fd, int nsType);
 }

@@ -4,6 +4,7 @@
 // works inside Namespaces.RunIn.
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
+using Tmds.Linux;
 
 namespace FastBridge.ControlPlane.Lab;
 
@@ -26,7 +27,7 @@ internal static class SendOffloads
         }
         finally
         {
-            Libc.close(fd);
+            LibC.close(fd);
         }
     }
 }

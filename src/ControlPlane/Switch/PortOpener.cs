@@ -22,16 +22,6 @@ internal enum BackendKind
 
 internal sealed class PortOpener : IDisposable
 {
-    /// <summary>
-    /// Descriptors per AF_XDP ring, libxdp's and Open vSwitch's default: 2048 frames absorb a 2.5 ms
-    /// stall of the poll loop at 800k frames/s. With 512, some quick e2e runs lost frames (RX ring
-    /// full) at a third of the rate the switch forwarded at full load; with 2048, three in a row did not.
-    /// </summary>
-    private const int XdpRingSize = 2048;
-
-    /// <summary>8 ports' worth of fill plus TX ring (4096 frames), 4 KiB each: 128 MiB per poll loop.</summary>
-    private const int UmemFrames = 32768;
-
     /// <summary>Ethernet header and one VLAN tag on top of the MTU: the longest frame a port carries.</summary>
     private const int FrameOverhead = EthernetFrame.HeaderLength + VlanTag.Length;
 
@@ -41,17 +31,23 @@ internal sealed class PortOpener : IDisposable
     private readonly BackendKind _kind;
     private readonly XdpAttachMode _xdpMode;
     private readonly int _workers;
+    private readonly int _ringSize;
+    private readonly int _umemFrames;
     private readonly int _fanoutBase = Environment.ProcessId * 64;
     private readonly Dictionary<string, XdpAttachment> _attachments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PromiscuousMembership> _promiscuous = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HostStackBypass> _bypasses = new(StringComparer.Ordinal);
     private readonly Dictionary<int, Umem> _umems = [];
 
-    public PortOpener(BackendKind kind, XdpAttachMode xdpMode, int workers)
+    /// <param name="ringSize">Entries in each AF_XDP ring (XdpMemory).</param>
+    /// <param name="umemFrames">Frames in each poll loop's UMEM (XdpMemory.AutoUmemFrames when not given).</param>
+    public PortOpener(BackendKind kind, XdpAttachMode xdpMode, int workers, int ringSize = XdpMemory.DefaultRingSize, int umemFrames = 0)
     {
         _kind = kind;
         _xdpMode = xdpMode;
         _workers = workers;
+        _ringSize = ringSize;
+        _umemFrames = umemFrames > 0 ? umemFrames : XdpMemory.AutoUmemFrames(2, ringSize);
     }
 
     public static BackendKind ParseKind(string text) => text switch
@@ -119,10 +115,10 @@ internal sealed class PortOpener : IDisposable
             {
                 // Multi-buffer only where a port needs it: XDP_USE_SG costs zero-copy on NICs without zero-copy multi-buffer.
                 bool multiBuffer = _attachments.Values.Any(a => a.MultiBuffer);
-                umem = new Umem(new UmemOptions(FrameCount: UmemFrames, MultiBuffer: multiBuffer));
+                umem = new Umem(new UmemOptions(FrameCount: _umemFrames, MultiBuffer: multiBuffer));
                 _umems[loop] = umem;
             }
-            return new AfXdpPort(iface, attachment, umem, queue: loop, new AfXdpOptions(XdpRingSize));
+            return new AfXdpPort(iface, attachment, umem, queue: loop, new AfXdpOptions(_ringSize));
         }
         ushort fanout = _workers > 1 ? (ushort)((_fanoutBase + portId) % 0xFFFF + 1) : (ushort)0;
         return new AfPacketPort(iface, new AfPacketOptions(FanoutGroup: fanout));

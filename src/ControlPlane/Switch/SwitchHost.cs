@@ -68,13 +68,14 @@ internal sealed partial class SwitchHost : IDisposable
         {
             throw new ArgumentException($"port {twice} is named twice");
         }
-        NetInterface.RequirePrivileges();
+        Privileges.Require();
         NetInterfaceInfo[] interfaces = portNames.Select(NetInterface.Inspect).ToArray();
         if (options.PinWorkers && options.Cpus is { Length: > 0 } cpus)
         {
             CpuAffinity.MoveThreadsOff(cpus); // the CPUs were given to the poll loops: nothing else runs there
         }
-        var host = new SwitchHost(portNames, options, new PortOpener(backend, xdpMode, options.Workers), log ?? NullLogger.Instance, interfaces);
+        var host = new SwitchHost(portNames, options, new PortOpener(backend, xdpMode, options.Workers, options.XdpRingSize,
+            options.UmemFrames ?? XdpMemory.AutoUmemFrames(portNames.Count, options.XdpRingSize)), log ?? NullLogger.Instance, interfaces);
         try
         {
             host._datapath.Start();
@@ -180,7 +181,7 @@ internal sealed partial class SwitchHost : IDisposable
         }
     }
 
-    internal static string ErrnoText(int errno) => errno == 0 ? "taken down" : Libc.ErrnoText(errno);
+    internal static string ErrnoText(int errno) => errno == 0 ? "taken down" : LibcExtras.ErrnoText(errno);
 
     private void RestoreOffloads(IEnumerable<PortOffloads> offloads)
     {

@@ -11,6 +11,7 @@ using System.Diagnostics;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Forwarding;
 
@@ -191,7 +192,7 @@ public sealed class PollLoop
 
     private unsafe void WaitForFrames(PortSet ports)
     {
-        Libc.PollFd[] pollFds = ports.PollFds;
+        pollfd[] pollFds = ports.PollFds;
         int[] pollPorts = ports.PollPorts;
         int n = 0;
         for (int i = 0; i < ports.Count; i++)
@@ -201,7 +202,7 @@ public sealed class PollLoop
             if (fd >= 0)
             {
                 pollPorts[n] = id;
-                pollFds[n++] = new Libc.PollFd { Fd = fd, Events = Libc.PollIn };
+                pollFds[n++] = new pollfd { fd = fd, events = LibC.POLLIN };
             }
         }
         if (n == 0)
@@ -209,9 +210,9 @@ public sealed class PollLoop
             Thread.Sleep(BlockTimeoutMs);
             return;
         }
-        fixed (Libc.PollFd* fds = pollFds)
+        fixed (pollfd* fds = pollFds)
         {
-            if (Libc.poll(fds, (nuint)n, BlockTimeoutMs) <= 0)
+            if (LibC.poll(fds, (uint)n, BlockTimeoutMs) <= 0)
             {
                 return;
             }
@@ -220,9 +221,9 @@ public sealed class PollLoop
         // says the link went down, take the port down with the socket's own errno rather than spin on it.
         for (int i = 0; i < n; i++)
         {
-            if ((pollFds[i].Revents & (Libc.PollErr | Libc.PollHup | Libc.PollNval)) != 0)
+            if ((pollFds[i].revents & ((ushort)LibC.POLLERR | (ushort)LibC.POLLHUP | (ushort)LibC.POLLNVAL)) != 0)
             {
-                MarkFailed(ports, pollPorts[i], Libc.TakeSocketError(pollFds[i].Fd));
+                MarkFailed(ports, pollPorts[i], LibcExtras.TakeSocketError(pollFds[i].fd));
             }
         }
     }
@@ -234,7 +235,7 @@ public sealed class PollLoop
     /// </summary>
     private static void MarkFailed(PortSet ports, int id, int errno)
     {
-        if (errno != Libc.Enetdown)
+        if (errno != LibC.ENETDOWN)
         {
             ports.States.MarkDown(id, errno);
         }

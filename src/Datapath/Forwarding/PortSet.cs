@@ -5,6 +5,7 @@
 // Port ids are stable and below a fixed capacity, so per-port counters keep their index for life.
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Forwarding;
 
@@ -109,7 +110,7 @@ public sealed class PortSet
             }
         }
         _ids = [.. ids];
-        PollFds = new Libc.PollFd[_ids.Length];
+        PollFds = new pollfd[_ids.Length];
         PollPorts = new int[_ids.Length];
     }
 
@@ -138,7 +139,7 @@ public sealed class PortSet
     public bool IsUp(int id) => Contains(id) && _states.IsUp(id);
 
     /// <summary>Scratch for the owning loop's blocking wait, one slot per present port, allocated with the table.</summary>
-    internal Libc.PollFd[] PollFds { get; }
+    internal pollfd[] PollFds { get; }
 
     internal int[] PollPorts { get; }
 

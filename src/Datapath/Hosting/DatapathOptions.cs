@@ -2,6 +2,7 @@
 // mode, and the fixed number of port ids it can hand out. Set once at start; only the ageing time changes later
 // (DatapathHost.AgeingTimeSeconds).
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Xdp;
 
 namespace FastBridge.Datapath.Hosting;
 
@@ -13,7 +14,9 @@ public sealed record DatapathOptions(
     IdleMode Idle = IdleMode.Block,
     bool PinWorkers = true,
     int MaxPorts = DatapathOptions.DefaultMaxPorts,
-    int[]? Cpus = null)
+    int[]? Cpus = null,
+    int XdpRingSize = XdpMemory.DefaultRingSize,
+    int? UmemFrames = null)
 {
     /// <summary>802.1D's and the Linux bridge's default.</summary>
     public const uint DefaultAgeingTimeSeconds = 300;

@@ -4,6 +4,7 @@
 // Set-up code only (the XDP loader); nothing here runs on a poll thread. Pinned by BpfLayoutTests.
 using System.Runtime.InteropServices;
 using System.Text;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Interop;
 
@@ -42,11 +43,9 @@ internal static unsafe partial class Bpf
 
     internal const int ObjNameLength = 16;
 
-    /// <summary>SYS_bpf: 321 on x86_64, 280 on the generic syscall table (arm64).</summary>
-    internal static long SysBpf => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 321 : 280;
+    /// <summary>SYS_bpf: 321 on x86_64, 280 on the generic syscall table (arm64). Ours: Tmds.LibC 0.5.0 has syscall() but no SYS_bpf, and no bpf_attr.</summary>
+    internal static int SysBpf => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 321 : 280;
 
-    // errno values the loader translates.
-    internal const int Eperm = 1, Eacces = 13, Ebusy = 16, Eexist = 17;
 
     [StructLayout(LayoutKind.Explicit, Size = 72)]
     internal struct MapCreateAttr
@@ -110,14 +109,10 @@ internal static unsafe partial class Bpf
         [FieldOffset(4)] public uint Id;
     }
 
-    /// <summary>syscall(2) is variadic in C; glibc's x86_64 and arm64 entry reads the integer registers only, so a fixed prototype is safe.</summary>
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static partial long Syscall(long number, long cmd, void* attr, long size);
-
     /// <summary>bpf(cmd, attr, size); the result or -errno.</summary>
     private static int Call<T>(int cmd, T* attr) where T : unmanaged
     {
-        long result = Syscall(SysBpf, cmd, attr, sizeof(T));
+        long result = (ssize_t)LibC.syscall(SysBpf, cmd, attr, sizeof(T));
         return result < 0 ? -Marshal.GetLastPInvokeError() : (int)result;
     }
 
@@ -172,7 +167,7 @@ internal static unsafe partial class Bpf
             CopyName(name, attr.ProgName);
             int fd = Call(ProgLoad, &attr);
             verifierLog = "";
-            if (fd == -Libc.Einval || fd == -Eacces)
+            if (fd == -LibC.EINVAL || fd == -LibC.EACCES)
             {
                 // Load again with the log on: a first try without it is the fast path, and the log only matters on refusal.
                 attr.LogLevel = 1;

@@ -3,6 +3,7 @@
 // the process's other threads (runtime, API, timers) off the poll loops' CPUs, as Open vSwitch keeps
 // its non-PMD threads off pmd-cpu-mask. Set-up only: a poll thread pins itself before its loop starts.
 using System.Globalization;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Interop;
 
@@ -22,7 +23,7 @@ internal static unsafe class CpuAffinity
         }
         ulong* mask = stackalloc ulong[MaskWords];
         Fill(mask, [cpu]);
-        return Libc.sched_setaffinity(0, CpuSetBits / 8, mask) == 0;
+        return LibC.sched_setaffinity(0, CpuSetBits / 8, (cpu_set_t*)mask) == 0;
     }
 
     /// <summary>
@@ -79,7 +80,7 @@ internal static unsafe class CpuAffinity
         {
             if (int.TryParse(Path.GetFileName(task), NumberStyles.None, CultureInfo.InvariantCulture, out int tid))
             {
-                _ = Libc.sched_setaffinity(tid, CpuSetBits / 8, mask); // a thread that just exited is no loss
+                _ = LibC.sched_setaffinity(tid, CpuSetBits / 8, (cpu_set_t*)mask); // a thread that just exited is no loss
             }
         }
     }
@@ -87,7 +88,7 @@ internal static unsafe class CpuAffinity
     private static int[]? Read(int tid)
     {
         ulong* mask = stackalloc ulong[MaskWords];
-        if (Libc.sched_getaffinity(tid, CpuSetBits / 8, mask) != 0)
+        if (LibC.sched_getaffinity(tid, CpuSetBits / 8, (cpu_set_t*)mask) != 0)
         {
             return null;
         }

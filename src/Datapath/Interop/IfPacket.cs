@@ -2,30 +2,18 @@
 // Every size, offset and constant here is pinned against the kernel headers by
 // tests/FastBridge.Tests/Interop/InteropLayoutTests (a C program compiled with gcc prints them).
 using System.Runtime.InteropServices;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Interop;
 
 internal static class IfPacket
 {
-    internal const int SolPacket = 263;
+    // SOL_PACKET, its socket options, PACKET_MR_PROMISC, sockaddr_ll and packet_mreq are Tmds.LibC's;
+    // what follows is ours because Tmds.LibC 0.5.0 lacks it (the TPACKET_V3 ring structs and values,
+    // ETH_P_ALL, PACKET_FANOUT_HASH).
     internal const ushort EthPAll = 0x0003;
 
-    // setsockopt(SOL_PACKET, ...) options.
-    internal const int PacketAddMembership = 1;
-    internal const int PacketDropMembership = 2;
-    internal const int PacketRxRing = 5;
-    internal const int PacketStatistics = 6;
-    internal const int PacketAuxdata = 8;
-    internal const int PacketVersion = 10;
-    internal const int PacketHdrLen = 11;
-    internal const int PacketTxRing = 13;
-    internal const int PacketLoss = 14;
-    internal const int PacketFanout = 18;
-    internal const int PacketQdiscBypass = 20;
-    internal const int PacketIgnoreOutgoing = 23;
-
     internal const int PacketFanoutHash = 0;
-    internal const int PacketMrPromisc = 1;
 
     /// <summary>enum tpacket_versions: TPACKET_V1 = 0, V2 = 1, V3 = 2.</summary>
     internal const int TpacketV3 = 2;
@@ -50,25 +38,13 @@ internal static class IfPacket
     internal static int TpacketAlign(int x) => (x + TpacketAlignment - 1) & ~(TpacketAlignment - 1);
 
     /// <summary>TPACKET3_HDRLEN: TPACKET_ALIGN(sizeof(tpacket3_hdr)) + sizeof(sockaddr_ll) = 68.</summary>
-    internal static unsafe int Tpacket3HdrLen => TpacketAlign(sizeof(Tpacket3Hdr)) + sizeof(SockaddrLl);
+    internal static unsafe int Tpacket3HdrLen => TpacketAlign(sizeof(Tpacket3Hdr)) + sizeof(sockaddr_ll);
 
     /// <summary>
     /// Where a TX frame's data starts without PACKET_TX_HAS_OFF: the kernel (tpacket_parse_header) uses
     /// po->tp_hdrlen - sizeof(struct sockaddr_ll) = TPACKET3_HDRLEN - 20 = 48, right after the aligned header.
     /// </summary>
-    internal static unsafe int Tpacket3TxDataOffset => Tpacket3HdrLen - sizeof(SockaddrLl);
-
-    [StructLayout(LayoutKind.Sequential)]
-    internal unsafe struct SockaddrLl
-    {
-        public ushort SllFamily;
-        public ushort SllProtocol;   // network byte order
-        public int SllIfindex;
-        public ushort SllHatype;
-        public byte SllPkttype;
-        public byte SllHalen;
-        public fixed byte SllAddr[8];
-    }
+    internal static unsafe int Tpacket3TxDataOffset => Tpacket3HdrLen - sizeof(sockaddr_ll);
 
     [StructLayout(LayoutKind.Sequential)]
     internal struct TpacketReq3
@@ -132,15 +108,6 @@ internal static class IfPacket
         public uint Version;
         public uint OffsetToPriv;
         public TpacketHdrV1 Hdr;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    internal unsafe struct PacketMreq
-    {
-        public int MrIfindex;
-        public ushort MrType;
-        public ushort MrAlen;
-        public fixed byte MrAddress[8];
     }
 
     [StructLayout(LayoutKind.Sequential)]

@@ -2,6 +2,7 @@
 // AF_INET datagram socket, which needs no privileges, so "does not exist" is answerable by anyone.
 using System.Runtime.InteropServices;
 using System.Text;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Interop;
 
@@ -9,11 +10,9 @@ internal static unsafe class Netdevice
 {
     internal const int IfNameSize = 16;
 
-    internal const uint SiocGIfFlags = 0x8913;
-    internal const uint SiocGIfMtu = 0x8921;
-    internal const uint SiocGIfHwAddr = 0x8927;
-    internal const uint SiocGIfIndex = 0x8933;
-    internal const uint SiocEthtool = 0x8946;
+    // SIOCGIFFLAGS, SIOCGIFMTU, SIOCGIFHWADDR, SIOCGIFINDEX and ioctl itself are Tmds.LibC's; the rest of
+    // this file is ours because Tmds.LibC 0.5.0 lacks it (SIOCETHTOOL, IFF_*, ARPHRD_*, struct ifreq).
+    internal const int SiocEthtool = 0x8946;
 
     internal const int IffUp = 0x1;
     internal const int IffLoopback = 0x8;
@@ -42,7 +41,7 @@ internal static unsafe class Netdevice
     /// <summary>Opens the unprivileged socket the SIOC* requests go through; -errno on failure.</summary>
     internal static int OpenControlSocket()
     {
-        int fd = Libc.socket(Libc.AfInet, Libc.SockDgram | Libc.SockCloexec, 0);
+        int fd = LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
         return fd >= 0 ? fd : -Marshal.GetLastPInvokeError();
     }
 
@@ -59,11 +58,11 @@ internal static unsafe class Netdevice
     }
 
     /// <summary>Runs one SIOC* request; 0 or the errno.</summary>
-    internal static int Ioctl(int fd, uint request, ref IfReq ifreq)
+    internal static int Ioctl(int fd, int request, ref IfReq ifreq)
     {
         fixed (IfReq* p = &ifreq)
         {
-            return Libc.ioctl(fd, request, p) == 0 ? 0 : Marshal.GetLastPInvokeError();
+            return LibC.ioctl(fd, request, p) == 0 ? 0 : Marshal.GetLastPInvokeError();
         }
     }
 }

@@ -8,7 +8,8 @@ namespace FastBridge.Datapath.Interop;
 
 internal static class Rtnetlink
 {
-    internal const int AfNetlink = 16;
+    // AF_NETLINK is Tmds.LibC's; the rest is ours because Tmds.LibC 0.5.0 has no netlink protocol,
+    // group, message or attribute definitions.
     internal const int NetlinkRoute = 0;
     internal const uint RtmgrpLink = 1;
 

@@ -7,6 +7,7 @@ using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfPacket;
 using FastBridge.Datapath.Common;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -36,17 +37,17 @@ public sealed unsafe partial class AfPacketPort
         _txFrameCount = txBlockCount * txFramesPerBlock;
 
         // Protocol 0: no frames are queued to the socket (from any interface) until bind names one.
-        _fd = Libc.socket(Libc.AfPacket, Libc.SockRaw | Libc.SockCloexec, 0);
+        _fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
         if (_fd < 0)
         {
             throw Failure("socket(AF_PACKET, SOCK_RAW)", Marshal.GetLastPInvokeError());
         }
         try
         {
-            SetInt(PacketVersion, TpacketV3, "PACKET_VERSION TPACKET_V3");
+            SetInt(LibC.PACKET_VERSION, TpacketV3, "PACKET_VERSION TPACKET_V3");
             // Before any ring exists (the kernel refuses it after): a frame the kernel refuses to send is skipped and
             // its slot made available again, instead of TP_STATUS_WRONG_FORMAT, which halts transmission at that slot.
-            SetInt(PacketLoss, 1, "PACKET_LOSS");
+            SetInt(LibC.PACKET_LOSS, 1, "PACKET_LOSS");
             // V3 receive packs frames of any size into blocks; tp_frame_size is only checked (block / frame * blocks == frame_nr).
             int rxFrameSize = Math.Min(_txFrameSize, _rxBlockSize);
             var rx = new TpacketReq3
@@ -57,7 +58,7 @@ public sealed unsafe partial class AfPacketPort
                 TpFrameNr = (uint)(_rxBlockSize / rxFrameSize * _rxBlockCount),
                 TpRetireBlkTov = (uint)options.RetireTimeoutMs,
             };
-            SetOption(PacketRxRing, &rx, sizeof(TpacketReq3), "PACKET_RX_RING");
+            SetOption(LibC.PACKET_RX_RING, &rx, sizeof(TpacketReq3), "PACKET_RX_RING");
             // V3 transmit is frame based; it insists on retire timeout, private size and feature word 0.
             var tx = new TpacketReq3
             {
@@ -66,14 +67,14 @@ public sealed unsafe partial class AfPacketPort
                 TpFrameSize = (uint)_txFrameSize,
                 TpFrameNr = (uint)_txFrameCount,
             };
-            SetOption(PacketTxRing, &tx, sizeof(TpacketReq3), "PACKET_TX_RING");
-            SetInt(PacketQdiscBypass, 1, "PACKET_QDISC_BYPASS");
-            SetInt(PacketIgnoreOutgoing, 1, "PACKET_IGNORE_OUTGOING");
+            SetOption(LibC.PACKET_TX_RING, &tx, sizeof(TpacketReq3), "PACKET_TX_RING");
+            SetInt(LibC.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
+            SetInt(LibC.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
 
             nuint rxLength = (nuint)_rxBlockSize * (nuint)_rxBlockCount;
             _mapLength = rxLength + (nuint)txBlockSize * (nuint)txBlockCount;
-            void* map = Libc.mmap(null, _mapLength, Libc.ProtRead | Libc.ProtWrite, Libc.MapShared | Libc.MapPopulate, _fd, 0);
-            if (map == Libc.MapFailed)
+            void* map = LibC.mmap(null, (size_t)_mapLength, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED | LibC.MAP_POPULATE, _fd, 0);
+            if (map == LibC.MAP_FAILED)
             {
                 throw Failure("mmap of the rings", Marshal.GetLastPInvokeError());
             }
@@ -81,21 +82,21 @@ public sealed unsafe partial class AfPacketPort
             _rxRing = _map;
             _txRing = _map + rxLength;
 
-            var address = new SockaddrLl { SllFamily = Libc.AfPacket, SllProtocol = Htons(EthPAll), SllIfindex = iface.IfIndex };
-            if (Libc.bind(_fd, &address, (uint)sizeof(SockaddrLl)) != 0)
+            var address = new sockaddr_ll { sll_family = (ushort)LibC.AF_PACKET, sll_protocol = Htons(EthPAll), sll_ifindex = iface.IfIndex };
+            if (LibC.bind(_fd, (sockaddr*)&address, sizeof(sockaddr_ll)) != 0)
             {
                 throw Failure("bind", Marshal.GetLastPInvokeError());
             }
             // Binding to an interface that is down leaves ENETDOWN pending; it is not a failure of the port.
-            Libc.TakeSocketError(_fd);
+            LibcExtras.TakeSocketError(_fd);
 
             // The kernel drops the membership when the socket closes, even on kill -9: promiscuity is always undone.
-            var mreq = new PacketMreq { MrIfindex = iface.IfIndex, MrType = PacketMrPromisc };
-            SetOption(PacketAddMembership, &mreq, sizeof(PacketMreq), "PACKET_ADD_MEMBERSHIP PACKET_MR_PROMISC");
+            var mreq = new packet_mreq { mr_ifindex = iface.IfIndex, mr_type = (ushort)LibC.PACKET_MR_PROMISC };
+            SetOption(LibC.PACKET_ADD_MEMBERSHIP, &mreq, sizeof(packet_mreq), "PACKET_ADD_MEMBERSHIP PACKET_MR_PROMISC");
             if (options.FanoutGroup != 0)
             {
                 // Hash fanout keeps each flow on one poll loop, so it stays in order.
-                SetInt(PacketFanout, options.FanoutGroup | (PacketFanoutHash << 16), $"PACKET_FANOUT group {options.FanoutGroup}");
+                SetInt(LibC.PACKET_FANOUT, options.FanoutGroup | (PacketFanoutHash << 16), $"PACKET_FANOUT group {options.FanoutGroup}");
             }
         }
         catch
@@ -109,24 +110,24 @@ public sealed unsafe partial class AfPacketPort
 
     private void SetOption(int option, void* value, int length, string step)
     {
-        if (Libc.setsockopt(_fd, SolPacket, option, value, (uint)length) != 0)
+        if (LibC.setsockopt(_fd, LibC.SOL_PACKET, option, value, (uint)length) != 0)
         {
             throw Failure(step, Marshal.GetLastPInvokeError());
         }
     }
 
     private InvalidOperationException Failure(string step, int errno) =>
-        new($"interface {Name}: AF_PACKET {step} failed: {Libc.ErrnoText(errno)}");
+        new($"interface {Name}: AF_PACKET {step} failed: {LibcExtras.ErrnoText(errno)}{Privileges.RawSocketHint(errno)}");
 
     private void ReleaseResources()
     {
         if (_map != null)
         {
-            Libc.munmap(_map, _mapLength);
+            LibC.munmap(_map, (size_t)_mapLength);
         }
         if (_fd >= 0)
         {
-            Libc.close(_fd);
+            LibC.close(_fd);
         }
     }
 }

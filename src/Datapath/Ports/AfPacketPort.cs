@@ -8,6 +8,7 @@ using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfPacket;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -161,7 +162,7 @@ public sealed unsafe partial class AfPacketPort : IPort
         }
         _txPending = false;
         // EAGAIN/ENOBUFS leave the slots queued and the next kick sends them; ENETDOWN surfaces in Receive.
-        Libc.sendto(_fd, null, 0, Libc.MsgDontwait, null, 0);
+        LibC.sendto(_fd, null, 0, LibC.MSG_DONTWAIT, null, 0);
     }
 
     public void AddBackendDrops(Span<ulong> byReason)
@@ -169,8 +170,8 @@ public sealed unsafe partial class AfPacketPort : IPort
         if (!_disposed)
         {
             TpacketStatsV3 stats;
-            uint length = (uint)sizeof(TpacketStatsV3);
-            if (Libc.getsockopt(_fd, SolPacket, PacketStatistics, &stats, &length) == 0)
+            socklen_t length = sizeof(TpacketStatsV3);
+            if (LibC.getsockopt(_fd, LibC.SOL_PACKET, LibC.PACKET_STATISTICS, &stats, &length) == 0)
             {
                 _rxRingDrops += stats.TpDrops;
             }
@@ -227,18 +228,18 @@ public sealed unsafe partial class AfPacketPort : IPort
         {
             return 0;
         }
-        var pollFd = new Libc.PollFd { Fd = _fd };
-        if (Libc.poll(&pollFd, 1, 0) <= 0 || (pollFd.Revents & (Libc.PollErr | Libc.PollNval)) == 0)
+        var pollFd = new pollfd { fd = _fd };
+        if (LibC.poll(&pollFd, 1, 0) <= 0 || (pollFd.revents & ((ushort)LibC.POLLERR | (ushort)LibC.POLLNVAL)) == 0)
         {
             return 0;
         }
-        int errno = (pollFd.Revents & Libc.PollNval) != 0 ? Libc.Ebadf : Libc.TakeSocketError(_fd);
-        if (errno is Libc.Enxio or Libc.Enodev or Libc.Ebadf)
+        int errno = (pollFd.revents & LibC.POLLNVAL) != 0 ? LibC.EBADF : LibcExtras.TakeSocketError(_fd);
+        if (errno == LibC.ENXIO || errno == LibC.ENODEV || errno == LibC.EBADF)
         {
             _failedErrno = errno;
             return -errno;
         }
         // The interface went down (or away): reported, not kept; once it is up again the kernel re-hooks the socket.
-        return errno == Libc.Enetdown ? -errno : 0;
+        return errno == LibC.ENETDOWN ? -errno : 0;
     }
 }

@@ -13,16 +13,17 @@ using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Xdp;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Ports;
 
-/// <param name="RingSize">Entries in each of the four rings (a power of two); the UMEM needs 2 x RingSize frames per port.</param>
+/// <param name="RingSize">Entries in each of the four rings (a power of two); the UMEM needs up to 4 x RingSize frames per port (XdpMemory.FramesPerPort).</param>
 /// <param name="ScratchFrames">
 /// Frames received as several descriptors that one burst can hold, gathered whole (a port whose MTU does
 /// not fit one UMEM frame only); more in one burst are dropped and counted rx_ring_full. A burst holds at
 /// most Bursts.DefaultFrames frames, so the default never runs out.
 /// </param>
-public sealed record AfXdpOptions(int RingSize = 2048, int ScratchFrames = Bursts.DefaultFrames);
+public sealed record AfXdpOptions(int RingSize = XdpMemory.DefaultRingSize, int ScratchFrames = Bursts.DefaultFrames);
 
 public sealed unsafe partial class AfXdpPort : IPort
 {
@@ -255,8 +256,8 @@ public sealed unsafe partial class AfXdpPort : IPort
         {
             // XDP_STATISTICS counts from bind and never resets: add the current totals.
             IfXdp.Statistics stats;
-            uint length = (uint)sizeof(IfXdp.Statistics);
-            if (Libc.getsockopt(_socket.Fd, IfXdp.SolXdp, IfXdp.XdpStatistics, &stats, &length) == 0)
+            socklen_t length = sizeof(IfXdp.Statistics);
+            if (LibC.getsockopt(_socket.Fd, IfXdp.SolXdp, IfXdp.XdpStatistics, &stats, &length) == 0)
             {
                 // rx_dropped: no fill frame, or a frame longer than a UMEM frame; rx_ring_full: RX ring overrun.
                 byReason[(int)DropReason.RxRingFull] += stats.RxRingFull + stats.RxDropped;
@@ -309,7 +310,7 @@ public sealed unsafe partial class AfXdpPort : IPort
         if (_socket.Tx.Outstanding != 0 && (!_socket.NeedWakeup || _socket.Tx.NeedsWakeup))
         {
             // EAGAIN/EBUSY/ENOBUFS leave the descriptors queued; the next kick sends them. ENETDOWN surfaces in Receive.
-            Libc.sendto(_socket.Fd, null, 0, Libc.MsgDontwait, null, 0);
+            LibC.sendto(_socket.Fd, null, 0, LibC.MSG_DONTWAIT, null, 0);
         }
     }
 
@@ -340,7 +341,7 @@ public sealed unsafe partial class AfXdpPort : IPort
         if (_socket.NeedWakeup && _socket.Fill.NeedsWakeup)
         {
             // The driver sleeps until woken; a zero-length recvfrom wakes its RX side (as poll would).
-            Libc.recvfrom(_socket.Fd, null, 0, Libc.MsgDontwait, null, null);
+            LibC.recvfrom(_socket.Fd, null, 0, LibC.MSG_DONTWAIT, null, null);
         }
     }
 
@@ -355,7 +356,7 @@ public sealed unsafe partial class AfXdpPort : IPort
         {
             return 0;
         }
-        int error = Libc.TakeSocketError(_socket.Fd);
+        int error = LibcExtras.TakeSocketError(_socket.Fd);
         if (error != 0)
         {
             _failedErrno = error;

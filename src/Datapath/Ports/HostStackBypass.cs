@@ -7,6 +7,7 @@
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Xdp.BpfAssembler;
 using FastBridge.Datapath.Common;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -30,13 +31,13 @@ public sealed class HostStackBypass : IDisposable
         int progFd = Bpf.LoadProgram(Bpf.ProgTypeSchedCls, Bpf.AttachTypeTcxIngress, [Mov64Imm(R0, TcActShot), Exit()], "fb_stack_bypass", out string log);
         if (progFd < 0)
         {
-            throw new InvalidOperationException($"interface {iface.Name}: loading the tcx ingress program failed: {Libc.ErrnoText(-progFd)}{(log.Length > 0 ? "\n" + log : "")}");
+            throw new InvalidOperationException($"interface {iface.Name}: loading the tcx ingress program failed: {LibcExtras.ErrnoText(-progFd)}{Privileges.BpfHint(-progFd)}{(log.Length > 0 ? "\n" + log : "")}");
         }
         int linkFd = Bpf.CreateLink(progFd, iface.IfIndex, Bpf.AttachTypeTcxIngress, 0);
         if (linkFd < 0)
         {
-            Libc.close(progFd);
-            throw new InvalidOperationException($"interface {iface.Name}: attaching at tcx ingress failed: {Libc.ErrnoText(-linkFd)}");
+            LibC.close(progFd);
+            throw new InvalidOperationException($"interface {iface.Name}: attaching at tcx ingress failed: {LibcExtras.ErrnoText(-linkFd)}{Privileges.BpfHint(-linkFd)}");
         }
         return new HostStackBypass(progFd, linkFd);
     }
@@ -45,8 +46,8 @@ public sealed class HostStackBypass : IDisposable
     {
         if (_linkFd >= 0)
         {
-            Libc.close(_linkFd);
-            Libc.close(_progFd);
+            LibC.close(_linkFd);
+            LibC.close(_progFd);
             _linkFd = _progFd = -1;
         }
     }

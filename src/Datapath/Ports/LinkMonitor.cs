@@ -9,6 +9,7 @@
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.Rtnetlink;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -43,19 +44,19 @@ public sealed unsafe class LinkMonitor : IDisposable
     {
         _changed = changed;
         _trouble = trouble;
-        _fd = Libc.socket(AfNetlink, Libc.SockRaw | Libc.SockCloexec, NetlinkRoute);
+        _fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, NetlinkRoute);
         if (_fd < 0)
         {
-            throw new InvalidOperationException($"rtnetlink socket failed: {Libc.ErrnoText(Marshal.GetLastPInvokeError())}");
+            throw new InvalidOperationException($"rtnetlink socket failed: {LibcExtras.ErrnoText(Marshal.GetLastPInvokeError())}");
         }
         int size = ReceiveBuffer;
-        Libc.setsockopt(_fd, Libc.SolSocket, Libc.SoRcvbufForce, &size, sizeof(int)); // best effort: overruns are recovered anyway
-        var address = new SockaddrNl { NlFamily = AfNetlink, NlGroups = RtmgrpLink };
-        if (Libc.bind(_fd, &address, (uint)sizeof(SockaddrNl)) != 0)
+        LibC.setsockopt(_fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, &size, sizeof(int)); // best effort: overruns are recovered anyway
+        var address = new SockaddrNl { NlFamily = (ushort)LibC.AF_NETLINK, NlGroups = RtmgrpLink };
+        if (LibC.bind(_fd, (sockaddr*)&address, sizeof(SockaddrNl)) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            Libc.close(_fd);
-            throw new InvalidOperationException($"rtnetlink bind to RTMGRP_LINK failed: {Libc.ErrnoText(errno)}");
+            LibC.close(_fd);
+            throw new InvalidOperationException($"rtnetlink bind to RTMGRP_LINK failed: {LibcExtras.ErrnoText(errno)}");
         }
         _buffer = (byte*)NativeMemory.Alloc(BufferSize);
         _thread = new Thread(Run) { Name = "fastbridge-links", IsBackground = true };
@@ -78,7 +79,7 @@ public sealed unsafe class LinkMonitor : IDisposable
         {
             _thread.Join();
         }
-        Libc.close(_fd);
+        LibC.close(_fd);
         NativeMemory.Free(_buffer);
     }
 
@@ -90,23 +91,23 @@ public sealed unsafe class LinkMonitor : IDisposable
             {
                 _dumpWanted = !RequestDump();
             }
-            var pollFd = new Libc.PollFd { Fd = _fd, Events = Libc.PollIn };
-            if (Libc.poll(&pollFd, 1, PollTimeoutMs) <= 0)
+            var pollFd = new pollfd { fd = _fd, events = LibC.POLLIN };
+            if (LibC.poll(&pollFd, 1, PollTimeoutMs) <= 0)
             {
                 continue;
             }
-            nint length = Libc.recvfrom(_fd, _buffer, BufferSize, Libc.MsgDontwait, null, null);
+            long length = LibC.recvfrom(_fd, _buffer, BufferSize, LibC.MSG_DONTWAIT, null, null);
             if (length < 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno == Libc.Enobufs)
+                if (errno == LibC.ENOBUFS)
                 {
                     _trouble("rtnetlink: link events were lost (receive buffer overran); reading every interface again");
                     _dumpWanted = true;
                 }
-                else if (errno is not (Libc.Eintr or Libc.Eagain))
+                else if (errno != LibC.EINTR && errno != LibC.EAGAIN)
                 {
-                    _trouble($"rtnetlink: read failed: {Libc.ErrnoText(errno)}; trying again");
+                    _trouble($"rtnetlink: read failed: {LibcExtras.ErrnoText(errno)}; trying again");
                     Thread.Sleep(PollTimeoutMs);
                 }
                 continue;
@@ -145,12 +146,12 @@ public sealed unsafe class LinkMonitor : IDisposable
                 NlmsgSeq = ++_sequence,
             },
         };
-        var kernel = new SockaddrNl { NlFamily = AfNetlink };
-        if (Libc.sendto(_fd, &request, (nuint)sizeof(LinkDumpRequest), 0, &kernel, (uint)sizeof(SockaddrNl)) >= 0)
+        var kernel = new SockaddrNl { NlFamily = (ushort)LibC.AF_NETLINK };
+        if (LibC.sendto(_fd, &request, sizeof(LinkDumpRequest), 0, (sockaddr*)&kernel, sizeof(SockaddrNl)) >= 0)
         {
             return true;
         }
-        _trouble($"rtnetlink: asking for every interface failed: {Libc.ErrnoText(Marshal.GetLastPInvokeError())}; trying again");
+        _trouble($"rtnetlink: asking for every interface failed: {LibcExtras.ErrnoText(Marshal.GetLastPInvokeError())}; trying again");
         return false;
     }
 

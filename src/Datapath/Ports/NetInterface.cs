@@ -4,18 +4,16 @@
 using System.Globalization;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Interop;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Ports;
 
 public static unsafe class NetInterface
 {
-    private const int CapNetAdmin = 12;
-    private const int CapNetRaw = 13;
-
     public static NetInterfaceInfo Inspect(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (!Netdevice.IsValidName(name) || Libc.if_nametoindex(name) == 0)
+        if (!Netdevice.IsValidName(name) || LibcExtras.if_nametoindex(name) == 0)
         {
             throw new PortRefusedException($"interface '{name}' does not exist");
         }
@@ -23,22 +21,22 @@ public static unsafe class NetInterface
         int fd = Netdevice.OpenControlSocket();
         if (fd < 0)
         {
-            throw new PortRefusedException($"interface {name}: cannot open a control socket: {Libc.ErrnoText(-fd)}");
+            throw new PortRefusedException($"interface {name}: cannot open a control socket: {LibcExtras.ErrnoText(-fd)}");
         }
         try
         {
             Netdevice.IfReq request = Netdevice.NewRequest(name);
-            Query(fd, name, Netdevice.SiocGIfIndex, "SIOCGIFINDEX", ref request);
+            Query(fd, name, LibC.SIOCGIFINDEX, "SIOCGIFINDEX", ref request);
             int ifIndex = request.IfIndex;
-            Query(fd, name, Netdevice.SiocGIfFlags, "SIOCGIFFLAGS", ref request);
+            Query(fd, name, LibC.SIOCGIFFLAGS, "SIOCGIFFLAGS", ref request);
             int flags = (ushort)request.Flags;
             if ((flags & Netdevice.IffLoopback) != 0)
             {
                 throw new PortRefusedException($"interface {name} is a loopback interface");
             }
-            Query(fd, name, Netdevice.SiocGIfMtu, "SIOCGIFMTU", ref request);
+            Query(fd, name, LibC.SIOCGIFMTU, "SIOCGIFMTU", ref request);
             int mtu = request.Mtu;
-            Query(fd, name, Netdevice.SiocGIfHwAddr, "SIOCGIFHWADDR", ref request);
+            Query(fd, name, LibC.SIOCGIFHWADDR, "SIOCGIFHWADDR", ref request);
             ushort hwType = request.HwAddrFamily;
             if (hwType != Netdevice.ArphrdEther)
             {
@@ -59,50 +57,20 @@ public static unsafe class NetInterface
         }
         finally
         {
-            Libc.close(fd);
+            LibC.close(fd);
         }
     }
 
-    public static void RequirePrivileges()
-    {
-        ulong capEff = ReadCapEff();
-        bool raw = (capEff & (1UL << CapNetRaw)) != 0;
-        bool admin = (capEff & (1UL << CapNetAdmin)) != 0;
-        if (!raw || !admin)
-        {
-            string missing = (raw, admin) switch
-            {
-                (false, false) => "CAP_NET_RAW and CAP_NET_ADMIN",
-                (false, true) => "CAP_NET_RAW",
-                _ => "CAP_NET_ADMIN",
-            };
-            throw new PrivilegeException($"fastbridge needs {missing} (run as root or grant them, e.g. AmbientCapabilities=CAP_NET_RAW CAP_NET_ADMIN)");
-        }
-    }
-
-    /// <summary>The effective capability set from /proc/self/status (CapEff, hex).</summary>
-    internal static ulong ReadCapEff()
-    {
-        foreach (string line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("CapEff:", StringComparison.Ordinal))
-            {
-                return ulong.Parse(line.AsSpan(7).Trim(), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-            }
-        }
-        throw new PrivilegeException("cannot read CapEff from /proc/self/status");
-    }
-
-    private static void Query(int fd, string name, uint request, string requestName, ref Netdevice.IfReq ifreq)
+    private static void Query(int fd, string name, int request, string requestName, ref Netdevice.IfReq ifreq)
     {
         int errno = Netdevice.Ioctl(fd, request, ref ifreq);
-        if (errno == Libc.Enodev || errno == Libc.Enxio)
+        if (errno == LibC.ENODEV || errno == LibC.ENXIO)
         {
             throw new PortRefusedException($"interface '{name}' does not exist");
         }
         if (errno != 0)
         {
-            throw new PortRefusedException($"interface {name}: {requestName} failed: {Libc.ErrnoText(errno)}");
+            throw new PortRefusedException($"interface {name}: {requestName} failed: {LibcExtras.ErrnoText(errno)}");
         }
     }
 

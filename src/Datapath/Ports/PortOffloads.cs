@@ -2,6 +2,7 @@
 // super-frames longer than the MTU that no egress port could send; Dispose turns back on exactly what
 // this turned off. TurnOff also serves the lab's send offloads (ControlPlane/Lab/SendOffloads). Set-up threads only.
 using FastBridge.Datapath.Interop;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -33,7 +34,7 @@ public sealed class PortOffloads : IDisposable
                 Check(Ethtool.Set(fd, ifName, Ethtool.SFlags, flags & ~Ethtool.EthFlagLro), ifName, "turning LRO off");
                 lroWasOn = true;
             }
-            else if (errno != 0 && errno != Libc.Eopnotsupp)
+            else if (errno != 0 && errno != LibC.EOPNOTSUPP)
             {
                 Check(errno, ifName, "reading the LRO flag");
             }
@@ -41,7 +42,7 @@ public sealed class PortOffloads : IDisposable
         }
         finally
         {
-            Libc.close(fd);
+            LibC.close(fd);
         }
     }
 
@@ -72,13 +73,13 @@ public sealed class PortOffloads : IDisposable
         }
         finally
         {
-            Libc.close(fd);
+            LibC.close(fd);
         }
     }
 
     private void Restore(int errno, string step)
     {
-        if (errno != Libc.Enodev && errno != Libc.Enxio)
+        if (errno != LibC.ENODEV && errno != LibC.ENXIO)
         {
             Check(errno, _ifName, step);
         }
@@ -88,7 +89,7 @@ public sealed class PortOffloads : IDisposable
     internal static bool TurnOff(int fd, string ifName, uint getCommand, uint setCommand, string feature)
     {
         int errno = Ethtool.Get(fd, ifName, getCommand, out uint value);
-        if (errno == Libc.Eopnotsupp)
+        if (errno == LibC.EOPNOTSUPP)
         {
             return false;
         }
@@ -106,7 +107,7 @@ public sealed class PortOffloads : IDisposable
         int fd = Netdevice.OpenControlSocket();
         if (fd < 0)
         {
-            throw new InvalidOperationException($"interface {ifName}: cannot open a control socket: {Libc.ErrnoText(-fd)}");
+            throw new InvalidOperationException($"interface {ifName}: cannot open a control socket: {LibcExtras.ErrnoText(-fd)}");
         }
         return fd;
     }
@@ -115,7 +116,7 @@ public sealed class PortOffloads : IDisposable
     {
         if (errno != 0)
         {
-            throw new InvalidOperationException($"interface {ifName}: {step} via ethtool failed: {Libc.ErrnoText(errno)}");
+            throw new InvalidOperationException($"interface {ifName}: {step} via ethtool failed: {LibcExtras.ErrnoText(errno)}");
         }
     }
 }

@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfPacket;
 using FastBridge.Datapath.Common;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Ports;
 
@@ -17,17 +18,18 @@ public sealed unsafe class PromiscuousMembership : IDisposable
 
     public static PromiscuousMembership Join(NetInterfaceInfo iface)
     {
-        int fd = Libc.socket(Libc.AfPacket, Libc.SockRaw, 0);
+        int fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW, 0);
         if (fd < 0)
         {
-            throw new InvalidOperationException($"interface {iface.Name}: AF_PACKET socket for promiscuous mode failed: {Libc.ErrnoText(Marshal.GetLastPInvokeError())}");
+            int errno = Marshal.GetLastPInvokeError();
+            throw new InvalidOperationException($"interface {iface.Name}: AF_PACKET socket for promiscuous mode failed: {LibcExtras.ErrnoText(errno)}{Privileges.RawSocketHint(errno)}");
         }
-        var mreq = new PacketMreq { MrIfindex = iface.IfIndex, MrType = PacketMrPromisc };
-        if (Libc.setsockopt(fd, SolPacket, PacketAddMembership, &mreq, (uint)sizeof(PacketMreq)) != 0)
+        var mreq = new packet_mreq { mr_ifindex = iface.IfIndex, mr_type = (ushort)LibC.PACKET_MR_PROMISC };
+        if (LibC.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_ADD_MEMBERSHIP, &mreq, (uint)sizeof(packet_mreq)) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            Libc.close(fd);
-            throw new InvalidOperationException($"interface {iface.Name}: PACKET_MR_PROMISC failed: {Libc.ErrnoText(errno)}");
+            LibC.close(fd);
+            throw new InvalidOperationException($"interface {iface.Name}: PACKET_MR_PROMISC failed: {LibcExtras.ErrnoText(errno)}");
         }
         return new PromiscuousMembership(fd);
     }
@@ -36,7 +38,7 @@ public sealed unsafe class PromiscuousMembership : IDisposable
     {
         if (_fd >= 0)
         {
-            Libc.close(_fd);
+            LibC.close(_fd);
             _fd = -1;
         }
     }

@@ -8,10 +8,11 @@
 using System.Diagnostics;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Interop;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Xdp;
 
-/// <param name="FrameCount">Frames in the UMEM; give each port at least its fill ring plus its TX ring (2 x RingSize).</param>
+/// <param name="FrameCount">Frames in the UMEM; a port holds up to its four rings' worth (XdpMemory.FramesPerPort), plus the copy reserve.</param>
 /// <param name="FrameSize">Bytes per frame, 2048 or 4096: the kernel puts 256 bytes of headroom before received data.</param>
 /// <param name="TryHugePages">Back the area with 2 MiB huge pages when the system has them free, else plain pages.</param>
 /// <param name="MultiBuffer">
@@ -31,8 +32,6 @@ internal enum FrameState : byte
 
 public sealed unsafe class Umem : IDisposable
 {
-    // mmap flags beyond the ones Libc names (pinned by IfXdpLayoutTests).
-    internal const int MapPrivate = 0x02, MapAnonymous = 0x20, MapHugetlb = 0x40000;
     private const int HugePageSize = 2 << 20;
 
     /// <summary>Frames the fill rings leave on the free list, so a burst can always be copied out to another port.</summary>
@@ -179,7 +178,7 @@ public sealed unsafe class Umem : IDisposable
             return;
         }
         _disposed = true;
-        Libc.munmap(Base, Length);
+        LibC.munmap(Base, (size_t)Length);
     }
 
     [Conditional("DEBUG")]
@@ -194,21 +193,21 @@ public sealed unsafe class Umem : IDisposable
 
     private byte* Map(bool tryHuge, out bool huge)
     {
-        const int Prot = Libc.ProtRead | Libc.ProtWrite;
+        int prot = LibC.PROT_READ | LibC.PROT_WRITE;
         huge = false;
         if (tryHuge && Length % HugePageSize == 0)
         {
-            void* area = Libc.mmap(null, Length, Prot, MapPrivate | MapAnonymous | MapHugetlb | Libc.MapPopulate, -1, 0);
-            if (area != Libc.MapFailed)
+            void* area = LibC.mmap(null, (size_t)Length, prot, LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_HUGETLB | LibC.MAP_POPULATE, -1, 0);
+            if (area != LibC.MAP_FAILED)
             {
                 huge = true;
                 return (byte*)area;
             }
         }
-        void* plain = Libc.mmap(null, Length, Prot, MapPrivate | MapAnonymous | Libc.MapPopulate, -1, 0);
-        if (plain == Libc.MapFailed)
+        void* plain = LibC.mmap(null, (size_t)Length, prot, LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS | LibC.MAP_POPULATE, -1, 0);
+        if (plain == LibC.MAP_FAILED)
         {
-            throw new InvalidOperationException($"UMEM of {Length} bytes: mmap failed: {Libc.ErrnoText(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
+            throw new InvalidOperationException($"UMEM of {Length} bytes: mmap failed: {LibcExtras.ErrnoText(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
         }
         return (byte*)plain;
     }

@@ -6,6 +6,7 @@
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Xdp.BpfAssembler;
 using FastBridge.Datapath.Common;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Xdp;
 
@@ -73,7 +74,7 @@ public sealed class XdpAttachment : IDisposable
         int mapFd = Bpf.CreateXskMap((uint)queueCount, "fb_xsks");
         if (mapFd < 0)
         {
-            throw new InvalidOperationException($"interface {iface.Name}: cannot create the XSKMAP: {Libc.ErrnoText(-mapFd)}");
+            throw new InvalidOperationException($"interface {iface.Name}: cannot create the XSKMAP: {LibcExtras.ErrnoText(-mapFd)}{Privileges.BpfHint(-mapFd)}");
         }
         int progFd = -1;
         try
@@ -86,9 +87,9 @@ public sealed class XdpAttachment : IDisposable
         {
             if (progFd >= 0)
             {
-                Libc.close(progFd);
+                LibC.close(progFd);
             }
-            Libc.close(mapFd);
+            LibC.close(mapFd);
             throw;
         }
     }
@@ -117,7 +118,7 @@ public sealed class XdpAttachment : IDisposable
         int result = Bpf.UpdateElem(_mapFd, (uint)queue, (uint)xskFd);
         if (result < 0)
         {
-            throw new InvalidOperationException($"interface {InterfaceName}: cannot put the AF_XDP socket of queue {queue} in the XSKMAP: {Libc.ErrnoText(-result)}");
+            throw new InvalidOperationException($"interface {InterfaceName}: cannot put the AF_XDP socket of queue {queue} in the XSKMAP: {LibcExtras.ErrnoText(-result)}");
         }
     }
 
@@ -138,9 +139,9 @@ public sealed class XdpAttachment : IDisposable
         {
             return;
         }
-        Libc.close(_linkFd);
-        Libc.close(_progFd);
-        Libc.close(_mapFd);
+        LibC.close(_linkFd);
+        LibC.close(_progFd);
+        LibC.close(_mapFd);
         _linkFd = -1;
     }
 
@@ -154,7 +155,7 @@ public sealed class XdpAttachment : IDisposable
         }
         string detail = log.Length > 0 ? $"; verifier log: {log.ReplaceLineEndings(" | ")}" : "";
         string which = multiBuffer ? " (frags-aware, for multi-buffer: kernel 5.18+)" : "";
-        throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's XDP program{which}: {Libc.ErrnoText(-progFd)}{detail}");
+        throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's XDP program{which}: {LibcExtras.ErrnoText(-progFd)}{Privileges.BpfHint(-progFd)}{detail}");
     }
 
     private static (int LinkFd, XdpAttachMode Mode) Link(int progFd, NetInterfaceInfo iface, XdpAttachMode mode)
@@ -172,9 +173,9 @@ public sealed class XdpAttachment : IDisposable
             {
                 return (generic, XdpAttachMode.Generic);
             }
-            throw new InvalidOperationException($"interface {iface.Name}: cannot attach the XDP program: native {Libc.ErrnoText(-linkFd)}, generic {Libc.ErrnoText(-generic)}");
+            throw new InvalidOperationException($"interface {iface.Name}: cannot attach the XDP program: native {LibcExtras.ErrnoText(-linkFd)}, generic {LibcExtras.ErrnoText(-generic)}{Privileges.BpfHint(-generic)}");
         }
-        throw new InvalidOperationException($"interface {iface.Name}: cannot attach the XDP program in {first.ToString().ToLowerInvariant()} mode: {Libc.ErrnoText(-linkFd)}");
+        throw new InvalidOperationException($"interface {iface.Name}: cannot attach the XDP program in {first.ToString().ToLowerInvariant()} mode: {LibcExtras.ErrnoText(-linkFd)}{Privileges.BpfHint(-linkFd)}");
     }
 
     /// <summary>The link fd, or -errno; throws PortRefusedException when another program holds the interface.</summary>
@@ -183,7 +184,7 @@ public sealed class XdpAttachment : IDisposable
         uint flags = mode == XdpAttachMode.Native ? Bpf.XdpFlagsDrvMode : Bpf.XdpFlagsSkbMode;
         int linkFd = Bpf.CreateXdpLink(progFd, iface.IfIndex, flags);
         // EBUSY: a program (or link) is attached in this mode; EEXIST: one is attached in the other mode.
-        if (linkFd == -Bpf.Ebusy || linkFd == -Bpf.Eexist)
+        if (linkFd == -LibC.EBUSY || linkFd == -LibC.EEXIST)
         {
             throw new PortRefusedException($"interface {iface.Name} already carries an XDP program; FastBridge will not replace it (remove it first)");
         }

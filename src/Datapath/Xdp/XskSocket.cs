@@ -6,6 +6,7 @@
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Interop.IfXdp;
+using Tmds.Linux;
 
 namespace FastBridge.Datapath.Xdp;
 
@@ -39,10 +40,10 @@ internal sealed unsafe class XskSocket : IDisposable
         {
             throw new ArgumentException($"AF_XDP ring size {ringSize}: must be a power of two", nameof(ringSize));
         }
-        int fd = Libc.socket(AfXdp, Libc.SockRaw | Libc.SockCloexec, 0);
+        int fd = LibC.socket(AfXdp, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {
-            throw Failure(name, queue, "socket(AF_XDP)");
+            throw Failure(name, queue, "socket(AF_XDP)", Privileges.RawSocketHint);
         }
         var socket = new XskSocket(fd, umem);
         try
@@ -69,7 +70,7 @@ internal sealed unsafe class XskSocket : IDisposable
         Unmap(ref Rx);
         Unmap(ref Tx);
         _umem.RemoveSocket(Fd);
-        Libc.close(Fd);
+        LibC.close(Fd);
     }
 
     private void Setup(string name, int ifIndex, int queue, uint ringSize)
@@ -78,7 +79,7 @@ internal sealed unsafe class XskSocket : IDisposable
         if (sharedFd < 0)
         {
             var reg = new UmemReg { Addr = (ulong)_umem.Base, Len = _umem.Length, ChunkSize = (uint)_umem.FrameSize };
-            SetOption(name, queue, XdpUmemReg, &reg, (uint)sizeof(UmemReg), "XDP_UMEM_REG");
+            SetOption(name, queue, XdpUmemReg, &reg, (uint)sizeof(UmemReg), "XDP_UMEM_REG", errno => Privileges.MemlockHint(errno, _umem.Length));
         }
         SetOption(name, queue, XdpUmemFillRing, &ringSize, sizeof(uint), "XDP_UMEM_FILL_RING");
         SetOption(name, queue, XdpUmemCompletionRing, &ringSize, sizeof(uint), "XDP_UMEM_COMPLETION_RING");
@@ -86,8 +87,8 @@ internal sealed unsafe class XskSocket : IDisposable
         SetOption(name, queue, XdpTxRing, &ringSize, sizeof(uint), "XDP_TX_RING");
 
         MmapOffsets offsets;
-        uint length = (uint)sizeof(MmapOffsets);
-        if (Libc.getsockopt(Fd, SolXdp, XdpMmapOffsets, &offsets, &length) != 0)
+        socklen_t length = sizeof(MmapOffsets);
+        if (LibC.getsockopt(Fd, SolXdp, XdpMmapOffsets, &offsets, &length) != 0)
         {
             throw Failure(name, queue, "getsockopt(XDP_MMAP_OFFSETS)");
         }
@@ -108,7 +109,7 @@ internal sealed unsafe class XskSocket : IDisposable
             SxdpQueueId = (uint)queue,
             SxdpSharedUmemFd = sharedFd < 0 ? 0 : (uint)sharedFd,
         };
-        if (Libc.bind(Fd, &address, (uint)sizeof(SockaddrXdp)) != 0)
+        if (LibC.bind(Fd, (sockaddr*)&address, sizeof(SockaddrXdp)) != 0)
         {
             throw Failure(name, queue, sharedFd >= 0 ? "bind (XDP_SHARED_UMEM)" : _umem.MultiBuffer ? "bind with XDP_USE_SG (multi-buffer, kernel 6.6+)" : "bind");
         }
@@ -116,8 +117,8 @@ internal sealed unsafe class XskSocket : IDisposable
         NeedWakeup = true;
 
         Options options;
-        length = (uint)sizeof(Options);
-        KernelZeroCopy = Libc.getsockopt(Fd, SolXdp, XdpOptions, &options, &length) == 0 && (options.Flags & XdpOptionsZeroCopy) != 0;
+        length = sizeof(Options);
+        KernelZeroCopy = LibC.getsockopt(Fd, SolXdp, XdpOptions, &options, &length) == 0 && (options.Flags & XdpOptionsZeroCopy) != 0;
     }
 
     /// <summary>
@@ -127,33 +128,33 @@ internal sealed unsafe class XskSocket : IDisposable
     /// </summary>
     public static bool KernelHasMultiBuffer(out string why)
     {
-        int fd = Libc.socket(AfXdp, Libc.SockRaw | Libc.SockCloexec, 0);
+        int fd = LibC.socket(AfXdp, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
         if (fd < 0)
         {
-            why = $"socket(AF_XDP) failed: {Libc.ErrnoText(Marshal.GetLastPInvokeError())}";
+            why = $"socket(AF_XDP) failed: {LibcExtras.ErrnoText(Marshal.GetLastPInvokeError())}";
             return false;
         }
         var address = new SockaddrXdp { SxdpFamily = AfXdp, SxdpFlags = XdpUseSg, SxdpIfindex = 0 };
-        int result = Libc.bind(fd, &address, (uint)sizeof(SockaddrXdp));
+        int result = LibC.bind(fd, (sockaddr*)&address, sizeof(SockaddrXdp));
         int errno = result == 0 ? 0 : Marshal.GetLastPInvokeError();
-        Libc.close(fd);
-        why = errno == Libc.Enodev ? "" : $"this kernel has no AF_XDP multi-buffer (bind with XDP_USE_SG: {Libc.ErrnoText(errno)}; needs Linux 6.6+)";
-        return errno == Libc.Enodev;
+        LibC.close(fd);
+        why = errno == LibC.ENODEV ? "" : $"this kernel has no AF_XDP multi-buffer (bind with XDP_USE_SG: {LibcExtras.ErrnoText(errno)}; needs Linux 6.6+)";
+        return errno == LibC.ENODEV;
     }
 
-    private void SetOption(string name, int queue, int option, void* value, uint length, string what)
+    private void SetOption(string name, int queue, int option, void* value, uint length, string what, Func<int, string>? hint = null)
     {
-        if (Libc.setsockopt(Fd, SolXdp, option, value, length) != 0)
+        if (LibC.setsockopt(Fd, SolXdp, option, value, length) != 0)
         {
-            throw Failure(name, queue, $"setsockopt({what})");
+            throw Failure(name, queue, $"setsockopt({what})", hint);
         }
     }
 
     private XskRing MapRing(string name, int queue, in RingOffset offsets, long pageOffset, nuint entriesLength, uint size, bool producerSide)
     {
         nuint length = (nuint)offsets.Desc + entriesLength;
-        void* map = Libc.mmap(null, length, Libc.ProtRead | Libc.ProtWrite, Libc.MapShared | Libc.MapPopulate, Fd, (nint)pageOffset);
-        if (map == Libc.MapFailed)
+        void* map = LibC.mmap(null, (size_t)length, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED | LibC.MAP_POPULATE, Fd, pageOffset);
+        if (map == LibC.MAP_FAILED)
         {
             throw Failure(name, queue, $"mmap of the ring at page offset 0x{pageOffset:x}");
         }
@@ -164,11 +165,15 @@ internal sealed unsafe class XskSocket : IDisposable
     {
         if (ring.Map != null)
         {
-            Libc.munmap(ring.Map, ring.MapLength);
+            LibC.munmap(ring.Map, (size_t)ring.MapLength);
             ring = default;
         }
     }
 
-    private static InvalidOperationException Failure(string name, int queue, string step) =>
-        new($"interface {name} queue {queue}: AF_XDP {step} failed: {Libc.ErrnoText(Marshal.GetLastPInvokeError())}");
+    /// <summary>The failure of the call just made, naming its errno and, where <paramref name="hint"/> knows one, the remedy.</summary>
+    private static InvalidOperationException Failure(string name, int queue, string step, Func<int, string>? hint = null)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return new($"interface {name} queue {queue}: AF_XDP {step} failed: {LibcExtras.ErrnoText(errno)}{hint?.Invoke(errno)}");
+    }
 }

@@ -67,8 +67,11 @@ internal sealed class FastBridgeDaemon : IDisposable
         return daemon;
     }
 
-    /// <summary>`fastbridge run ARGS` without waiting.</summary>
-    public static FastBridgeDaemon LaunchRun(IReadOnlyList<string> runArgs, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// `fastbridge run ARGS` without waiting; with <paramref name="under"/>, run by that command line
+    /// instead (e.g. prlimit or setpriv, to start it with fewer resources or capabilities).
+    /// </summary>
+    public static FastBridgeDaemon LaunchRun(IReadOnlyList<string> runArgs, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? under = null)
     {
         if (!File.Exists(DllPath))
         {
@@ -77,7 +80,8 @@ internal sealed class FastBridgeDaemon : IDisposable
 
         int socketAt = runArgs.ToList().IndexOf("--socket");
         string? socket = socketAt >= 0 && socketAt + 1 < runArgs.Count ? runArgs[socketAt + 1] : null;
-        return new FastBridgeDaemon(new ChildProcess(Tools.Dotnet, [DllPath, "run", .. runArgs], environment: environment), socket);
+        string[] command = [.. under ?? [], Tools.Dotnet, DllPath, "run", .. runArgs];
+        return new FastBridgeDaemon(new ChildProcess(command[0], command[1..], environment: environment), socket);
     }
 
     /// <summary>`fastbridge ARGS` (a client command, not run), optionally as another user; stdout and stderr trimmed.</summary>

@@ -13,6 +13,7 @@ using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Testing.Frames;
+using Tmds.Linux;
 
 namespace FastBridge.Testing.Traffic;
 
@@ -106,7 +107,7 @@ internal static unsafe partial class Generator
     private static void SleepUntil(long dueNs)
     {
         var due = new Timespec { Seconds = dueNs / 1_000_000_000, Nanoseconds = dueNs % 1_000_000_000 };
-        while (clock_nanosleep(ClockMonotonic, TimerAbstime, &due, null) == Libc.Eintr)
+        while (clock_nanosleep(ClockMonotonic, TimerAbstime, &due, null) == LibC.EINTR)
         {
         }
     }

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
 using FastBridge.Testing.Frames;
+using Tmds.Linux;
 
 namespace FastBridge.Testing.Traffic;
 
@@ -29,20 +30,20 @@ internal sealed unsafe class RawSocket : IDisposable
 
     public static RawSocket Open(string ifName, ushort etherType)
     {
-        int ifIndex = (int)Libc.if_nametoindex(ifName);
+        int ifIndex = (int)LibcExtras.if_nametoindex(ifName);
         if (ifIndex <= 0)
         {
             throw new InvalidOperationException($"{ifName} not found");
         }
-        int fd = Libc.socket(Libc.AfPacket, Libc.SockRaw | Libc.SockCloexec, 0);
+        int fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
         Check(fd, ifName, "socket");
         var socket = new RawSocket(fd, ifIndex);
         try
         {
-            var address = new IfPacket.SockaddrLl { SllFamily = Libc.AfPacket, SllProtocol = IfPacket.Htons(etherType), SllIfindex = ifIndex };
-            Check(Libc.bind(fd, &address, (uint)sizeof(IfPacket.SockaddrLl)), ifName, "bind");
+            var address = new sockaddr_ll { sll_family = (ushort)LibC.AF_PACKET, sll_protocol = IfPacket.Htons(etherType), sll_ifindex = ifIndex };
+            Check(LibC.bind(fd, (sockaddr*)&address, sizeof(sockaddr_ll)), ifName, "bind");
             int rcvbuf = 32 << 20; // room for every frame a test sends before it reads
-            Check(Libc.setsockopt(fd, Libc.SolSocket, Libc.SoRcvbufForce, &rcvbuf, sizeof(int)), ifName, "SO_RCVBUFFORCE");
+            Check(LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUFFORCE, &rcvbuf, sizeof(int)), ifName, "SO_RCVBUFFORCE");
             return socket;
         }
         catch
@@ -54,13 +55,13 @@ internal sealed unsafe class RawSocket : IDisposable
 
     public void Send(ReadOnlySpan<byte> frame)
     {
-        var address = new IfPacket.SockaddrLl { SllFamily = Libc.AfPacket, SllIfindex = _ifIndex, SllHalen = 6 };
+        var address = new sockaddr_ll { sll_family = (ushort)LibC.AF_PACKET, sll_ifindex = _ifIndex, sll_halen = 6 };
         fixed (byte* p = frame)
         {
-            nint sent = Libc.sendto(_fd, p, (nuint)frame.Length, 0, &address, (uint)sizeof(IfPacket.SockaddrLl));
+            long sent = LibC.sendto(_fd, p, frame.Length, 0, (sockaddr*)&address, sizeof(sockaddr_ll));
             if (sent != frame.Length)
             {
-                throw new InvalidOperationException($"sendto: {sent}, {Libc.ErrnoText(Marshal.GetLastPInvokeError())}");
+                throw new InvalidOperationException($"sendto: {sent}, {LibcExtras.ErrnoText(Marshal.GetLastPInvokeError())}");
             }
         }
     }
@@ -68,13 +69,13 @@ internal sealed unsafe class RawSocket : IDisposable
     /// <summary>The next frame, or null after <paramref name="timeoutMs"/>.</summary>
     public byte[]? Receive(int timeoutMs)
     {
-        var pollFd = new Libc.PollFd { Fd = _fd, Events = Libc.PollIn };
-        if (Libc.poll(&pollFd, 1, timeoutMs) <= 0)
+        var pollFd = new pollfd { fd = _fd, events = LibC.POLLIN };
+        if (LibC.poll(&pollFd, 1, timeoutMs) <= 0)
         {
             return null;
         }
         byte* buffer = stackalloc byte[65536];
-        nint length = Libc.recvfrom(_fd, buffer, 65536, Libc.MsgDontwait, null, null);
+        long length = LibC.recvfrom(_fd, buffer, 65536, LibC.MSG_DONTWAIT, null, null);
         return length < 0 ? null : new ReadOnlySpan<byte>(buffer, (int)length).ToArray();
     }
 
@@ -92,13 +93,13 @@ internal sealed unsafe class RawSocket : IDisposable
         return null;
     }
 
-    public void Dispose() => Libc.close(_fd);
+    public void Dispose() => LibC.close(_fd);
 
     private static void Check(int result, string ifName, string call)
     {
         if (result < 0)
         {
-            throw new InvalidOperationException($"raw socket on {ifName}: {call}: {Libc.ErrnoText(Marshal.GetLastPInvokeError())}");
+            throw new InvalidOperationException($"raw socket on {ifName}: {call}: {LibcExtras.ErrnoText(Marshal.GetLastPInvokeError())}");
         }
     }
 }

@@ -82,6 +82,9 @@ public sealed class DaemonConfigTests : IDisposable
     [InlineData("""{"ports": ["a0"], "fdb": [{"mac": "01:00:5e:00:00:01", "port": "a0"}]}""", "key 'fdb:0:mac': 01:00:5e:00:00:01 is not a unicast address")]
     [InlineData("""{"ports": ["a0"], "fdb": [{"mac": "02:00:00:00:00:01", "port": "b9"}]}""", "key 'fdb:0:port': b9 is not one of the ports")]
     [InlineData("""{"ports": ["a0"], "fdb": [{"mac": "02:00:00:00:00:01"}]}""", "key 'fdb:0:port': missing")]
+    [InlineData("""{"ports": ["a0"], "ringSize": 1000}""", "key 'ringSize': must be a power of two from 64 to 16384, not 1000")]
+    [InlineData("""{"ports": ["a0"], "umemFrames": 64}""", "key 'umemFrames': must be between 512 and 1048576, not 64")]
+    [InlineData("""{"ports": ["a0"], "umemFrames": "4096"}""", "key 'umemFrames': must be a number, not a string")]
     [InlineData("""{"ports": ["a0"], """, "not valid JSON")]
     public void Load_BadFile_RefusedNamingFileKeyAndProblem(string json, string problem)
     {

@@ -12,13 +12,13 @@ public sealed class NamespacesTests
         uint inside = 0, hostInside = 0;
         Namespaces.RunIn(lab.Netns, () =>
         {
-            inside = Libc.if_nametoindex(lab.Peer);
-            hostInside = Libc.if_nametoindex(lab.Host);
+            inside = LibcExtras.if_nametoindex(lab.Peer);
+            hostInside = LibcExtras.if_nametoindex(lab.Host);
         });
         Assert.NotEqual(0u, inside);
         Assert.Equal(0u, hostInside);
-        Assert.Equal(0u, Libc.if_nametoindex(lab.Peer));
-        Assert.NotEqual(0u, Libc.if_nametoindex(lab.Host));
+        Assert.Equal(0u, LibcExtras.if_nametoindex(lab.Peer));
+        Assert.NotEqual(0u, LibcExtras.if_nametoindex(lab.Host));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 // Pins the bpf(2) mirrors in Interop/Bpf.cs against hard-coded values and the kernel headers (LayoutPins).
 using System.Runtime.InteropServices;
+using Tmds.Linux;
 using static FastBridge.Datapath.Interop.Bpf;
 using static FastBridge.Tests.Datapath.Interop.LayoutPins;
 
@@ -32,10 +33,10 @@ public sealed class BpfLayoutTests
         ("func_redirect_map", "BPF_FUNC_redirect_map", FuncRedirectMap, 51),
         ("pseudo_map_fd", "BPF_PSEUDO_MAP_FD", PseudoMapFd, 1),
         ("obj_name_len", "BPF_OBJ_NAME_LEN", ObjNameLength, 16),
-        ("eperm", "EPERM", Eperm, 1),
-        ("eacces", "EACCES", Eacces, 13),
-        ("ebusy", "EBUSY", Ebusy, 16),
-        ("eexist", "EEXIST", Eexist, 17),
+        ("eperm", "EPERM", LibC.EPERM, 1),
+        ("eacces", "EACCES", LibC.EACCES, 13),
+        ("ebusy", "EBUSY", LibC.EBUSY, 16),
+        ("eexist", "EEXIST", LibC.EEXIST, 17),
         ("sizeof_insn", "sizeof(struct bpf_insn)", sizeof(ulong), 8),
         ("off_map_type", "offsetof(union bpf_attr, map_type)", Off<MapCreateAttr>("MapType"), 0),
         ("off_key_size", "offsetof(union bpf_attr, key_size)", Off<MapCreateAttr>("KeySize"), 4),

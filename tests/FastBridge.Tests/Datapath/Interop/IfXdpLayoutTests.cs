@@ -4,6 +4,7 @@ using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Xdp;
 using static FastBridge.Datapath.Interop.IfXdp;
 using static FastBridge.Tests.Datapath.Interop.LayoutPins;
+using Tmds.Linux;
 
 namespace FastBridge.Tests.Datapath.Interop;
 
@@ -60,9 +61,9 @@ public sealed class IfXdpLayoutTests
         ("off_stats_tx_empty", "offsetof(struct xdp_statistics, tx_ring_empty_descs)", Off<Statistics>("TxRingEmptyDescs"), 40),
         ("sizeof_options", "sizeof(struct xdp_options)", Marshal.SizeOf<Options>(), 4),
         ("xdp_packet_headroom", "XDP_PACKET_HEADROOM", XdpPacketHeadroom, 256),
-        ("map_private", "MAP_PRIVATE", Umem.MapPrivate, 2),
-        ("map_anonymous", "MAP_ANONYMOUS", Umem.MapAnonymous, 0x20),
-        ("map_hugetlb", "MAP_HUGETLB", Umem.MapHugetlb, 0x40000),
+        ("map_private", "MAP_PRIVATE", LibC.MAP_PRIVATE, 2),
+        ("map_anonymous", "MAP_ANONYMOUS", LibC.MAP_ANONYMOUS, 0x20),
+        ("map_hugetlb", "MAP_HUGETLB", LibC.MAP_HUGETLB, 0x40000),
     ];
 
     /// <summary>
@@ -84,17 +85,17 @@ public sealed class IfXdpLayoutTests
     {
         // bind checks its flags first: a flag it knows gets as far as looking up ifindex 0 (ENODEV).
         Assert.True(XskSocket.KernelHasMultiBuffer(out string why), why);
-        int fd = Libc.socket(AfXdp, Libc.SockRaw | Libc.SockCloexec, 0);
+        int fd = LibC.socket(AfXdp, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
         Assert.True(fd >= 0, $"socket(AF_XDP): errno {Marshal.GetLastPInvokeError()}");
         try
         {
             var address = new SockaddrXdp { SxdpFamily = AfXdp, SxdpFlags = XdpUseSg << 1 };
-            Assert.NotEqual(0, Libc.bind(fd, &address, (uint)sizeof(SockaddrXdp)));
-            Assert.Equal(Libc.Einval, Marshal.GetLastPInvokeError());
+            Assert.NotEqual(0, LibC.bind(fd, (sockaddr*)&address, sizeof(SockaddrXdp)));
+            Assert.Equal(LibC.EINVAL, Marshal.GetLastPInvokeError());
         }
         finally
         {
-            Libc.close(fd);
+            LibC.close(fd);
         }
     }
 

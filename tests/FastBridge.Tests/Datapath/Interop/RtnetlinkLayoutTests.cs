@@ -2,6 +2,7 @@
 using System.Runtime.InteropServices;
 using static FastBridge.Datapath.Interop.Rtnetlink;
 using static FastBridge.Tests.Datapath.Interop.LayoutPins;
+using Tmds.Linux;
 
 namespace FastBridge.Tests.Datapath.Interop;
 
@@ -9,7 +10,7 @@ public sealed class RtnetlinkLayoutTests
 {
     private static readonly (string Name, string C, long Actual, long Expected)[] s_pins =
     [
-        ("af_netlink", "AF_NETLINK", AfNetlink, 16),
+        ("af_netlink", "AF_NETLINK", LibC.AF_NETLINK, 16),
         ("netlink_route", "NETLINK_ROUTE", NetlinkRoute, 0),
         ("rtmgrp_link", "RTMGRP_LINK", RtmgrpLink, 1),
         ("nlmsg_error", "NLMSG_ERROR", NlmsgError, 2),

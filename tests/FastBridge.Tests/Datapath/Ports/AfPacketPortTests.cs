@@ -10,6 +10,7 @@ using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Common;
 using FastBridge.Tests.Datapath.Forwarding;
+using Tmds.Linux;
 
 namespace FastBridge.Tests.Datapath.Ports;
 
@@ -134,7 +135,7 @@ public sealed unsafe class AfPacketPortTests
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
         AfPacketPort? farPort = null;
-        Namespaces.RunIn(lab.Netns, () => farPort = new AfPacketPort(new NetInterfaceInfo(lab.Peer, (int)Libc.if_nametoindex(lab.Peer), 1500, 0, true), s_options));
+        Namespaces.RunIn(lab.Netns, () => farPort = new AfPacketPort(new NetInterfaceInfo(lab.Peer, (int)LibcExtras.if_nametoindex(lab.Peer), 1500, 0, true), s_options));
         using AfPacketPort far = farPort!;
         using RawSocket farSender = lab.OpenPeer();
         byte[] untagged = TestFrames.Numbered(1, 200);
@@ -235,7 +236,7 @@ public sealed unsafe class AfPacketPortTests
         using VethLab lab = VethLab.Create();
         using var port = new AfPacketPort(NetInterface.Inspect(lab.Host), s_options);
         AfPacketPort? farPort = null;
-        Namespaces.RunIn(lab.Netns, () => farPort = new AfPacketPort(new NetInterfaceInfo(lab.Peer, (int)Libc.if_nametoindex(lab.Peer), 1500, 0, true), s_options));
+        Namespaces.RunIn(lab.Netns, () => farPort = new AfPacketPort(new NetInterfaceInfo(lab.Peer, (int)LibcExtras.if_nametoindex(lab.Peer), 1500, 0, true), s_options));
         using AfPacketPort far = farPort!;
         using var native = new NativeFrames([TestFrames.Tagged(TestFrames.Numbered(0, 100), 0x8100, 5)]);
         var txBatch = new FrameBatch();
@@ -316,7 +317,7 @@ public sealed unsafe class AfPacketPortTests
             port.ReleaseReceived();
             Thread.Sleep(1);
         }
-        Assert.Equal(-Libc.Enetdown, result);
+        Assert.Equal(-LibC.ENETDOWN, result);
     }
 
     [Fact]

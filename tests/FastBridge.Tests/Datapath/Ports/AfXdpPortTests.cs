@@ -82,7 +82,7 @@ public sealed unsafe class AfXdpPortTests
         using var lab = new XdpPortLab(1);
         AfPacketPort? farPort = null;
         Namespaces.RunIn(lab.Lab.Netns, () => farPort = new AfPacketPort(
-            new NetInterfaceInfo(lab.Peers[0], (int)Libc.if_nametoindex(lab.Peers[0]), 1500, 0, true), new AfPacketOptions(RxBlockCount: 4, TxFrameCount: 64)));
+            new NetInterfaceInfo(lab.Peers[0], (int)LibcExtras.if_nametoindex(lab.Peers[0]), 1500, 0, true), new AfPacketOptions(RxBlockCount: 4, TxFrameCount: 64)));
         using AfPacketPort far = farPort!;
         byte[] untagged = TestFrames.Numbered(3, 200);
         var batch = new FrameBatch();

@@ -1,5 +1,6 @@
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
+using Tmds.Linux;
 
 namespace FastBridge.Tests.Datapath.Ports;
 
@@ -49,7 +50,7 @@ public sealed class PortOffloadsTests
         }
         finally
         {
-            Libc.close(fd);
+            LibC.close(fd);
         }
     }
 
@@ -62,7 +63,7 @@ public sealed class PortOffloadsTests
         }
         finally
         {
-            Libc.close(fd);
+            LibC.close(fd);
         }
     }
 }

@@ -2,6 +2,7 @@
 // between tries, until a test frame shows up among the link chatter. Bounded by 5 s.
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
+using Tmds.Linux;
 
 namespace FastBridge.Tests.Datapath.Ports;
 
@@ -13,8 +14,8 @@ internal static unsafe class PortReceive
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (DateTime.UtcNow < deadline)
         {
-            var pollFd = new Libc.PollFd { Fd = port.PollFd, Events = Libc.PollIn };
-            Libc.poll(&pollFd, 1, 50);
+            var pollFd = new pollfd { fd = port.PollFd, events = LibC.POLLIN };
+            LibC.poll(&pollFd, 1, 50);
             batch.Clear();
             int count = port.Receive(batch);
             Assert.True(count >= 0, $"Receive failed: errno {-count}");

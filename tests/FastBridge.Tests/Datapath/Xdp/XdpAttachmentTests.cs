@@ -7,6 +7,7 @@ using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
+using Tmds.Linux;
 
 namespace FastBridge.Tests.Datapath.Xdp;
 
@@ -90,7 +91,7 @@ public sealed partial class XdpAttachmentTests
         using var holder = new ChildProcess("sleep", ["60"]);
         try
         {
-            Libc.close(inherited);
+            LibC.close(inherited);
             attachment.Dispose();
             Assert.True(VethLab.HasXdp(host), "the child's fd of the link keeps the program attached");
 

@@ -1,0 +1,42 @@
+// What the daemon says when the kernel holds it back: started with fewer capabilities (setpriv
+// shrinks the bounding set, so even root loses the rest) or a small RLIMIT_MEMLOCK (prlimit), it
+// must refuse in one line that names the capability or the limit to raise, and by how much.
+using FastBridge.Testing.Processes;
+
+namespace FastBridge.Tests.ControlPlane.Daemon;
+
+[Collection(DaemonCollection.Name)]
+public sealed class PrivilegeRefusalTests
+{
+    private static readonly TimeSpan s_refusal = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public void Run_WithoutCapBpf_RefusedNamingCapBpf()
+    {
+        using DaemonLab lab = DaemonLab.Create(1);
+        using FastBridgeDaemon daemon = FastBridgeDaemon.LaunchRun(["--socket", lab.Socket, "--port", lab.Port(0), "--backend", "afpacket"],
+            under: ["setpriv", "--bounding-set=-all,+net_raw,+net_admin", "--inh-caps=-all"]);
+
+        Assert.True(daemon.WaitForLine("needs CAP_BPF", s_refusal), daemon.Output);
+        Assert.True(SpinWait.SpinUntil(() => daemon.HasExited, 5000));
+        Assert.Equal(1, daemon.ExitCode);
+    }
+
+    [Fact]
+    public void Run_AfXdpUmemOverMemlock_RefusedSayingWhatToRaise()
+    {
+        using DaemonLab lab = DaemonLab.Create(2);
+        // 1 MiB of memlock and no CAP_IPC_LOCK (which would exempt the UMEM): the 2 MiB UMEM cannot be pinned.
+        using FastBridgeDaemon daemon = FastBridgeDaemon.LaunchRun(
+            ["--socket", lab.Socket, "--port", lab.Port(0), "--port", lab.Port(1), "--backend", "afxdp", "--umem-frames", "512", "--ring-size", "64"],
+            under: ["prlimit", "--memlock=1048576:1048576", "setpriv", "--bounding-set=-all,+net_raw,+net_admin,+bpf", "--inh-caps=-all"]);
+
+        Assert.True(daemon.WaitForLine("XDP_UMEM_REG", s_refusal), daemon.Output);
+        Assert.True(SpinWait.SpinUntil(() => daemon.HasExited, 5000));
+        Assert.NotEqual(0, daemon.ExitCode);
+        Assert.Contains("RLIMIT_MEMLOCK (now 1024 KiB", daemon.Output);
+        Assert.Contains("ulimit -l 2048", daemon.Output);
+        Assert.Contains("LimitMEMLOCK=2048K", daemon.Output);
+        Assert.Contains("CAP_IPC_LOCK", daemon.Output);
+    }
+}

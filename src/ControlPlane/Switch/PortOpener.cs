@@ -45,10 +45,14 @@ internal sealed class PortOpener : IDisposable
     private readonly Dictionary<string, XdpAttachment> _attachments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PromiscuousMembership> _promiscuous = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HostStackBypass> _bypasses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, XdpAttachment> _fastPathOnly = new(StringComparer.Ordinal);
+    private readonly FastPathMaps? _fastPath;
     private readonly Dictionary<int, Umem> _umems = [];
 
-    public PortOpener(BackendKind kind, XdpAttachMode xdpMode, int workers)
+    /// <param name="fastPath">The fast path's maps: every port's XDP program then switches known unicast in the kernel.</param>
+    public PortOpener(BackendKind kind, XdpAttachMode xdpMode, int workers, FastPathMaps? fastPath = null)
     {
+        _fastPath = fastPath;
         _kind = kind;
         _xdpMode = xdpMode;
         _workers = workers;
@@ -92,7 +96,7 @@ internal sealed class PortOpener : IDisposable
         XdpAttachment attachment;
         try
         {
-            attachment = XdpAttachment.Attach(iface, _xdpMode, multiBuffer: NeedsMultiBuffer(iface));
+            attachment = XdpAttachment.Attach(iface, _xdpMode, multiBuffer: NeedsMultiBuffer(iface), fastPath: _fastPath);
         }
         catch (InvalidOperationException e) when (_kind == BackendKind.Auto)
         {
@@ -100,13 +104,37 @@ internal sealed class PortOpener : IDisposable
         }
         _attachments[iface.Name] = attachment;
         _promiscuous[iface.Name] = PromiscuousMembership.Join(iface);
-        return $"afxdp ({attachment.Mode.ToString().ToLowerInvariant()} XDP{(attachment.MultiBuffer ? ", multi-buffer" : "")}, {(_kind == BackendKind.Auto ? "auto" : "asked for")})";
+        string fast = _fastPath is null ? "" : attachment.MultiBuffer ? ", no fast path from it (multi-buffer)" : ", fast path from it";
+        return $"afxdp ({attachment.Mode.ToString().ToLowerInvariant()} XDP{(attachment.MultiBuffer ? ", multi-buffer" : "")}, {(_kind == BackendKind.Auto ? "auto" : "asked for")}{fast})";
     }
 
     private string PrepareAfPacket(NetInterfaceInfo iface, string why)
     {
         _bypasses[iface.Name] = HostStackBypass.Attach(iface);
-        return $"afpacket ({why}; host stack bypassed at tcx ingress)";
+        return $"afpacket ({why}; host stack bypassed at tcx ingress{PrepareFastPathOnly(iface)})";
+    }
+
+    /// <summary>An AF_PACKET port's XDP program: the fast path for known unicast, XDP_PASS to the socket for the rest.</summary>
+    private string PrepareFastPathOnly(NetInterfaceInfo iface)
+    {
+        if (_fastPath is null)
+        {
+            return "";
+        }
+        if (NeedsMultiBuffer(iface))
+        {
+            return "; no fast path from it (multi-buffer)";
+        }
+        try
+        {
+            XdpAttachment attachment = XdpAttachment.AttachFastPath(iface, _fastPath, _xdpMode);
+            _fastPathOnly[iface.Name] = attachment;
+            return $"; fast path from it ({attachment.Mode.ToString().ToLowerInvariant()} XDP)";
+        }
+        catch (Exception e) when (e is InvalidOperationException or PortRefusedException)
+        {
+            return $"; no fast path from it: {e.Message}";
+        }
     }
 
     /// <summary>Opens poll loop <paramref name="loop"/>'s handle on a prepared port.</summary>
@@ -143,6 +171,10 @@ internal sealed class PortOpener : IDisposable
         {
             bypass.Dispose();
         }
+        if (_fastPathOnly.Remove(name, out XdpAttachment? fastPathOnly))
+        {
+            fastPathOnly.Dispose();
+        }
     }
 
     /// <summary>After every port handle is closed: detach every program, then free the UMEMs.</summary>
@@ -151,6 +183,7 @@ internal sealed class PortOpener : IDisposable
         DisposeAll(_attachments);
         DisposeAll(_promiscuous);
         DisposeAll(_bypasses);
+        DisposeAll(_fastPathOnly);
         DisposeAll(_umems);
     }
 

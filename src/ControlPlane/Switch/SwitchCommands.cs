@@ -29,7 +29,7 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
     public string BackendOf(string port) => host.BackendOf(port);
 
     public PortInfo[] Ports() => [.. Datapath.PresentPorts().Select(p =>
-        new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name)))];
+        new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name), host.FastPathOf(p.Name)))];
 
     public void AddPort(string? name)
     {

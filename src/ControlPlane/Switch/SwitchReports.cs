@@ -2,7 +2,7 @@
 // sends as JSON (Api/ApiModels.cs) and the CLI prints. Built on request threads, never on a poll loop.
 namespace FastBridge.ControlPlane.Switch;
 
-internal sealed record PortInfo(string Name, int Id, bool Up, string State, string Backend);
+internal sealed record PortInfo(string Name, int Id, bool Up, string State, string Backend, string FastPath = "off");
 
 /// <summary>One FDB entry as `bridge fdb show` has it; AgeSeconds is null for static entries, which never age.</summary>
 internal sealed record FdbEntryInfo(string Mac, string Port, bool Static, uint? AgeSeconds);

@@ -109,17 +109,15 @@ public sealed unsafe class FastPathMaps : IDisposable
 
     public void Delete(ulong key) => Bpf.DeleteElem(FdbFd, &key);
 
-    /// <summary>Lets the program redirect to <paramref name="port"/>: its ifindex in the DEVMAP, its frame limits in the port array.</summary>
-    public void Confirm(int port, int ifIndex, int maxTagged, int maxUntagged)
+    /// <summary>
+    /// Lets the program redirect to <paramref name="port"/>: its ifindex in the DEVMAP, then its frame limits in the
+    /// port array. False when the kernel refuses the ifindex (the interface is gone): then nothing is redirected to it.
+    /// </summary>
+    public bool Confirm(int port, int ifIndex, int maxTagged, int maxUntagged)
     {
         uint key = (uint)port, target = (uint)ifIndex;
         var limits = new FastPathEgress { MaxTagged = (uint)maxTagged, MaxUntagged = (uint)maxUntagged };
-        int result = Bpf.UpdateElem(EgressFd, &key, &target);
-        if (result < 0)
-        {
-            throw new InvalidOperationException($"port {port}: cannot put ifindex {ifIndex} in the fast path's DEVMAP: {Libc.ErrnoText(-result)}");
-        }
-        Bpf.UpdateElem(PortsFd, &key, &limits);
+        return Bpf.UpdateElem(EgressFd, &key, &target) == 0 && Bpf.UpdateElem(PortsFd, &key, &limits) == 0;
     }
 
     /// <summary>No redirect to <paramref name="port"/> from the next frame on: limits zeroed first, then the DEVMAP entry removed.</summary>

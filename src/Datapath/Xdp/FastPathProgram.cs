@@ -4,7 +4,8 @@
 //   - it holds a whole Ethernet header, and at most one VLAN tag (stacked tags go to user space);
 //   - neither MAC is a group address (link-local groups, floods and punts stay in the poll loops);
 //   - its source is in the FDB map on this very ingress interface (a new or moved station is learned
-//     by the poll loop, which sees the frame);
+//     by the poll loop, which sees the frame; a moved one is also marked in the map at once, so frames
+//     to it stop going where it was);
 //   - its destination is in the FDB map on another port, that port is confirmed (non-zero limits in
 //     the port array, an entry in the DEVMAP) and the frame fits that port (FrameRef.Fits's rule).
 // On redirect it counts rx on the ingress port and tx on the egress port in the per-CPU counters. On
@@ -21,6 +22,9 @@ internal static class FastPathProgram
     private const short EntryPort = 0, EntryIfIndex = 4, EntryLastSeen = 8;
     private const short EgressMaxTagged = 0, EgressMaxUntagged = 4;
     private const short CountRxPackets = 0, CountRxBytes = 8, CountTxPackets = 16, CountTxBytes = 24;
+
+    /// <summary>The port a moved station's entry points to until the mirror rewrites it: past every port array.</summary>
+    private const int MovedAway = -1;
 
     // Stack slots below r10.
     private const short DestinationKey = -8, SourceKey = -16, DestinationPort = -20, SourcePort = -24;
@@ -70,7 +74,12 @@ internal static class FastPathProgram
         // Source: known on this ingress interface.
         LookupFdb(p, maps, SourceKey);
         p.Emit(Mov64Reg(R7, R0), Load(SizeW, R2, R7, EntryIfIndex), Load(SizeW, R3, R6, Bpf.XdpMdIngressIfindex))
-            .JumpIfReg(OpJne, R2, R3, SlowPath);
+            .JumpIfReg(OpJeq, R2, R3, "source_here")
+            // The station moved here: until the mirror writes its new port, frames to it go to the poll
+            // loop (no port has id MovedAway, so the port array lookup below fails), not to where it was.
+            .Emit(Mov64Imm(R2, MovedAway), Store(SizeW, R7, EntryPort, R2))
+            .Goto(SlowPath)
+            .Label("source_here");
         p.Emit(Call(Bpf.FuncKtimeGetCoarseNs), Alu64Imm(OpDiv, R0, 1_000_000_000), Load(SizeW, R1, R7, EntryLastSeen))
             .JumpIfReg(OpJeq, R1, R0, SameSecond)
             .Emit(Store(SizeW, R7, EntryLastSeen, R0))

@@ -1,6 +1,7 @@
 // The fast-path XDP program on this kernel: the verifier accepts it, and on a veth pair whose peers
 // run GRO it redirects a known unicast frame in the kernel, counts it, refreshes the source's stamp,
 // and hands everything it is not sure about (unknown source, unconfirmed egress) to the slow path.
+using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
@@ -27,13 +28,13 @@ public sealed class FastPathProgramTests
         using var lab = new VethLab();
         (string a, string peerA) = lab.AddVeth("a");
         (string b, string peerB) = lab.AddVeth("b");
-        FastPathLab.GroOn(lab.Netns, peerB);
+        HostGro.Set(lab.Netns, peerB, on: true);
         using FastPathMaps maps = FastPathMaps.Create(1024, 64);
         var ifA = NetInterface.Inspect(a);
         var ifB = NetInterface.Inspect(b);
         using XdpAttachment atA = XdpAttachment.AttachFastPath(ifA, maps);
         using XdpAttachment atB = XdpAttachment.AttachFastPath(ifB, maps);
-        maps.Confirm(1, ifB.IfIndex, 1518, 1514);
+        Assert.True(maps.Confirm(1, ifB.IfIndex, 1518, 1514));
         Assert.True(maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ifA.IfIndex }));
         Assert.True(maps.Write(FdbKey.Make(StationB, 0), new FastPathEntry { Port = 1, IfIndex = (uint)ifB.IfIndex }));
         using RawSocket sender = lab.OpenPeer(peerA);
@@ -56,7 +57,7 @@ public sealed class FastPathProgramTests
         using var lab = new VethLab();
         (string a, string peerA) = lab.AddVeth("a");
         (string b, string peerB) = lab.AddVeth("b");
-        FastPathLab.GroOn(lab.Netns, peerB);
+        HostGro.Set(lab.Netns, peerB, on: true);
         using FastPathMaps maps = FastPathMaps.Create(1024, 64);
         var ifA = NetInterface.Inspect(a);
         var ifB = NetInterface.Inspect(b);

@@ -13,6 +13,9 @@ public sealed partial class DatapathHost
     private FdbMirror? _mirror;
     private Func<string, FastPathPort>? _fastPathPort;
 
+    /// <summary>The fast path's maps, or null without a fast path.</summary>
+    public FastPathMaps? FastPathMaps => _mirror?.Maps;
+
     /// <summary>Whether the fast path runs: its maps are mirrored from this host.</summary>
     public bool FastPathEnabled => _mirror is not null;
 

@@ -109,6 +109,19 @@ public sealed unsafe class FastPathMaps : IDisposable
 
     public void Delete(ulong key) => Bpf.DeleteElem(FdbFd, &key);
 
+    /// <summary>Every key in the FDB map now (for tests and checks; one syscall per key).</summary>
+    public List<ulong> Keys()
+    {
+        var keys = new List<ulong>();
+        ulong key = 0, next;
+        for (void* after = null; Bpf.GetNextKey(FdbFd, after, &next) == 0; after = &key)
+        {
+            keys.Add(next);
+            key = next;
+        }
+        return keys;
+    }
+
     /// <summary>
     /// Lets the program redirect to <paramref name="port"/>: its ifindex in the DEVMAP, then its frame limits in the
     /// port array. False when the kernel refuses the ifindex (the interface is gone): then nothing is redirected to it.

@@ -13,6 +13,9 @@ internal static class SwitchKind
     public const string LinuxBridge = "linux-bridge", FastBridge = "fastbridge-afpacket", FastBridgeAfXdp = "fastbridge-afxdp",
         FastBridgeTwoWorkers = "fastbridge-afpacket-2-workers";
 
+    /// <summary>FastBridge on AF_XDP with --fast-path on and GRO on at the hosts' ends: known unicast switched in the kernel.</summary>
+    public const string FastBridgeFastPath = "fastbridge-fastpath";
+
     /// <summary>The bench's other yardstick, and no switch at all (the bench's generator and sink paired directly).</summary>
     public const string OvsAfXdp = "ovs-afxdp", None = "none";
 }
@@ -52,6 +55,7 @@ internal abstract class SwitchUnderTest : IDisposable
         SwitchKind.FastBridge => new FastBridgeSwitch("afpacket", 1, settings),
         SwitchKind.FastBridgeAfXdp => new FastBridgeSwitch("afxdp", 1, settings),
         SwitchKind.FastBridgeTwoWorkers => new FastBridgeSwitch("afpacket", 2, settings),
+        SwitchKind.FastBridgeFastPath => new FastBridgeSwitch("afxdp", 1, settings, fastPath: true),
         SwitchKind.OvsAfXdp => new OvsSwitch(settings),
         SwitchKind.None => new NoSwitch(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),

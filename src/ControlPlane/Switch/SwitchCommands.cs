@@ -141,7 +141,8 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
                 drops[DropReasons.Label((DropReason)r)] = p.Counters.Drops[r];
             }
             PortCounters c = p.Counters;
-            return new PortStatsInfo(p.Name, p.Present, p.Up, c.RxPackets, c.RxBytes, c.TxPackets, c.TxBytes, c.Floods, drops);
+            return new PortStatsInfo(p.Name, p.Present, p.Up, c.RxPackets, c.RxBytes, c.TxPackets, c.TxBytes, c.Floods, drops,
+                p.FastPath.RxPackets, p.FastPath.TxPackets);
         }).ToArray();
         var workers = stats.Loops.Select(w =>
             new WorkerStatsInfo(w.Index, w.Batches, w.Frames, w.AverageBatch, w.BusySeconds, w.LoopSeconds, w.BusyRatio)).ToArray();

@@ -13,7 +13,7 @@ internal sealed record StatusInfo(
 
 internal sealed record PortStatsInfo(
     string Name, bool Present, bool Up, ulong RxPackets, ulong RxBytes, ulong TxPackets, ulong TxBytes, ulong Floods,
-    Dictionary<string, ulong> Drops);
+    Dictionary<string, ulong> Drops, ulong FastPathRxPackets = 0, ulong FastPathTxPackets = 0);
 
 internal sealed record WorkerStatsInfo(int Index, ulong Batches, ulong Frames, double AverageBatch, double BusySeconds, double LoopSeconds, double BusyRatio);
 

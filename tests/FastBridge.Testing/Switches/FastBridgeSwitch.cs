@@ -26,6 +26,9 @@ internal sealed class FastBridgeSwitch(string backend, int workers, SwitchSettin
     /// </summary>
     public override Action<LabHost>? PrepareHost => fastPath ? PrepareFastPathHost : LabTopology.DisableHostSendOffloads;
 
+    /// <summary>The fast path takes a station once the host's tick has mirrored the FDB into the kernel (once a second).</summary>
+    public override TimeSpan Settle => fastPath ? TimeSpan.FromSeconds(1.5) : TimeSpan.Zero;
+
     /// <summary>Send offloads off and GRO on at a host's end: what a host needs for the fast path to reach it.</summary>
     public static void PrepareFastPathHost(LabHost host)
     {

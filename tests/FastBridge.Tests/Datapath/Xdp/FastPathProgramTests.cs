@@ -2,6 +2,7 @@
 // run GRO it redirects a known unicast frame in the kernel, counts it, refreshes the source's stamp,
 // and hands everything it is not sure about (unknown source, unconfirmed egress) to the slow path.
 using FastBridge.ControlPlane.Lab;
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
@@ -25,54 +26,72 @@ public sealed class FastPathProgramTests
     [Fact]
     public void Redirect_KnownUnicastToConfirmedPort_ArrivesCountedAndStamped()
     {
-        using var lab = new VethLab();
-        (string a, string peerA) = lab.AddVeth("a");
-        (string b, string peerB) = lab.AddVeth("b");
-        HostGro.Set(lab.Netns, peerB, on: true);
-        using FastPathMaps maps = FastPathMaps.Create(1024, 64);
-        var ifA = NetInterface.Inspect(a);
-        var ifB = NetInterface.Inspect(b);
-        using XdpAttachment atA = XdpAttachment.AttachFastPath(ifA, maps);
-        using XdpAttachment atB = XdpAttachment.AttachFastPath(ifB, maps);
-        Assert.True(maps.Confirm(1, ifB.IfIndex, 1518, 1514));
-        Assert.True(maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ifA.IfIndex }));
-        Assert.True(maps.Write(FdbKey.Make(StationB, 0), new FastPathEntry { Port = 1, IfIndex = (uint)ifB.IfIndex }));
-        using RawSocket sender = lab.OpenPeer(peerA);
-        using RawSocket receiver = lab.OpenPeer(peerB);
+        using var ports = new TwoPorts();
+        using XdpAttachment atB = XdpAttachment.AttachFastPath(ports.B, ports.Maps);
+        Assert.True(ports.Maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex }));
         byte[] frame = TestFrames.Experimental(StationB, StationA, TestFrames.Marker("fast"));
 
-        sender.Send(frame);
+        ports.SenderA.Send(frame);
 
-        Assert.Equal(frame, receiver.ReceiveTest(2000));
-        FastPathCounters rx = maps.ReadCounters(0), tx = maps.ReadCounters(1);
+        Assert.Equal(frame, ports.ReceiverB.ReceiveTest(2000));
+        FastPathCounters rx = ports.Maps.ReadCounters(0), tx = ports.Maps.ReadCounters(1);
         Assert.Equal((1UL, (ulong)frame.Length), (rx.RxPackets, rx.RxBytes));
         Assert.Equal((1UL, (ulong)frame.Length), (tx.TxPackets, tx.TxBytes));
-        Assert.True(maps.TryRead(FdbKey.Make(StationA, 0), out FastPathEntry source));
+        Assert.True(ports.Maps.TryRead(FdbKey.Make(StationA, 0), out FastPathEntry source));
         Assert.InRange(source.LastSeen, FdbClock.Now - 1, FdbClock.Now + 1); // the program's clock is FdbClock's
     }
 
     [Fact]
     public void Redirect_EgressWithdrawnOrSourceUnknown_NotRedirected()
     {
-        using var lab = new VethLab();
-        (string a, string peerA) = lab.AddVeth("a");
-        (string b, string peerB) = lab.AddVeth("b");
-        HostGro.Set(lab.Netns, peerB, on: true);
-        using FastPathMaps maps = FastPathMaps.Create(1024, 64);
-        var ifA = NetInterface.Inspect(a);
-        var ifB = NetInterface.Inspect(b);
-        using XdpAttachment atA = XdpAttachment.AttachFastPath(ifA, maps);
-        maps.Confirm(1, ifB.IfIndex, 1518, 1514);
-        maps.Write(FdbKey.Make(StationB, 0), new FastPathEntry { Port = 1, IfIndex = (uint)ifB.IfIndex });
-        using RawSocket sender = lab.OpenPeer(peerA);
-        using RawSocket receiver = lab.OpenPeer(peerB);
+        using var ports = new TwoPorts();
 
-        sender.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("unknown source")));
-        maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ifA.IfIndex });
-        maps.Withdraw(1);
-        sender.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("withdrawn")));
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("unknown source")));
+        ports.Maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex });
+        ports.Maps.Withdraw(1);
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("withdrawn")));
 
-        Assert.Null(receiver.ReceiveTest(300));
-        Assert.Equal(0UL, maps.ReadCounters(1).TxPackets);
+        Assert.Null(ports.ReceiverB.ReceiveTest(300));
+        Assert.Equal(0UL, ports.Maps.ReadCounters(1).TxPackets);
+    }
+
+    /// <summary>Ports 0 (A) and 1 (B) on veth pairs, B's peer with GRO on, the fast path on A, B confirmed, StationB known behind B.</summary>
+    private sealed class TwoPorts : IDisposable
+    {
+        private readonly VethLab _lab = new();
+        private readonly XdpAttachment _onA;
+
+        public TwoPorts()
+        {
+            (string a, string peerA) = _lab.AddVeth("a");
+            (string b, string peerB) = _lab.AddVeth("b");
+            HostGro.Set(_lab.Netns, peerB, on: true);
+            A = NetInterface.Inspect(a);
+            B = NetInterface.Inspect(b);
+            _onA = XdpAttachment.AttachFastPath(A, Maps);
+            Assert.True(Maps.Confirm(1, B.IfIndex, 1518, 1514));
+            Assert.True(Maps.Write(FdbKey.Make(StationB, 0), new FastPathEntry { Port = 1, IfIndex = (uint)B.IfIndex }));
+            SenderA = _lab.OpenPeer(peerA);
+            ReceiverB = _lab.OpenPeer(peerB);
+        }
+
+        public FastPathMaps Maps { get; } = FastPathMaps.Create(1024, 64);
+
+        public NetInterfaceInfo A { get; }
+
+        public NetInterfaceInfo B { get; }
+
+        public RawSocket SenderA { get; }
+
+        public RawSocket ReceiverB { get; }
+
+        public void Dispose()
+        {
+            SenderA.Dispose();
+            ReceiverB.Dispose();
+            _onA.Dispose();
+            Maps.Dispose();
+            _lab.Dispose();
+        }
     }
 }

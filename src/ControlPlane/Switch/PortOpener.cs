@@ -104,8 +104,7 @@ internal sealed class PortOpener : IDisposable
         }
         _attachments[iface.Name] = attachment;
         _promiscuous[iface.Name] = PromiscuousMembership.Join(iface);
-        string fast = _fastPath is null ? "" : attachment.MultiBuffer ? ", no fast path from it (multi-buffer)" : ", fast path from it";
-        return $"afxdp ({attachment.Mode.ToString().ToLowerInvariant()} XDP{(attachment.MultiBuffer ? ", multi-buffer" : "")}, {(_kind == BackendKind.Auto ? "auto" : "asked for")}{fast})";
+        return $"afxdp ({attachment.Mode.ToString().ToLowerInvariant()} XDP{(attachment.MultiBuffer ? ", multi-buffer" : "")}, {(_kind == BackendKind.Auto ? "auto" : "asked for")})";
     }
 
     private string PrepareAfPacket(NetInterfaceInfo iface, string why)

@@ -96,6 +96,7 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
         {
             throw new CommandRefusedException(409, $"the FDB is full ({Datapath.Fdb.MaxEntries} entries); {mac} not added");
         }
+        Datapath.SyncFastPath();
     }
 
     public void FdbDel(string? mac)
@@ -105,10 +106,18 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
         {
             throw new CommandRefusedException(404, $"no FDB entry for {mac}");
         }
+        Datapath.SyncFastPath();
     }
 
     /// <summary>Removes dynamic entries (all, or one port's), as `bridge fdb flush` does by default; static ones stay.</summary>
-    public int FdbFlush(string? port) => port is null ? Datapath.Fdb.FlushAll() : Datapath.Fdb.FlushPort(RequirePort(port));
+    public int FdbFlush(string? port)
+    {
+        int flushed = port is null ? Datapath.Fdb.FlushAll() : Datapath.Fdb.FlushPort(RequirePort(port));
+        // At once, not at the next tick: a flushed station still in the map would have its frames cross in the
+        // kernel, unseen by the poll loops, so it would not be learned again, and then leave the map and be flooded to.
+        Datapath.SyncFastPath();
+        return flushed;
+    }
 
     public void SetAgeingTime(long? seconds)
     {

@@ -43,7 +43,7 @@ public sealed partial class DatapathHost
     /// <summary>Whether the kernel redirects frames to the port now (confirmed, attached and up at the last tick).</summary>
     public bool IsFastPathTarget(int id) => _mirror is { } mirror && (uint)id < (uint)_maxPorts && mirror.IsTarget(id);
 
-    /// <summary>Writes the FDB to the maps now instead of at the next tick (tests, and after fdb commands).</summary>
+    /// <summary>Writes the FDB to the maps now instead of at the next tick (after fdb commands, and tests).</summary>
     public void SyncFastPath()
     {
         lock (_control)

@@ -80,10 +80,8 @@ internal sealed class FastBridgeSwitch(string backend, int workers, SwitchSettin
             args.AddRange(["--cpus", cpu.ToString(CultureInfo.InvariantCulture)]);
         }
 
-        if (fastPath)
-        {
-            args.AddRange(["--fast-path", "on"]);
-        }
+        // The other kinds are the poll loops alone (what they measured before the fast path), even where hosts have GRO on.
+        args.AddRange(["--fast-path", fastPath ? "on" : "off"]);
         _daemon = FastBridgeDaemon.StartRun([.. args, .. settings.FastBridgeArgs]);
     }
 

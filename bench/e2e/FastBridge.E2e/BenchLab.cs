@@ -43,7 +43,37 @@ internal sealed class BenchLab : IDisposable
     /// <summary>The switch's ports, in the root namespace, in the order gen, sink, mon; empty for `none`.</summary>
     public IReadOnlyList<string> Ports => _topology.Hosts.Select(h => h.PortInterface).ToArray();
 
-    public static BenchLab Create(string prefix, bool direct)
+    /// <param name="hostGro">GRO on at every host end (BenchOptions.HostGro).</param>
+    public static BenchLab Create(string prefix, bool direct, bool hostGro = false)
+    {
+        BenchLab lab = Create(prefix, direct);
+        if (hostGro)
+        {
+            try
+            {
+                lab.TurnOnHostGro(direct);
+            }
+            catch
+            {
+                lab.Dispose();
+                throw;
+            }
+        }
+        return lab;
+    }
+
+    private void TurnOnHostGro(bool direct)
+    {
+        (string Ns, string If)[] ends = direct
+            ? [(GenNs, GenIf), (SinkNs, SinkIf)]
+            : [.. _topology.Hosts.Select(h => (h.Namespace, h.HostInterface))];
+        foreach ((string ns, string ifName) in ends)
+        {
+            HostGro.Set(ns, ifName, on: true);
+        }
+    }
+
+    private static BenchLab Create(string prefix, bool direct)
     {
         if (!direct)
         {

@@ -7,9 +7,16 @@ namespace FastBridge.E2e;
 internal sealed record BenchOptions
 {
     /// <summary>Every switch the bench compares, in the order it runs them.</summary>
-    public static readonly string[] AllSwitches = [SwitchKind.FastBridgeAfXdp, SwitchKind.FastBridge, SwitchKind.LinuxBridge, SwitchKind.OvsAfXdp, SwitchKind.None];
+    public static readonly string[] AllSwitches =
+        [SwitchKind.FastBridgeAfXdp, SwitchKind.FastBridge, SwitchKind.FastBridgeFastPath, SwitchKind.LinuxBridge, SwitchKind.OvsAfXdp, SwitchKind.XdpRedirect, SwitchKind.None];
 
     public string[] Switches { get; init; } = AllSwitches;
+
+    /// <summary>
+    /// GRO on at every host end, for every switch of the run, when the fast path or its bare-redirect reference is in it:
+    /// the kernel delivers XDP redirects to a veth only where the peer has GRO (README), and the comparison stays fair.
+    /// </summary>
+    public bool HostGro => Switches.Contains(SwitchKind.FastBridgeFastPath) || Switches.Contains(SwitchKind.XdpRedirect);
 
     /// <summary>RFC 2544 frame sizes, FCS included (the frames on veth are 4 bytes shorter).</summary>
     public int[] Sizes { get; init; } = [64, 512, 1518];

@@ -4,6 +4,7 @@
 using System.Globalization;
 using System.Text;
 using FastBridge.Testing.Processes;
+using FastBridge.Testing.Switches;
 
 namespace FastBridge.E2e;
 
@@ -73,6 +74,13 @@ internal static class Report
             md.AppendLine(CultureInfo.InvariantCulture, $"| {sut} | {capacityText} | {F(results.Mean(sut, 64, Figures.LearningRate), 0)} | {F(results.Mean(sut, 0, Figures.GcCollections), 0)} |");
         }
         md.AppendLine();
+        if (options.Switches.Contains(SwitchKind.FastBridgeFastPath))
+        {
+            md.AppendLine("Frames FastBridge's ports received per round, through the XDP fast path and through the poll loops (means):");
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"{F(results.Mean(SwitchKind.FastBridgeFastPath, 0, Figures.FastPathFrames), 0)} fast path, {F(results.Mean(SwitchKind.FastBridgeFastPath, 0, Figures.PollLoopFrames), 0)} poll loops.");
+            md.AppendLine();
+        }
         string[] errors = results.Rows.Where(r => r.Figure == "error").Select(r => $"round {r.Round} {r.Switch}").ToArray();
         if (errors.Length > 0)
         {

@@ -51,6 +51,8 @@ internal static class Figures
     public const string GenCpuBusyModerate = "gen_cpu_busy_percent_moderate";
     public const string SwitchCpuBusyModerate = "switch_cpu_busy_percent_moderate";
     public const string GcCollections = "gc_collections";
+    public const string FastPathFrames = "fast_path_frames";
+    public const string PollLoopFrames = "poll_loop_frames";
     public const string CachingCapacity = "rfc2889_caching_capacity";
     public const string CachingCapacityAtLeast = "rfc2889_caching_capacity_at_least";
     public const string LearningRate = "rfc2889_learning_rate_fps";

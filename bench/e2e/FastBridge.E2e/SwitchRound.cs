@@ -19,7 +19,7 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
     public void Measure(int round, string name)
     {
         SwitchUnderTest sut = SwitchUnderTest.Create(name, options.SwitchSettings(prefix));
-        BenchLab lab = BenchLab.Create(prefix, sut.Direct);
+        BenchLab lab = BenchLab.Create(prefix, sut.Direct, options.HostGro);
         try
         {
             sut.Start(lab.Prefix + "br", lab.Ports);
@@ -55,6 +55,7 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
         {
             trial.Run(warmUp, 0); // JIT, learning, caches: not counted
         }
+        Thread.Sleep(sut.Settle);
         long? gcBefore = sut.GcCollections();
         double throughput64 = 200_000; // used by the RFC 2889 trials when 64-byte frames were not measured
         foreach (int size in options.Sizes)
@@ -94,7 +95,11 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
         {
             results.Add(round, sut.Kind, 0, Figures.GcCollections, a - b);
         }
-        if (!sut.Direct && !_cancelled)
+        if (sut is FastBridgeSwitch fastBridge)
+        {
+            ReportPaths(round, fastBridge);
+        }
+        if (sut.Learns && !_cancelled)
         {
             var rfc2889 = new Rfc2889(lab, sut, options, throughput64);
             (int capacity, bool capped) = rfc2889.CachingCapacity();
@@ -104,6 +109,20 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
             results.Add(round, sut.Kind, 64, Figures.LearningRate, learningRate);
             Console.Error.WriteLine($"e2e: round {round} {sut.Kind,-20} RFC 2889: caching capacity {(capped ? ">= " : "")}{capacity}, learning rate {learningRate / 1e3:F0}k addresses/s ({addresses} addresses)");
         }
+    }
+
+    /// <summary>Frames the ports took in through the XDP fast path and through the poll loops, over the whole round.</summary>
+    private void ReportPaths(int round, FastBridgeSwitch fastBridge)
+    {
+        ulong received = 0, fast = 0;
+        foreach (System.Text.Json.JsonElement port in fastBridge.Stats().RootElement.GetProperty("ports").EnumerateArray())
+        {
+            received += port.GetProperty("rxPackets").GetUInt64();
+            fast += port.GetProperty("fastPathRxPackets").GetUInt64();
+        }
+        results.Add(round, fastBridge.Kind, 0, Figures.FastPathFrames, fast);
+        results.Add(round, fastBridge.Kind, 0, Figures.PollLoopFrames, received - fast);
+        Console.Error.WriteLine($"e2e: round {round} {fastBridge.Kind,-20} frames received: {fast} through the XDP fast path, {received - fast} through the poll loops");
     }
 
     private static FramePlan Plan(int size) => FramePlan.Create(size, 1, _ => BenchLab.GenMac, _ => BenchLab.SinkMac);

@@ -57,7 +57,7 @@ internal static class ClientCommands
             }
             foreach (PortInfo p in ports)
             {
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Id}: {p.Name} state {p.State} backend {p.Backend}"));
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Id}: {p.Name} state {p.State} backend {p.Backend} fast-path {p.FastPath}"));
             }
             return 0;
         });

@@ -40,6 +40,12 @@ internal static class RunCommand
             DefaultValueFactory = _ => "auto",
         };
         xdpMode.AcceptOnlyFromAmong("auto", "native", "generic");
+        var fastPath = new Option<string>("--fast-path")
+        {
+            Description = "Switch known unicast inside the kernel in each port's XDP program: auto (where the kernel accepts it), on (refuse to start without it), off (poll loops only).",
+            DefaultValueFactory = _ => "auto",
+        };
+        fastPath.AcceptOnlyFromAmong(Switch.FastPathModes.Names);
         var workers = new Option<int>("--workers")
         {
             Description = "Poll loops, one thread each, pinned to a core.",
@@ -127,7 +133,7 @@ internal static class RunCommand
         (Option ringSize, Option umemFrames) = XdpMemoryOptions.Create();
 
         // The flags that set one configuration key each, named after it (--xdp-mode sets xdpMode).
-        Option[] settings = [backend, xdpMode, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http, httpTokenFile, ringSize, umemFrames];
+        Option[] settings = [backend, xdpMode, fastPath, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http, httpTokenFile, ringSize, umemFrames];
         var command = new Command("run", "Switch frames between interfaces until SIGINT/SIGTERM, managed over a local API.") { ports, config };
         foreach (Option setting in settings)
         {

@@ -39,6 +39,7 @@ internal static class ConfigDiff
         Unchangeable(commands, "cpus", string.Join(',', running.Datapath.Cpus ?? []), string.Join(',', wanted.Datapath.Cpus ?? []));
         Unchangeable(commands, "backend", running.Backend, wanted.Backend);
         Unchangeable(commands, "xdpMode", running.XdpMode, wanted.XdpMode);
+        Unchangeable(commands, "fastPath", running.FastPath, wanted.FastPath);
         Unchangeable(commands, "fdbMax", running.Datapath.FdbMaxEntries, wanted.Datapath.FdbMaxEntries);
         Unchangeable(commands, "groupFwdMask", running.Datapath.GroupForwardMask, wanted.Datapath.GroupForwardMask);
         Unchangeable(commands, "idle", running.Datapath.Idle, wanted.Datapath.Idle);

@@ -18,6 +18,7 @@ internal static class ConfigFileTypes
         ["ports"] = s_array,
         ["backend"] = s_string,
         ["xdpMode"] = s_string,
+        ["fastPath"] = s_string,
         ["workers"] = s_number,
         // "0-3" and "0x4000" need a string; a lone CPU or a decimal mask reads naturally as a number.
         ["cpus"] = s_stringOrNumber,

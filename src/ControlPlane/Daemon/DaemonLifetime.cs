@@ -35,7 +35,8 @@ internal static class DaemonLifetime
         SwitchHost host;
         try
         {
-            host = SwitchHost.Start(config.Ports, config.Datapath, PortOpener.ParseKind(config.Backend), PortOpener.ParseXdpMode(config.XdpMode), log);
+            host = SwitchHost.Start(config.Ports, config.Datapath, PortOpener.ParseKind(config.Backend), PortOpener.ParseXdpMode(config.XdpMode), log,
+                FastPathModes.Parse(config.FastPath));
         }
         catch (Exception e)
         {
@@ -115,6 +116,7 @@ internal static class DaemonLifetime
             {
                 Backend = running.Backend,
                 XdpMode = running.XdpMode,
+                FastPath = running.FastPath,
                 Datapath = running.Datapath with { AgeingTimeSeconds = wanted.Datapath.AgeingTimeSeconds },
                 StatsIntervalSeconds = running.StatsIntervalSeconds,
                 Socket = running.Socket,

@@ -56,8 +56,15 @@ internal static class LabCommand
         }
     }
 
-    /// <summary>The walkthrough's topology, with send offloads off on the host ends as a real NIC peer would have them.</summary>
-    private static LabTopology Build() => LabTopology.Classic(prepareHost: LabTopology.DisableHostSendOffloads);
+    /// <summary>
+    /// The walkthrough's topology, with send offloads off on the host ends as a real NIC peer would have them,
+    /// and GRO on there, so the kernel can deliver what the fast path redirects to the switch's ends.
+    /// </summary>
+    private static LabTopology Build() => LabTopology.Classic(prepareHost: host =>
+    {
+        LabTopology.DisableHostSendOffloads(host);
+        HostGro.Set(host.Namespace, host.HostInterface, on: true);
+    });
 
     private static int RunDemo()
     {
@@ -69,10 +76,10 @@ internal static class LabCommand
         using LabTopology topology = Build();
         string[] ports = topology.Hosts.Select(h => h.PortInterface).ToArray();
         using ILoggerFactory logs = OneLineLoggerProvider.CreateFactory();
-        using SwitchHost host = SwitchHost.Start(ports, new DatapathOptions(), log: logs.CreateLogger(DaemonLog.Category));
+        using SwitchHost host = SwitchHost.Start(ports, new DatapathOptions(), log: logs.CreateLogger(DaemonLog.Category), fastPath: FastPathMode.Auto);
         foreach (LabHost lab in topology.Hosts)
         {
-            Console.Out.WriteLine($"lab: {lab.Namespace} {lab.HostInterface} {lab.Address} {MacAddress.Format(lab.Mac)} <-> port {lab.PortInterface}");
+            Console.Out.WriteLine($"lab: {lab.Namespace} {lab.HostInterface} {lab.Address} {MacAddress.Format(lab.Mac)} <-> port {lab.PortInterface}, fast-path {host.FastPathOf(lab.PortInterface)}");
         }
         Console.Out.WriteLine($"lab: FastBridge forwarding on {string.Join(", ", ports)}");
 

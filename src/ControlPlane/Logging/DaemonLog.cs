@@ -66,4 +66,10 @@ internal static partial class DaemonLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Line}")]
     public static partial void Stats(this ILogger log, string line);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "fast path off: {Why}")]
+    public static partial void FastPathOff(this ILogger log, string why);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "port {Port}: fast-path {State} ({Why})")]
+    public static partial void PortFastPath(this ILogger log, string port, string state, string why);
 }

@@ -37,12 +37,17 @@ internal sealed class PortOpener : IDisposable
     private readonly Dictionary<string, XdpAttachment> _attachments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PromiscuousMembership> _promiscuous = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HostStackBypass> _bypasses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, XdpAttachment> _fastPathOnly = new(StringComparer.Ordinal);
+    private readonly FastPathMaps? _fastPath;
     private readonly Dictionary<int, Umem> _umems = [];
 
     /// <param name="ringSize">Entries in each AF_XDP ring (XdpMemory).</param>
     /// <param name="umemFrames">Frames in each poll loop's UMEM (XdpMemory.AutoUmemFrames when not given).</param>
-    public PortOpener(BackendKind kind, XdpAttachMode xdpMode, int workers, int ringSize = XdpMemory.DefaultRingSize, int umemFrames = 0)
+    /// <param name="fastPath">The fast path's maps: every port's XDP program then switches known unicast in the kernel.</param>
+    public PortOpener(BackendKind kind, XdpAttachMode xdpMode, int workers, int ringSize = XdpMemory.DefaultRingSize, int umemFrames = 0,
+        FastPathMaps? fastPath = null)
     {
+        _fastPath = fastPath;
         _kind = kind;
         _xdpMode = xdpMode;
         _workers = workers;
@@ -88,7 +93,7 @@ internal sealed class PortOpener : IDisposable
         XdpAttachment attachment;
         try
         {
-            attachment = XdpAttachment.Attach(iface, _xdpMode, multiBuffer: NeedsMultiBuffer(iface));
+            attachment = XdpAttachment.Attach(iface, _xdpMode, multiBuffer: NeedsMultiBuffer(iface), fastPath: _fastPath);
         }
         catch (InvalidOperationException e) when (_kind == BackendKind.Auto)
         {
@@ -102,7 +107,30 @@ internal sealed class PortOpener : IDisposable
     private string PrepareAfPacket(NetInterfaceInfo iface, string why)
     {
         _bypasses[iface.Name] = HostStackBypass.Attach(iface);
-        return $"afpacket ({why}; host stack bypassed at tcx ingress)";
+        return $"afpacket ({why}; host stack bypassed at tcx ingress{PrepareFastPathOnly(iface)})";
+    }
+
+    /// <summary>An AF_PACKET port's XDP program: the fast path for known unicast, XDP_PASS to the socket for the rest.</summary>
+    private string PrepareFastPathOnly(NetInterfaceInfo iface)
+    {
+        if (_fastPath is null)
+        {
+            return "";
+        }
+        if (NeedsMultiBuffer(iface))
+        {
+            return "; no fast path from it (multi-buffer)";
+        }
+        try
+        {
+            XdpAttachment attachment = XdpAttachment.AttachFastPath(iface, _fastPath, _xdpMode);
+            _fastPathOnly[iface.Name] = attachment;
+            return $"; fast path from it ({attachment.Mode.ToString().ToLowerInvariant()} XDP)";
+        }
+        catch (Exception e) when (e is InvalidOperationException or PortRefusedException)
+        {
+            return $"; no fast path from it: {e.Message}";
+        }
     }
 
     /// <summary>Opens poll loop <paramref name="loop"/>'s handle on a prepared port.</summary>
@@ -139,6 +167,10 @@ internal sealed class PortOpener : IDisposable
         {
             bypass.Dispose();
         }
+        if (_fastPathOnly.Remove(name, out XdpAttachment? fastPathOnly))
+        {
+            fastPathOnly.Dispose();
+        }
     }
 
     /// <summary>After every port handle is closed: detach every program, then free the UMEMs.</summary>
@@ -147,6 +179,7 @@ internal sealed class PortOpener : IDisposable
         DisposeAll(_attachments);
         DisposeAll(_promiscuous);
         DisposeAll(_bypasses);
+        DisposeAll(_fastPathOnly);
         DisposeAll(_umems);
     }
 

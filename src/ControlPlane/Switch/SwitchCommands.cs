@@ -29,7 +29,7 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
     public string BackendOf(string port) => host.BackendOf(port);
 
     public PortInfo[] Ports() => [.. Datapath.PresentPorts().Select(p =>
-        new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name)))];
+        new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name), host.FastPathOf(p.Name)))];
 
     public void AddPort(string? name)
     {
@@ -95,6 +95,7 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
         {
             throw new CommandRefusedException(409, $"the FDB is full ({Datapath.Fdb.MaxEntries} entries); {mac} not added");
         }
+        Datapath.SyncFastPath();
     }
 
     /// <summary>Removes <paramref name="mac"/>'s entry; with <paramref name="port"/> (`fdb del MAC dev IF`) only if it is on that port.</summary>
@@ -114,10 +115,18 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
         {
             throw new CommandRefusedException(404, $"no FDB entry for {mac}");
         }
+        Datapath.SyncFastPath();
     }
 
     /// <summary>Removes dynamic entries (all, or one port's), as `bridge fdb flush` does by default; static ones stay.</summary>
-    public int FdbFlush(string? port) => port is null ? Datapath.Fdb.FlushAll() : Datapath.Fdb.FlushPort(RequirePort(port));
+    public int FdbFlush(string? port)
+    {
+        int flushed = port is null ? Datapath.Fdb.FlushAll() : Datapath.Fdb.FlushPort(RequirePort(port));
+        // At once, not at the next tick: a flushed station still in the map would have its frames cross in the
+        // kernel, unseen by the poll loops, so it would not be learned again, and then leave the map and be flooded to.
+        Datapath.SyncFastPath();
+        return flushed;
+    }
 
     public void SetAgeingTime(long? seconds)
     {
@@ -150,7 +159,8 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
                 drops[DropReasons.Label((DropReason)r)] = p.Counters.Drops[r];
             }
             PortCounters c = p.Counters;
-            return new PortStatsInfo(p.Name, p.Present, p.Up, c.RxPackets, c.RxBytes, c.TxPackets, c.TxBytes, c.Floods, drops);
+            return new PortStatsInfo(p.Name, p.Present, p.Up, c.RxPackets, c.RxBytes, c.TxPackets, c.TxBytes, c.Floods, drops,
+                p.FastPath.RxPackets, p.FastPath.TxPackets);
         }).ToArray();
         var workers = stats.Loops.Select(w =>
             new WorkerStatsInfo(w.Index, w.Batches, w.Frames, w.AverageBatch, w.BusySeconds, w.LoopSeconds, w.BusyRatio)).ToArray();

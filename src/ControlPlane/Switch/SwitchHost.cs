@@ -26,10 +26,12 @@ internal sealed partial class SwitchHost : IDisposable
     private readonly ILogger _log;
     private readonly DatapathHost _datapath;
 
-    private SwitchHost(IReadOnlyList<string> portNames, DatapathOptions options, PortOpener backends, ILogger log, NetInterfaceInfo[] interfaces)
+    private SwitchHost(IReadOnlyList<string> portNames, DatapathOptions options, PortOpener backends, ILogger log, NetInterfaceInfo[] interfaces,
+        FastPathMaps? fastPath)
     {
         _backends = backends;
         _log = log;
+        _fastPathMaps = fastPath;
         foreach (NetInterfaceInfo iface in interfaces)
         {
             _interfaces[iface.Name] = iface;
@@ -44,6 +46,10 @@ internal sealed partial class SwitchHost : IDisposable
             _datapath = new DatapathHost(portNames, options,
                 (name, id, loop) => _backends.Open(Interface(name), id, loop),
                 (id, errno) => log.PortFailed(_datapath!.PortNames[id], ErrnoText(errno)));
+            if (fastPath is not null)
+            {
+                _datapath.EnableFastPath(fastPath, FastPathPortOf);
+            }
             foreach (NetInterfaceInfo iface in interfaces)
             {
                 ApplyLink(iface);
@@ -52,6 +58,7 @@ internal sealed partial class SwitchHost : IDisposable
         catch
         {
             _backends.Dispose();
+            fastPath?.Dispose();
             RestoreOffloads(_offloads.Values);
             throw;
         }
@@ -61,7 +68,7 @@ internal sealed partial class SwitchHost : IDisposable
 
     /// <param name="log">Where what happens to the ports while running is reported (DaemonLog).</param>
     public static SwitchHost Start(IReadOnlyList<string> portNames, DatapathOptions options,
-        BackendKind backend = BackendKind.Auto, XdpAttachMode xdpMode = XdpAttachMode.Auto, ILogger? log = null)
+        BackendKind backend = BackendKind.Auto, XdpAttachMode xdpMode = XdpAttachMode.Auto, ILogger? log = null, FastPathMode fastPath = FastPathMode.Off)
     {
         string? twice = portNames.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1)?.Key;
         if (twice is not null)
@@ -74,8 +81,11 @@ internal sealed partial class SwitchHost : IDisposable
         {
             CpuAffinity.MoveThreadsOff(cpus); // the CPUs were given to the poll loops: nothing else runs there
         }
-        var host = new SwitchHost(portNames, options, new PortOpener(backend, xdpMode, options.Workers, options.XdpRingSize,
-            options.UmemFrames ?? XdpMemory.AutoUmemFrames(portNames.Count, options.XdpRingSize)), log ?? NullLogger.Instance, interfaces);
+        log ??= NullLogger.Instance;
+        FastPathMaps? maps = OpenFastPath(fastPath, options, log);
+        var opener = new PortOpener(backend, xdpMode, options.Workers, options.XdpRingSize,
+            options.UmemFrames ?? XdpMemory.AutoUmemFrames(portNames.Count, options.XdpRingSize), maps);
+        var host = new SwitchHost(portNames, options, opener, log, interfaces, maps);
         try
         {
             host._datapath.Start();
@@ -160,12 +170,14 @@ internal sealed partial class SwitchHost : IDisposable
         StopFollowingLinks();
         _datapath.Dispose();
         _backends.Dispose();
+        _fastPathMaps?.Dispose(); // after every program that uses them is detached
         RestoreOffloads(_offloads.Values);
     }
 
     private void Prepare(NetInterfaceInfo iface)
     {
         string chosen = _backends.Prepare(iface);
+        CheckFastPathEgress(iface);
         lock (_backendOf)
         {
             _backendOf[iface.Name] = chosen.Split(' ')[0];

@@ -115,6 +115,9 @@ internal sealed partial class FdbSlots
 
     public FdbValue ReadValue(int slot) => FdbValue.Read(ref _values[slot]);
 
+    /// <summary>CASes the slot from <paramref name="expected"/> to the same entry seen at <paramref name="lastSeen"/>; returns the value seen (it worked if that is expected). Counts do not change.</summary>
+    public FdbValue Restamp(int slot, FdbValue expected, uint lastSeen) => FdbValue.CompareExchange(ref _values[slot], expected.WithLastSeen(lastSeen), expected);
+
     /// <summary>Replaces whatever value a found or claimed slot has (control plane: static and dynamic adds).</summary>
     public void Overwrite(int slot, FdbValue value)
     {

@@ -165,6 +165,7 @@ public sealed partial class DatapathHost
         {
             _loops[loop].Publish(_loops[loop].Ports.With(id, handles[loop]));
         }
+        MirrorAttached(id, handles[0]);
     }
 
     /// <summary>Publishes tables without the port, waits for every loop to let go of the old ones, then closes its handles.</summary>
@@ -172,6 +173,7 @@ public sealed partial class DatapathHost
     {
         var handles = new IPort[_loops.Length];
         var epochs = new long[_loops.Length];
+        MirrorDetached(id); // the kernel stops redirecting to it before its handles go
         _retirement.Retiring(() =>
         {
             Volatile.Write(ref _present[id], stillPresent);

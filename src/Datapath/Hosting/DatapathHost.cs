@@ -127,7 +127,10 @@ public sealed partial class DatapathHost : IDisposable
 
     private void HousekeepingTick()
     {
-        _ager.Tick(FdbClock.Now, AgeingTimeSeconds);
+        uint now = FdbClock.Now;
+        MirrorBeforeAgeing(now);
+        _ager.Tick(now, AgeingTimeSeconds);
+        MirrorAfterAgeing();
         for (int port = 0; port < _names.Length; port++)
         {
             if (!_present[port])

@@ -5,10 +5,12 @@ using System.Diagnostics;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Xdp;
 
 namespace FastBridge.Datapath.Hosting;
 
-public sealed record PortStats(string Name, bool Up, int Errno, PortCounters Counters, bool Present = true, int Id = 0);
+/// <param name="FastPath">What the XDP fast path moved, already included in Counters (zero without a fast path).</param>
+public sealed record PortStats(string Name, bool Up, int Errno, PortCounters Counters, bool Present = true, int Id = 0, FastPathCounters FastPath = default);
 
 public sealed record LoopStats(int Index, ulong Batches, ulong Frames, double BusySeconds, double LoopSeconds, ulong[]? BatchSizes = null,
     PuntCounts Punts = default)
@@ -40,12 +42,14 @@ public sealed record DatapathStats(IReadOnlyList<PortStats> Ports, IReadOnlyList
                 }
             }
             retirement.AddDrops(port, backendDrops);
+            FastPathCounters fast = host.FastPathCounts(port);
+            DatapathHost.AddFastPath(ref sum, fast);
             for (int reason = 0; reason < DropReasons.Count; reason++)
             {
                 sum.Drops[reason] += backendDrops[reason];
             }
             bool present = host.IsPresent(port);
-            ports[port] = new PortStats(names[port], present && host.States.IsUp(port), host.States.Errno(port), sum, present, port);
+            ports[port] = new PortStats(names[port], present && host.States.IsUp(port), host.States.Errno(port), sum, present, port, fast);
         }
 
         var workers = new LoopStats[host.Loops.Count];

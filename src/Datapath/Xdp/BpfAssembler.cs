@@ -6,13 +6,17 @@ namespace FastBridge.Datapath.Xdp;
 internal static class BpfAssembler
 {
     // Instruction classes, sizes, modes, ALU/JMP operations and sources (linux/bpf_common.h, linux/bpf.h).
-    internal const byte ClassLd = 0x00, ClassLdx = 0x01, ClassAlu64 = 0x07, ClassJmp = 0x05;
-    internal const byte SizeW = 0x00, SizeDw = 0x18;
+    internal const byte ClassLd = 0x00, ClassLdx = 0x01, ClassSt = 0x02, ClassStx = 0x03, ClassAlu = 0x04, ClassJmp = 0x05, ClassAlu64 = 0x07;
+    internal const byte SizeW = 0x00, SizeH = 0x08, SizeB = 0x10, SizeDw = 0x18;
     internal const byte ModeImm = 0x00, ModeMem = 0x60;
-    internal const byte OpMov = 0xb0, OpCall = 0x80, OpExit = 0x90;
-    internal const byte SourceK = 0x00;
+    internal const byte OpAdd = 0x00, OpSub = 0x10, OpDiv = 0x30, OpOr = 0x40, OpAnd = 0x50, OpLsh = 0x60, OpRsh = 0x70, OpMov = 0xb0, OpEnd = 0xd0;
+    internal const byte OpJa = 0x00, OpJeq = 0x10, OpJgt = 0x20, OpJset = 0x40, OpJne = 0x50, OpCall = 0x80, OpExit = 0x90;
+    internal const byte SourceK = 0x00, SourceX = 0x08;
 
-    internal const byte R0 = 0, R1 = 1, R2 = 2, R3 = 3;
+    /// <summary>BPF_TO_BE in the source bit of a BPF_END: byte-swap on a little-endian machine.</summary>
+    internal const byte ToBigEndian = 0x08;
+
+    internal const byte R0 = 0, R1 = 1, R2 = 2, R3 = 3, R4 = 4, R5 = 5, R6 = 6, R7 = 7, R8 = 8, R9 = 9, R10 = 10;
 
     /// <summary>One bpf_insn as the little-endian ulong the kernel reads.</summary>
     internal static ulong Encode(byte code, byte dst, byte src, short off, int imm) =>
@@ -21,8 +25,32 @@ internal static class BpfAssembler
     /// <summary>dst = imm (64-bit, sign-extended).</summary>
     internal static ulong Mov64Imm(byte dst, int imm) => Encode(ClassAlu64 | OpMov | SourceK, dst, 0, 0, imm);
 
+    /// <summary>dst = src (64-bit).</summary>
+    internal static ulong Mov64Reg(byte dst, byte src) => Encode(ClassAlu64 | OpMov | SourceX, dst, src, 0, 0);
+
+    /// <summary>dst = dst op imm (64-bit; op one of OpAdd, OpDiv, OpRsh, ...; the immediate is sign-extended, division unsigned).</summary>
+    internal static ulong Alu64Imm(byte op, byte dst, int imm) => Encode((byte)(ClassAlu64 | op | SourceK), dst, 0, 0, imm);
+
+    /// <summary>dst = dst op src (64-bit).</summary>
+    internal static ulong Alu64Reg(byte op, byte dst, byte src) => Encode((byte)(ClassAlu64 | op | SourceX), dst, src, 0, 0);
+
+    /// <summary>dst = the low <paramref name="bits"/> of dst in big-endian order (a byte swap on this machine).</summary>
+    internal static ulong ToBigEndianBits(byte dst, int bits) => Encode(ClassAlu | OpEnd | ToBigEndian, dst, 0, 0, bits);
+
     /// <summary>dst = *(u32 *)(src + off).</summary>
     internal static ulong LoadWord(byte dst, byte src, short off) => Encode(ClassLdx | SizeW | ModeMem, dst, src, off, 0);
+
+    /// <summary>dst = *(size *)(src + off), zero-extended; size one of SizeB, SizeH, SizeW, SizeDw.</summary>
+    internal static ulong Load(byte size, byte dst, byte src, short off) => Encode((byte)(ClassLdx | size | ModeMem), dst, src, off, 0);
+
+    /// <summary>*(size *)(dst + off) = src.</summary>
+    internal static ulong Store(byte size, byte dst, short off, byte src) => Encode((byte)(ClassStx | size | ModeMem), dst, src, off, 0);
+
+    /// <summary>if (dst op imm) pc += off; op one of OpJeq, OpJne, OpJgt, OpJset (unsigned compares).</summary>
+    internal static ulong JumpImm(byte op, byte dst, int imm, short off) => Encode((byte)(ClassJmp | op | SourceK), dst, 0, off, imm);
+
+    /// <summary>if (dst op src) pc += off.</summary>
+    internal static ulong JumpReg(byte op, byte dst, byte src, short off) => Encode((byte)(ClassJmp | op | SourceX), dst, src, off, 0);
 
     /// <summary>dst = the map behind <paramref name="mapFd"/>: a two-slot ld_imm64 with src_reg BPF_PSEUDO_MAP_FD.</summary>
     internal static (ulong First, ulong Second) LoadMapFd(byte dst, int mapFd) =>

@@ -64,7 +64,12 @@ public sealed class XdpAttachment : IDisposable
     /// Throws PortRefusedException, changing nothing, when the interface already carries an XDP program;
     /// InvalidOperationException naming the interface, the step and the errno on any other failure.
     /// </summary>
-    public static XdpAttachment Attach(NetInterfaceInfo iface, XdpAttachMode mode = XdpAttachMode.Auto, int queueCount = 0, bool multiBuffer = false)
+    /// <param name="fastPath">
+    /// With the fast path's maps, the program is FastPathProgram: known unicast redirected in the kernel, the
+    /// rest to the sockets. Not for multi-buffer: the program measures the first buffer of a frame only.
+    /// </param>
+    public static XdpAttachment Attach(NetInterfaceInfo iface, XdpAttachMode mode = XdpAttachMode.Auto, int queueCount = 0, bool multiBuffer = false,
+        FastPathMaps? fastPath = null)
     {
         ArgumentNullException.ThrowIfNull(iface);
         if (queueCount <= 0)
@@ -79,7 +84,9 @@ public sealed class XdpAttachment : IDisposable
         int progFd = -1;
         try
         {
-            progFd = LoadRedirectProgram(mapFd, iface.Name, multiBuffer);
+            progFd = fastPath is null || multiBuffer
+                ? LoadRedirectProgram(mapFd, iface.Name, multiBuffer)
+                : LoadFastPathProgram(FastPathProgram.Build(fastPath, mapFd), iface.Name);
             (int linkFd, XdpAttachMode actual) = Link(progFd, iface, mode);
             return new XdpAttachment(iface.Name, queueCount, mapFd, progFd, linkFd, actual, multiBuffer);
         }
@@ -91,6 +98,40 @@ public sealed class XdpAttachment : IDisposable
             }
             LibC.close(mapFd);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Attaches the fast-path program to an AF_PACKET port: known unicast redirected in the kernel, every
+    /// other frame passed up to the packet socket (XDP_PASS). No XSKMAP; Register is not for this one.
+    /// </summary>
+    public static XdpAttachment AttachFastPath(NetInterfaceInfo iface, FastPathMaps fastPath, XdpAttachMode mode = XdpAttachMode.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(iface);
+        int progFd = LoadFastPathProgram(FastPathProgram.Build(fastPath, xskMapFd: -1), iface.Name);
+        try
+        {
+            (int linkFd, XdpAttachMode actual) = Link(progFd, iface, mode);
+            return new XdpAttachment(iface.Name, 0, -1, progFd, linkFd, actual, multiBuffer: false);
+        }
+        catch
+        {
+            LibC.close(progFd);
+            throw;
+        }
+    }
+
+    /// <summary>Loads the fast-path program once and closes it: null when this kernel accepts it, else why not with the verifier's log.</summary>
+    public static string? CheckFastPath(FastPathMaps fastPath)
+    {
+        try
+        {
+            LibC.close(LoadFastPathProgram(FastPathProgram.Build(fastPath, xskMapFd: -1), "(check)"));
+            return null;
+        }
+        catch (InvalidOperationException e)
+        {
+            return e.Message;
         }
     }
 
@@ -141,7 +182,10 @@ public sealed class XdpAttachment : IDisposable
         }
         LibC.close(_linkFd);
         LibC.close(_progFd);
-        LibC.close(_mapFd);
+        if (_mapFd >= 0)
+        {
+            LibC.close(_mapFd);
+        }
         _linkFd = -1;
     }
 
@@ -156,6 +200,17 @@ public sealed class XdpAttachment : IDisposable
         string detail = log.Length > 0 ? $"; verifier log: {log.ReplaceLineEndings(" | ")}" : "";
         string which = multiBuffer ? " (frags-aware, for multi-buffer: kernel 5.18+)" : "";
         throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's XDP program{which}: {LibcExtras.ErrnoText(-progFd)}{Privileges.BpfHint(-progFd)}{detail}");
+    }
+
+    private static int LoadFastPathProgram(ulong[] program, string name)
+    {
+        int progFd = Bpf.LoadXdpProgram(program, "fb_fast_path", out string log);
+        if (progFd >= 0)
+        {
+            return progFd;
+        }
+        string detail = log.Length > 0 ? $"; verifier log: {log.ReplaceLineEndings(" | ")}" : "";
+        throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's fast-path XDP program: {LibcExtras.ErrnoText(-progFd)}{Privileges.BpfHint(-progFd)}{detail}");
     }
 
     private static (int LinkFd, XdpAttachMode Mode) Link(int progFd, NetInterfaceInfo iface, XdpAttachMode mode)

@@ -9,7 +9,7 @@ using FastBridge.Testing.Processes;
 
 namespace FastBridge.Testing.Switches;
 
-internal sealed class FastBridgeSwitch(string backend, int workers, SwitchSettings settings) : SwitchUnderTest
+internal sealed class FastBridgeSwitch(string backend, int workers, SwitchSettings settings, bool fastPath = false) : SwitchUnderTest
 {
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(5);
 
@@ -17,13 +17,24 @@ internal sealed class FastBridgeSwitch(string backend, int workers, SwitchSettin
     private HttpClient? _http;
     private bool _stopped;
 
-    public override string Kind => workers == 1 ? $"fastbridge-{backend}" : $"fastbridge-{backend}-{workers}-workers";
+    public override string Kind => fastPath ? SwitchKind.FastBridgeFastPath : workers == 1 ? $"fastbridge-{backend}" : $"fastbridge-{backend}-{workers}-workers";
 
     /// <summary>
     /// FastBridge receives on AF_PACKET, which hands it the host's unsegmented, checksum-less super-frames
     /// unless the host side does segmentation and checksums itself: send offloads off on each host end.
+    /// With the fast path, GRO on there too, so the kernel can deliver the frames it redirects to the ports.
     /// </summary>
-    public override Action<LabHost>? PrepareHost => LabTopology.DisableHostSendOffloads;
+    public override Action<LabHost>? PrepareHost => fastPath ? PrepareFastPathHost : LabTopology.DisableHostSendOffloads;
+
+    /// <summary>The fast path takes a station once the host's tick has mirrored the FDB into the kernel (once a second).</summary>
+    public override TimeSpan Settle => fastPath ? TimeSpan.FromSeconds(1.5) : TimeSpan.Zero;
+
+    /// <summary>Send offloads off and GRO on at a host's end: what a host needs for the fast path to reach it.</summary>
+    public static void PrepareFastPathHost(LabHost host)
+    {
+        LabTopology.DisableHostSendOffloads(host);
+        HostGro.Set(host.Namespace, host.HostInterface, on: true);
+    }
 
     public FastBridgeDaemon Daemon => _daemon ?? throw new InvalidOperationException("fastbridge is not started");
 
@@ -69,6 +80,8 @@ internal sealed class FastBridgeSwitch(string backend, int workers, SwitchSettin
             args.AddRange(["--cpus", cpu.ToString(CultureInfo.InvariantCulture)]);
         }
 
+        // The other kinds are the poll loops alone (what they measured before the fast path), even where hosts have GRO on.
+        args.AddRange(["--fast-path", fastPath ? "on" : "off"]);
         _daemon = FastBridgeDaemon.StartRun([.. args, .. settings.FastBridgeArgs]);
     }
 

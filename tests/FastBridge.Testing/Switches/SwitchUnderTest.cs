@@ -13,6 +13,12 @@ internal static class SwitchKind
     public const string LinuxBridge = "linux-bridge", FastBridge = "fastbridge-afpacket", FastBridgeAfXdp = "fastbridge-afxdp",
         FastBridgeTwoWorkers = "fastbridge-afpacket-2-workers";
 
+    /// <summary>FastBridge on AF_XDP with --fast-path on and GRO on at the hosts' ends: known unicast switched in the kernel.</summary>
+    public const string FastBridgeFastPath = "fastbridge-fastpath";
+
+    /// <summary>The bench's reference for the fast path: the kernel's bare XDP redirect between two ports, no switch.</summary>
+    public const string XdpRedirect = "xdp-redirect";
+
     /// <summary>The bench's other yardstick, and no switch at all (the bench's generator and sink paired directly).</summary>
     public const string OvsAfXdp = "ovs-afxdp", None = "none";
 }
@@ -46,12 +52,20 @@ internal abstract class SwitchUnderTest : IDisposable
     /// <summary>What each lab host needs before the switch starts; null for nothing.</summary>
     public virtual Action<LabHost>? PrepareHost => null;
 
+    /// <summary>Whether it learns addresses (the RFC 2889 learning figures apply).</summary>
+    public virtual bool Learns => !Direct;
+
+    /// <summary>How long after learning its first stations the switch needs before it forwards at full speed (FastBridge's fast path: one mirror tick).</summary>
+    public virtual TimeSpan Settle => TimeSpan.Zero;
+
     public static SwitchUnderTest Create(string kind, SwitchSettings settings) => kind switch
     {
         SwitchKind.LinuxBridge => new LinuxBridgeSwitch(settings),
         SwitchKind.FastBridge => new FastBridgeSwitch("afpacket", 1, settings),
         SwitchKind.FastBridgeAfXdp => new FastBridgeSwitch("afxdp", 1, settings),
         SwitchKind.FastBridgeTwoWorkers => new FastBridgeSwitch("afpacket", 2, settings),
+        SwitchKind.FastBridgeFastPath => new FastBridgeSwitch("afxdp", 1, settings, fastPath: true),
+        SwitchKind.XdpRedirect => new XdpRedirectSwitch(),
         SwitchKind.OvsAfXdp => new OvsSwitch(settings),
         SwitchKind.None => new NoSwitch(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown switch kind"),

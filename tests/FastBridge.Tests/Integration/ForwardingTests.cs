@@ -15,11 +15,11 @@ public sealed class ForwardingTests
     private const ulong MulticastSourceMac = 0x03FB_7E57_0001UL;
 
     /// <summary>The reference and FastBridge on each backend: each case runs on all three.</summary>
-    public static TheoryData<string> EverySwitch => [SwitchKind.LinuxBridge, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp];
+    public static TheoryData<string> EverySwitch => [SwitchKind.LinuxBridge, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp, SwitchKind.FastBridgeFastPath];
 
     /// <summary>As EverySwitch, and FastBridge with two poll loops, for the cases where flows spread over loops.</summary>
     public static TheoryData<string> EverySwitchAndTwoLoops =>
-        [SwitchKind.LinuxBridge, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp, SwitchKind.FastBridgeTwoWorkers];
+        [SwitchKind.LinuxBridge, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp, SwitchKind.FastBridgeTwoWorkers, SwitchKind.FastBridgeFastPath];
 
     [Theory]
     [MemberData(nameof(EverySwitchAndTwoLoops))]

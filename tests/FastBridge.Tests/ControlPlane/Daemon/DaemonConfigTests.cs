@@ -73,6 +73,7 @@ public sealed class DaemonConfigTests : IDisposable
     [InlineData("""{"ports": ["a0"], "http": "[::ffff:127.0.0.1]:9470"}""", "key 'http': ::ffff:127.0.0.1 is an IPv4-mapped address; write 127.0.0.1:9470")]
     [InlineData("""{"ports": ["a0"], "httpTokenFile": "/etc/fastbridge/token"}""", "key 'httpTokenFile': the token guards the API over http, which is off")]
     [InlineData("""{"ports": ["a0"], "idle": "nap"}""", "key 'idle': 'nap' must be block or busy")]
+    [InlineData("""{"ports": ["a0"], "fastPath": "sometimes"}""", "key 'fastPath': 'sometimes' must be auto, on or off")]
     [InlineData("""{"ports": ["a0"], "cpus": "1-"}""", "key 'cpus': '1-' is not a CPU list")]
     [InlineData("""{"ports": ["a0"], "cpus": "1000"}""", "key 'cpus': CPU 1000 is not online")]
     [InlineData("""{"ports": ["a0"], "backend": "xdp"}""", "key 'backend': 'xdp' is not a backend")]

@@ -1,0 +1,75 @@
+// The XDP fast path as the datapath host sees it: the FDB mirrored into the BPF maps from the
+// housekeeping tick (FdbMirror), a port's entries and redirect target following its handles in and out
+// of the loops, and the fast path's counters folded into each port's. Off (no mirror) unless the control
+// plane enables it before Start. Control-plane threads only, under the host's control lock.
+using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Ports;
+using FastBridge.Datapath.Xdp;
+
+namespace FastBridge.Datapath.Hosting;
+
+public sealed partial class DatapathHost
+{
+    private FdbMirror? _mirror;
+    private Func<string, FastPathPort>? _fastPathPort;
+
+    /// <summary>The fast path's maps, or null without a fast path.</summary>
+    public FastPathMaps? FastPathMaps => _mirror?.Maps;
+
+    /// <summary>Whether the fast path runs: its maps are mirrored from this host.</summary>
+    public bool FastPathEnabled => _mirror is not null;
+
+    /// <summary>
+    /// Mirrors the FDB into <paramref name="maps"/> from now on; <paramref name="fastPathPort"/> tells, for a port's
+    /// interface name, its ifindex and whether the kernel may redirect to it. Ports already present are mirrored too.
+    /// </summary>
+    public void EnableFastPath(FastPathMaps maps, Func<string, FastPathPort> fastPathPort)
+    {
+        lock (_control)
+        {
+            _fastPathPort = fastPathPort;
+            _mirror = new FdbMirror(Fdb, maps, _maxPorts);
+            for (int id = 0; id < _names.Length; id++)
+            {
+                if (_attached[id])
+                {
+                    MirrorAttached(id, _loops[0].Ports.Port(id));
+                }
+            }
+            _mirror.Sync(States.IsUp);
+        }
+    }
+
+    /// <summary>Whether the kernel redirects frames to the port now (confirmed, attached and up at the last tick).</summary>
+    public bool IsFastPathTarget(int id) => _mirror is { } mirror && (uint)id < (uint)_maxPorts && mirror.IsTarget(id);
+
+    /// <summary>Writes the FDB to the maps now instead of at the next tick (after fdb commands, and tests).</summary>
+    public void SyncFastPath()
+    {
+        lock (_control)
+        {
+            _mirror?.Sync(States.IsUp);
+        }
+    }
+
+    /// <summary>Frames and bytes the fast path moved for a port, or zeros without a fast path.</summary>
+    public FastPathCounters FastPathCounts(int id) => _mirror?.Maps.ReadCounters(id) ?? default;
+
+    private void MirrorAttached(int id, IPort handle) =>
+        _mirror?.Attached(id, _fastPathPort!(_names[id]), handle.MaxFrameLength, handle.MaxUntaggedFrameLength);
+
+    private void MirrorDetached(int id) => _mirror?.Detached(id);
+
+    private void MirrorBeforeAgeing(uint now) => _mirror?.Refresh(now, AgeingTimeSeconds);
+
+    private void MirrorAfterAgeing() => _mirror?.Sync(States.IsUp);
+
+    /// <summary>Adds what the fast path moved for a port to the poll loops' sums for it: no frame crosses uncounted.</summary>
+    internal static void AddFastPath(ref PortCounters sum, in FastPathCounters fast)
+    {
+        sum.RxPackets += fast.RxPackets;
+        sum.RxBytes += fast.RxBytes;
+        sum.TxPackets += fast.TxPackets;
+        sum.TxBytes += fast.TxBytes;
+    }
+}

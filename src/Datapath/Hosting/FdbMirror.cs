@@ -1,0 +1,151 @@
+// Keeps the XDP fast path's BPF maps in step with the FDB and the port table, from the host's
+// once-a-second tick: never from a poll loop. Design: the tick diffs a snapshot of the FDB against
+// what it last wrote (a shadow dictionary), writing only what was learned, moved, added or re-pointed
+// and deleting what aged, was flushed or removed. A learn-event ring from the loops would cost the hot
+// path a write per new station and still need this diff to catch flushes (O(1) generation bumps that
+// touch no entry) and ageing; the diff costs the control thread one more O(table) copy per second,
+// which the ager's sweep already pays. A new station enters the fast path within a tick; until then
+// its frames take the poll loop, which is always correct.
+// Stamps: the program refreshes an entry's LastSeen in the map when its station sends through the fast
+// path; before the ager runs, Refresh copies newer stamps back into the FDB for the entries that are
+// half-way to ageing out (one map read each), so a station that only talks through the kernel stays.
+// Egress: a port is a redirect target (maps.Confirm) only while it is confirmed, attached and up.
+// One caller at a time: DatapathHost's control lock.
+using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Xdp;
+
+namespace FastBridge.Datapath.Hosting;
+
+/// <summary>What the control plane knows of a port for the fast path: its interface, and whether the kernel may redirect to it.</summary>
+public readonly record struct FastPathPort(int IfIndex, bool Egress);
+
+internal sealed class FdbMirror
+{
+    private readonly FdbTable _fdb;
+    private readonly FastPathMaps _maps;
+    private readonly List<FdbEntry> _snapshot = [];
+    private readonly Dictionary<ulong, (int Port, int IfIndex, int Sync)> _mirrored = [];
+    private readonly List<ulong> _gone = [];
+    private readonly List<FdbEntry> _changed = [];
+    private readonly FastPathPort[] _ports;
+    private readonly (int MaxTagged, int MaxUntagged)[] _limits;
+    private readonly bool[] _confirmed;
+    private int _sync;
+
+    public FdbMirror(FdbTable fdb, FastPathMaps maps, int maxPorts)
+    {
+        _fdb = fdb;
+        _maps = maps;
+        _ports = new FastPathPort[maxPorts];
+        _limits = new (int, int)[maxPorts];
+        _confirmed = new bool[maxPorts];
+    }
+
+    public FastPathMaps Maps => _maps;
+
+    /// <summary>Entries in the map now.</summary>
+    public int Count => _mirrored.Count;
+
+    /// <summary>A port's handles are in the loops: its entries go to the map from the next sync, and it may become a target.</summary>
+    public void Attached(int port, FastPathPort fastPath, int maxTagged, int maxUntagged)
+    {
+        _ports[port] = fastPath;
+        _limits[port] = (maxTagged, maxUntagged);
+    }
+
+    /// <summary>A port leaves the loops: no redirect to it from now on; its entries leave the map at the next sync.</summary>
+    public void Detached(int port)
+    {
+        _ports[port] = default;
+        if (_confirmed[port])
+        {
+            _maps.Withdraw(port);
+            _confirmed[port] = false;
+        }
+    }
+
+    public FastPathPort Port(int port) => _ports[port];
+
+    /// <summary>Whether the kernel redirects to <paramref name="port"/> now.</summary>
+    public bool IsTarget(int port) => _confirmed[port];
+
+    /// <summary>Before the ager: stamps the fast path wrote, copied into the FDB for entries at least half their ageing time old.</summary>
+    public void Refresh(uint now, uint ageingTime)
+    {
+        _fdb.CopyTo(_snapshot);
+        foreach (FdbEntry entry in _snapshot)
+        {
+            if (entry.IsStatic || (long)(now - entry.LastSeen) * 2 < ageingTime || !_mirrored.ContainsKey(entry.Key))
+            {
+                continue;
+            }
+            if (_maps.TryRead(entry.Key, out FastPathEntry seen) && seen.Port == entry.Port && (int)(seen.LastSeen - entry.LastSeen) > 0)
+            {
+                _fdb.Touch(entry.Key, entry.Port, seen.LastSeen);
+            }
+        }
+    }
+
+    /// <summary>After the ager: the map made equal to the FDB's entries on attached ports, and the targets to the confirmed ports that are up.</summary>
+    public void Sync(Func<int, bool> isUp)
+    {
+        for (int port = 0; port < _ports.Length; port++)
+        {
+            bool target = _ports[port].Egress && isUp(port);
+            if (target == _confirmed[port])
+            {
+                continue;
+            }
+            if (target && _maps.Confirm(port, _ports[port].IfIndex, _limits[port].MaxTagged, _limits[port].MaxUntagged))
+            {
+                _confirmed[port] = true;
+            }
+            else
+            {
+                _maps.Withdraw(port);
+                _confirmed[port] = false;
+            }
+        }
+        _sync++;
+        _fdb.CopyTo(_snapshot);
+        _changed.Clear();
+        foreach (FdbEntry entry in _snapshot)
+        {
+            int ifIndex = _ports[entry.Port].IfIndex;
+            if (ifIndex == 0)
+            {
+                continue; // not attached: left out, so deleted below if it was in
+            }
+            bool same = _mirrored.TryGetValue(entry.Key, out var was) && was.Port == entry.Port && was.IfIndex == ifIndex;
+            _mirrored[entry.Key] = (entry.Port, ifIndex, _sync);
+            if (!same)
+            {
+                _changed.Add(new FdbEntry(entry.Key, entry.Port, entry.IsStatic, entry.LastSeen));
+            }
+        }
+        // Deletes before writes, so a map bounded by --fdb-max has room for what the FDB holds now.
+        _gone.Clear();
+        foreach ((ulong key, var was) in _mirrored)
+        {
+            if (was.Sync != _sync)
+            {
+                _gone.Add(key);
+            }
+        }
+        foreach (ulong key in _gone)
+        {
+            _maps.Delete(key);
+            _mirrored.Remove(key);
+        }
+        foreach (FdbEntry entry in _changed)
+        {
+            var value = new FastPathEntry { Port = (uint)entry.Port, IfIndex = (uint)_ports[entry.Port].IfIndex, LastSeen = entry.LastSeen };
+            if (!_maps.Write(entry.Key, value))
+            {
+                // Never leave an older port behind: without an entry the program hands the frames to the poll loop.
+                _maps.Delete(entry.Key);
+                _mirrored.Remove(entry.Key);
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+// The four BPF maps the XDP fast path shares between every port's program and the control plane.
+// The process owns them by fd only (nothing is pinned), so they go with it, even on kill -9:
+//   fdb      HASH   FdbKey (8 bytes) -> FastPathEntry: the FDB's entries, mirrored by FdbMirror;
+//            the program refreshes LastSeen, the mirror reads it back so fast-path stations do not age.
+//   ports    ARRAY  port id -> FastPathEgress: longest frames an egress port takes; 0 = not confirmed.
+//   egress   DEVMAP_HASH port id -> ifindex: the confirmed egress ports bpf_redirect_map sends to.
+//   counters PERCPU_ARRAY port id -> FastPathCounters: what the fast path forwarded, per CPU.
+// Control-plane threads only; each call is one bpf(2) syscall.
+using System.Runtime.InteropServices;
+using FastBridge.Datapath.Interop;
+using Tmds.Linux;
+
+namespace FastBridge.Datapath.Xdp;
+
+/// <summary>One FDB entry as the fast-path program reads it (offsets are the program's: FastPathProgram).</summary>
+[StructLayout(LayoutKind.Sequential, Size = 16)]
+public struct FastPathEntry
+{
+    public uint Port;
+    public uint IfIndex;
+
+    /// <summary>FdbClock seconds (CLOCK_MONOTONIC_COARSE, which the program reads as bpf_ktime_get_coarse_ns / 1e9).</summary>
+    public uint LastSeen;
+    public uint Reserved;
+}
+
+[StructLayout(LayoutKind.Sequential, Size = 8)]
+public struct FastPathEgress
+{
+    /// <summary>Longest 802.1Q-tagged frame the port sends (IPort.MaxFrameLength); 0 while not confirmed.</summary>
+    public uint MaxTagged;
+
+    /// <summary>Longest other frame (IPort.MaxUntaggedFrameLength).</summary>
+    public uint MaxUntagged;
+}
+
+/// <summary>Frames and bytes the fast path took in on a port and sent out of it.</summary>
+[StructLayout(LayoutKind.Sequential, Size = 32)]
+public struct FastPathCounters
+{
+    public ulong RxPackets;
+    public ulong RxBytes;
+    public ulong TxPackets;
+    public ulong TxBytes;
+}
+
+public sealed unsafe class FastPathMaps : IDisposable
+{
+    private readonly FastPathCounters[] _perCpu;
+    private int[] _fds;
+
+    private FastPathMaps(int[] fds, int maxPorts)
+    {
+        _fds = fds;
+        MaxPorts = maxPorts;
+        _perCpu = new FastPathCounters[Bpf.PossibleCpus()];
+    }
+
+    public int MaxPorts { get; }
+
+    internal int FdbFd => _fds[0];
+
+    internal int PortsFd => _fds[1];
+
+    internal int EgressFd => _fds[2];
+
+    internal int CountersFd => _fds[3];
+
+    /// <summary>Creates the maps: the FDB map bounded by <paramref name="fdbMaxEntries"/> (--fdb-max). Throws naming the map and errno.</summary>
+    public static FastPathMaps Create(int fdbMaxEntries, int maxPorts)
+    {
+        var specs = new (uint Type, uint Key, uint Value, uint Max, uint Flags, string Name)[]
+        {
+            (Bpf.MapTypeHash, 8, (uint)sizeof(FastPathEntry), (uint)fdbMaxEntries, Bpf.MapFlagNoPrealloc, "fb_fdb"),
+            (Bpf.MapTypeArray, 4, (uint)sizeof(FastPathEgress), (uint)maxPorts, 0, "fb_ports"),
+            (Bpf.MapTypeDevmapHash, 4, 4, (uint)maxPorts, 0, "fb_egress"),
+            (Bpf.MapTypePercpuArray, 4, (uint)sizeof(FastPathCounters), (uint)maxPorts, 0, "fb_fast_counts"),
+        };
+        var fds = new int[specs.Length];
+        for (int i = 0; i < specs.Length; i++)
+        {
+            (uint type, uint key, uint value, uint max, uint flags, string name) = specs[i];
+            fds[i] = Bpf.CreateMap(type, key, value, max, name, flags);
+            if (fds[i] < 0)
+            {
+                int errno = -fds[i];
+                CloseAll(fds.AsSpan(0, i));
+                throw new InvalidOperationException($"cannot create the fast path's BPF map {name}: {LibcExtras.ErrnoText(errno)}");
+            }
+        }
+        return new FastPathMaps(fds, maxPorts);
+    }
+
+    /// <summary>fdb[key] = entry; false when the map is full (bounded by --fdb-max) or the kernel refused.</summary>
+    public bool Write(ulong key, in FastPathEntry entry)
+    {
+        fixed (FastPathEntry* value = &entry)
+        {
+            return Bpf.UpdateElem(FdbFd, &key, value) == 0;
+        }
+    }
+
+    public bool TryRead(ulong key, out FastPathEntry entry)
+    {
+        FastPathEntry value;
+        bool found = Bpf.LookupElem(FdbFd, &key, &value) == 0;
+        entry = found ? value : default;
+        return found;
+    }
+
+    public void Delete(ulong key) => Bpf.DeleteElem(FdbFd, &key);
+
+    /// <summary>Every key in the FDB map now (for tests and checks; one syscall per key).</summary>
+    public List<ulong> Keys()
+    {
+        var keys = new List<ulong>();
+        ulong key = 0, next;
+        for (void* after = null; Bpf.GetNextKey(FdbFd, after, &next) == 0; after = &key)
+        {
+            keys.Add(next);
+            key = next;
+        }
+        return keys;
+    }
+
+    /// <summary>
+    /// Lets the program redirect to <paramref name="port"/>: its ifindex in the DEVMAP, then its frame limits in the
+    /// port array. False when the kernel refuses the ifindex (the interface is gone): then nothing is redirected to it.
+    /// </summary>
+    public bool Confirm(int port, int ifIndex, int maxTagged, int maxUntagged)
+    {
+        uint key = (uint)port, target = (uint)ifIndex;
+        var limits = new FastPathEgress { MaxTagged = (uint)maxTagged, MaxUntagged = (uint)maxUntagged };
+        return Bpf.UpdateElem(EgressFd, &key, &target) == 0 && Bpf.UpdateElem(PortsFd, &key, &limits) == 0;
+    }
+
+    /// <summary>No redirect to <paramref name="port"/> from the next frame on: limits zeroed first, then the DEVMAP entry removed.</summary>
+    public void Withdraw(int port)
+    {
+        uint key = (uint)port;
+        FastPathEgress none = default;
+        Bpf.UpdateElem(PortsFd, &key, &none);
+        Bpf.DeleteElem(EgressFd, &key);
+    }
+
+    /// <summary>The fast path's counts for a port, summed over every CPU.</summary>
+    public FastPathCounters ReadCounters(int port)
+    {
+        uint key = (uint)port;
+        var sum = default(FastPathCounters);
+        lock (_perCpu) // stats, the API and /metrics may read at once; the scratch is one
+        {
+            fixed (FastPathCounters* values = _perCpu)
+            {
+                if (Bpf.LookupElem(CountersFd, &key, values) != 0)
+                {
+                    return sum;
+                }
+            }
+            foreach (FastPathCounters cpu in _perCpu)
+            {
+                sum.RxPackets += cpu.RxPackets;
+                sum.RxBytes += cpu.RxBytes;
+                sum.TxPackets += cpu.TxPackets;
+                sum.TxBytes += cpu.TxBytes;
+            }
+        }
+        return sum;
+    }
+
+    public void Dispose()
+    {
+        CloseAll(_fds);
+        _fds = [];
+    }
+
+    private static void CloseAll(ReadOnlySpan<int> fds)
+    {
+        foreach (int fd in fds)
+        {
+            LibC.close(fd);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+// The XDP program of a port when the fast path is on: known unicast is switched inside the kernel,
+// everything else goes where it went before (the port's AF_XDP socket, or up to the AF_PACKET socket).
+// A frame is redirected only when all of these hold, checked in this order:
+//   - it holds a whole Ethernet header, and at most one VLAN tag (stacked tags go to user space);
+//   - neither MAC is a group address (link-local groups, floods and punts stay in the poll loops);
+//   - its source is in the FDB map on this very ingress interface (a new or moved station is learned
+//     by the poll loop, which sees the frame; a moved one is also marked in the map at once, so frames
+//     to it stop going where it was);
+//   - its destination is in the FDB map on another port, that port is confirmed (non-zero limits in
+//     the port array, an entry in the DEVMAP) and the frame fits that port (FrameRef.Fits's rule).
+// On redirect it counts rx on the ingress port and tx on the egress port in the per-CPU counters. On
+// the source check it refreshes the source's LastSeen when the second changed, as br_fdb does.
+// Assembled once per attachment on the control thread.
+using FastBridge.Datapath.Interop;
+using static FastBridge.Datapath.Xdp.BpfAssembler;
+
+namespace FastBridge.Datapath.Xdp;
+
+internal static class FastPathProgram
+{
+    // struct FastPathEntry, FastPathEgress and FastPathCounters offsets (FastPathMaps.cs).
+    private const short EntryPort = 0, EntryIfIndex = 4, EntryLastSeen = 8;
+    private const short EgressMaxTagged = 0, EgressMaxUntagged = 4;
+    private const short CountRxPackets = 0, CountRxBytes = 8, CountTxPackets = 16, CountTxBytes = 24;
+
+    /// <summary>The port a moved station's entry points to until the mirror rewrites it: past every port array.</summary>
+    private const int MovedAway = -1;
+
+    // Stack slots below r10.
+    private const short DestinationKey = -8, SourceKey = -16, DestinationPort = -20, SourcePort = -24;
+
+    // TPIDs as a little-endian 16-bit load of the network-order field reads them.
+    private const int CustomerTpidLoaded = 0x0081, ServiceTpidLoaded = 0xa888;
+
+    private const string SlowPath = "slow", Untagged = "untagged", Limit = "limit", SameSecond = "same_second", Counted = "counted";
+
+    /// <summary>
+    /// The program for one port. <paramref name="xskMapFd"/> is the port's XSKMAP (AF_XDP), or -1 for an
+    /// AF_PACKET port, whose other frames go up the stack (XDP_PASS) to its packet socket.
+    /// </summary>
+    internal static ulong[] Build(FastPathMaps maps, int xskMapFd)
+    {
+        var p = new BpfProgramBuilder();
+        p.Emit(
+            Mov64Reg(R6, R1),                                  // r6 = ctx, kept across calls
+            Load(SizeW, R7, R6, Bpf.XdpMdData),                // r7 = data
+            Load(SizeW, R3, R6, Bpf.XdpMdDataEnd),
+            Mov64Reg(R4, R7),
+            Alu64Imm(OpAdd, R4, 14))
+            .JumpIfReg(OpJgt, R4, R3, SlowPath);               // runt
+        p.Emit(Mov64Imm(R9, 0), Load(SizeH, R5, R7, 12))
+            .JumpIf(OpJeq, R5, ServiceTpidLoaded, "tag")
+            .JumpIf(OpJne, R5, CustomerTpidLoaded, Untagged)
+            .Emit(Mov64Imm(R9, 1))                             // 802.1Q: the egress port's tagged limit applies
+            .Label("tag")
+            .Emit(Mov64Reg(R4, R7), Alu64Imm(OpAdd, R4, 18))
+            .JumpIfReg(OpJgt, R4, R3, SlowPath)
+            .Emit(Load(SizeH, R5, R7, 16))
+            .JumpIf(OpJeq, R5, CustomerTpidLoaded, SlowPath)   // stacked tags
+            .JumpIf(OpJeq, R5, ServiceTpidLoaded, SlowPath)
+            .Label(Untagged);
+
+        // Group bit of either MAC (first byte, bit 0): never redirected.
+        p.Emit(Load(SizeB, R4, R7, 0)).JumpIf(OpJset, R4, 1, SlowPath)
+            .Emit(Load(SizeB, R4, R7, 6)).JumpIf(OpJset, R4, 1, SlowPath);
+        // Keys as FdbKey.Make(MacAddress.ReadAt8(...), vlan): eight bytes big-endian, shifted down by 16.
+        p.Emit(
+            Load(SizeDw, R2, R7, 0), ToBigEndianBits(R2, 64), Alu64Imm(OpRsh, R2, 16),
+            Load(SizeDw, R3, R7, 6), ToBigEndianBits(R3, 64), Alu64Imm(OpRsh, R3, 16));
+        // VLAN FILTERING PLUGS IN HERE: with a VLAN-aware bridge, OR (vid << 48) into r2 and r3 (the tag's
+        // TCI is at data + 14 when r5 was a TPID). Until then the key carries VLAN 0, as BatchForwarder's does.
+        p.Emit(Store(SizeDw, R10, DestinationKey, R2), Store(SizeDw, R10, SourceKey, R3));
+
+        // Source: known on this ingress interface.
+        LookupFdb(p, maps, SourceKey);
+        p.Emit(Mov64Reg(R7, R0), Load(SizeW, R2, R7, EntryIfIndex), Load(SizeW, R3, R6, Bpf.XdpMdIngressIfindex))
+            .JumpIfReg(OpJeq, R2, R3, "source_here")
+            // The station moved here: until the mirror writes its new port, frames to it go to the poll
+            // loop (no port has id MovedAway, so the port array lookup below fails), not to where it was.
+            .Emit(Mov64Imm(R2, MovedAway), Store(SizeW, R7, EntryPort, R2))
+            .Goto(SlowPath)
+            .Label("source_here");
+        p.Emit(Call(Bpf.FuncKtimeGetCoarseNs), Alu64Imm(OpDiv, R0, 1_000_000_000), Load(SizeW, R1, R7, EntryLastSeen))
+            .JumpIfReg(OpJeq, R1, R0, SameSecond)
+            .Emit(Store(SizeW, R7, EntryLastSeen, R0))
+            .Label(SameSecond);
+
+        // Destination: known on another interface, confirmed, and the frame fits.
+        LookupFdb(p, maps, DestinationKey);
+        p.Emit(Mov64Reg(R8, R0), Load(SizeW, R2, R8, EntryIfIndex), Load(SizeW, R3, R6, Bpf.XdpMdIngressIfindex))
+            .JumpIfReg(OpJeq, R2, R3, SlowPath);
+        p.Emit(Load(SizeW, R2, R8, EntryPort), Store(SizeW, R10, DestinationPort, R2),
+            Load(SizeW, R2, R7, EntryPort), Store(SizeW, R10, SourcePort, R2));
+        p.Emit(LoadMapFd(R1, maps.PortsFd)).Emit(Mov64Reg(R2, R10), Alu64Imm(OpAdd, R2, DestinationPort), Call(Bpf.FuncMapLookupElem))
+            .JumpIf(OpJeq, R0, 0, SlowPath)
+            .Emit(Load(SizeW, R1, R0, EgressMaxUntagged))
+            .JumpIf(OpJeq, R9, 0, Limit)
+            .Emit(Load(SizeW, R1, R0, EgressMaxTagged))
+            .Label(Limit)
+            .Emit(Load(SizeW, R9, R6, Bpf.XdpMdDataEnd), Load(SizeW, R2, R6, Bpf.XdpMdData), Alu64Reg(OpSub, R9, R2)) // r9 = length
+            .JumpIfReg(OpJgt, R9, R1, SlowPath);                // too long, or limits 0: not confirmed
+        p.Emit(LoadMapFd(R1, maps.EgressFd))
+            .Emit(Load(SizeW, R2, R10, DestinationPort), Mov64Imm(R3, Bpf.XdpPass), Call(Bpf.FuncRedirectMap))
+            .JumpIf(OpJne, R0, Bpf.XdpRedirect, SlowPath);     // not in the DEVMAP (withdrawn meanwhile)
+
+        Count(p, maps, SourcePort, CountRxPackets, CountRxBytes, "rx_done");
+        Count(p, maps, DestinationPort, CountTxPackets, CountTxBytes, Counted);
+        p.Emit(Mov64Imm(R0, Bpf.XdpRedirect), Exit());
+
+        p.Label(SlowPath);
+        if (xskMapFd >= 0)
+        {
+            p.Emit(Load(SizeW, R2, R6, Bpf.XdpMdRxQueueIndex)).Emit(LoadMapFd(R1, xskMapFd))
+                .Emit(Mov64Imm(R3, Bpf.XdpPass), Call(Bpf.FuncRedirectMap), Exit());
+        }
+        else
+        {
+            p.Emit(Mov64Imm(R0, Bpf.XdpPass), Exit());
+        }
+        return p.Build();
+    }
+
+    /// <summary>r0 = fdb[*(r10 + key)]; no entry goes the slow path.</summary>
+    private static void LookupFdb(BpfProgramBuilder p, FastPathMaps maps, short key) => p
+        .Emit(LoadMapFd(R1, maps.FdbFd))
+        .Emit(Mov64Reg(R2, R10), Alu64Imm(OpAdd, R2, key), Call(Bpf.FuncMapLookupElem))
+        .JumpIf(OpJeq, R0, 0, SlowPath);
+
+    /// <summary>counters[*(r10 + port)] += one frame of r9 bytes.</summary>
+    private static void Count(BpfProgramBuilder p, FastPathMaps maps, short port, short packets, short bytes, string done) => p
+        .Emit(LoadMapFd(R1, maps.CountersFd))
+        .Emit(Mov64Reg(R2, R10), Alu64Imm(OpAdd, R2, port), Call(Bpf.FuncMapLookupElem))
+        .JumpIf(OpJeq, R0, 0, done)
+        .Emit(Load(SizeDw, R1, R0, packets), Alu64Imm(OpAdd, R1, 1), Store(SizeDw, R0, packets, R1),
+            Load(SizeDw, R1, R0, bytes), Alu64Reg(OpAdd, R1, R9), Store(SizeDw, R0, bytes, R1))
+        .Label(done);
+}

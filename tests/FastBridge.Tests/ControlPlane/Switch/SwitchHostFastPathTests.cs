@@ -1,0 +1,223 @@
+// The XDP fast path end to end, on a switch host over veth pairs whose peers (in one namespace) have GRO
+// on: known unicast crosses in the kernel and is counted once; with a peer's GRO off every frame still
+// arrives through the poll loop; a station that moves is followed at once; a station talking only
+// through the kernel does not age out; a removed port is never a target again; and the map equals the
+// FDB after each control operation.
+using FastBridge.ControlPlane.Lab;
+using FastBridge.ControlPlane.Switch;
+using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Hosting;
+using FastBridge.Datapath.Xdp;
+using FastBridge.Testing.Frames;
+using FastBridge.Testing.Lab;
+using FastBridge.Testing.Traffic;
+
+namespace FastBridge.Tests.ControlPlane.Switch;
+
+public sealed class SwitchHostFastPathTests : IDisposable
+{
+    private readonly VethLab _lab = new();
+    private readonly List<string> _ports = [];
+    private readonly List<RawSocket> _peers = [];
+
+    public void Dispose()
+    {
+        foreach (RawSocket peer in _peers)
+        {
+            peer.Dispose();
+        }
+        _lab.Dispose();
+    }
+
+    private static ulong Station(int i) => 0x02C0_0000_0000UL | (uint)i;
+
+    [Fact]
+    public void KnownUnicast_AfterMirror_CrossesInKernelCountedOnce()
+    {
+        using SwitchHost host = Start(3, groOn: [true, true, true]);
+        LearnAll(host, 3);
+        const int Frames = 200;
+
+        for (int i = 0; i < Frames; i++)
+        {
+            _peers[0].Send(TestFrames.Numbered(i, 64, Station(1), Station(0)));
+        }
+
+        Assert.Equal(Frames, ReceiveAll(1, Frames));
+        Assert.Equal(0, ReceiveAll(2, 1));
+        DatapathHost datapath = host.Datapath;
+        Assert.Equal((ulong)Frames, datapath.FastPathCounts(0).RxPackets);
+        Assert.Equal((ulong)Frames * 64, datapath.FastPathCounts(0).RxBytes);
+        Assert.Equal((ulong)Frames, datapath.FastPathCounts(1).TxPackets);
+        DatapathStats stats = datapath.ReadStats();
+        Assert.Equal((ulong)Frames + 1, stats.Ports[0].Counters.RxPackets); // the learning frame went through the poll loop
+        Assert.Contains("on (peer", host.FastPathOf(_ports[1]));
+    }
+
+    [Fact]
+    public void PeerGroOff_EveryFrameArrivesThroughPollLoop()
+    {
+        using SwitchHost host = Start(2, groOn: [true, false]);
+        LearnAll(host, 2);
+        const int Frames = 200;
+
+        for (int i = 0; i < Frames; i++)
+        {
+            _peers[0].Send(TestFrames.Numbered(i, 64, Station(1), Station(0)));
+        }
+
+        Assert.Equal(Frames, ReceiveAll(1, Frames));
+        Assert.Equal(0UL, host.Datapath.FastPathCounts(1).TxPackets);
+        Assert.False(host.Datapath.IsFastPathTarget(1));
+        Assert.Contains("off (peer", host.FastPathOf(_ports[1]));
+        Assert.Contains("GRO off", host.FastPathOf(_ports[1]));
+    }
+
+    [Fact]
+    public void StationMoves_WhileInFastPath_NextFramesGoWhereItIsNow()
+    {
+        using SwitchHost host = Start(3, groOn: [true, true, true]);
+        LearnAll(host, 3);
+        _peers[0].Send(TestFrames.Numbered(1, 64, Station(1), Station(0)));
+        Assert.Equal(1, ReceiveAll(1, 1));
+
+        _peers[2].Send(TestFrames.Numbered(2, 64, Station(0), Station(1))); // station 1 now behind port 2
+        Assert.Equal(1, ReceiveAll(0, 1));
+        for (int i = 0; i < 20; i++)
+        {
+            _peers[0].Send(TestFrames.Numbered(10 + i, 64, Station(1), Station(0)));
+        }
+
+        Assert.Equal(20, ReceiveAll(2, 20));
+        Assert.Equal(0, ReceiveAll(1, 1));
+        host.Datapath.SyncFastPath();
+        AssertMapMatchesFdb(host);
+    }
+
+    [Fact]
+    public void Ageing_StationOnlyInFastPath_StaysWhileTalkingGoesWhenSilent()
+    {
+        using SwitchHost host = Start(2, groOn: [true, true], ageingSeconds: 3);
+        LearnAll(host, 2);
+        ulong pollFrames = host.Datapath.Loops[0].Counters.Frames;
+
+        DateTime until = DateTime.UtcNow.AddSeconds(7);
+        for (int i = 0; DateTime.UtcNow < until; i++)
+        {
+            _peers[0].Send(TestFrames.Numbered(i, 64, Station(1), Station(0)));
+            _peers[1].Send(TestFrames.Numbered(i, 64, Station(0), Station(1)));
+            Thread.Sleep(200);
+        }
+
+        Assert.Equal(pollFrames, host.Datapath.Loops[0].Counters.Frames); // every frame crossed in the kernel
+        Assert.Equal(2, FdbKeys(host).Count);
+        Thread.Sleep(TimeSpan.FromSeconds(6));
+        Assert.Empty(FdbKeys(host));
+        AssertMapMatchesFdb(host);
+    }
+
+    [Fact]
+    public void RemovePort_WhileItsStationIsInMap_NoRedirectToItAfter()
+    {
+        using SwitchHost host = Start(3, groOn: [true, true, true]);
+        LearnAll(host, 3);
+        ulong sentBefore = host.Datapath.FastPathCounts(1).TxPackets;
+
+        host.RemovePort(_ports[1]);
+        _peers[0].Send(TestFrames.Numbered(1, 64, Station(1), Station(0)));
+
+        Assert.Equal(1, ReceiveAll(2, 1)); // unknown now: flooded by the poll loop to what is left
+        Assert.Equal(sentBefore, host.Datapath.FastPathCounts(1).TxPackets);
+        host.Datapath.SyncFastPath();
+        AssertMapMatchesFdb(host);
+        Assert.DoesNotContain(FdbKey.Make(Station(1), 0), host.Datapath.FastPathMaps!.Keys());
+    }
+
+    [Fact]
+    public void Map_AfterPortAddFdbAddDelFlushAndAgeingChange_MatchesFdbShow()
+    {
+        using SwitchHost host = Start(2, groOn: [true, true]);
+        LearnAll(host, 2);
+        AssertMapMatchesFdb(host);
+
+        (string added, _) = _lab.AddVeth("p2");
+        host.AddPort(added);
+        host.Datapath.Fdb.AddStatic(FdbKey.Make(Station(7), 0), host.Datapath.PortId(added));
+        host.Datapath.SyncFastPath();
+        AssertMapMatchesFdb(host);
+
+        host.Datapath.Fdb.Remove(FdbKey.Make(Station(0), 0));
+        host.Datapath.SyncFastPath();
+        AssertMapMatchesFdb(host);
+
+        host.Datapath.Fdb.FlushAll();
+        host.Datapath.SyncFastPath();
+        AssertMapMatchesFdb(host);
+        Assert.Single(host.Datapath.FastPathMaps!.Keys()); // the static entry stays
+
+        host.Datapath.AgeingTimeSeconds = 1;
+        host.RemovePort(added);
+        host.Datapath.Housekeeping();
+        AssertMapMatchesFdb(host);
+        Assert.Empty(host.Datapath.FastPathMaps!.Keys());
+    }
+
+    private SwitchHost Start(int ports, bool[] groOn, uint ageingSeconds = 300)
+    {
+        for (int i = 0; i < ports; i++)
+        {
+            (string port, string peer) = _lab.AddVeth("p" + i);
+            HostGro.Set(_lab.Netns, peer, groOn[i]);
+            _ports.Add(port);
+            _peers.Add(_lab.OpenPeer(peer));
+        }
+        return SwitchHost.Start(_ports, new DatapathOptions(AgeingTimeSeconds: ageingSeconds), fastPath: FastPathMode.On);
+    }
+
+    /// <summary>Each peer i sends once as Station(i) to the broadcast address (learned by the poll loop), then the map is written.</summary>
+    private void LearnAll(SwitchHost host, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            _peers[i].Send(TestFrames.Numbered(1000 + i, 64, 0xFFFF_FFFF_FFFF, Station(i)));
+            for (int other = 0; other < count; other++)
+            {
+                if (other != i)
+                {
+                    ReceiveAll(other, 1);
+                }
+            }
+        }
+        host.Datapath.SyncFastPath();
+        AssertMapMatchesFdb(host);
+    }
+
+    private int ReceiveAll(int peer, int expected)
+    {
+        int received = 0;
+        while (received < expected && _peers[peer].ReceiveTest(expected == 1 ? 300 : 2000) is not null)
+        {
+            received++;
+        }
+        return received;
+    }
+
+    private static List<FdbEntry> FdbKeys(SwitchHost host)
+    {
+        var entries = new List<FdbEntry>();
+        host.Datapath.Fdb.CopyTo(entries);
+        return entries;
+    }
+
+    private static void AssertMapMatchesFdb(SwitchHost host)
+    {
+        FastPathMaps maps = host.Datapath.FastPathMaps!;
+        List<FdbEntry> fdb = FdbKeys(host);
+        Assert.Equal(fdb.Select(e => e.Key).Order(), maps.Keys().Order());
+        foreach (FdbEntry entry in fdb)
+        {
+            Assert.True(maps.TryRead(entry.Key, out FastPathEntry mirrored));
+            Assert.Equal((uint)entry.Port, mirrored.Port);
+        }
+    }
+}

@@ -13,7 +13,7 @@ namespace FastBridge.ControlPlane.Cli;
 
 internal static class ClientCommands
 {
-    public static IEnumerable<Command> Create() => [Port(), Fdb(), Set(), Status(), StatsCommand.Create()];
+    public static IEnumerable<Command> Create() => [Port(), Fdb(), Set(), Status(), StatsCommand.Create(), VlanCommands.Create()];
 
     /// <summary>
     /// Gives <paramref name="command"/> the --socket option (FASTBRIDGE_SOCKET sets its default) and an action that runs
@@ -85,35 +85,49 @@ internal static class ClientCommands
             }
             foreach (FdbEntryInfo e in entries)
             {
+                string vlan = e.Vlan is { } v ? string.Create(CultureInfo.InvariantCulture, $" vlan {v}") : "";
                 Console.Out.WriteLine(e.Static
-                    ? $"{e.Mac} dev {e.Port} static"
-                    : string.Create(CultureInfo.InvariantCulture, $"{e.Mac} dev {e.Port} dynamic age {e.AgeSeconds}s"));
+                    ? $"{e.Mac} dev {e.Port}{vlan} static"
+                    : string.Create(CultureInfo.InvariantCulture, $"{e.Mac} dev {e.Port}{vlan} dynamic age {e.AgeSeconds}s"));
             }
             return 0;
         });
 
-        var addWords = new Argument<string[]>("MAC dev IF [static|dynamic]") { Arity = new ArgumentArity(3, 4) };
-        var add = Calling(new Command("add", "Add an entry: fdb add MAC dev IF [static]. Static entries never age and are never moved by learning.") { addWords }, (parse, client) =>
+        var addWords = new Argument<string[]>("MAC dev IF [vlan N] [static|dynamic]") { Arity = new ArgumentArity(3, 6) };
+        var add = Calling(new Command("add", "Add an entry: fdb add MAC dev IF [vlan N] [static]. Static entries never age and are never moved by learning.") { addWords }, (parse, client) =>
         {
             string[] words = parse.GetValue(addWords)!;
-            if (words[1] != "dev" || (words.Length == 4 && words[3] is not ("static" or "dynamic")))
+            string? vlan = words.Length >= 5 && words[3] == "vlan" ? words[4] : null;
+            string[] rest = words[(vlan is null ? 3 : 5)..];
+            if (words[1] != "dev" || rest.Length > 1 || (rest.Length == 1 && rest[0] is not ("static" or "dynamic")))
             {
-                throw new CliException(ApiClient.Refused, $"usage: fastbridge fdb add MAC dev IF [static|dynamic], not '{string.Join(' ', words)}'");
+                throw new CliException(ApiClient.Refused, $"usage: fastbridge fdb add MAC dev IF [vlan N] [static|dynamic], not '{string.Join(' ', words)}'");
             }
-            var request = new FdbRequest(words[0], words[2], words.Length == 4 && words[3] == "static");
+            var request = new FdbRequest(words[0], words[2], rest is ["static"], vlan);
             return PrintResult(client.Send(HttpMethod.Post, "fdb", request, ApiJson.Default.FdbRequest, ApiJson.Default.OkResponse));
         });
 
-        var delMac = new Argument<string>("MAC");
-        var del = Calling(new Command("del", "Remove an entry, static or dynamic.") { delMac }, (parse, client) =>
-            PrintResult(client.Send(HttpMethod.Delete, "fdb/" + ApiClient.Escape(parse.GetValue(delMac)!), null, ApiJson.Default.OkResponse)));
+        var delWords = new Argument<string[]>("MAC [vlan N]") { Arity = new ArgumentArity(1, 3) };
+        var del = Calling(new Command("del", "Remove an entry, static or dynamic (of VLAN N on a VLAN-aware switch).") { delWords }, (parse, client) =>
+        {
+            string[] words = parse.GetValue(delWords)!;
+            if (words.Length == 2 || (words.Length == 3 && words[1] != "vlan"))
+            {
+                throw new CliException(ApiClient.Refused, $"usage: fastbridge fdb del MAC [vlan N], not '{string.Join(' ', words)}'");
+            }
+            string path = "fdb/" + ApiClient.Escape(words[0]) + (words.Length == 3 ? "?vlan=" + ApiClient.Escape(words[2]) : "");
+            return PrintResult(client.Send(HttpMethod.Delete, path, null, ApiJson.Default.OkResponse));
+        });
 
         var flushPort = new Option<string>("--port") { Description = "Only this port's entries." };
-        var flush = Calling(new Command("flush", "Remove the dynamic entries (of one port, or all); static entries stay.") { flushPort }, (parse, client) =>
+        var flushVlan = new Option<string>("--vlan") { Description = "Only this VLAN's entries." };
+        var flush = Calling(new Command("flush", "Remove the dynamic entries (of one port, one VLAN, or all); static entries stay.") { flushPort, flushVlan }, (parse, client) =>
         {
             string? only = parse.GetValue(flushPort);
-            FlushResponse flushed = client.Send(HttpMethod.Post, only is null ? "fdb/flush" : "fdb/flush?port=" + ApiClient.Escape(only), null, ApiJson.Default.FlushResponse);
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"flushed {flushed.Flushed} dynamic entries{(only is null ? "" : " on " + only)}"));
+            string? vlan = parse.GetValue(flushVlan);
+            string query = string.Join('&', new[] { only is null ? null : "port=" + ApiClient.Escape(only), vlan is null ? null : "vlan=" + ApiClient.Escape(vlan) }.OfType<string>());
+            FlushResponse flushed = client.Send(HttpMethod.Post, query.Length == 0 ? "fdb/flush" : "fdb/flush?" + query, null, ApiJson.Default.FlushResponse);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"flushed {flushed.Flushed} dynamic entries{(only is null ? "" : " on " + only)}{(vlan is null ? "" : " in vlan " + vlan)}"));
             return 0;
         });
 

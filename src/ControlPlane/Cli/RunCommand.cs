@@ -121,7 +121,7 @@ internal static class RunCommand
         };
 
         // The flags that set one configuration key each, named after it (--xdp-mode sets xdpMode).
-        Option[] settings = [backend, xdpMode, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http, httpTokenFile];
+        Option[] settings = [backend, xdpMode, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http, httpTokenFile, .. VlanRunOptions.Create()];
         var command = new Command("run", "Switch frames between interfaces until SIGINT/SIGTERM, managed over a local API.") { ports, config };
         foreach (Option setting in settings)
         {

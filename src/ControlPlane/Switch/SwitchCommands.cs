@@ -20,7 +20,7 @@ internal sealed record DaemonInfo(string Backend, string? Socket, string? Http, 
         typeof(DaemonInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }
 
-internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
+internal sealed partial class SwitchCommands(SwitchHost host, DaemonInfo info)
 {
     private DatapathHost Datapath => host.Datapath;
 
@@ -72,18 +72,19 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
     public FdbEntryInfo[] Fdb(string? port)
     {
         int only = port is null ? -1 : RequirePort(port);
+        bool vlanAware = VlanFiltering;
         var entries = new List<FdbEntry>();
         Datapath.Fdb.CopyTo(entries);
         IReadOnlyList<string> names = Datapath.PortNames;
         uint now = FdbClock.Now;
         return [.. entries
             .Where(e => only < 0 || e.Port == only)
-            .OrderBy(e => e.Port).ThenBy(e => e.Key)
+            .OrderBy(e => e.Port).ThenBy(e => FdbKey.VlanId(e.Key)).ThenBy(e => FdbKey.Mac(e.Key))
             .Select(e => new FdbEntryInfo(MacAddress.Format(FdbKey.Mac(e.Key)), e.Port < names.Count ? names[e.Port] : $"#{e.Port}",
-                e.IsStatic, e.IsStatic ? null : now >= e.LastSeen ? now - e.LastSeen : 0))];
+                e.IsStatic, e.IsStatic ? null : now >= e.LastSeen ? now - e.LastSeen : 0, vlanAware ? FdbKey.VlanId(e.Key) : null))];
     }
 
-    public void FdbAdd(string? mac, string? port, bool isStatic)
+    public void FdbAdd(string? mac, string? port, bool isStatic, string? vlan = null)
     {
         ulong key = ParseMac(mac);
         if (port is null)
@@ -91,24 +92,35 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
             throw new CommandRefusedException(400, "fdb add needs dev IF");
         }
         int id = RequirePort(port);
-        bool added = isStatic ? Datapath.Fdb.AddStatic(key, id) : Datapath.Fdb.AddDynamic(key, id, FdbClock.Now);
-        if (!added)
+        foreach (ushort vid in FdbAddVlans(vlan, id))
         {
-            throw new CommandRefusedException(409, $"the FDB is full ({Datapath.Fdb.MaxEntries} entries); {mac} not added");
+            ulong vlanKey = FdbKey.Make(FdbKey.Mac(key), vid);
+            bool added = isStatic ? Datapath.Fdb.AddStatic(vlanKey, id) : Datapath.Fdb.AddDynamic(vlanKey, id, FdbClock.Now);
+            if (!added)
+            {
+                throw new CommandRefusedException(409, $"the FDB is full ({Datapath.Fdb.MaxEntries} entries); {mac} not added");
+            }
         }
     }
 
-    public void FdbDel(string? mac)
+    public void FdbDel(string? mac, string? vlan = null)
     {
-        ulong key = ParseMac(mac);
-        if (!Datapath.Fdb.Remove(key))
+        ulong[] keys = FdbDelKeys(FdbKey.Mac(ParseMac(mac)), vlan);
+        int removed = 0;
+        foreach (ulong key in keys)
+        {
+            removed += Datapath.Fdb.Remove(key) ? 1 : 0;
+        }
+        if (removed == 0)
         {
             throw new CommandRefusedException(404, $"no FDB entry for {mac}");
         }
     }
 
-    /// <summary>Removes dynamic entries (all, or one port's), as `bridge fdb flush` does by default; static ones stay.</summary>
-    public int FdbFlush(string? port) => port is null ? Datapath.Fdb.FlushAll() : Datapath.Fdb.FlushPort(RequirePort(port));
+    /// <summary>Removes dynamic entries (all, one port's, one VLAN's), as `bridge fdb flush` does by default; static ones stay.</summary>
+    public int FdbFlush(string? port, string? vlan = null) =>
+        vlan is not null ? Datapath.Fdb.FlushVlan(FdbVlan(vlan), port is null ? -1 : RequirePort(port))
+        : port is null ? Datapath.Fdb.FlushAll() : Datapath.Fdb.FlushPort(RequirePort(port));
 
     public void SetAgeingTime(long? seconds)
     {

@@ -118,7 +118,8 @@ public sealed class VlanMembership
     /// <summary>
     /// A copy with port a member of VLANs first..last (`bridge vlan add`): untagged or tagged on egress as asked
     /// (a VLAN already there takes the new flag, as the bridge does); with <paramref name="pvid"/> the range must be
-    /// one VLAN, which becomes the port's PVID. Throws, naming the value, on a VLAN outside 1-4094 or a PVID range.
+    /// one VLAN, which becomes the port's PVID; without it, a PVID in the range stops being one (__vlan_add_flags).
+    /// Throws, naming the value, on a VLAN outside 1-4094 or a PVID range.
     /// </summary>
     public VlanMembership WithVlans(int port, ushort first, ushort last, bool pvid, bool untagged)
     {
@@ -145,6 +146,10 @@ public sealed class VlanMembership
         if (pvid)
         {
             next._pvid[port] = first;
+        }
+        else if (_pvid[port] >= first && _pvid[port] <= last)
+        {
+            next._pvid[port] = 0;
         }
         next.RebuildFloodLists(members);
         return next;

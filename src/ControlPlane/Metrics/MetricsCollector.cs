@@ -4,6 +4,7 @@
 // deploy/ use these names. Scrapes run one at a time (a request thread each) into one reused
 // PrometheusWriter and allocate little: a garbage collection stops the poll loops too.
 using System.Diagnostics;
+using System.Globalization;
 using FastBridge.ControlPlane.Switch;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Forwarding;
@@ -70,8 +71,18 @@ internal sealed class MetricsCollector(SwitchCommands control)
             }
         }
 
-        w.Family("fastbridge_fdb_entries", MetricType.Gauge, "Entries in the forwarding database.");
-        w.Sample("fastbridge_fdb_entries", stats.FdbEntries);
+        w.Family("fastbridge_fdb_entries", MetricType.Gauge, "Entries in the forwarding database; per configured VLAN on a VLAN-aware switch.");
+        if (control.VlanFiltering)
+        {
+            foreach ((ushort vlan, int entries) in control.FdbEntriesByVlan())
+            {
+                w.Sample("fastbridge_fdb_entries", entries, "vlan", vlan.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        else
+        {
+            w.Sample("fastbridge_fdb_entries", stats.FdbEntries);
+        }
         w.Family("fastbridge_fdb_max_entries", MetricType.Gauge, "Most entries the forwarding database learns (--fdb-max).");
         w.Sample("fastbridge_fdb_max_entries", control.FdbMaxEntries);
         w.Family("fastbridge_fdb_events_total", MetricType.Counter, "FDB events: addresses learned, stations moved, entries aged out, addresses not learned because the FDB was full.");

@@ -18,6 +18,21 @@ internal sealed partial class SwitchCommands
             new VlanInfo(v, [.. (vlans.Pvid(p.Id) == v ? ["PVID"] : Array.Empty<string>()), .. (vlans.IsUntagged(p.Id, v) ? ["Egress Untagged"] : Array.Empty<string>())]))]))];
     }
 
+    /// <summary>FDB entries of each VLAN some port is a member of (so the series are bounded by the configured VLANs), ascending.</summary>
+    public IEnumerable<(ushort Vlan, int Entries)> FdbEntriesByVlan()
+    {
+        VlanMembership vlans = RequireVlanAware();
+        var counts = new int[VlanMembership.MaxVlan + 2];
+        Datapath.Fdb.CountByVlan(counts);
+        for (ushort vlan = VlanMembership.MinVlan; vlan <= VlanMembership.MaxVlan; vlan++)
+        {
+            if (!vlans.FloodList(vlan).IsEmpty)
+            {
+                yield return (vlan, counts[vlan]);
+            }
+        }
+    }
+
     /// <summary>`vlan add dev IF vid N[-M] [pvid] [untagged]`; returns the one-line answer.</summary>
     public string VlanAdd(string? dev, string? vid, bool pvid, bool untagged)
     {

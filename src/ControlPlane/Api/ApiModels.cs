@@ -16,7 +16,11 @@ internal sealed record PortRequest(string? Name);
 
 /// <summary>`fdb add MAC dev IF [static]`.</summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record FdbRequest(string? Mac, string? Port, bool Static);
+internal sealed record FdbRequest(string? Mac, string? Port, bool Static, string? Vlan = null);
+
+/// <summary>`vlan add dev IF vid N[-M] [pvid] [untagged]`; Vid is "N" or "N-M".</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed record VlanRequest(string? Dev, string? Vid, bool Pvid, bool Untagged);
 
 internal sealed record FlushResponse(int Flushed);
 
@@ -33,6 +37,8 @@ internal sealed record OkResponse(string Result);
 [JsonSerializable(typeof(FdbRequest))]
 [JsonSerializable(typeof(FdbEntryInfo[]))]
 [JsonSerializable(typeof(FlushResponse))]
+[JsonSerializable(typeof(VlanRequest))]
+[JsonSerializable(typeof(VlanPortInfo[]))]
 [JsonSerializable(typeof(AgeingRequest))]
 [JsonSerializable(typeof(StatusInfo))]
 [JsonSerializable(typeof(StatsInfo))]

@@ -55,16 +55,17 @@ internal static class ApiRoutes
             FdbRequest? body = await ReadBody(ctx, ApiJson.Default.FdbRequest);
             await Answer(ctx, () =>
             {
-                control.FdbAdd(body?.Mac, body?.Port, body?.Static ?? false);
-                return new OkResponse($"{body!.Mac} dev {body.Port} {(body.Static ? "static" : "dynamic")} added");
+                control.FdbAdd(body?.Mac, body?.Port, body?.Static ?? false, body?.Vlan);
+                return new OkResponse($"{body!.Mac} dev {body.Port}{(body.Vlan is null ? "" : " vlan " + body.Vlan)} {(body.Static ? "static" : "dynamic")} added");
             }, ApiJson.Default.OkResponse, 201);
         });
         app.MapDelete("/fdb/{mac}", ctx =>
         {
             string mac = (string)ctx.Request.RouteValues["mac"]!;
-            return Answer(ctx, () => { control.FdbDel(mac, Query(ctx, "port")); return new OkResponse($"{mac} removed"); }, ApiJson.Default.OkResponse);
+            return Answer(ctx, () => { control.FdbDel(mac, Query(ctx, "port"), Query(ctx, "vlan")); return new OkResponse($"{mac} removed"); }, ApiJson.Default.OkResponse);
         });
-        app.MapPost("/fdb/flush", ctx => Answer(ctx, () => new FlushResponse(control.FdbFlush(Query(ctx, "port"))), ApiJson.Default.FlushResponse));
+        app.MapPost("/fdb/flush", ctx => Answer(ctx, () => new FlushResponse(control.FdbFlush(Query(ctx, "port"), Query(ctx, "vlan"))), ApiJson.Default.FlushResponse));
+        VlanRoutes.Map(app, control);
         app.MapGet("/stats", ctx => Answer(ctx, control.Stats, ApiJson.Default.StatsInfo));
         app.MapPut("/ageing-time", async ctx =>
         {
@@ -82,10 +83,10 @@ internal static class ApiRoutes
         app.MapFallback(ctx => Fail(ctx, 404, $"no such API route: {EchoedText.Cut(ctx.Request.Method)} {EchoedText.Cut(ctx.Request.Path)}"));
     }
 
-    private static string? Query(HttpContext ctx, string name) =>
+    internal static string? Query(HttpContext ctx, string name) =>
         ctx.Request.Query.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value.ToString() : null;
 
-    private static async Task<T?> ReadBody<T>(HttpContext ctx, JsonTypeInfo<T> type)
+    internal static async Task<T?> ReadBody<T>(HttpContext ctx, JsonTypeInfo<T> type)
     {
         try
         {
@@ -123,7 +124,7 @@ internal static class ApiRoutes
         return $"key '{key}' must be {wanted}";
     }
 
-    private static async Task Answer<T>(HttpContext ctx, Func<T> command, JsonTypeInfo<T> type, int status = 200)
+    internal static async Task Answer<T>(HttpContext ctx, Func<T> command, JsonTypeInfo<T> type, int status = 200)
     {
         T result;
         try

@@ -13,7 +13,7 @@ namespace FastBridge.ControlPlane.Cli;
 /// for a learned one (bridge's word for NUD_REACHABLE); Updated, seconds since the source was last
 /// seen, is bridge's `-s` field, given here for learned entries always. Flags is always empty.
 /// </summary>
-internal sealed record BridgeFdbEntry(string Mac, string Ifname, uint? Updated, string[] Flags, string State);
+internal sealed record BridgeFdbEntry(string Mac, string Ifname, int? Vlan, uint? Updated, string[] Flags, string State);
 
 /// <summary>
 /// One port as `bridge -j link` prints it where the two overlap: Ifname and State ("forwarding" or
@@ -27,7 +27,7 @@ internal sealed record BridgeLink(string Ifname, int Port, string State, string?
 internal sealed partial class BridgeJson : JsonSerializerContext
 {
     public static BridgeFdbEntry[] Fdb(IEnumerable<FdbEntryInfo> entries) =>
-        [.. entries.Select(e => new BridgeFdbEntry(e.Mac, e.Port, e.Static ? null : e.AgeSeconds, [], e.Static ? "static" : ""))];
+        [.. entries.Select(e => new BridgeFdbEntry(e.Mac, e.Port, e.Vlan, e.Static ? null : e.AgeSeconds, [], e.Static ? "static" : ""))];
 
     /// <summary>Ports; a state other than "forwarding" ("disabled (no carrier)", "waiting for interface") is bridge's "disabled", the words kept as the reason.</summary>
     public static BridgeLink[] Links(IEnumerable<PortInfo> ports) =>

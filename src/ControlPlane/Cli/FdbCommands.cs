@@ -1,5 +1,5 @@
 // `fastbridge fdb show|add|del|flush`, in bridge(8)'s words: `fdb add MAC dev IF [master] [static]`,
-// `fdb show [dev IF] [vlan N] [br BRIDGE]`, `fdb del MAC [dev IF]`, `fdb flush [dev IF]`; each
+// `fdb show [dev IF] [vlan N] [br BRIDGE]`, `fdb del MAC [dev IF] [vlan N]`, `fdb flush [dev IF] [vlan N]`; each
 // command's words are read by BridgeWords against its grammar here. --port IF, the older spelling
 // of `dev IF` on show and flush, is kept. Each command is one API call (ClientCommands.Calling).
 using System.CommandLine;
@@ -16,7 +16,7 @@ internal static class FdbCommands
 
     private static readonly WordKey s_dev = new("dev", "IF", "the port");
     private static readonly WordKey s_requiredDev = s_dev with { Required = true };
-    private static readonly WordKey s_vlan = new("vlan", "N", "a VLAN id, 1-4094 (refused while VLAN filtering is off)", Problem: VlanProblem);
+    private static readonly WordKey s_vlan = new("vlan", "N", "a VLAN id, 1-4094 (on a VLAN-aware switch, --vlan-filtering)", Problem: VlanProblem);
     private static readonly WordKey s_bridge = new("br", "BRIDGE", "accepted and ignored: FastBridge is one bridge");
 
     public static Command Create()
@@ -35,18 +35,23 @@ internal static class FdbCommands
         return ClientCommands.Calling(show, (parse, client) =>
         {
             BridgeWords given = BridgeWords.Of(parse, words);
-            RefuseVlan(given);
             string? only = given.Value("dev") ?? parse.GetValue(port);
             FdbEntryInfo[] entries = client.Get(only is null ? "fdb" : "fdb?port=" + ApiClient.Escape(only), ApiJson.Default.FdbEntryInfoArray);
+            if (given.Value("vlan") is { } vlan)
+            {
+                // A VLAN-unaware switch has no entry in any VLAN, as bridge shows none on a bridge without vlan_filtering.
+                entries = [.. entries.Where(e => e.Vlan?.ToString(CultureInfo.InvariantCulture) == vlan)];
+            }
             if (ClientOptions.Json(parse))
             {
                 return ClientOptions.PrintJson(parse, BridgeJson.Fdb(entries), BridgeJson.Default.BridgeFdbEntryArray);
             }
             foreach (FdbEntryInfo e in entries)
             {
+                string vlan = e.Vlan is { } v ? string.Create(CultureInfo.InvariantCulture, $" vlan {v}") : "";
                 Console.Out.WriteLine(e.Static
-                    ? $"{e.Mac} dev {e.Port} static"
-                    : string.Create(CultureInfo.InvariantCulture, $"{e.Mac} dev {e.Port} dynamic age {e.AgeSeconds}s"));
+                    ? $"{e.Mac} dev {e.Port}{vlan} static"
+                    : string.Create(CultureInfo.InvariantCulture, $"{e.Mac} dev {e.Port}{vlan} dynamic age {e.AgeSeconds}s"));
             }
             return 0;
         });
@@ -62,8 +67,7 @@ internal static class FdbCommands
         return ClientCommands.Calling(add, (parse, client) =>
         {
             BridgeWords given = BridgeWords.Of(parse, words);
-            RefuseVlan(given);
-            var request = new FdbRequest(given.Leading, given.Value("dev"), given.Chosen(s_states) is "static" or "permanent");
+            var request = new FdbRequest(given.Leading, given.Value("dev"), given.Chosen(s_states) is "static" or "permanent", given.Value("vlan"));
             return ClientCommands.PrintResult(client.Send(HttpMethod.Post, "fdb", request, ApiJson.Default.FdbRequest, ApiJson.Default.OkResponse));
         });
     }
@@ -76,8 +80,7 @@ internal static class FdbCommands
         return ClientCommands.Calling(del, (parse, client) =>
         {
             BridgeWords given = BridgeWords.Of(parse, words);
-            RefuseVlan(given);
-            string path = "fdb/" + ApiClient.Escape(given.Leading!) + (given.Value("dev") is { } dev ? "?port=" + ApiClient.Escape(dev) : "");
+            string path = "fdb/" + ApiClient.Escape(given.Leading!) + Query(("port", given.Value("dev")), ("vlan", given.Value("vlan")));
             return ClientCommands.PrintResult(client.Send(HttpMethod.Delete, path, null, ApiJson.Default.OkResponse));
         });
     }
@@ -85,15 +88,18 @@ internal static class FdbCommands
     private static Command Flush()
     {
         var port = PortAlias();
-        var flush = new Command("flush", "Remove the dynamic entries, of port IF (dev IF or --port IF) or all, as `bridge fdb flush`; " +
+        var flush = new Command("flush", "Remove the dynamic entries, of port IF (dev IF or --port IF), of VLAN N (vlan N), or all, as `bridge fdb flush`; " +
             "static entries stay.") { port };
-        var words = BridgeWords.AddTo(flush, new WordGrammar(null, [s_dev], []), "fdb flush");
+        var words = BridgeWords.AddTo(flush, new WordGrammar(null, [s_dev, s_vlan], []), "fdb flush");
         OneWayToName(flush, words, port);
         return ClientCommands.Calling(flush, (parse, client) =>
         {
-            string? only = BridgeWords.Of(parse, words).Value("dev") ?? parse.GetValue(port);
-            FlushResponse flushed = client.Send(HttpMethod.Post, only is null ? "fdb/flush" : "fdb/flush?port=" + ApiClient.Escape(only), null, ApiJson.Default.FlushResponse);
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"flushed {flushed.Flushed} dynamic entries{(only is null ? "" : " on " + only)}"));
+            BridgeWords given = BridgeWords.Of(parse, words);
+            string? only = given.Value("dev") ?? parse.GetValue(port);
+            string? vlan = given.Value("vlan");
+            FlushResponse flushed = client.Send(HttpMethod.Post, "fdb/flush" + Query(("port", only), ("vlan", vlan)), null, ApiJson.Default.FlushResponse);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"flushed {flushed.Flushed} dynamic entries{(only is null ? "" : " on " + only)}{(vlan is null ? "" : " in vlan " + vlan)}"));
             return 0;
         });
     }
@@ -118,12 +124,10 @@ internal static class FdbCommands
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int vlan) && vlan is >= 1 and <= 4094 ? null
         : $"'{EchoedText.Cut(text)}' is not a VLAN id (1-4094)";
 
-    /// <summary>Every entry is in one untagged domain until VLAN filtering exists: a line naming a VLAN is refused, not answered for VLAN 0.</summary>
-    private static void RefuseVlan(BridgeWords given)
+    /// <summary>"?a=x&amp;b=y" of the parameters given, or "" when none is.</summary>
+    private static string Query(params (string Name, string? Value)[] parameters)
     {
-        if (given.Value("vlan") is { } vlan)
-        {
-            throw new CliException(ApiClient.Refused, $"vlan {vlan}: vlan filtering is off; every FDB entry is untagged");
-        }
+        string query = string.Join('&', parameters.Where(p => p.Value is not null).Select(p => p.Name + "=" + ApiClient.Escape(p.Value!)));
+        return query.Length == 0 ? "" : "?" + query;
     }
 }

@@ -133,7 +133,7 @@ internal static class RunCommand
         (Option ringSize, Option umemFrames) = XdpMemoryOptions.Create();
 
         // The flags that set one configuration key each, named after it (--xdp-mode sets xdpMode).
-        Option[] settings = [backend, xdpMode, fastPath, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http, httpTokenFile, ringSize, umemFrames];
+        Option[] settings = [backend, xdpMode, fastPath, workers, cpus, ageing, fdbMax, groupMask, idle, statsInterval, socket, http, httpTokenFile, ringSize, umemFrames, .. VlanRunOptions.Create()];
         var command = new Command("run", "Switch frames between interfaces until SIGINT/SIGTERM, managed over a local API.") { ports, config };
         foreach (Option setting in settings)
         {

@@ -22,11 +22,14 @@ internal abstract record ConfigCommand
 
     public sealed record RemoveStatic(string Mac) : ConfigCommand;
 
+    /// <summary>Gives a port exactly these VLANs (ConfigDiff.Vlans.cs).</summary>
+    public sealed record SetVlans(string Port, IReadOnlyList<PortVlans> Entries) : ConfigCommand;
+
     /// <summary>A setting that needs a restart to change; the running value stays.</summary>
     public sealed record NeedsRestart(string Key, string Running, string Wanted) : ConfigCommand;
 }
 
-internal static class ConfigDiff
+internal static partial class ConfigDiff
 {
     /// <summary>
     /// The commands that take the switch from what runs (<paramref name="running"/>, the config last
@@ -68,6 +71,7 @@ internal static class ConfigDiff
         {
             commands.Add(new ConfigCommand.SetAgeingTime(wanted.Datapath.AgeingTimeSeconds));
         }
+        AddVlanCommands(commands, running, presentPorts, wanted);
         foreach (StaticFdbEntry entry in wanted.StaticFdb)
         {
             // Re-added when its port was re-added too: removing a port flushes its static entries.
@@ -128,6 +132,9 @@ internal static class ConfigDiff
             case ConfigCommand.AddStatic add:
                 control.FdbAdd(add.Mac, add.Port, isStatic: true);
                 break;
+            case ConfigCommand.SetVlans vlans:
+                SetVlans(control, vlans);
+                break;
             case ConfigCommand.RemoveStatic remove:
                 try
                 {
@@ -149,6 +156,7 @@ internal static class ConfigDiff
         ConfigCommand.SetAgeingTime ageing => string.Create(CultureInfo.InvariantCulture, $"ageing time set to {ageing.Seconds} s"),
         ConfigCommand.AddStatic add => $"static entry {add.Mac} dev {add.Port} added",
         ConfigCommand.RemoveStatic remove => $"static entry {remove.Mac} removed",
+        ConfigCommand.SetVlans vlans => $"port {vlans.Port} vlans {string.Join(", ", vlans.Entries.Select(DaemonConfig.Describe))}",
         ConfigCommand.NeedsRestart restart => $"{restart.Key} stays {restart.Running}: changing it to {restart.Wanted} needs a restart",
         _ => command.ToString(),
     };

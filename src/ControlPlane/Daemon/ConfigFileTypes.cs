@@ -12,6 +12,7 @@ internal static class ConfigFileTypes
     private static readonly JsonValueKind[] s_number = [JsonValueKind.Number];
     private static readonly JsonValueKind[] s_stringOrNumber = [JsonValueKind.String, JsonValueKind.Number];
     private static readonly JsonValueKind[] s_array = [JsonValueKind.Array];
+    private static readonly JsonValueKind[] s_bool = [JsonValueKind.True, JsonValueKind.False];
 
     private static readonly Dictionary<string, JsonValueKind[]> s_top = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -33,13 +34,25 @@ internal static class ConfigFileTypes
         ["httpTokenFile"] = s_string,
         ["ringSize"] = s_number,
         ["umemFrames"] = s_number,
+        ["vlanFiltering"] = s_bool,
+        ["vlanProtocol"] = s_string,
+        ["defaultPvid"] = s_number,
+        ["vlans"] = s_array,
     };
 
     private static readonly Dictionary<string, JsonValueKind[]> s_fdbEntry = new(StringComparer.OrdinalIgnoreCase)
     {
         ["mac"] = s_string,
         ["port"] = s_string,
-        ["static"] = [JsonValueKind.True, JsonValueKind.False],
+        ["static"] = s_bool,
+    };
+
+    private static readonly Dictionary<string, JsonValueKind[]> s_vlanEntry = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["port"] = s_string,
+        ["vid"] = s_stringOrNumber,
+        ["pvid"] = s_bool,
+        ["untagged"] = s_bool,
     };
 
     /// <summary>The first key (a config path such as fdb:0:static) whose value is of the wrong kind, and what it should be; null when every one fits.</summary>
@@ -62,22 +75,23 @@ internal static class ConfigFileTypes
             {
                 continue;
             }
-            bool fdb = top.Name.Equals("fdb", StringComparison.OrdinalIgnoreCase);
+            Dictionary<string, JsonValueKind[]>? fields = top.Name.Equals("fdb", StringComparison.OrdinalIgnoreCase) ? s_fdbEntry
+                : top.Name.Equals("vlans", StringComparison.OrdinalIgnoreCase) ? s_vlanEntry : null;
             int index = 0;
             foreach (JsonElement item in top.Value.EnumerateArray())
             {
                 string path = $"{top.Name}:{index++}";
-                if (Mismatch(item, fdb ? [JsonValueKind.Object] : s_string) is { } itemProblem)
+                if (Mismatch(item, fields is not null ? [JsonValueKind.Object] : s_string) is { } itemProblem)
                 {
                     return (path, itemProblem);
                 }
-                if (!fdb)
+                if (fields is null)
                 {
                     continue;
                 }
                 foreach (JsonProperty field in item.EnumerateObject())
                 {
-                    if (s_fdbEntry.TryGetValue(field.Name, out JsonValueKind[]? fieldKinds) && Mismatch(field.Value, fieldKinds) is { } fieldProblem)
+                    if (fields.TryGetValue(field.Name, out JsonValueKind[]? fieldKinds) && Mismatch(field.Value, fieldKinds) is { } fieldProblem)
                     {
                         return ($"{path}:{field.Name}", fieldProblem);
                     }

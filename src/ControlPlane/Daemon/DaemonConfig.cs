@@ -25,7 +25,7 @@ internal sealed class ConfigException(string message) : Exception(message);
 /// <summary>A static FDB entry the config asks for.</summary>
 internal sealed record StaticFdbEntry(string Mac, string Port);
 
-internal sealed record DaemonConfig(
+internal sealed partial record DaemonConfig(
     IReadOnlyList<string> Ports, string Backend, string XdpMode, DatapathOptions Datapath, int StatsIntervalSeconds,
     IReadOnlyList<StaticFdbEntry> StaticFdb, string Socket, bool SocketExplicit, IPEndPoint? Http, string? File,
     Api.ApiToken? HttpToken = null, string FastPath = "auto")
@@ -34,7 +34,8 @@ internal sealed record DaemonConfig(
 
     /// <summary>Every key the config knows; anything else is a typo worth refusing.</summary>
     private static readonly string[] s_keys =
-        ["ports", "backend", "xdpMode", "workers", "cpus", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http", "httpTokenFile", "ringSize", "umemFrames", "fastPath"];
+        ["ports", "backend", "xdpMode", "workers", "cpus", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http", "httpTokenFile", "ringSize", "umemFrames", "fastPath",
+         "vlanFiltering", "vlanProtocol", "defaultPvid", "vlans"];
 
     private static readonly string[] s_fdbKeys = ["mac", "port", "static"];
 
@@ -77,7 +78,7 @@ internal sealed record DaemonConfig(
         return new Reader(root, file).Read(fullPath, flags.ContainsKey("socket"));
     }
 
-    private sealed class Reader(IConfigurationRoot root, string? file)
+    private sealed partial class Reader(IConfigurationRoot root, string? file)
     {
         public DaemonConfig Read(string? fullPath, bool socketFlag)
         {
@@ -161,7 +162,11 @@ internal sealed record DaemonConfig(
                 }
                 cpus = parsed;
             }
+            (bool vlanFiltering, ushort vlanProtocol, ushort defaultPvid) = VlanSettings();
             var options = new DatapathOptions(
+                VlanFiltering: vlanFiltering,
+                VlanProtocol: vlanProtocol,
+                DefaultPvid: defaultPvid,
                 Workers: Int("workers", 1, 1, 64),
                 Cpus: cpus,
                 AgeingTimeSeconds: (uint)Int("ageingTime", (int)DatapathOptions.DefaultAgeingTimeSeconds, FdbAger.MinAgeingTimeSeconds, FdbAger.MaxAgeingTimeSeconds),
@@ -173,7 +178,7 @@ internal sealed record DaemonConfig(
             string socket = root["socket"] is { Length: > 0 } s ? s : Api.ApiHost.DefaultSocket;
             bool socketExplicit = socketFlag || root.GetSection("socket").Value is { Length: > 0 };
             return new DaemonConfig(ports, backend, xdpMode, options, Int("statsInterval", 5, 0, 86_400), StaticEntries(ports),
-                socket, socketExplicit, http, fullPath, token, fastPath);
+                socket, socketExplicit, http, fullPath, token, fastPath) { Vlans = VlanEntries(ports, vlanFiltering) };
         }
 
         private List<StaticFdbEntry> StaticEntries(string[] ports)

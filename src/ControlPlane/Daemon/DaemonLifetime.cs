@@ -51,6 +51,10 @@ internal static class DaemonLifetime
             ApiHost? api = null;
             try
             {
+                foreach (string port in config.Vlans.Select(v => v.Port).Distinct())
+                {
+                    ConfigDiff.SetVlans(control, new ConfigCommand.SetVlans(port, config.VlansOf(port)));
+                }
                 foreach (StaticFdbEntry entry in config.StaticFdb)
                 {
                     control.FdbAdd(entry.Mac, entry.Port, isStatic: true);

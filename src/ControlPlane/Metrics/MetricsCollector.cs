@@ -43,7 +43,10 @@ internal sealed class MetricsCollector
         IMetricFactory metrics = Prometheus.Metrics.WithCustomRegistry(Registry);
         _ports = new PortFamilies(metrics);
         _batchSizes = new BatchSizeHistogram(metrics);
-        _fdbEntries = metrics.CreateGauge("fastbridge_fdb_entries", "Entries in the forwarding database.");
+        // Per configured VLAN on a VLAN-aware switch (bounded by the VLANs configured, no per-port split), one series otherwise.
+        _fdbEntries = control.VlanFiltering
+            ? metrics.CreateGauge("fastbridge_fdb_entries", "Entries in the forwarding database, by VLAN.", ["vlan"])
+            : metrics.CreateGauge("fastbridge_fdb_entries", "Entries in the forwarding database.");
         _fdbMaxEntries = metrics.CreateGauge("fastbridge_fdb_max_entries", "Most entries the forwarding database learns (--fdb-max).");
         Counter fdbEvents = metrics.CreateCounter("fastbridge_fdb_events_total",
             "FDB events: addresses learned, stations moved, entries aged out, addresses not learned because the FDB was full.", ["event"]);
@@ -78,7 +81,7 @@ internal sealed class MetricsCollector
         {
             DatapathStats stats = _control.ReadStats();
             _ports.Fold(stats.Ports, _control.BackendOf);
-            _fdbEntries.Set(stats.FdbEntries);
+            FoldFdbEntries(stats.FdbEntries);
             _fdbMaxEntries.Set(_control.FdbMaxEntries);
             _fdbEventSeries[0].IncTo(stats.Fdb.Learned);
             _fdbEventSeries[1].IncTo(stats.Fdb.Moved);
@@ -88,6 +91,27 @@ internal sealed class MetricsCollector
             FoldWorkers(stats.Loops);
             _batchSizes.Fold(stats.Loops);
             FoldProcess();
+        }
+    }
+
+    private void FoldFdbEntries(int entries)
+    {
+        if (!_control.VlanFiltering)
+        {
+            _fdbEntries.Set(entries);
+            return;
+        }
+        var configured = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((ushort vlan, int count) in _control.FdbEntriesByVlan())
+        {
+            string label = Label(vlan);
+            configured.Add(label);
+            _fdbEntries.WithLabels(label).Set(count);
+        }
+        // A VLAN no port is a member of any more has no series: the family stays bounded by the configured VLANs.
+        foreach (string[] labels in _fdbEntries.GetAllLabelValues().Where(l => !configured.Contains(l[0])).ToList())
+        {
+            _fdbEntries.RemoveLabelled(labels);
         }
     }
 

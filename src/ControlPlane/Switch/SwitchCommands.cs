@@ -20,7 +20,7 @@ internal sealed record DaemonInfo(string Backend, string? Socket, string? Http, 
         typeof(DaemonInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }
 
-internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
+internal sealed partial class SwitchCommands(SwitchHost host, DaemonInfo info)
 {
     private DatapathHost Datapath => host.Datapath;
 
@@ -72,17 +72,18 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
     public FdbEntryInfo[] Fdb(string? port)
     {
         int only = port is null ? -1 : RequirePort(port);
+        bool vlanAware = VlanFiltering;
         var entries = new List<FdbEntry>();
         Datapath.Fdb.CopyTo(entries);
         uint now = FdbClock.Now;
         return [.. entries
             .Where(e => only < 0 || e.Port == only)
-            .OrderBy(e => e.Port).ThenBy(e => e.Key)
+            .OrderBy(e => e.Port).ThenBy(e => FdbKey.VlanId(e.Key)).ThenBy(e => FdbKey.Mac(e.Key))
             .Select(e => new FdbEntryInfo(MacAddress.Format(FdbKey.Mac(e.Key)), PortName(e.Port),
-                e.IsStatic, e.IsStatic ? null : now >= e.LastSeen ? now - e.LastSeen : 0))];
+                e.IsStatic, e.IsStatic ? null : now >= e.LastSeen ? now - e.LastSeen : 0, vlanAware ? FdbKey.VlanId(e.Key) : null))];
     }
 
-    public void FdbAdd(string? mac, string? port, bool isStatic)
+    public void FdbAdd(string? mac, string? port, bool isStatic, string? vlan = null)
     {
         ulong key = ParseMac(mac);
         if (port is null)
@@ -90,38 +91,54 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
             throw new CommandRefusedException(400, "fdb add needs dev IF");
         }
         int id = RequirePort(port);
-        bool added = isStatic ? Datapath.Fdb.AddStatic(key, id) : Datapath.Fdb.AddDynamic(key, id, FdbClock.Now);
-        if (!added)
+        foreach (ushort vid in FdbAddVlans(vlan, id))
         {
-            throw new CommandRefusedException(409, $"the FDB is full ({Datapath.Fdb.MaxEntries} entries); {mac} not added");
+            ulong vlanKey = FdbKey.Make(FdbKey.Mac(key), vid);
+            bool added = isStatic ? Datapath.Fdb.AddStatic(vlanKey, id) : Datapath.Fdb.AddDynamic(vlanKey, id, FdbClock.Now);
+            if (!added)
+            {
+                throw new CommandRefusedException(409, $"the FDB is full ({Datapath.Fdb.MaxEntries} entries); {mac} not added");
+            }
         }
         Datapath.SyncFastPath();
     }
 
-    /// <summary>Removes <paramref name="mac"/>'s entry; with <paramref name="port"/> (`fdb del MAC dev IF`) only if it is on that port.</summary>
-    public void FdbDel(string? mac, string? port = null)
+    /// <summary>
+    /// Removes <paramref name="mac"/>'s entries (of VLAN <paramref name="vlan"/>, or of every VLAN); with <paramref name="port"/>
+    /// (`fdb del MAC dev IF`) only if they are on that port.
+    /// </summary>
+    public void FdbDel(string? mac, string? port = null, string? vlan = null)
     {
-        ulong key = ParseMac(mac);
+        ulong[] keys = FdbDelKeys(FdbKey.Mac(ParseMac(mac)), vlan);
         if (port is not null)
         {
             int wanted = RequirePort(port);
-            int found = Datapath.Fdb.Lookup(key);
-            if (found != FdbTable.Miss && found != wanted)
+            foreach (ulong key in keys)
             {
-                throw new CommandRefusedException(409, $"{mac} is on {PortName(found)}, not on {EchoedText.Cut(port)}; nothing removed");
+                int found = Datapath.Fdb.Lookup(key);
+                if (found != FdbTable.Miss && found != wanted)
+                {
+                    throw new CommandRefusedException(409, $"{mac} is on {PortName(found)}, not on {EchoedText.Cut(port)}; nothing removed");
+                }
             }
         }
-        if (!Datapath.Fdb.Remove(key))
+        int removed = 0;
+        foreach (ulong key in keys)
+        {
+            removed += Datapath.Fdb.Remove(key) ? 1 : 0;
+        }
+        if (removed == 0)
         {
             throw new CommandRefusedException(404, $"no FDB entry for {mac}");
         }
         Datapath.SyncFastPath();
     }
 
-    /// <summary>Removes dynamic entries (all, or one port's), as `bridge fdb flush` does by default; static ones stay.</summary>
-    public int FdbFlush(string? port)
+    /// <summary>Removes dynamic entries (all, one port's, one VLAN's), as `bridge fdb flush` does by default; static ones stay.</summary>
+    public int FdbFlush(string? port, string? vlan = null)
     {
-        int flushed = port is null ? Datapath.Fdb.FlushAll() : Datapath.Fdb.FlushPort(RequirePort(port));
+        int flushed = vlan is not null ? Datapath.Fdb.FlushVlan(FdbVlan(vlan), port is null ? -1 : RequirePort(port))
+            : port is null ? Datapath.Fdb.FlushAll() : Datapath.Fdb.FlushPort(RequirePort(port));
         // At once, not at the next tick: a flushed station still in the map would have its frames cross in the
         // kernel, unseen by the poll loops, so it would not be learned again, and then leave the map and be flooded to.
         Datapath.SyncFastPath();

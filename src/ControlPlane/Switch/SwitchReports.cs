@@ -4,8 +4,14 @@ namespace FastBridge.ControlPlane.Switch;
 
 internal sealed record PortInfo(string Name, int Id, bool Up, string State, string Backend, string FastPath = "off");
 
-/// <summary>One FDB entry as `bridge fdb show` has it; AgeSeconds is null for static entries, which never age.</summary>
-internal sealed record FdbEntryInfo(string Mac, string Port, bool Static, uint? AgeSeconds);
+/// <summary>One FDB entry as `bridge fdb show` has it; AgeSeconds is null for static entries, which never age; Vlan null while the bridge is not VLAN-aware.</summary>
+internal sealed record FdbEntryInfo(string Mac, string Port, bool Static, uint? AgeSeconds, int? Vlan = null);
+
+/// <summary>One port's VLANs as `bridge -j vlan show` has them.</summary>
+internal sealed record VlanPortInfo(string Ifname, VlanInfo[] Vlans);
+
+/// <summary>One VLAN of a port; Flags as `bridge vlan show` words them: "PVID", "Egress Untagged".</summary>
+internal sealed record VlanInfo(int Vlan, string[] Flags);
 
 internal sealed record StatusInfo(
     string Version, int Pid, double UptimeSeconds, string Backend, int Workers, uint AgeingTimeSeconds,

@@ -27,13 +27,16 @@ public enum DropReason
 
     /// <summary>The kernel refused a transmit descriptor and consumed it unsent (AF_XDP tx_invalid_descs; never, unless FastBridge has a bug).</summary>
     TxRefused,
+
+    /// <summary>VLAN-aware mode: the frame's VLAN is not one the ingress (or known-unicast egress) port is a member of, or the port has no PVID for an untagged frame.</summary>
+    VlanFiltered,
 }
 
 public static class DropReasons
 {
-    public const int Count = (int)DropReason.TxRefused + 1;
+    public const int Count = (int)DropReason.VlanFiltered + 1;
 
-    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full", "tx_refused"];
+    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full", "tx_refused", "vlan_filtered"];
 
     public static string Label(DropReason reason) => s_labels[(int)reason];
 }

@@ -5,7 +5,9 @@
 // the one the loop read at the start of its iteration (Ports), so a burst sees one table throughout.
 // With control-plane queues (ControlFrameQueues), group frames to a punted destination are copied to
 // the control plane instead of being forwarded, and frames it injects leave through the same transmit
-// lists and counters as forwarded ones.
+// lists and counters as forwarded ones. While the table carries VLAN membership (PortSet.Vlans), VlanClassifier
+// gives each frame its VLAN on ingress, floods go to the VLAN's members only, and each egress port's tag is set
+// as the frame is queued for it and again just before its Transmit.
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Frames;
@@ -36,6 +38,10 @@ public sealed unsafe class BatchForwarder
     private readonly FrameBatch? _injected;
     private readonly int[] _injectedPorts;
 
+    // VLAN-aware mode: per-frame VLANs of the burst; the table's membership while Process forwards a burst, else null.
+    private readonly VlanClassifier _vlanFrames;
+    private VlanMembership? _vlans;
+
     public BatchForwarder(FdbTable fdb, PortSet ports, LoopCounters counters, ushort groupForwardMask,
         int batchCapacity = Bursts.DefaultFrames, ControlFrameQueues? control = null)
     {
@@ -53,6 +59,7 @@ public sealed unsafe class BatchForwarder
         _control = control;
         _injected = control is null ? null : new FrameBatch(batchCapacity);
         _injectedPorts = new int[control is null ? 0 : batchCapacity];
+        _vlanFrames = new VlanClassifier(batchCapacity);
     }
 
     /// <summary>The port table bursts are forwarded over; set by the owning loop between bursts. Same capacity as the first.</summary>
@@ -73,7 +80,8 @@ public sealed unsafe class BatchForwarder
     public void Process(FrameBatch batch, int ingress, uint now)
     {
         ref PortCounters rx = ref _counters.Ports[ingress];
-        int valid = Validate(batch, ref rx);
+        _vlans = _ports.Vlans;
+        int valid = Validate(batch, ingress, ref rx);
         if (valid == 0)
         {
             return;
@@ -115,6 +123,10 @@ public sealed unsafe class BatchForwarder
             {
                 rx.Drops[(int)DropReason.SamePort]++;
             }
+            else if (_vlans is not null && !_vlans.IsMember(egress, _vlanFrames.VlanOf(frame)))
+            {
+                rx.Drops[(int)DropReason.VlanFiltered]++; // a static entry on a port that left the VLAN (br_allowed_egress)
+            }
             else
             {
                 Enqueue(batch, frame, egress);
@@ -122,6 +134,7 @@ public sealed unsafe class BatchForwarder
         }
 
         TransmitQueued(batch);
+        _vlans = null;
     }
 
     /// <summary>
@@ -153,8 +166,9 @@ public sealed unsafe class BatchForwarder
     }
 
     /// <summary>Counts every frame received and keeps the ones that may be forwarded; returns how many.</summary>
-    private int Validate(FrameBatch batch, ref PortCounters rx)
+    private int Validate(FrameBatch batch, int ingress, ref PortCounters rx)
     {
+        VlanMembership? vlans = _vlans;
         int valid = 0;
         for (int i = 0; i < batch.Count; i++)
         {
@@ -173,8 +187,18 @@ public sealed unsafe class BatchForwarder
                 continue;
             }
             // VLAN id 0 while the bridge is not VLAN-aware: one learning domain, tags carried through.
-            _sourceKeys[valid] = FdbKey.Make(source, 0);
-            _destinationKeys[valid] = FdbKey.Make(ethernet.Destination, 0);
+            ushort vlan = 0;
+            if (vlans is not null)
+            {
+                if (!_vlanFrames.TryClassify(ref frame, i, ingress, vlans, out DropReason reason))
+                {
+                    rx.Drops[(int)reason]++;
+                    continue;
+                }
+                vlan = _vlanFrames.VlanOf(i);
+            }
+            _sourceKeys[valid] = FdbKey.Make(source, vlan);
+            _destinationKeys[valid] = FdbKey.Make(ethernet.Destination, vlan);
             _valid[valid++] = i;
         }
         return valid;
@@ -197,6 +221,17 @@ public sealed unsafe class BatchForwarder
     {
         rx.Floods++;
         PortSet ports = _ports;
+        if (_vlans is not null)
+        {
+            foreach (int member in _vlans.FloodList(_vlanFrames.VlanOf(frame)))
+            {
+                if (member != ingress && ports.IsUp(member))
+                {
+                    Enqueue(batch, frame, member);
+                }
+            }
+            return;
+        }
         int count = ports.Count;
         for (int i = 0; i < count; i++)
         {
@@ -213,12 +248,35 @@ public sealed unsafe class BatchForwarder
         // The one size check of the datapath (IPort.Transmit's contract), for forwarded and injected frames alike:
         // the egress port's own rule (AF_PACKET refuses untagged frames past MTU + 14). Runts never get here:
         // Validate drops them on ingress and TryInject refuses them.
-        if (!_ports.Fits(egress, batch[frame]))
+        if (_vlans is not null)
+        {
+            ref FrameRef tagged = ref batch[frame];
+            if (!_vlanFrames.TrySetEgressTag(ref tagged, frame, egress, _vlans))
+            {
+                _counters.Ports[egress].Drops[(int)DropReason.VlanFiltered]++;
+                return;
+            }
+            if (!_ports.FitsVlanEgress(egress, tagged))
+            {
+                _counters.Ports[egress].Drops[(int)DropReason.TooBig]++;
+                return;
+            }
+        }
+        else if (!_ports.Fits(egress, batch[frame]))
         {
             _counters.Ports[egress].Drops[(int)DropReason.TooBig]++;
             return;
         }
         _txIndices[egress * _batchCapacity + _txCounts[egress]++] = frame;
+    }
+
+    /// <summary>Sets each queued frame's tag to this port's again: a frame flooded to several ports last had the tag of the last one it was queued for.</summary>
+    private void SetEgressTags(FrameBatch batch, ReadOnlySpan<int> indices, int port, VlanMembership vlans)
+    {
+        foreach (int frame in indices)
+        {
+            _vlanFrames.TrySetEgressTag(ref batch[frame], frame, port, vlans);
+        }
     }
 
     /// <summary>Hands each egress port its list; returns how many frames the ports took.</summary>
@@ -237,6 +295,10 @@ public sealed unsafe class BatchForwarder
             }
             _txCounts[port] = 0;
             ReadOnlySpan<int> indices = _txIndices.AsSpan(port * _batchCapacity, queued);
+            if (_vlans is not null)
+            {
+                SetEgressTags(batch, indices, port, _vlans);
+            }
             IPort egress = ports.Port(port);
             int sent = egress.Transmit(batch, indices);
             egress.Flush();

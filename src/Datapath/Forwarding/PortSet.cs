@@ -3,6 +3,7 @@
 // building a new table and publishing it to the loop in one reference swap (PollLoop.Publish), the
 // RCU way; the loop picks the new table up at the start of its next iteration and never locks.
 // Port ids are stable and below a fixed capacity, so per-port counters keep their index for life.
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
 using Tmds.Linux;
@@ -135,6 +136,19 @@ public sealed class PortSet
     /// <summary>Whether port <paramref name="id"/> can send <paramref name="frame"/> (its size rule, read once when the table was built).</summary>
     public bool Fits(int id, in FrameRef frame) => frame.Fits(_maxFrameLength[id], _maxUntaggedFrameLength[id]);
 
+    /// <summary>
+    /// Fits for a VLAN-aware bridge, whose frames leave with the egress port's tag already in metadata: the 4 bytes
+    /// over MTU + Ethernet header are for a tagged frame only.
+    /// </summary>
+    public bool FitsVlanEgress(int id, in FrameRef frame) =>
+        frame.Fits(_maxFrameLength[id], Math.Min(_maxUntaggedFrameLength[id], _maxFrameLength[id] - VlanTag.Length));
+
+    /// <summary>VLAN membership while the bridge is VLAN-aware, published with the table; null while it is not.</summary>
+    public VlanMembership? Vlans { get; private init; }
+
+    /// <summary>A new table with <paramref name="vlans"/> as its VLAN membership; this one is unchanged.</summary>
+    public PortSet WithVlans(VlanMembership? vlans) => ReferenceEquals(vlans, Vlans) ? this : new(_states, _byId) { Vlans = vlans };
+
     /// <summary>Present and not marked down: an absent id (a removed port still in the FDB) is never up.</summary>
     public bool IsUp(int id) => Contains(id) && _states.IsUp(id);
 
@@ -152,7 +166,7 @@ public sealed class PortSet
         }
         var byId = (IPort?[])_byId.Clone();
         byId[id] = port;
-        return new PortSet(_states, byId);
+        return new PortSet(_states, byId) { Vlans = Vlans };
     }
 
     /// <summary>A new table without <paramref name="id"/>; this one is unchanged.</summary>
@@ -164,6 +178,6 @@ public sealed class PortSet
         }
         var byId = (IPort?[])_byId.Clone();
         byId[id] = null;
-        return new PortSet(_states, byId);
+        return new PortSet(_states, byId) { Vlans = Vlans };
     }
 }

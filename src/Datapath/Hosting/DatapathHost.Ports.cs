@@ -56,6 +56,7 @@ public sealed partial class DatapathHost
                 _ids[name] = id;
             }
             Volatile.Write(ref _present[id], true);
+            JoinDefaultVlan(id);
             Publish(id, handles);
             return id;
         }
@@ -111,6 +112,7 @@ public sealed partial class DatapathHost
             {
                 Volatile.Write(ref _present[id], false);
             }
+            LeaveVlans(id);
             Fdb.FlushPort(id, withStatic: true);
             return movedOn;
         }
@@ -163,7 +165,7 @@ public sealed partial class DatapathHost
         Volatile.Write(ref _attached[id], true);
         for (int loop = 0; loop < _loops.Length; loop++)
         {
-            _loops[loop].Publish(_loops[loop].Ports.With(id, handles[loop]));
+            _loops[loop].Publish(_loops[loop].Ports.With(id, handles[loop]).WithVlans(_vlans));
         }
         MirrorAttached(id, handles[0]);
     }
@@ -172,7 +174,6 @@ public sealed partial class DatapathHost
     private bool RetireHandles(int id, TimeSpan timeout, bool stillPresent)
     {
         var handles = new IPort[_loops.Length];
-        var epochs = new long[_loops.Length];
         MirrorDetached(id); // the kernel stops redirecting to it before its handles go
         _retirement.Retiring(() =>
         {
@@ -185,16 +186,22 @@ public sealed partial class DatapathHost
                 _loops[loop].Publish(old.Without(id));
             }
         }, id, handles);
-        for (int loop = 0; loop < _loops.Length; loop++)
-        {
-            epochs[loop] = _loops[loop].Epoch;
-        }
-        bool movedOn = WaitForLoops(epochs, timeout);
+        bool movedOn = WaitForLoops(CurrentEpochs(), timeout);
         if (movedOn)
         {
             _retirement.Retire(id, handles);
         }
         return movedOn;
+    }
+
+    private long[] CurrentEpochs()
+    {
+        var epochs = new long[_loops.Length];
+        for (int loop = 0; loop < _loops.Length; loop++)
+        {
+            epochs[loop] = _loops[loop].Epoch;
+        }
+        return epochs;
     }
 
     private bool WaitForLoops(long[] epochs, TimeSpan timeout)

@@ -51,12 +51,13 @@ public sealed partial class DatapathHost : IDisposable
         _retirement = new PortRetirement(options.MaxPorts);
         Fdb = new FdbTable(options.FdbMaxEntries);
         _ager = new FdbAger(Fdb);
+        _vlans = options.VlanFiltering ? new VlanMembership(options.MaxPorts, options.VlanProtocol, options.DefaultPvid) : null;
         _loops = new PollLoop[options.Workers];
         int[] cpus = LoopCpus(options);
         for (int loop = 0; loop < options.Workers; loop++)
         {
             int cpu = options.PinWorkers ? cpus[loop % cpus.Length] : -1;
-            _loops[loop] = new PollLoop(loop, cpu, PortSet.Empty(options.MaxPorts, States), Fdb, options.GroupForwardMask, options.Idle);
+            _loops[loop] = new PollLoop(loop, cpu, PortSet.Empty(options.MaxPorts, States).WithVlans(_vlans), Fdb, options.GroupForwardMask, options.Idle);
         }
         try
         {

@@ -1,7 +1,8 @@
 // What a bridge is built with: workers and their CPUs, ageing, FDB size, link-local forwarding, idle
-// mode, and the fixed number of port ids it can hand out. Set once at start; only the ageing time changes later
-// (DatapathHost.AgeingTimeSeconds).
+// mode, the fixed number of port ids it can hand out, and whether it is VLAN-aware. Set once at start; only
+// the ageing time (DatapathHost.AgeingTimeSeconds) and VLAN membership (DatapathHost.Vlans.cs) change later.
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Xdp;
 
 namespace FastBridge.Datapath.Hosting;
@@ -16,7 +17,10 @@ public sealed record DatapathOptions(
     int MaxPorts = DatapathOptions.DefaultMaxPorts,
     int[]? Cpus = null,
     int XdpRingSize = XdpMemory.DefaultRingSize,
-    int? UmemFrames = null)
+    int? UmemFrames = null,
+    bool VlanFiltering = false,
+    ushort VlanProtocol = VlanTag.CustomerTpid,
+    ushort DefaultPvid = VlanMembership.DefaultPvid)
 {
     /// <summary>802.1D's and the Linux bridge's default.</summary>
     public const uint DefaultAgeingTimeSeconds = 300;

@@ -94,6 +94,33 @@ internal sealed class FastBridgeSwitch(string backend, int workers, SwitchSettin
         }
     }
 
+    /// <summary>`vlan del` of everything the port is in, then `vlan add` of what it should be in (needs --vlan-filtering and a socket).</summary>
+    public override void SetVlans(string port, PortVlanSpec vlans)
+    {
+        using JsonDocument shown = JsonDocument.Parse(CliChecked("vlan", "show", "--json"));
+        foreach (JsonElement entry in shown.RootElement.EnumerateArray().Where(p => p.GetProperty("ifname").GetString() == port))
+        {
+            foreach (JsonElement vlan in entry.GetProperty("vlans").EnumerateArray())
+            {
+                CliChecked("vlan", "del", "dev", port, "vid", vlan.GetProperty("vlan").GetInt32().ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        if (vlans.Pvid is int pvid)
+        {
+            CliChecked("vlan", "add", "dev", port, "vid", pvid.ToString(CultureInfo.InvariantCulture), "pvid", "untagged");
+        }
+        foreach (int vlan in vlans.Tagged)
+        {
+            CliChecked("vlan", "add", "dev", port, "vid", vlan.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    private string CliChecked(params string[] args)
+    {
+        ProcessResult result = Daemon.Cli(args);
+        return result.ExitCode == 0 ? result.Stdout : throw new InvalidOperationException($"fastbridge {string.Join(' ', args)}: {result}");
+    }
+
     /// <summary>A scrape of GET /metrics (given --http), as Prometheus would take it: one kept-alive connection.</summary>
     public string Metrics()
     {

@@ -77,6 +77,9 @@ internal abstract class SwitchUnderTest : IDisposable
     /// <summary>Empties the forwarding database (the RFC 2889 trials start from nothing learned).</summary>
     public abstract void FlushFdb();
 
+    /// <summary>Gives <paramref name="port"/> exactly this VLAN membership (a VLAN-aware switch only).</summary>
+    public virtual void SetVlans(string port, PortVlanSpec vlans) => throw new NotSupportedException($"{Kind} is not set up VLAN-aware here");
+
     /// <summary>Garbage collections so far, all generations, where the switch is .NET; null otherwise.</summary>
     public virtual long? GcCollections() => null;
 

@@ -50,21 +50,23 @@ internal static class RawFrames
     private static string FindScript()
     {
         string beside = Path.Combine(AppContext.BaseDirectory, ScriptName);
-        if (File.Exists(beside))
-        {
-            return beside;
-        }
+        return File.Exists(beside) ? beside
+            : InSourceTree(Path.Combine("tests", "FastBridge.Tests", "Integration", ScriptName))
+                ?? throw new FileNotFoundException($"{ScriptName} is neither beside the test assembly nor in a source tree above it", ScriptName);
+    }
 
+    /// <summary>The file at <paramref name="relativePath"/> in the first directory above the test assembly that has it; null if none does.</summary>
+    public static string? InSourceTree(string relativePath)
+    {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "tests", "FastBridge.Tests", "Integration", ScriptName);
+            string candidate = Path.Combine(dir.FullName, relativePath);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
-
-        throw new FileNotFoundException($"{ScriptName} is neither beside the test assembly nor in a source tree above it", ScriptName);
+        return null;
     }
 }
 

@@ -76,7 +76,10 @@ internal sealed class SwitchLab : IDisposable
         var lab = new SwitchLab(kind);
         try
         {
-            lab._switch = SwitchUnderTest.Create(kind, new SwitchSettings { AgeingSeconds = ageingSeconds, FastBridgeArgs = fastBridgeArgs ?? [] });
+            lab._switch = SwitchUnderTest.Create(kind, new SwitchSettings
+            {
+                AgeingSeconds = ageingSeconds, FastBridgeArgs = fastBridgeArgs ?? [], OvsScript = RawFrames.InSourceTree("bench/e2e/ovs.sh") ?? "ovs.sh",
+            });
             lab._topology = LabTopology.Create(HostSpecs(lab.RunId, hosts, mtus), lab._switch.PrepareHost + prepareHost);
             lab._switch.Start($"fbt{lab.RunId}br", [.. lab.Hosts.Select(h => h.PortInterface)]);
             if (captures)
@@ -106,14 +109,23 @@ internal sealed class SwitchLab : IDisposable
     /// then a broadcast sentinel from the same host; once the sentinel has reached every other host, each
     /// host in <paramref name="expected"/> must hold exactly one copy, byte-identical, and no other host any.
     /// </summary>
-    public void Deliver(int from, byte[] frame, byte[] marker, params int[] expected)
+    public void Deliver(int from, byte[] frame, byte[] marker, params int[] expected) =>
+        Deliver(from, frame, marker, expected.ToDictionary(host => host, _ => frame));
+
+    /// <summary>
+    /// As Deliver, with the frame each host in <paramref name="expected"/> must receive (a VLAN switch tags and untags);
+    /// the sentinel is <paramref name="tagSentinel"/> of the broadcast one and must reach <paramref name="sentinelHosts"/>
+    /// (its VLAN's other members; null: every other host).
+    /// </summary>
+    public void Deliver(int from, byte[] frame, byte[] marker, IReadOnlyDictionary<int, byte[]> expected,
+        Func<byte[], byte[]>? tagSentinel = null, IReadOnlyCollection<int>? sentinelHosts = null)
     {
         byte[] sentinelMarker = NextMarker("sentinel");
         byte[] sentinel = TestFrames.Experimental(MacAddress.Broadcast, HostMac(from), sentinelMarker);
-        RawFrames.Send(this[from], frame, sentinel);
+        RawFrames.Send(this[from], frame, tagSentinel is null ? sentinel : tagSentinel(sentinel));
         for (int host = 1; host <= Hosts.Count; host++)
         {
-            if (host != from && !Capture(host).WaitForCount(sentinelMarker, 1, s_arrivalTimeout))
+            if (host != from && (sentinelHosts?.Contains(host) ?? true) && !Capture(host).WaitForCount(sentinelMarker, 1, s_arrivalTimeout))
             {
                 Fail($"the broadcast sentinel from h{from} never reached h{host}, so the switch is not flooding broadcasts");
             }
@@ -124,7 +136,7 @@ internal sealed class SwitchLab : IDisposable
         for (int host = 1; host <= Hosts.Count; host++)
         {
             List<byte[]> got = Capture(host).FramesWith(marker);
-            bool wanted = expected.Contains(host);
+            bool wanted = expected.TryGetValue(host, out byte[]? frameThere);
             if (!wanted && got.Count > 0)
             {
                 problems.AppendLine($"h{host} received {got.Count} cop{(got.Count == 1 ? "y" : "ies")} but should have received none");
@@ -133,15 +145,15 @@ internal sealed class SwitchLab : IDisposable
             {
                 problems.AppendLine($"h{host} received {got.Count} copies, expected exactly 1");
             }
-            else if (wanted && !got[0].AsSpan().SequenceEqual(frame))
+            else if (wanted && !got[0].AsSpan().SequenceEqual(frameThere))
             {
-                problems.AppendLine($"h{host} received a different frame:\n  sent {TestFrames.Hex(frame)}\n  got  {TestFrames.Hex(got[0])}");
+                problems.AppendLine($"h{host} received a different frame:\n  sent {TestFrames.Hex(frame)}\n  want {TestFrames.Hex(frameThere!)}\n  got  {TestFrames.Hex(got[0])}");
             }
         }
 
         if (problems.Length > 0)
         {
-            Fail($"frame '{Encoding.ASCII.GetString(marker)}' from h{from}, expected at [{string.Join(", ", expected.Select(h => "h" + h))}]:\n{problems}");
+            Fail($"frame '{Encoding.ASCII.GetString(marker)}' from h{from}, expected at [{string.Join(", ", expected.Keys.Select(h => "h" + h))}]:\n{problems}");
         }
     }
 

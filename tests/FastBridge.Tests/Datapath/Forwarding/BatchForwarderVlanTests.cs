@@ -1,0 +1,203 @@
+// VLAN-aware forwarding (vlan_filtering 1), one burst at a time over in-memory ports: ports 0 and 1 are access
+// ports of VLAN 10 (PVID, untagged), port 2 an access port of VLAN 20, port 3 a trunk of 10 and 20, tagged.
+// Frames reach the forwarder with their tag in the bytes (AF_XDP's shape) or in metadata (AF_PACKET's); what
+// leaves is compared byte for byte with what the Linux bridge sends (br_handle_vlan).
+using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Frames;
+using FastBridge.Datapath.Ports;
+
+namespace FastBridge.Tests.Datapath.Forwarding;
+
+public sealed class BatchForwarderVlanTests : IDisposable
+{
+    private const ulong A = 0x0200_0000_000A, B = 0x0200_0000_000B, Unknown = 0x0200_0000_0099, Broadcast = 0xFFFF_FFFF_FFFF;
+    private const ushort Q = VlanTag.CustomerTpid;
+
+    private readonly MemoryPort[] _ports = [new("p0"), new("p1"), new("p2"), new("p3")];
+    private readonly FdbTable _fdb = new(1024);
+    private readonly LoopCounters _counters = new(4);
+    private readonly FrameBatch _batch = new();
+    private readonly BatchForwarder _forwarder;
+
+    public BatchForwarderVlanTests()
+    {
+        VlanMembership vlans = new VlanMembership(4, defaultPvid: 0)
+            .WithVlans(0, 10, 10, pvid: true, untagged: true)
+            .WithVlans(1, 10, 10, pvid: true, untagged: true)
+            .WithVlans(2, 20, 20, pvid: true, untagged: true)
+            .WithVlans(3, 10, 10, pvid: false, untagged: false)
+            .WithVlans(3, 20, 20, pvid: false, untagged: false);
+        _forwarder = new BatchForwarder(_fdb, new PortSet(_ports, new PortStates(4)).WithVlans(vlans), _counters, groupForwardMask: 0);
+    }
+
+    public void Dispose()
+    {
+        foreach (MemoryPort port in _ports)
+        {
+            port.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Process_UntaggedOnAccessPort_FloodsUntaggedInItsVlanAndTaggedOnTheTrunk()
+    {
+        byte[] frame = TestFrames.Sized(Broadcast, A, 100);
+        Forward(0, frame);
+        AssertSent(1, frame);
+        AssertSent(3, TestFrames.Tagged(frame, Q, 10));
+        AssertNothingElse();
+        Assert.Equal(0, _fdb.Lookup(FdbKey.Make(A, 10)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Process_TaggedOnTrunk_LeavesTheAccessPortOfItsVlanUntagged(bool tagInMetadata)
+    {
+        byte[] untagged = TestFrames.Sized(Unknown, A, 100);
+        if (tagInMetadata)
+        {
+            Forward(3, untagged, (Q, 20));
+        }
+        else
+        {
+            Forward(3, TestFrames.Tagged(untagged, Q, 20));
+        }
+        AssertSent(2, untagged);
+        AssertNothingElse();
+    }
+
+    [Fact]
+    public void Process_SameMacInTwoVlans_LearnedApartAndForwardedWithinEach()
+    {
+        Forward(0, TestFrames.Sized(Broadcast, A, 60));
+        Forward(2, TestFrames.Sized(Broadcast, A, 60));
+        DrainAll();
+        Assert.Equal(0, _fdb.Lookup(FdbKey.Make(A, 10)));
+        Assert.Equal(2, _fdb.Lookup(FdbKey.Make(A, 20)));
+
+        byte[] toA = TestFrames.Sized(A, B, 60);
+        Forward(3, TestFrames.Tagged(toA, Q, 20));
+        AssertSent(2, toA);
+        AssertNothingElse();
+    }
+
+    [Theory]
+    [InlineData(3, 30)]  // trunk, VLAN it does not carry
+    [InlineData(0, 20)]  // access port of 10, frame tagged 20
+    public void Process_TaggedForNonMemberVlan_DroppedAsVlanFiltered(int ingress, int vlan)
+    {
+        Forward(ingress, TestFrames.Tagged(TestFrames.Sized(Broadcast, A, 60), Q, (ushort)vlan));
+        AssertNothingElse();
+        Assert.Equal(1UL, _counters.Ports[ingress].Drops[(int)DropReason.VlanFiltered]);
+        Assert.Equal(0, _fdb.Count);
+    }
+
+    [Fact]
+    public void Process_UntaggedOnPortWithoutPvid_DroppedAsVlanFiltered()
+    {
+        Forward(3, TestFrames.Sized(Broadcast, A, 60));
+        AssertNothingElse();
+        Assert.Equal(1UL, _counters.Ports[3].Drops[(int)DropReason.VlanFiltered]);
+    }
+
+    [Fact]
+    public void Process_PriorityTagged_TakesThePvidAndKeepsItsPriorityOnTaggedEgress()
+    {
+        byte[] untagged = TestFrames.Sized(Broadcast, A, 100);
+        Forward(0, TestFrames.Tagged(untagged, Q, 0xA000)); // PCP 5, VID 0
+        AssertSent(1, untagged);
+        AssertSent(3, TestFrames.Tagged(untagged, Q, 0xA00A));
+        AssertNothingElse();
+    }
+
+    [Fact]
+    public void Process_DoubleTagged_ClassifiedByTheOuterTagInnerUntouched()
+    {
+        byte[] inner = TestFrames.Tagged(TestFrames.Sized(Broadcast, A, 100), Q, 99);
+        Forward(3, TestFrames.Tagged(inner, Q, 10));
+        AssertSent(0, inner);
+        AssertSent(1, inner);
+        AssertNothingElse();
+    }
+
+    [Fact]
+    public void Process_TruncatedTag_DroppedAsRunt()
+    {
+        Forward(3, TestFrames.Sized(Broadcast, A, 16, Q));
+        AssertNothingElse();
+        Assert.Equal(1UL, _counters.Ports[3].Drops[(int)DropReason.Runt]);
+    }
+
+    [Fact]
+    public void Process_KnownUnicastToPortOutsideTheVlan_DroppedAsVlanFiltered()
+    {
+        _fdb.AddStatic(FdbKey.Make(B, 10), 2); // a static entry on a port that is not in VLAN 10
+        Forward(0, TestFrames.Sized(B, A, 60));
+        AssertNothingElse();
+        Assert.Equal(1UL, _counters.Ports[0].Drops[(int)DropReason.VlanFiltered]);
+    }
+
+    [Fact]
+    public void Process_UntaggedEgress_AllowsNoVlanHeadroom()
+    {
+        // 1518 bytes untagged fit an in-memory port (MTU + 18) while not VLAN-aware; untagged egress gets MTU + 14 here.
+        Forward(0, TestFrames.Sized(Broadcast, A, 1518));
+        AssertNothingElse();
+        Assert.Equal(1UL, _counters.Ports[1].Drops[(int)DropReason.TooBig]);
+        Assert.Equal(1UL, _counters.Ports[3].Drops[(int)DropReason.TooBig]); // 1522 tagged is past it too
+
+        byte[] largest = TestFrames.Sized(Broadcast, A, 1514);
+        Forward(0, largest);
+        AssertSent(1, largest);
+        AssertSent(3, TestFrames.Tagged(largest, Q, 10));
+    }
+
+    [Fact]
+    public void Process_ServiceTpidBridge_CustomerTaggedFrameIsUntaggedAndGetsAnSTagOutside()
+    {
+        VlanMembership vlans = new VlanMembership(4, VlanTag.ServiceTpid, defaultPvid: 0)
+            .WithVlans(0, 10, 10, pvid: true, untagged: true)
+            .WithVlans(3, 10, 10, pvid: false, untagged: false);
+        _forwarder.Ports = _forwarder.Ports.WithVlans(vlans);
+        byte[] customer = TestFrames.Tagged(TestFrames.Sized(Broadcast, A, 100), Q, 55);
+        Forward(0, customer);
+        AssertSent(3, TestFrames.Tagged(customer, VlanTag.ServiceTpid, 10));
+        AssertNothingElse();
+    }
+
+    private void Forward(int ingress, byte[] frame, (ushort Tpid, ushort Tci)? stripped = null)
+    {
+        _ports[ingress].Inject(frame, stripped?.Tpid ?? 0, stripped?.Tci ?? 0);
+        _batch.Clear();
+        _ports[ingress].Receive(_batch);
+        _forwarder.Process(_batch, ingress, now: 1000);
+        _ports[ingress].ReleaseReceived();
+    }
+
+    private void AssertSent(int port, byte[] expected)
+    {
+        Assert.True(_ports[port].TryTakeTransmitted(out byte[] sent), $"port {port} sent nothing");
+        Assert.Equal(TestFrames.Hex(expected), TestFrames.Hex(sent));
+    }
+
+    private void AssertNothingElse()
+    {
+        for (int port = 0; port < _ports.Length; port++)
+        {
+            Assert.False(_ports[port].TryTakeTransmitted(out _), $"port {port} sent a frame it should not have");
+        }
+    }
+
+    private void DrainAll()
+    {
+        foreach (MemoryPort port in _ports)
+        {
+            while (port.TryTakeTransmitted(out _))
+            {
+            }
+        }
+    }
+}

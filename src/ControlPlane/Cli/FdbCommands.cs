@@ -37,10 +37,10 @@ internal static class FdbCommands
             BridgeWords given = BridgeWords.Of(parse, words);
             string? only = given.Value("dev") ?? parse.GetValue(port);
             FdbEntryInfo[] entries = client.Get(only is null ? "fdb" : "fdb?port=" + ApiClient.Escape(only), ApiJson.Default.FdbEntryInfoArray);
-            if (given.Value("vlan") is { } vlan)
+            if (given.Value("vlan") is { } onlyVlan)
             {
                 // A VLAN-unaware switch has no entry in any VLAN, as bridge shows none on a bridge without vlan_filtering.
-                entries = [.. entries.Where(e => e.Vlan?.ToString(CultureInfo.InvariantCulture) == vlan)];
+                entries = [.. entries.Where(e => e.Vlan?.ToString(CultureInfo.InvariantCulture) == onlyVlan)];
             }
             if (ClientOptions.Json(parse))
             {
@@ -88,15 +88,16 @@ internal static class FdbCommands
     private static Command Flush()
     {
         var port = PortAlias();
+        var vlanOption = new Option<string>("--vlan") { Description = "The same as vlan N.", HelpName = "N" };
         var flush = new Command("flush", "Remove the dynamic entries, of port IF (dev IF or --port IF), of VLAN N (vlan N), or all, as `bridge fdb flush`; " +
-            "static entries stay.") { port };
+            "static entries stay.") { port, vlanOption };
         var words = BridgeWords.AddTo(flush, new WordGrammar(null, [s_dev, s_vlan], []), "fdb flush");
         OneWayToName(flush, words, port);
         return ClientCommands.Calling(flush, (parse, client) =>
         {
             BridgeWords given = BridgeWords.Of(parse, words);
             string? only = given.Value("dev") ?? parse.GetValue(port);
-            string? vlan = given.Value("vlan");
+            string? vlan = given.Value("vlan") ?? parse.GetValue(vlanOption);
             FlushResponse flushed = client.Send(HttpMethod.Post, "fdb/flush" + Query(("port", only), ("vlan", vlan)), null, ApiJson.Default.FlushResponse);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"flushed {flushed.Flushed} dynamic entries{(only is null ? "" : " on " + only)}{(vlan is null ? "" : " in vlan " + vlan)}"));

@@ -27,13 +27,16 @@ public enum DropReason
 
     /// <summary>The kernel refused a transmit descriptor and consumed it unsent (AF_XDP tx_invalid_descs; never, unless FastBridge has a bug).</summary>
     TxRefused,
+
+    /// <summary>Known unicast between two isolated ports (the port flag isolated).</summary>
+    Isolated,
 }
 
 public static class DropReasons
 {
-    public const int Count = (int)DropReason.TxRefused + 1;
+    public const int Count = (int)DropReason.Isolated + 1;
 
-    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full", "tx_refused"];
+    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full", "tx_refused", "isolated"];
 
     public static string Label(DropReason reason) => s_labels[(int)reason];
 }

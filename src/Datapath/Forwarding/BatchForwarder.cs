@@ -5,7 +5,8 @@
 // the one the loop read at the start of its iteration (Ports), so a burst sees one table throughout.
 // With control-plane queues (ControlFrameQueues), group frames to a punted destination are copied to
 // the control plane instead of being forwarded, and frames it injects leave through the same transmit
-// lists and counters as forwarded ones.
+// lists and counters as forwarded ones. Port flags (learning, flooding, isolation, hairpin) come with
+// the table; floods under flags other than the defaults take BatchForwarder.Policy.cs.
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Frames;
@@ -13,7 +14,7 @@ using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Datapath.Forwarding;
 
-public sealed unsafe class BatchForwarder
+public sealed unsafe partial class BatchForwarder
 {
     private readonly FdbTable _fdb;
     private PortSet _ports;
@@ -79,7 +80,12 @@ public sealed unsafe class BatchForwarder
             return;
         }
 
-        _fdb.LearnBatch(_sourceKeys.AsSpan(0, valid), ingress, now, ref _counters.Fdb);
+        PortPolicyTable policy = _ports.Policy;
+        bool isolating = policy.IsIsolated(ingress);
+        if (policy.Learns(ingress))
+        {
+            _fdb.LearnBatch(_sourceKeys.AsSpan(0, valid), ingress, now, ref _counters.Fdb);
+        }
         _fdb.LookupBatch(_destinationKeys.AsSpan(0, valid), _destinationPorts.AsSpan(0, valid));
         PuntDestinations punts = _control?.Destinations ?? PuntDestinations.None;
         bool punting = !punts.IsEmpty;
@@ -102,18 +108,22 @@ public sealed unsafe class BatchForwarder
                     rx.Drops[(int)DropReason.LinkLocal]++;
                     continue;
                 }
-                Flood(batch, frame, ingress, ref rx);
+                Flood(batch, frame, ingress, ref rx, destination == MacAddress.Broadcast ? FloodClass.Broadcast : FloodClass.Multicast);
                 continue;
             }
 
             int egress = _destinationPorts[j];
             if (egress == FdbTable.Miss || !_ports.IsUp(egress))
             {
-                Flood(batch, frame, ingress, ref rx);
+                Flood(batch, frame, ingress, ref rx, FloodClass.UnknownUnicast);
             }
-            else if (egress == ingress)
+            else if (egress == ingress && !policy.IsHairpin(ingress))
             {
                 rx.Drops[(int)DropReason.SamePort]++;
+            }
+            else if (isolating && policy.IsIsolated(egress))
+            {
+                rx.Drops[(int)DropReason.Isolated]++;
             }
             else
             {
@@ -193,10 +203,15 @@ public sealed unsafe class BatchForwarder
         }
     }
 
-    private void Flood(FrameBatch batch, int frame, int ingress, ref PortCounters rx)
+    private void Flood(FrameBatch batch, int frame, int ingress, ref PortCounters rx, FloodClass kind)
     {
         rx.Floods++;
         PortSet ports = _ports;
+        if (!ports.Policy.IsDefault)
+        {
+            FloodByPolicy(batch, frame, ingress, kind);
+            return;
+        }
         int count = ports.Count;
         for (int i = 0; i < count; i++)
         {

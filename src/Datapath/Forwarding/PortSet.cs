@@ -88,11 +88,11 @@ public sealed class PortSet
 
     /// <summary>Ports 0..n-1, capacity n: the fixed tables of tests and benchmarks.</summary>
     public PortSet(IPort[] ports, PortStates states)
-        : this(states, [.. ports])
+        : this(states, [.. ports], PortPolicyTable.Default(ports.Length))
     {
     }
 
-    private PortSet(PortStates states, IPort?[] byId)
+    private PortSet(PortStates states, IPort?[] byId, PortPolicyTable policy)
     {
         _states = states;
         _byId = byId;
@@ -109,12 +109,13 @@ public sealed class PortSet
             }
         }
         _ids = [.. ids];
+        Policy = policy.Over(_ids);
         PollFds = new Libc.PollFd[_ids.Length];
         PollPorts = new int[_ids.Length];
     }
 
     /// <summary>An empty table for port ids below <paramref name="capacity"/>.</summary>
-    public static PortSet Empty(int capacity, PortStates states) => new(states, new IPort?[capacity]);
+    public static PortSet Empty(int capacity, PortStates states) => new(states, new IPort?[capacity], PortPolicyTable.Default(capacity));
 
     /// <summary>How many ports are present.</summary>
     public int Count => _ids.Length;
@@ -123,6 +124,9 @@ public sealed class PortSet
     public int Capacity => _byId.Length;
 
     public PortStates States => _states;
+
+    /// <summary>The ports' flags and the flood lists that follow from them (PortPolicyTable.cs).</summary>
+    public PortPolicyTable Policy { get; }
 
     /// <summary>The id of the <paramref name="index"/>-th present port, ascending.</summary>
     public int IdAt(int index) => _ids[index];
@@ -151,7 +155,7 @@ public sealed class PortSet
         }
         var byId = (IPort?[])_byId.Clone();
         byId[id] = port;
-        return new PortSet(_states, byId);
+        return new PortSet(_states, byId, Policy);
     }
 
     /// <summary>A new table without <paramref name="id"/>; this one is unchanged.</summary>
@@ -163,6 +167,9 @@ public sealed class PortSet
         }
         var byId = (IPort?[])_byId.Clone();
         byId[id] = null;
-        return new PortSet(_states, byId);
+        return new PortSet(_states, byId, Policy);
     }
+
+    /// <summary>A new table with port <paramref name="id"/>'s flags set (present or not); this one is unchanged.</summary>
+    public PortSet WithFlags(int id, PortFlags flags) => new(_states, _byId, Policy.With(id, flags));
 }

@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace FastBridge.ControlPlane.Api;
 
-internal static class ApiRoutes
+internal static partial class ApiRoutes
 {
     public static void Map(WebApplication app, SwitchCommands control, MetricsCollector metrics, ApiToken? token)
     {
@@ -69,6 +69,7 @@ internal static class ApiRoutes
             AgeingRequest? body = await ReadBody(ctx, ApiJson.Default.AgeingRequest);
             await Answer(ctx, () => { control.SetAgeingTime(body?.Seconds); return new OkResponse($"ageing time {body!.Seconds} s"); }, ApiJson.Default.OkResponse);
         });
+        MapPolicy(app, control);
         app.MapGet("/metrics", ctx => metrics.ServeAsync(ctx.Response));
         app.MapFallback(ctx => Fail(ctx, 404, $"no such API route: {EchoedText.Cut(ctx.Request.Method)} {EchoedText.Cut(ctx.Request.Path)}"));
     }

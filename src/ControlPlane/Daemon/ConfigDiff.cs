@@ -6,6 +6,7 @@
 using System.Globalization;
 using FastBridge.ControlPlane.Switch;
 using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.ControlPlane.Daemon;
@@ -22,11 +23,13 @@ internal abstract record ConfigCommand
 
     public sealed record RemoveStatic(string Mac) : ConfigCommand;
 
+    public sealed record SetPortFlags(string Name, PortFlags Flags) : ConfigCommand;
+
     /// <summary>A setting that needs a restart to change; the running value stays.</summary>
     public sealed record NeedsRestart(string Key, string Running, string Wanted) : ConfigCommand;
 }
 
-internal static class ConfigDiff
+internal static partial class ConfigDiff
 {
     /// <summary>
     /// The commands that take the switch from what runs (<paramref name="running"/>, the config last
@@ -76,6 +79,7 @@ internal static class ConfigDiff
                 commands.Add(new ConfigCommand.AddStatic(entry.Mac, entry.Port));
             }
         }
+        PortFlagChanges(commands, running, wanted);
         return commands;
     }
 
@@ -127,6 +131,9 @@ internal static class ConfigDiff
             case ConfigCommand.AddStatic add:
                 control.FdbAdd(add.Mac, add.Port, isStatic: true);
                 break;
+            case ConfigCommand.SetPortFlags set:
+                control.SetPortFlags(set.Name, set.Flags);
+                break;
             case ConfigCommand.RemoveStatic remove:
                 try
                 {
@@ -148,6 +155,7 @@ internal static class ConfigDiff
         ConfigCommand.SetAgeingTime ageing => string.Create(CultureInfo.InvariantCulture, $"ageing time set to {ageing.Seconds} s"),
         ConfigCommand.AddStatic add => $"static entry {add.Mac} dev {add.Port} added",
         ConfigCommand.RemoveStatic remove => $"static entry {remove.Mac} removed",
+        ConfigCommand.SetPortFlags set => $"port {set.Name} {PortFlagNames.Format(set.Flags)}",
         ConfigCommand.NeedsRestart restart => $"{restart.Key} stays {restart.Running}: changing it to {restart.Wanted} needs a restart",
         _ => command.ToString(),
     };

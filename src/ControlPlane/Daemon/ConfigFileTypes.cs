@@ -30,6 +30,7 @@ internal static class ConfigFileTypes
         ["socket"] = s_string,
         ["http"] = s_string,
         ["httpTokenFile"] = s_string,
+        [PortPolicyConfig.Key] = [JsonValueKind.Object],
     };
 
     private static readonly Dictionary<string, JsonValueKind[]> s_fdbEntry = new(StringComparer.OrdinalIgnoreCase)

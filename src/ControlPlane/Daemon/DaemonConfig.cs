@@ -27,13 +27,13 @@ internal sealed record StaticFdbEntry(string Mac, string Port);
 internal sealed record DaemonConfig(
     IReadOnlyList<string> Ports, string Backend, string XdpMode, DatapathOptions Datapath, int StatsIntervalSeconds,
     IReadOnlyList<StaticFdbEntry> StaticFdb, string Socket, bool SocketExplicit, IPEndPoint? Http, string? File,
-    Api.ApiToken? HttpToken = null)
+    Api.ApiToken? HttpToken = null, IReadOnlyDictionary<string, PortFlags>? FlagsByPort = null)
 {
     public const string EnvironmentPrefix = "FASTBRIDGE_";
 
     /// <summary>Every key the config knows; anything else is a typo worth refusing.</summary>
     private static readonly string[] s_keys =
-        ["ports", "backend", "xdpMode", "workers", "cpus", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http", "httpTokenFile"];
+        ["ports", "backend", "xdpMode", "workers", "cpus", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http", "httpTokenFile", PortPolicyConfig.Key];
 
     private static readonly string[] s_fdbKeys = ["mac", "port", "static"];
 
@@ -165,7 +165,7 @@ internal sealed record DaemonConfig(
             string socket = root["socket"] is { Length: > 0 } s ? s : Api.ApiHost.DefaultSocket;
             bool socketExplicit = socketFlag || root.GetSection("socket").Value is { Length: > 0 };
             return new DaemonConfig(ports, backend, xdpMode, options, Int("statsInterval", 5, 0, 86_400), StaticEntries(ports),
-                socket, socketExplicit, http, fullPath, token);
+                socket, socketExplicit, http, fullPath, token, PortPolicyConfig.Read(root.GetSection(PortPolicyConfig.Key), ports, Bad));
         }
 
         private List<StaticFdbEntry> StaticEntries(string[] ports)

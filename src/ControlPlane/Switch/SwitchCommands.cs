@@ -20,7 +20,7 @@ internal sealed record DaemonInfo(string Backend, string? Socket, string? Http, 
         typeof(DaemonInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 }
 
-internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
+internal sealed partial class SwitchCommands(SwitchHost host, DaemonInfo info)
 {
     private DatapathHost Datapath => host.Datapath;
 
@@ -29,7 +29,7 @@ internal sealed class SwitchCommands(SwitchHost host, DaemonInfo info)
     public string BackendOf(string port) => host.BackendOf(port);
 
     public PortInfo[] Ports() => [.. Datapath.PresentPorts().Select(p =>
-        new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name)))];
+        new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name), PortFlagNames.Format(Datapath.PortFlagsOf(p.Id))))];
 
     public void AddPort(string? name)
     {

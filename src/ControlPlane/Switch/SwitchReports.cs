@@ -2,7 +2,8 @@
 // sends as JSON (Api/ApiModels.cs) and the CLI prints. Built on request threads, never on a poll loop.
 namespace FastBridge.ControlPlane.Switch;
 
-internal sealed record PortInfo(string Name, int Id, bool Up, string State, string Backend);
+/// <summary>A port; Flags as `port show` prints them ("learning on flood on ...", PortFlagNames).</summary>
+internal sealed record PortInfo(string Name, int Id, bool Up, string State, string Backend, string Flags);
 
 /// <summary>One FDB entry as `bridge fdb show` has it; AgeSeconds is null for static entries, which never age.</summary>
 internal sealed record FdbEntryInfo(string Mac, string Port, bool Static, uint? AgeSeconds);

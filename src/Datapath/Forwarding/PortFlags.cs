@@ -63,6 +63,27 @@ public static class PortFlagNames
         return PortFlags.None;
     }
 
+    /// <summary>
+    /// <paramref name="flags"/> with each named flag turned on or off; false, naming the first name that is
+    /// no flag in <paramref name="unknown"/>, when one is not.
+    /// </summary>
+    public static bool TryApply(PortFlags flags, IEnumerable<KeyValuePair<string, bool>> changes, out PortFlags result, out string? unknown)
+    {
+        result = flags;
+        foreach ((string name, bool on) in changes)
+        {
+            PortFlags flag = Parse(name);
+            if (flag == PortFlags.None)
+            {
+                unknown = name;
+                return false;
+            }
+            result = on ? result | flag : result & ~flag;
+        }
+        unknown = null;
+        return true;
+    }
+
     /// <summary>"learning on flood off ...", every flag, as `port show` prints them.</summary>
     public static string Format(PortFlags flags) =>
         string.Join(' ', All.Select(f => $"{f.Name} {((flags & f.Flag) != 0 ? "on" : "off")}"));

@@ -8,14 +8,8 @@ namespace FastBridge.Datapath.Hosting;
 
 public sealed partial class DatapathHost
 {
-    /// <summary>The flags of a present port now.</summary>
-    public PortFlags PortFlagsOf(string name)
-    {
-        lock (_control)
-        {
-            return _loops[0].Ports.Policy.Flags(RequirePresent(name));
-        }
-    }
+    /// <summary>The flags of port <paramref name="id"/> now (the defaults for an id no port holds). Takes no lock.</summary>
+    public PortFlags PortFlagsOf(int id) => _loops[0].Ports.Policy.Flags(id);
 
     /// <summary>Sets a present port's flags; every loop forwards by them from its next iteration. Throws KeyNotFoundException for an unknown port.</summary>
     public void SetPortFlags(string name, PortFlags flags)

@@ -63,6 +63,9 @@ internal abstract class SwitchUnderTest : IDisposable
     /// <summary>Empties the forwarding database (the RFC 2889 trials start from nothing learned).</summary>
     public abstract void FlushFdb();
 
+    /// <summary>Turns a port flag (a `bridge link set` name: learning, flood, isolated...) on or off.</summary>
+    public virtual void SetPortFlag(string port, string flag, bool on) => throw new NotSupportedException($"{Kind} has no port flags");
+
     /// <summary>Garbage collections so far, all generations, where the switch is .NET; null otherwise.</summary>
     public virtual long? GcCollections() => null;
 

@@ -37,5 +37,5 @@ internal sealed record OkResponse(string Result);
 [JsonSerializable(typeof(StatusInfo))]
 [JsonSerializable(typeof(StatsInfo))]
 [JsonSerializable(typeof(OkResponse))]
-[JsonSerializable(typeof(PortFlagsRequest))]
+[JsonSerializable(typeof(PortPolicyRequest))]
 internal sealed partial class ApiJson : JsonSerializerContext;

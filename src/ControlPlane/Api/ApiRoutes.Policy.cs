@@ -1,5 +1,6 @@
-// The port policy routes (issue 14): PUT /ports/{name}/flags changes the named flags of a port and
-// answers its flags as they now are. Same guard, body reading and answers as the other routes.
+// The port policy routes (issue 14): PUT /ports/{name}/policy changes a port's flags and MAC limit and
+// answers its policy as it now is; POST /ports/{name}/enable puts a port a policy shut down back into
+// forwarding. Same guard, body reading and answers as the other routes.
 using FastBridge.ControlPlane.Switch;
 using Microsoft.AspNetCore.Builder;
 
@@ -9,11 +10,17 @@ internal static partial class ApiRoutes
 {
     private static void MapPolicy(WebApplication app, SwitchCommands control)
     {
-        app.MapPut("/ports/{name}/flags", async ctx =>
+        app.MapPut("/ports/{name}/policy", async ctx =>
         {
             string name = (string)ctx.Request.RouteValues["name"]!;
-            PortFlagsRequest? body = await ReadBody(ctx, ApiJson.Default.PortFlagsRequest);
-            await Answer(ctx, () => new OkResponse($"port {name} {control.ChangePortFlags(name, body?.Flags)}"), ApiJson.Default.OkResponse);
+            PortPolicyRequest? body = await ReadBody(ctx, ApiJson.Default.PortPolicyRequest);
+            await Answer(ctx, () => new OkResponse($"port {name} {control.ChangePortPolicy(name, body?.Flags, body?.MaxLearned, body?.LimitAction)}"),
+                ApiJson.Default.OkResponse);
+        });
+        app.MapPost("/ports/{name}/enable", ctx =>
+        {
+            string name = (string)ctx.Request.RouteValues["name"]!;
+            return Answer(ctx, () => { control.EnablePort(name); return new OkResponse($"port {name} enabled"); }, ApiJson.Default.OkResponse);
         });
     }
 }

@@ -63,12 +63,12 @@ internal static class ClientCommands
             }
             foreach (PortInfo p in ports)
             {
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Id}: {p.Name} state {p.State} backend {p.Backend} {p.Flags}"));
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Id}: {p.Name} state {p.State} backend {p.Backend} {p.Policy}"));
             }
             return 0;
         });
 
-        return new Command("port", "Add, remove and list the switch's ports; set their flags.") { add, del, show, PortPolicyCommands.Set() };
+        return new Command("port", "Add, remove and list the switch's ports; set their flags.") { add, del, show, PortPolicyCommands.Set(), PortPolicyCommands.Enable() };
     }
 
     private static Command Fdb()

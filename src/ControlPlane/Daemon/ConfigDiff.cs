@@ -23,7 +23,7 @@ internal abstract record ConfigCommand
 
     public sealed record RemoveStatic(string Mac) : ConfigCommand;
 
-    public sealed record SetPortFlags(string Name, PortFlags Flags) : ConfigCommand;
+    public sealed record SetPortPolicy(string Name, PortPolicy Policy) : ConfigCommand;
 
     /// <summary>A setting that needs a restart to change; the running value stays.</summary>
     public sealed record NeedsRestart(string Key, string Running, string Wanted) : ConfigCommand;
@@ -79,7 +79,7 @@ internal static partial class ConfigDiff
                 commands.Add(new ConfigCommand.AddStatic(entry.Mac, entry.Port));
             }
         }
-        PortFlagChanges(commands, running, wanted);
+        PortPolicyChanges(commands, running, wanted);
         return commands;
     }
 
@@ -131,8 +131,8 @@ internal static partial class ConfigDiff
             case ConfigCommand.AddStatic add:
                 control.FdbAdd(add.Mac, add.Port, isStatic: true);
                 break;
-            case ConfigCommand.SetPortFlags set:
-                control.SetPortFlags(set.Name, set.Flags);
+            case ConfigCommand.SetPortPolicy set:
+                control.SetPortPolicy(set.Name, set.Policy);
                 break;
             case ConfigCommand.RemoveStatic remove:
                 try
@@ -155,7 +155,7 @@ internal static partial class ConfigDiff
         ConfigCommand.SetAgeingTime ageing => string.Create(CultureInfo.InvariantCulture, $"ageing time set to {ageing.Seconds} s"),
         ConfigCommand.AddStatic add => $"static entry {add.Mac} dev {add.Port} added",
         ConfigCommand.RemoveStatic remove => $"static entry {remove.Mac} removed",
-        ConfigCommand.SetPortFlags set => $"port {set.Name} {PortFlagNames.Format(set.Flags)}",
+        ConfigCommand.SetPortPolicy set => $"port {set.Name} {PortPolicyText.Format(set.Policy)}",
         ConfigCommand.NeedsRestart restart => $"{restart.Key} stays {restart.Running}: changing it to {restart.Wanted} needs a restart",
         _ => command.ToString(),
     };

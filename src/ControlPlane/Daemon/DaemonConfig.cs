@@ -27,7 +27,7 @@ internal sealed record StaticFdbEntry(string Mac, string Port);
 internal sealed record DaemonConfig(
     IReadOnlyList<string> Ports, string Backend, string XdpMode, DatapathOptions Datapath, int StatsIntervalSeconds,
     IReadOnlyList<StaticFdbEntry> StaticFdb, string Socket, bool SocketExplicit, IPEndPoint? Http, string? File,
-    Api.ApiToken? HttpToken = null, IReadOnlyDictionary<string, PortFlags>? FlagsByPort = null)
+    Api.ApiToken? HttpToken = null, IReadOnlyDictionary<string, PortPolicy>? PolicyByPort = null)
 {
     public const string EnvironmentPrefix = "FASTBRIDGE_";
 

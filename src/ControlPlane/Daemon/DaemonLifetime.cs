@@ -55,9 +55,9 @@ internal static class DaemonLifetime
                 {
                     control.FdbAdd(entry.Mac, entry.Port, isStatic: true);
                 }
-                foreach ((string port, PortFlags flags) in config.FlagsByPort ?? new Dictionary<string, PortFlags>())
+                foreach ((string port, PortPolicy policy) in config.PolicyByPort ?? new Dictionary<string, PortPolicy>())
                 {
-                    control.SetPortFlags(port, flags);
+                    control.SetPortPolicy(port, policy);
                 }
                 api = socket is not null || config.Http is not null ? ApiHost.Start(control, socket, config.Http, config.HttpToken) : null;
             }

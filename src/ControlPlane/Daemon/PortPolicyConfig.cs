@@ -1,6 +1,9 @@
-// The config's port policy (issue 14): "portPolicy": {"IF": {"learning": false, "isolated": true}}, one
-// object per port, flags by their `bridge link set` names, each true or false; a port not listed keeps
-// the defaults. Read with the rest of the config, at load and on SIGHUP; main thread.
+// The config's port policy (issue 14): "portPolicy": {"IF": {"learning": false, "isolated": true,
+// "max_learned": 100, "limit_action": "shutdown"}}, one object per port, flags by their `bridge link
+// set` names, each true or false; a port not listed keeps the defaults. Read with the rest of the
+// config, at load and on SIGHUP; main thread.
+using System.Globalization;
+using FastBridge.ControlPlane.Switch;
 using FastBridge.Datapath.Forwarding;
 using Microsoft.Extensions.Configuration;
 
@@ -10,10 +13,10 @@ internal static class PortPolicyConfig
 {
     public const string Key = "portPolicy";
 
-    /// <summary>The flags of every port the section lists; <paramref name="bad"/> makes the refusal for a key and what is wrong with it.</summary>
-    public static Dictionary<string, PortFlags> Read(IConfigurationSection section, string[] ports, Func<string, string, ConfigException> bad)
+    /// <summary>The policy of every port the section lists; <paramref name="bad"/> makes the refusal for a key and what is wrong with it.</summary>
+    public static Dictionary<string, PortPolicy> Read(IConfigurationSection section, string[] ports, Func<string, string, ConfigException> bad)
     {
-        var flagsByPort = new Dictionary<string, PortFlags>(StringComparer.Ordinal);
+        var policies = new Dictionary<string, PortPolicy>(StringComparer.Ordinal);
         foreach (IConfigurationSection port in section.GetChildren())
         {
             if (!ports.Contains(port.Key, StringComparer.Ordinal))
@@ -21,25 +24,48 @@ internal static class PortPolicyConfig
                 throw bad(port.Path, $"{EchoedText.Cut(port.Key)} is not one of the ports ({string.Join(", ", ports)})");
             }
             var changes = new List<KeyValuePair<string, bool>>();
-            foreach (IConfigurationSection flag in port.GetChildren())
+            PortPolicy policy = PortPolicy.Default;
+            foreach (IConfigurationSection key in port.GetChildren())
             {
-                bool on = string.Equals(flag.Value, "true", StringComparison.OrdinalIgnoreCase);
-                if (!on && !string.Equals(flag.Value, "false", StringComparison.OrdinalIgnoreCase))
+                string value = key.Value ?? "";
+                if (key.Key == "max_learned")
                 {
-                    throw bad(flag.Path, $"'{EchoedText.Cut(flag.Value)}' must be true or false");
+                    policy = policy with
+                    {
+                        MaxLearned = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+                            ? n : throw bad(key.Path, $"'{EchoedText.Cut(value)}' must be a whole number, 0 for no limit"),
+                    };
+                    continue;
                 }
-                changes.Add(new(flag.Key, on));
+                if (key.Key == "limit_action")
+                {
+                    try
+                    {
+                        policy = policy with { LimitAction = SwitchCommands.ParseLimitAction(value) };
+                    }
+                    catch (CommandRefusedException e)
+                    {
+                        throw bad(key.Path, e.Message);
+                    }
+                    continue;
+                }
+                bool on = string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+                if (!on && !string.Equals(value, "false", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw bad(key.Path, $"'{EchoedText.Cut(value)}' must be true or false");
+                }
+                changes.Add(new(key.Key, on));
             }
             if (!PortFlagNames.TryApply(PortFlags.Default, changes, out PortFlags flags, out string? unknown))
             {
-                throw bad($"{port.Path}:{unknown}", $"unknown port flag (known: {PortFlagNames.Known})");
+                throw bad($"{port.Path}:{unknown}", $"unknown key (known: {PortFlagNames.Known}, max_learned, limit_action)");
             }
-            flagsByPort[port.Key] = flags;
+            policies[port.Key] = policy with { Flags = flags };
         }
-        return flagsByPort;
+        return policies;
     }
 
-    /// <summary>The flags the config gives <paramref name="port"/>: its own, or the defaults.</summary>
-    public static PortFlags For(DaemonConfig config, string port) =>
-        config.FlagsByPort?.GetValueOrDefault(port, PortFlags.Default) ?? PortFlags.Default;
+    /// <summary>The policy the config gives <paramref name="port"/>: its own, or the default.</summary>
+    public static PortPolicy For(DaemonConfig config, string port) =>
+        config.PolicyByPort?.GetValueOrDefault(port, PortPolicy.Default) ?? PortPolicy.Default;
 }

@@ -51,6 +51,7 @@ internal sealed class MetricsCollector(SwitchCommands control)
         WritePortCounter(w, stats, "fastbridge_port_tx_packets_total", "Frames transmitted on the port.", c => c.TxPackets);
         WritePortCounter(w, stats, "fastbridge_port_tx_bytes_total", "Bytes transmitted on the port.", c => c.TxBytes);
         WritePortCounter(w, stats, "fastbridge_port_floods_total", "Frames received on the port that were flooded.", c => c.Floods);
+        WritePortCounter(w, stats, "fastbridge_port_fdb_limit_hits_total", "New sources on the port not learned: it held its max_learned.", c => c.FdbLimitHits);
 
         w.Family("fastbridge_port_drops_total", MetricType.Counter, "Frames dropped, by port and reason (ingress reasons on the ingress port, too_big, no_tx_room and tx_refused on the egress port).");
         foreach (PortStats port in stats.Ports)

@@ -29,7 +29,7 @@ internal sealed partial class SwitchCommands(SwitchHost host, DaemonInfo info)
     public string BackendOf(string port) => host.BackendOf(port);
 
     public PortInfo[] Ports() => [.. Datapath.PresentPorts().Select(p =>
-        new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name), PortFlagNames.Format(Datapath.PortFlagsOf(p.Id))))];
+        new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name), PortPolicyText.Format(Datapath.PortPolicyOf(p.Id))))];
 
     public void AddPort(string? name)
     {
@@ -141,7 +141,7 @@ internal sealed partial class SwitchCommands(SwitchHost host, DaemonInfo info)
                 drops[DropReasons.Label((DropReason)r)] = p.Counters.Drops[r];
             }
             PortCounters c = p.Counters;
-            return new PortStatsInfo(p.Name, p.Present, p.Up, c.RxPackets, c.RxBytes, c.TxPackets, c.TxBytes, c.Floods, drops);
+            return new PortStatsInfo(p.Name, p.Present, p.Up, c.RxPackets, c.RxBytes, c.TxPackets, c.TxBytes, c.Floods, drops, c.FdbLimitHits);
         }).ToArray();
         var workers = stats.Loops.Select(w =>
             new WorkerStatsInfo(w.Index, w.Batches, w.Frames, w.AverageBatch, w.BusySeconds, w.LoopSeconds, w.BusyRatio)).ToArray();

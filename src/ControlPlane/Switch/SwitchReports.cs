@@ -2,8 +2,8 @@
 // sends as JSON (Api/ApiModels.cs) and the CLI prints. Built on request threads, never on a poll loop.
 namespace FastBridge.ControlPlane.Switch;
 
-/// <summary>A port; Flags as `port show` prints them ("learning on flood on ...", PortFlagNames).</summary>
-internal sealed record PortInfo(string Name, int Id, bool Up, string State, string Backend, string Flags);
+/// <summary>A port; Policy as `port show` prints it ("learning on flood on ...", PortPolicyText).</summary>
+internal sealed record PortInfo(string Name, int Id, bool Up, string State, string Backend, string Policy);
 
 /// <summary>One FDB entry as `bridge fdb show` has it; AgeSeconds is null for static entries, which never age.</summary>
 internal sealed record FdbEntryInfo(string Mac, string Port, bool Static, uint? AgeSeconds);
@@ -14,7 +14,7 @@ internal sealed record StatusInfo(
 
 internal sealed record PortStatsInfo(
     string Name, bool Present, bool Up, ulong RxPackets, ulong RxBytes, ulong TxPackets, ulong TxBytes, ulong Floods,
-    Dictionary<string, ulong> Drops);
+    Dictionary<string, ulong> Drops, ulong FdbLimitHits = 0);
 
 internal sealed record WorkerStatsInfo(int Index, ulong Batches, ulong Frames, double AverageBatch, double BusySeconds, double LoopSeconds, double BusyRatio);
 

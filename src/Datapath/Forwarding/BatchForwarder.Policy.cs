@@ -1,7 +1,10 @@
-// Flooding when a port of the table has flags other than the defaults (PortPolicyTable): the flood list
-// of the frame's class, worked out when the flags changed, less the ingress port unless it is hairpin, less
-// every isolated port when the ingress port is isolated (br_forward.c's br_flood and should_deliver).
-// The plain path in BatchForwarder.cs stays as it was, so a table with default flags pays nothing here.
+// The forwarder's port policy paths, taken only when a port has a policy other than the default
+// (PortPolicyTable), so the plain path in BatchForwarder.cs costs what it did:
+// - flooding by the frame's class list, worked out when the policies changed, less the ingress port
+//   unless hairpin, less every isolated port when the ingress port is isolated (br_forward.c's
+//   br_flood and should_deliver);
+// - learning under a MAC limit: a source new to the port needs room (LearnAllowances), else it is not
+//   learned (its frame still forwards), counted, and with action shutdown the port is taken down.
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Datapath.Forwarding;
@@ -17,6 +20,32 @@ public sealed partial class BatchForwarder
             if (policy.MayDeliver(ingress, port) && ports.IsUp(port))
             {
                 Enqueue(batch, frame, port);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Zeroes the source keys (LearnBatch skips 0) that would be new on <paramref name="ingress"/> once it has
+    /// no room left. Sources already learned there only refresh and need none; a source repeated in the burst
+    /// takes room once. Uses _destinationPorts as scratch: the destination lookup that fills it comes later.
+    /// </summary>
+    private void HoldBackOverLimit(int valid, int ingress, PortPolicyTable policy, ref PortCounters rx)
+    {
+        Span<ulong> sources = _sourceKeys.AsSpan(0, valid);
+        Span<int> where = _destinationPorts.AsSpan(0, valid);
+        _fdb.LookupBatch(sources, where);
+        LearnAllowances room = _ports.States.Learning;
+        for (int j = 0; j < valid; j++)
+        {
+            if (where[j] == ingress || sources[..j].Contains(sources[j]) || (!room.Exhausted(ingress) && room.TryGrant(ingress)))
+            {
+                continue;
+            }
+            sources[j] = 0;
+            rx.FdbLimitHits++;
+            if (policy.Of(ingress).LimitAction == MacLimitAction.Shutdown)
+            {
+                _ports.States.MarkDown(ingress, PolicyShutdown.MacLimit);
             }
         }
     }

@@ -84,6 +84,10 @@ public sealed unsafe partial class BatchForwarder
         bool isolating = policy.IsIsolated(ingress);
         if (policy.Learns(ingress))
         {
+            if (policy.LimitsLearning(ingress))
+            {
+                HoldBackOverLimit(valid, ingress, policy, ref rx);
+            }
             _fdb.LearnBatch(_sourceKeys.AsSpan(0, valid), ingress, now, ref _counters.Fdb);
         }
         _fdb.LookupBatch(_destinationKeys.AsSpan(0, valid), _destinationPorts.AsSpan(0, valid));

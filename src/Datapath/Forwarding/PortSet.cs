@@ -36,17 +36,21 @@ public sealed class PortStates
 
     public PortStates(int capacity)
     {
+        Learning = new LearnAllowances(capacity);
         _down = new int[capacity];
         _errno = new int[capacity];
         _link = new int[capacity];
     }
+
+    /// <summary>Room left under each port's MAC limit, shared as the states are.</summary>
+    public LearnAllowances Learning { get; }
 
     public bool IsUp(int port) => Volatile.Read(ref _down[port]) == 0 && Volatile.Read(ref _link[port]) == (int)PortLink.Up;
 
     /// <summary>Whether a poll loop (or the control plane, errno 0) marked the port failed.</summary>
     public bool IsFailed(int port) => Volatile.Read(ref _down[port]) != 0;
 
-    /// <summary>Why the port failed: a positive errno, or 0 if the control plane took it down.</summary>
+    /// <summary>Why the port failed: a positive errno, 0 if the control plane took it down, below 0 a port policy (PolicyShutdown).</summary>
     public int Errno(int port) => Volatile.Read(ref _errno[port]);
 
     public PortLink Link(int port) => (PortLink)Volatile.Read(ref _link[port]);
@@ -125,7 +129,7 @@ public sealed class PortSet
 
     public PortStates States => _states;
 
-    /// <summary>The ports' flags and the flood lists that follow from them (PortPolicyTable.cs).</summary>
+    /// <summary>The ports' policies and the flood lists that follow from them (PortPolicyTable.cs).</summary>
     public PortPolicyTable Policy { get; }
 
     /// <summary>The id of the <paramref name="index"/>-th present port, ascending.</summary>
@@ -170,6 +174,6 @@ public sealed class PortSet
         return new PortSet(_states, byId, Policy);
     }
 
-    /// <summary>A new table with port <paramref name="id"/>'s flags set (present or not); this one is unchanged.</summary>
-    public PortSet WithFlags(int id, PortFlags flags) => new(_states, _byId, Policy.With(id, flags));
+    /// <summary>A new table with port <paramref name="id"/>'s policy replaced (present or not); this one is unchanged.</summary>
+    public PortSet WithPolicy(int id, PortPolicy policy) => new(_states, _byId, Policy.With(id, policy));
 }

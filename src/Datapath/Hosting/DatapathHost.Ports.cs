@@ -112,7 +112,7 @@ public sealed partial class DatapathHost
                 Volatile.Write(ref _present[id], false);
             }
             Fdb.FlushPort(id, withStatic: true);
-            ForgetFlags(id);
+            ForgetPolicy(id);
             return movedOn;
         }
     }

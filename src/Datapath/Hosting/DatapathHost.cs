@@ -128,6 +128,7 @@ public sealed partial class DatapathHost : IDisposable
     private void HousekeepingTick()
     {
         _ager.Tick(FdbClock.Now, AgeingTimeSeconds);
+        RefreshLearnAllowances();
         for (int port = 0; port < _names.Length; port++)
         {
             if (!_present[port])

@@ -99,15 +99,17 @@ public sealed partial class BatchForwarderTests
     {
         var set = new PortSet(_ports, _states);
         Assert.True(set.Policy.IsDefault);
-        PortSet flagged = set.WithFlags(3, PortFlags.Learning);
+        PortSet flagged = set.WithPolicy(3, new PortPolicy(PortFlags.Learning));
         Assert.False(flagged.Policy.IsDefault);
         Assert.True(flagged.Without(3).Policy.IsDefault); // an absent port's flags matter to no flood list
-        Assert.Equal(PortFlags.Learning, flagged.Without(3).With(3, _ports[3]).Policy.Flags(3));
+        Assert.Equal(PortFlags.Learning, flagged.Without(3).With(3, _ports[3]).Policy.Of(3).Flags);
         Assert.Equal([0, 1, 2], flagged.Policy.FloodTargets(FloodClass.Broadcast).ToArray());
     }
 
     private static PortFlags PortFlagsFor(string destination) =>
         destination == Broadcast ? PortFlags.BcastFlood : MacAddress.IsGroup(TestFrames.Mac(destination)) ? PortFlags.McastFlood : PortFlags.Flood;
 
-    private void SetFlags(int port, PortFlags flags) => _forwarder.Ports = _forwarder.Ports.WithFlags(port, flags);
+    private void SetFlags(int port, PortFlags flags) => SetPolicy(port, new PortPolicy(flags));
+
+    private void SetPolicy(int port, PortPolicy policy) => _forwarder.Ports = _forwarder.Ports.WithPolicy(port, policy);
 }

@@ -8,13 +8,12 @@ namespace FastBridge.Tests.Integration;
 [Collection(IntegrationCollection.Name)]
 public sealed class PortFlagsTests
 {
-    /// <summary>Never a source in any test, so the switch can never have learned it.</summary>
-    private const ulong UnknownMac = 0x02FB_7E57_EE01UL;
+    private const ulong UnknownMac = ForwardingTests.UnknownMac;
 
     /// <summary>A multicast group outside IP's, so the Linux bridge's multicast snooping leaves it to br_flood.</summary>
     private const ulong GroupMac = 0x0300_0000_0001UL;
 
-    public static TheoryData<string> EverySwitch => [SwitchKind.LinuxBridge, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp];
+    public static TheoryData<string> EverySwitch => ForwardingTests.EverySwitch;
 
     [Theory]
     [MemberData(nameof(EverySwitch))]

@@ -42,7 +42,7 @@ public class ForwardingBenchmarks
         {
             // Port 0's 64 sources over a limit of 32: the limited learning path every burst, half of it held back.
             ports.States.Learning.Allow(0, 0, 32);
-            ports = ports.WithPolicy(0, new PortPolicy(PortFlags.Default | PortFlags.Isolated, MaxLearned: 32)).WithPolicy(1, new PortPolicy(PortFlags.Default | PortFlags.Hairpin))
+            ports = ports.WithPolicy(0, new PortPolicy(PortFlags.Default | PortFlags.Isolated, MaxLearned: 32, BroadcastRate: int.MaxValue)).WithPolicy(1, new PortPolicy(PortFlags.Default | PortFlags.Hairpin))
                 .WithPolicy(3, new PortPolicy(PortFlags.Default & ~PortFlags.McastFlood));
         }
         _forwarder = new BatchForwarder(fdb, ports, new LoopCounters(Ports), groupForwardMask: 0);

@@ -13,8 +13,8 @@ internal static partial class ApiRoutes
         app.MapPut("/ports/{name}/policy", async ctx =>
         {
             string name = (string)ctx.Request.RouteValues["name"]!;
-            PortPolicyRequest? body = await ReadBody(ctx, ApiJson.Default.PortPolicyRequest);
-            await Answer(ctx, () => new OkResponse($"port {name} {control.ChangePortPolicy(name, body?.Flags, body?.MaxLearned, body?.LimitAction)}"),
+            PortPolicyChange? body = await ReadBody(ctx, ApiJson.Default.PortPolicyChange);
+            await Answer(ctx, () => new OkResponse($"port {name} {control.ChangePortPolicy(name, body)}"),
                 ApiJson.Default.OkResponse);
         });
         app.MapPost("/ports/{name}/enable", ctx =>

@@ -5,12 +5,13 @@
 using System.CommandLine;
 using System.Globalization;
 using FastBridge.ControlPlane.Api;
+using FastBridge.ControlPlane.Switch;
 
 namespace FastBridge.ControlPlane.Cli;
 
 internal static class PortPolicyCommands
 {
-    private const string Words = "FLAG on|off | max_learned N | limit_action stop|shutdown";
+    private const string Words = "FLAG on|off | max_learned N | limit_action stop|shutdown | storm_broadcast|storm_multicast|storm_unknown_unicast N|off";
 
     /// <summary>The `port set` subcommand.</summary>
     public static Command Set()
@@ -22,7 +23,7 @@ internal static class PortPolicyCommands
         {
             string port = parse.GetValue(name)!;
             OkResponse ok = client.Send(HttpMethod.Put, $"ports/{ApiClient.Escape(port)}/policy", Request(parse.GetValue(words)!),
-                ApiJson.Default.PortPolicyRequest, ApiJson.Default.OkResponse);
+                ApiJson.Default.PortPolicyChange, ApiJson.Default.OkResponse);
             Console.Out.WriteLine(ok.Result);
             return 0;
         });
@@ -41,39 +42,48 @@ internal static class PortPolicyCommands
         });
     }
 
-    /// <summary>"learning off max_learned 10" as a request; throws, naming the word, for a missing or malformed value.</summary>
-    internal static PortPolicyRequest Request(string[] words)
+    /// <summary>"learning off max_learned 10 storm_broadcast 500" as a change; throws, naming the word, for a missing or malformed value.</summary>
+    internal static PortPolicyChange Request(string[] words)
     {
         if (words.Length % 2 != 0)
         {
             throw new CliException(ApiClient.Refused, $"'{EchoedText.Cut(words[^1])}' needs a value ({Words})");
         }
-        var flags = new Dictionary<string, bool>(StringComparer.Ordinal);
-        int? maxLearned = null;
-        string? limitAction = null;
+        var change = new PortPolicyChange(new Dictionary<string, bool>(StringComparer.Ordinal));
         for (int i = 0; i < words.Length; i += 2)
         {
             string key = words[i], value = words[i + 1];
-            switch (key)
+            change = key switch
             {
-                case "max_learned":
-                    maxLearned = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n)
-                        ? n
-                        : throw new CliException(ApiClient.Refused, $"max_learned must be a whole number, 0 for no limit, not '{EchoedText.Cut(value)}'");
-                    break;
-                case "limit_action":
-                    limitAction = value;
-                    break;
-                default:
-                    flags[key] = value switch
-                    {
-                        "on" => true,
-                        "off" => false,
-                        _ => throw new CliException(ApiClient.Refused, $"'{EchoedText.Cut(value)}' for {EchoedText.Cut(key)} must be on or off"),
-                    };
-                    break;
-            }
+                "max_learned" => change with { MaxLearned = Count(key, value, "0 for no limit") },
+                "limit_action" => change with { LimitAction = value },
+                "storm_broadcast" => change with { StormBroadcast = Rate(key, value) },
+                "storm_multicast" => change with { StormMulticast = Rate(key, value) },
+                "storm_unknown_unicast" => change with { StormUnknownUnicast = Rate(key, value) },
+                _ => Flag(change, key, value),
+            };
         }
-        return new PortPolicyRequest(flags, maxLearned, limitAction);
+        return change;
     }
+
+    private static PortPolicyChange Flag(PortPolicyChange change, string key, string value)
+    {
+        change.Flags![key] = value switch
+        {
+            "on" => true,
+            "off" => false,
+            _ => throw new CliException(ApiClient.Refused, $"'{EchoedText.Cut(value)}' for {EchoedText.Cut(key)} must be on or off"),
+        };
+        return change;
+    }
+
+    /// <summary>Frames/s, at least 1; off removes the limit (0 to the API).</summary>
+    private static int Rate(string key, string value) =>
+        value == "off" ? 0 : Count(key, value, "off for no limit") is int rate and > 0 ? rate
+        : throw new CliException(ApiClient.Refused, $"{key} must be at least 1 frame/s (off for no limit), not '{EchoedText.Cut(value)}'");
+
+    private static int Count(string key, string value, string zero) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+            ? n
+            : throw new CliException(ApiClient.Refused, $"{key} must be a whole number, {zero}, not '{EchoedText.Cut(value)}'");
 }

@@ -1,5 +1,5 @@
 // The config's port policy (issue 14): "portPolicy": {"IF": {"learning": false, "isolated": true,
-// "max_learned": 100, "limit_action": "shutdown"}}, one object per port, flags by their `bridge link
+// "max_learned": 100, "limit_action": "shutdown", "storm_broadcast": 1000}}, one object per port, flags by their `bridge link
 // set` names, each true or false; a port not listed keeps the defaults. Read with the rest of the
 // config, at load and on SIGHUP; main thread.
 using System.Globalization;
@@ -37,6 +37,18 @@ internal static class PortPolicyConfig
                     };
                     continue;
                 }
+                if (key.Key is "storm_broadcast" or "storm_multicast" or "storm_unknown_unicast")
+                {
+                    int rate = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int r) && r > 0
+                        ? r : throw bad(key.Path, $"'{EchoedText.Cut(value)}' must be a whole number of frames/s, at least 1");
+                    policy = key.Key switch
+                    {
+                        "storm_broadcast" => policy with { BroadcastRate = rate },
+                        "storm_multicast" => policy with { MulticastRate = rate },
+                        _ => policy with { UnknownUnicastRate = rate },
+                    };
+                    continue;
+                }
                 if (key.Key == "limit_action")
                 {
                     try
@@ -58,7 +70,7 @@ internal static class PortPolicyConfig
             }
             if (!PortFlagNames.TryApply(PortFlags.Default, changes, out PortFlags flags, out string? unknown))
             {
-                throw bad($"{port.Path}:{unknown}", $"unknown key (known: {PortFlagNames.Known}, max_learned, limit_action)");
+                throw bad($"{port.Path}:{unknown}", $"unknown key (known: {PortFlagNames.Known}, max_learned, limit_action, {PortPolicyText.StormKeys})");
             }
             policies[port.Key] = policy with { Flags = flags };
         }

@@ -10,26 +10,27 @@ namespace FastBridge.ControlPlane.Switch;
 internal sealed partial class SwitchCommands
 {
     /// <summary>
-    /// Turns the named flags on (true) or off, and sets the MAC limit and its action where given, the rest
-    /// as it is; returns the port's policy as `port show` prints it.
+    /// Turns the named flags on (true) or off, and sets the MAC limit, its action and the storm control rates
+    /// where given (a rate of 0 removes it), the rest as it is; returns the port's policy as `port show` prints it.
     /// </summary>
-    public string ChangePortPolicy(string name, IReadOnlyDictionary<string, bool>? flags, int? maxLearned, string? limitAction)
+    public string ChangePortPolicy(string name, PortPolicyChange? change)
     {
         int id = RequirePort(name);
-        if ((flags is null || flags.Count == 0) && maxLearned is null && limitAction is null)
+        if (change is null || ((change.Flags is null || change.Flags.Count == 0) && change.MaxLearned is null && change.LimitAction is null
+            && change.StormBroadcast is null && change.StormMulticast is null && change.StormUnknownUnicast is null))
         {
-            throw new CommandRefusedException(400, $"nothing to set (flags: {PortFlagNames.Known}; max_learned, limit_action)");
+            throw new CommandRefusedException(400, $"nothing to set (flags: {PortFlagNames.Known}; max_learned, limit_action, {PortPolicyText.StormKeys})");
         }
         PortPolicy policy = Datapath.PortPolicyOf(id);
-        if (!PortFlagNames.TryApply(policy.Flags, flags ?? new Dictionary<string, bool>(), out PortFlags changed, out string? unknown))
+        if (!PortFlagNames.TryApply(policy.Flags, change.Flags ?? new Dictionary<string, bool>(), out PortFlags flags, out string? unknown))
         {
             throw new CommandRefusedException(400, $"unknown port flag '{EchoedText.Cut(unknown)}' (known: {PortFlagNames.Known})");
         }
-        if (maxLearned < 0)
-        {
-            throw new CommandRefusedException(400, string.Create(CultureInfo.InvariantCulture, $"max_learned must be 0 (no limit) or more, not {maxLearned}"));
-        }
-        policy = new PortPolicy(changed, maxLearned ?? policy.MaxLearned, limitAction is null ? policy.LimitAction : ParseLimitAction(limitAction));
+        policy = new PortPolicy(flags, NotNegative("max_learned", change.MaxLearned) ?? policy.MaxLearned,
+            change.LimitAction is null ? policy.LimitAction : ParseLimitAction(change.LimitAction),
+            NotNegative("storm_broadcast", change.StormBroadcast) ?? policy.BroadcastRate,
+            NotNegative("storm_multicast", change.StormMulticast) ?? policy.MulticastRate,
+            NotNegative("storm_unknown_unicast", change.StormUnknownUnicast) ?? policy.UnknownUnicastRate);
         SetPortPolicy(name, policy);
         return PortPolicyText.Format(policy);
     }
@@ -58,6 +59,10 @@ internal sealed partial class SwitchCommands
         }
     }
 
+    private static int? NotNegative(string key, int? value) => value < 0
+        ? throw new CommandRefusedException(400, string.Create(CultureInfo.InvariantCulture, $"{key} must be 0 (no limit) or more, not {value}"))
+        : value;
+
     internal static MacLimitAction ParseLimitAction(string text) => text switch
     {
         "stop" => MacLimitAction.Stop,
@@ -66,9 +71,14 @@ internal sealed partial class SwitchCommands
     };
 }
 
-/// <summary>A port policy as `port show` prints it: every flag, then the MAC limit when there is one.</summary>
+/// <summary>A port policy as `port show` prints it: every flag, then the MAC limit and storm rates that are set.</summary>
 internal static class PortPolicyText
 {
-    public static string Format(PortPolicy policy) => PortFlagNames.Format(policy.Flags) + (policy.MaxLearned == 0 ? "" :
-        string.Create(CultureInfo.InvariantCulture, $" max_learned {policy.MaxLearned} limit_action {(policy.LimitAction == MacLimitAction.Stop ? "stop" : "shutdown")}"));
+    public const string StormKeys = "storm_broadcast, storm_multicast, storm_unknown_unicast";
+
+    public static string Format(PortPolicy policy) => PortFlagNames.Format(policy.Flags) + string.Create(CultureInfo.InvariantCulture,
+        $"{(policy.MaxLearned == 0 ? "" : $" max_learned {policy.MaxLearned} limit_action {(policy.LimitAction == MacLimitAction.Stop ? "stop" : "shutdown")}")}" +
+        $"{Rate("storm_broadcast", policy.BroadcastRate)}{Rate("storm_multicast", policy.MulticastRate)}{Rate("storm_unknown_unicast", policy.UnknownUnicastRate)}");
+
+    private static string Rate(string key, int rate) => rate == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" {key} {rate}");
 }

@@ -30,13 +30,16 @@ public enum DropReason
 
     /// <summary>Known unicast between two isolated ports (the port flag isolated).</summary>
     Isolated,
+
+    /// <summary>A flooded frame over its ingress port's storm control rate for its class.</summary>
+    StormControl,
 }
 
 public static class DropReasons
 {
-    public const int Count = (int)DropReason.Isolated + 1;
+    public const int Count = (int)DropReason.StormControl + 1;
 
-    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full", "tx_refused", "isolated"];
+    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full", "tx_refused", "isolated", "storm_control"];
 
     public static string Label(DropReason reason) => s_labels[(int)reason];
 }

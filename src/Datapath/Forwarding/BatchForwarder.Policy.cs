@@ -3,18 +3,33 @@
 // - flooding by the frame's class list, worked out when the policies changed, less the ingress port
 //   unless hairpin, less every isolated port when the ingress port is isolated (br_forward.c's
 //   br_flood and should_deliver);
+// - storm control: a flooded frame over its ingress port's rate for its class (StormWindows) is dropped;
 // - learning under a MAC limit: a source new to the port needs room (LearnAllowances), else it is not
 //   learned (its frame still forwards), counted, and with action shutdown the port is taken down.
+using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Datapath.Forwarding;
 
 public sealed partial class BatchForwarder
 {
-    private void FloodByPolicy(FrameBatch batch, int frame, int ingress, FloodClass kind)
+    /// <summary>Storm control's windows for this loop, made with the forwarder.</summary>
+    private readonly StormWindows _storm;
+
+    /// <summary>The current burst's time (FdbClock seconds), for storm control.</summary>
+    private uint _now;
+
+    private void FloodByPolicy(FrameBatch batch, int frame, int ingress, FloodClass kind, ref PortCounters rx)
     {
         PortSet ports = _ports;
         PortPolicyTable policy = ports.Policy;
+        int rate = policy.Of(ingress).StormRate(kind);
+        if (rate > 0 && !_storm.Admit(ingress, kind, rate, _now))
+        {
+            rx.Drops[(int)DropReason.StormControl]++;
+            return;
+        }
+        rx.Floods++;
         foreach (int port in policy.FloodTargets(kind))
         {
             if (policy.MayDeliver(ingress, port) && ports.IsUp(port))

@@ -51,6 +51,7 @@ public sealed unsafe partial class BatchForwarder
         _destinationPorts = new int[batchCapacity];
         _txIndices = new int[ports.Capacity * batchCapacity];
         _txCounts = new int[ports.Capacity];
+        _storm = new StormWindows(ports.Capacity);
         _control = control;
         _injected = control is null ? null : new FrameBatch(batchCapacity);
         _injectedPorts = new int[control is null ? 0 : batchCapacity];
@@ -80,6 +81,7 @@ public sealed unsafe partial class BatchForwarder
             return;
         }
 
+        _now = now;
         PortPolicyTable policy = _ports.Policy;
         bool isolating = policy.IsIsolated(ingress);
         if (policy.Learns(ingress))
@@ -209,13 +211,13 @@ public sealed unsafe partial class BatchForwarder
 
     private void Flood(FrameBatch batch, int frame, int ingress, ref PortCounters rx, FloodClass kind)
     {
-        rx.Floods++;
         PortSet ports = _ports;
         if (!ports.Policy.IsDefault)
         {
-            FloodByPolicy(batch, frame, ingress, kind);
+            FloodByPolicy(batch, frame, ingress, kind, ref rx);
             return;
         }
+        rx.Floods++;
         int count = ports.Count;
         for (int i = 0; i < count; i++)
         {

@@ -14,9 +14,19 @@ public enum MacLimitAction : byte
 }
 
 /// <param name="MaxLearned">Most dynamic addresses learned on the port; 0, no limit.</param>
-public readonly record struct PortPolicy(PortFlags Flags, int MaxLearned = 0, MacLimitAction LimitAction = MacLimitAction.Stop)
+/// <param name="BroadcastRate">Storm control: most broadcast frames per second the port may flood, per poll loop; 0, no limit. So the others.</param>
+public readonly record struct PortPolicy(PortFlags Flags, int MaxLearned = 0, MacLimitAction LimitAction = MacLimitAction.Stop,
+    int BroadcastRate = 0, int MulticastRate = 0, int UnknownUnicastRate = 0)
 {
     public static PortPolicy Default { get; } = new(PortFlags.Default);
+
+    /// <summary>The storm control rate for flooded frames of <paramref name="kind"/> received on the port; 0, no limit.</summary>
+    public int StormRate(FloodClass kind) => kind switch
+    {
+        FloodClass.Broadcast => BroadcastRate,
+        FloodClass.Multicast => MulticastRate,
+        _ => UnknownUnicastRate,
+    };
 }
 
 /// <summary>Why a port policy took a port out of forwarding: the negative codes PortStates.MarkDown records in place of an errno.</summary>

@@ -26,7 +26,7 @@ public sealed class ZeroAllocationTests
             {
                 // Port 0's 16 sources over a limit of 8: the limited learning path every burst, half of it held back.
                 table.States.Learning.Allow(0, 0, 8);
-                table = table.WithPolicy(0, new PortPolicy(PortFlags.Default | PortFlags.Isolated, MaxLearned: 8)).WithPolicy(1, new PortPolicy(PortFlags.Default | PortFlags.Hairpin))
+                table = table.WithPolicy(0, new PortPolicy(PortFlags.Default | PortFlags.Isolated, MaxLearned: 8, UnknownUnicastRate: 1_000_000_000)).WithPolicy(1, new PortPolicy(PortFlags.Default | PortFlags.Hairpin))
                     .WithPolicy(3, new PortPolicy(PortFlags.Default & ~PortFlags.McastFlood));
             }
             var forwarder = new BatchForwarder(new FdbTable(4096), table, counters, groupForwardMask: 0, control: control);

@@ -3,10 +3,12 @@
 // - flooding by the frame's class list, worked out when the policies changed, less the ingress port
 //   unless hairpin, less every isolated port when the ingress port is isolated (br_forward.c's
 //   br_flood and should_deliver);
+// - BPDU guard: an STP BPDU received on a port with bpdu_guard takes the port down (PolicyShutdown);
 // - storm control: a flooded frame over its ingress port's rate for its class (StormWindows) is dropped;
 // - learning under a MAC limit: a source new to the port needs room (LearnAllowances), else it is not
 //   learned (its frame still forwards), counted, and with action shutdown the port is taken down.
 using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Datapath.Forwarding;
@@ -23,6 +25,11 @@ public sealed partial class BatchForwarder
     {
         PortSet ports = _ports;
         PortPolicyTable policy = ports.Policy;
+        if (kind == FloodClass.Multicast && (policy.Of(ingress).Flags & PortFlags.BpduGuard) != 0 && IsStpBpdu(batch[frame]))
+        {
+            ports.States.MarkDown(ingress, PolicyShutdown.BpduGuard);
+            return;
+        }
         int rate = policy.Of(ingress).StormRate(kind);
         if (rate > 0 && !_storm.Admit(ingress, kind, rate, _now))
         {
@@ -38,6 +45,11 @@ public sealed partial class BatchForwarder
             }
         }
     }
+
+    /// <summary>Addressed to 01:80:C2:00:00:00, the STP group (a group frame here is flooded only while STP is not punted).</summary>
+    private static bool IsStpBpdu(in FrameRef frame) => EthernetFrame.TryParse(frame.Bytes, out EthernetFrame ethernet) && ethernet.Destination == StpGroup;
+
+    private const ulong StpGroup = 0x0180_C200_0000UL;
 
     /// <summary>
     /// Zeroes the source keys (LearnBatch skips 0) that would be new on <paramref name="ingress"/> once it has

@@ -3,7 +3,7 @@
 // is read on ingress; flood, mcast_flood and bcast_flood on egress, each for its class of flooded frame;
 // isolated on both ends (an isolated port never sends to another isolated port); hairpin on egress (a
 // frame may leave by the port it came in on). The names here are the only spelling the CLI, the API and
-// the config accept.
+// the config accept. bpdu_guard is FastBridge's own (loop protection, as on hardware switches).
 namespace FastBridge.Datapath.Forwarding;
 
 [Flags]
@@ -29,6 +29,9 @@ public enum PortFlags : byte
     /// <summary>A frame may leave by its ingress port (BR_HAIRPIN_MODE).</summary>
     Hairpin = 32,
 
+    /// <summary>An STP BPDU received on the port takes the port out of forwarding (BPDU guard; not a Linux bridge flag).</summary>
+    BpduGuard = 64,
+
     /// <summary>A new port's flags, as a new Linux bridge port's.</summary>
     Default = Learning | Flood | McastFlood | BcastFlood,
 }
@@ -48,6 +51,7 @@ public static class PortFlagNames
     [
         ("learning", PortFlags.Learning), ("flood", PortFlags.Flood), ("mcast_flood", PortFlags.McastFlood),
         ("bcast_flood", PortFlags.BcastFlood), ("isolated", PortFlags.Isolated), ("hairpin", PortFlags.Hairpin),
+        ("bpdu_guard", PortFlags.BpduGuard),
     ];
 
     /// <summary>The flag named <paramref name="name"/>, or None for a name that is not one.</summary>

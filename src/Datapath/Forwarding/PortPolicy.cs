@@ -35,10 +35,14 @@ public static class PolicyShutdown
     /// <summary>A new source would have passed the port's MaxLearned with action shutdown.</summary>
     public const int MacLimit = -1;
 
+    /// <summary>An STP BPDU arrived on a port with bpdu_guard on.</summary>
+    public const int BpduGuard = -2;
+
     /// <summary>The reason for a code below 0, or null for an errno.</summary>
     public static string? Reason(int code) => code switch
     {
         MacLimit => "shut down by policy: a new source would pass max_learned",
+        BpduGuard => "shut down by policy: bpdu_guard saw an STP BPDU",
         _ => null,
     };
 }

@@ -43,4 +43,5 @@ internal sealed record OkResponse(string Result);
 [JsonSerializable(typeof(StatusInfo))]
 [JsonSerializable(typeof(StatsInfo))]
 [JsonSerializable(typeof(OkResponse))]
+[JsonSerializable(typeof(PortPolicyChange))]
 internal sealed partial class ApiJson : JsonSerializerContext;

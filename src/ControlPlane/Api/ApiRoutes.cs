@@ -15,7 +15,7 @@ using Prometheus;
 
 namespace FastBridge.ControlPlane.Api;
 
-internal static class ApiRoutes
+internal static partial class ApiRoutes
 {
     public static void Map(WebApplication app, SwitchCommands control, MetricsCollector metrics, ApiToken? token)
     {
@@ -72,6 +72,7 @@ internal static class ApiRoutes
             AgeingRequest? body = await ReadBody(ctx, ApiJson.Default.AgeingRequest);
             await Answer(ctx, () => { control.SetAgeingTime(body?.Seconds); return new OkResponse($"ageing time {body!.Seconds} s"); }, ApiJson.Default.OkResponse);
         });
+        MapPolicy(app, control);
         // The text format only: OpenMetrics, which Prometheus asks for first, spells bounds le="1.0" where the
         // text format (curl, promtool) says le="1", and a scraper that switched would split each bucket's series.
         app.MapMetrics(serve =>

@@ -57,12 +57,12 @@ internal static class ClientCommands
             }
             foreach (PortInfo p in ports)
             {
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Id}: {p.Name} state {p.State} backend {p.Backend} fast-path {p.FastPath}"));
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.Id}: {p.Name} state {p.State} backend {p.Backend} fast-path {p.FastPath} {p.Policy}"));
             }
             return 0;
         });
 
-        return new Command("port", "Add, remove and list the switch's ports.") { add, del, show };
+        return new Command("port", "Add, remove and list the switch's ports; set their flags.") { add, del, show, PortPolicyCommands.Set(), PortPolicyCommands.Enable() };
     }
 
     private static Command Set()

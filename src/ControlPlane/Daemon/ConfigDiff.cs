@@ -6,6 +6,7 @@
 using System.Globalization;
 using FastBridge.ControlPlane.Switch;
 using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 
 namespace FastBridge.ControlPlane.Daemon;
@@ -24,6 +25,7 @@ internal abstract record ConfigCommand
 
     /// <summary>Gives a port exactly these VLANs (ConfigDiff.Vlans.cs).</summary>
     public sealed record SetVlans(string Port, IReadOnlyList<PortVlans> Entries) : ConfigCommand;
+    public sealed record SetPortPolicy(string Name, PortPolicy Policy) : ConfigCommand;
 
     /// <summary>A setting that needs a restart to change; the running value stays.</summary>
     public sealed record NeedsRestart(string Key, string Running, string Wanted) : ConfigCommand;
@@ -81,6 +83,7 @@ internal static partial class ConfigDiff
                 commands.Add(new ConfigCommand.AddStatic(entry.Mac, entry.Port));
             }
         }
+        PortPolicyChanges(commands, running, wanted);
         return commands;
     }
 
@@ -135,6 +138,9 @@ internal static partial class ConfigDiff
             case ConfigCommand.SetVlans vlans:
                 SetVlans(control, vlans);
                 break;
+            case ConfigCommand.SetPortPolicy set:
+                control.SetPortPolicy(set.Name, set.Policy);
+                break;
             case ConfigCommand.RemoveStatic remove:
                 try
                 {
@@ -157,6 +163,7 @@ internal static partial class ConfigDiff
         ConfigCommand.AddStatic add => $"static entry {add.Mac} dev {add.Port} added",
         ConfigCommand.RemoveStatic remove => $"static entry {remove.Mac} removed",
         ConfigCommand.SetVlans vlans => $"port {vlans.Port} vlans {string.Join(", ", vlans.Entries.Select(DaemonConfig.Describe))}",
+        ConfigCommand.SetPortPolicy set => $"port {set.Name} {PortPolicyText.Format(set.Policy)}",
         ConfigCommand.NeedsRestart restart => $"{restart.Key} stays {restart.Running}: changing it to {restart.Wanted} needs a restart",
         _ => command.ToString(),
     };

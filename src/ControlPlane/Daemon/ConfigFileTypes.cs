@@ -38,6 +38,7 @@ internal static class ConfigFileTypes
         ["vlanProtocol"] = s_string,
         ["defaultPvid"] = s_number,
         ["vlans"] = s_array,
+        [PortPolicyConfig.Key] = [JsonValueKind.Object],
     };
 
     private static readonly Dictionary<string, JsonValueKind[]> s_fdbEntry = new(StringComparer.OrdinalIgnoreCase)

@@ -28,14 +28,14 @@ internal sealed record StaticFdbEntry(string Mac, string Port);
 internal sealed partial record DaemonConfig(
     IReadOnlyList<string> Ports, string Backend, string XdpMode, DatapathOptions Datapath, int StatsIntervalSeconds,
     IReadOnlyList<StaticFdbEntry> StaticFdb, string Socket, bool SocketExplicit, IPEndPoint? Http, string? File,
-    Api.ApiToken? HttpToken = null, string FastPath = "auto")
+    Api.ApiToken? HttpToken = null, string FastPath = "auto", IReadOnlyDictionary<string, PortPolicy>? PolicyByPort = null)
 {
     public const string EnvironmentPrefix = "FASTBRIDGE_";
 
     /// <summary>Every key the config knows; anything else is a typo worth refusing.</summary>
     private static readonly string[] s_keys =
         ["ports", "backend", "xdpMode", "workers", "cpus", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http", "httpTokenFile", "ringSize", "umemFrames", "fastPath",
-         "vlanFiltering", "vlanProtocol", "defaultPvid", "vlans"];
+         "vlanFiltering", "vlanProtocol", "defaultPvid", "vlans", PortPolicyConfig.Key];
 
     private static readonly string[] s_fdbKeys = ["mac", "port", "static"];
 
@@ -178,7 +178,8 @@ internal sealed partial record DaemonConfig(
             string socket = root["socket"] is { Length: > 0 } s ? s : Api.ApiHost.DefaultSocket;
             bool socketExplicit = socketFlag || root.GetSection("socket").Value is { Length: > 0 };
             return new DaemonConfig(ports, backend, xdpMode, options, Int("statsInterval", 5, 0, 86_400), StaticEntries(ports),
-                socket, socketExplicit, http, fullPath, token, fastPath) { Vlans = VlanEntries(ports, vlanFiltering) };
+                socket, socketExplicit, http, fullPath, token, fastPath,
+                PortPolicyConfig.Read(root.GetSection(PortPolicyConfig.Key), ports, Bad)) { Vlans = VlanEntries(ports, vlanFiltering) };
         }
 
         private List<StaticFdbEntry> StaticEntries(string[] ports)

@@ -9,6 +9,7 @@ using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Logging;
 using FastBridge.ControlPlane.Metrics;
 using FastBridge.ControlPlane.Switch;
+using FastBridge.Datapath.Forwarding;
 using Microsoft.Extensions.Logging;
 
 namespace FastBridge.ControlPlane.Daemon;
@@ -58,6 +59,10 @@ internal static class DaemonLifetime
                 foreach (StaticFdbEntry entry in config.StaticFdb)
                 {
                     control.FdbAdd(entry.Mac, entry.Port, isStatic: true);
+                }
+                foreach ((string port, PortPolicy policy) in config.PolicyByPort ?? new Dictionary<string, PortPolicy>())
+                {
+                    control.SetPortPolicy(port, policy);
                 }
                 api = socket is not null || config.Http is not null ? ApiHost.Start(control, socket, config.Http, config.HttpToken) : null;
             }

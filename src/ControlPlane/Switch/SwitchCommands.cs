@@ -29,7 +29,8 @@ internal sealed partial class SwitchCommands(SwitchHost host, DaemonInfo info)
     public string BackendOf(string port) => host.BackendOf(port);
 
     public PortInfo[] Ports() => [.. Datapath.PresentPorts().Select(p =>
-        new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name), host.FastPathOf(p.Name)))];
+        new PortInfo(p.Name, p.Id, Datapath.States.IsUp(p.Id), host.Describe(p.Id), host.BackendOf(p.Name), PortPolicyText.Format(Datapath.PortPolicyOf(p.Id)),
+            host.FastPathOf(p.Name)))];
 
     public void AddPort(string? name)
     {
@@ -176,7 +177,7 @@ internal sealed partial class SwitchCommands(SwitchHost host, DaemonInfo info)
                 drops[DropReasons.Label((DropReason)r)] = p.Counters.Drops[r];
             }
             PortCounters c = p.Counters;
-            return new PortStatsInfo(p.Name, p.Present, p.Up, c.RxPackets, c.RxBytes, c.TxPackets, c.TxBytes, c.Floods, drops,
+            return new PortStatsInfo(p.Name, p.Present, p.Up, c.RxPackets, c.RxBytes, c.TxPackets, c.TxBytes, c.Floods, drops, c.FdbLimitHits,
                 p.FastPath.RxPackets, p.FastPath.TxPackets);
         }).ToArray();
         var workers = stats.Loops.Select(w =>

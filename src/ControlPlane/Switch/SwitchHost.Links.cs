@@ -117,7 +117,7 @@ internal sealed partial class SwitchHost
                 {
                     TryAttach(name);
                 }
-                else if (_datapath.States.IsFailed(id))
+                else if (_datapath.States.IsFailed(id) && _datapath.States.Errno(id) >= 0) // a policy's shutdown waits for `port enable`
                 {
                     Reopen(name);
                 }

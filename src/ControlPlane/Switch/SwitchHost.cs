@@ -7,6 +7,7 @@
 // Called from the control plane only.
 using FastBridge.ControlPlane.Logging;
 using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
@@ -45,7 +46,7 @@ internal sealed partial class SwitchHost : IDisposable
             }
             _datapath = new DatapathHost(portNames, options,
                 (name, id, loop) => _backends.Open(Interface(name), id, loop),
-                (id, errno) => log.PortFailed(_datapath!.PortNames[id], ErrnoText(errno)));
+                (id, errno) => ReportDown(_datapath!.PortNames[id], errno));
             if (fastPath is not null)
             {
                 _datapath.EnableFastPath(fastPath, FastPathPortOf);
@@ -193,7 +194,20 @@ internal sealed partial class SwitchHost : IDisposable
         }
     }
 
-    internal static string ErrnoText(int errno) => errno == 0 ? "taken down" : LibcExtras.ErrnoText(errno);
+    /// <summary>A port a poll loop took down: a policy's shutdown (errno below 0) stays until `port enable`, a failure is re-opened.</summary>
+    private void ReportDown(string port, int errno)
+    {
+        if (errno < 0)
+        {
+            _log.PortShutDown(port, ErrnoText(errno));
+        }
+        else
+        {
+            _log.PortFailed(port, ErrnoText(errno));
+        }
+    }
+
+    internal static string ErrnoText(int errno) => errno == 0 ? "taken down" : PolicyShutdown.Reason(errno) ?? LibcExtras.ErrnoText(errno);
 
     private void RestoreOffloads(IEnumerable<PortOffloads> offloads)
     {

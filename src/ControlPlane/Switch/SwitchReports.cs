@@ -2,7 +2,8 @@
 // sends as JSON (Api/ApiModels.cs) and the CLI prints. Built on request threads, never on a poll loop.
 namespace FastBridge.ControlPlane.Switch;
 
-internal sealed record PortInfo(string Name, int Id, bool Up, string State, string Backend, string FastPath = "off");
+/// <summary>A port; Policy as `port show` prints it ("learning on flood on ...", PortPolicyText); FastPath "on" or "off (why)".</summary>
+internal sealed record PortInfo(string Name, int Id, bool Up, string State, string Backend, string Policy, string FastPath = "off");
 
 /// <summary>One FDB entry as `bridge fdb show` has it; AgeSeconds is null for static entries, which never age; Vlan null while the bridge is not VLAN-aware.</summary>
 internal sealed record FdbEntryInfo(string Mac, string Port, bool Static, uint? AgeSeconds, int? Vlan = null);
@@ -19,7 +20,7 @@ internal sealed record StatusInfo(
 
 internal sealed record PortStatsInfo(
     string Name, bool Present, bool Up, ulong RxPackets, ulong RxBytes, ulong TxPackets, ulong TxBytes, ulong Floods,
-    Dictionary<string, ulong> Drops, ulong FastPathRxPackets = 0, ulong FastPathTxPackets = 0);
+    Dictionary<string, ulong> Drops, ulong FdbLimitHits = 0, ulong FastPathRxPackets = 0, ulong FastPathTxPackets = 0);
 
 internal sealed record WorkerStatsInfo(int Index, ulong Batches, ulong Frames, double AverageBatch, double BusySeconds, double LoopSeconds, double BusyRatio);
 

@@ -30,13 +30,19 @@ public enum DropReason
 
     /// <summary>VLAN-aware mode: the frame's VLAN is not one the ingress (or known-unicast egress) port is a member of, or the port has no PVID for an untagged frame.</summary>
     VlanFiltered,
+
+    /// <summary>Known unicast between two isolated ports (the port flag isolated).</summary>
+    Isolated,
+
+    /// <summary>A flooded frame over its ingress port's storm control rate for its class.</summary>
+    StormControl,
 }
 
 public static class DropReasons
 {
-    public const int Count = (int)DropReason.VlanFiltered + 1;
+    public const int Count = (int)DropReason.StormControl + 1;
 
-    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full", "tx_refused", "vlan_filtered"];
+    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full", "tx_refused", "vlan_filtered", "isolated", "storm_control"];
 
     public static string Label(DropReason reason) => s_labels[(int)reason];
 }

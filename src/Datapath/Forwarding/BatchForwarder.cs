@@ -7,7 +7,8 @@
 // the control plane instead of being forwarded, and frames it injects leave through the same transmit
 // lists and counters as forwarded ones. While the table carries VLAN membership (PortSet.Vlans), VlanClassifier
 // gives each frame its VLAN on ingress, floods go to the VLAN's members only, and each egress port's tag is set
-// as the frame is queued for it and again just before its Transmit.
+// as the frame is queued for it and again just before its Transmit. Port flags (learning, flooding, isolation,
+// hairpin) come with the table; floods under flags other than the defaults take BatchForwarder.Policy.cs.
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Frames;
@@ -15,7 +16,7 @@ using FastBridge.Datapath.Ports;
 
 namespace FastBridge.Datapath.Forwarding;
 
-public sealed unsafe class BatchForwarder
+public sealed unsafe partial class BatchForwarder
 {
     private readonly FdbTable _fdb;
     private PortSet _ports;
@@ -56,6 +57,7 @@ public sealed unsafe class BatchForwarder
         _destinationPorts = new int[batchCapacity];
         _txIndices = new int[ports.Capacity * batchCapacity];
         _txCounts = new int[ports.Capacity];
+        _storm = new StormWindows(ports.Capacity);
         _control = control;
         _injected = control is null ? null : new FrameBatch(batchCapacity);
         _injectedPorts = new int[control is null ? 0 : batchCapacity];
@@ -87,7 +89,17 @@ public sealed unsafe class BatchForwarder
             return;
         }
 
-        _fdb.LearnBatch(_sourceKeys.AsSpan(0, valid), ingress, now, ref _counters.Fdb);
+        _now = now;
+        PortPolicyTable policy = _ports.Policy;
+        bool isolating = policy.IsIsolated(ingress);
+        if (policy.Learns(ingress))
+        {
+            if (policy.LimitsLearning(ingress))
+            {
+                HoldBackOverLimit(valid, ingress, policy, ref rx);
+            }
+            _fdb.LearnBatch(_sourceKeys.AsSpan(0, valid), ingress, now, ref _counters.Fdb);
+        }
         _fdb.LookupBatch(_destinationKeys.AsSpan(0, valid), _destinationPorts.AsSpan(0, valid));
         PuntDestinations punts = _control?.Destinations ?? PuntDestinations.None;
         bool punting = !punts.IsEmpty;
@@ -110,22 +122,26 @@ public sealed unsafe class BatchForwarder
                     rx.Drops[(int)DropReason.LinkLocal]++;
                     continue;
                 }
-                Flood(batch, frame, ingress, ref rx);
+                Flood(batch, frame, ingress, ref rx, destination == MacAddress.Broadcast ? FloodClass.Broadcast : FloodClass.Multicast);
                 continue;
             }
 
             int egress = _destinationPorts[j];
             if (egress == FdbTable.Miss || !_ports.IsUp(egress))
             {
-                Flood(batch, frame, ingress, ref rx);
+                Flood(batch, frame, ingress, ref rx, FloodClass.UnknownUnicast);
             }
-            else if (egress == ingress)
+            else if (egress == ingress && !policy.IsHairpin(ingress))
             {
                 rx.Drops[(int)DropReason.SamePort]++;
             }
             else if (_vlans is not null && !_vlans.IsMember(egress, _vlanFrames.VlanOf(frame)))
             {
                 rx.Drops[(int)DropReason.VlanFiltered]++; // a static entry on a port that left the VLAN (br_allowed_egress)
+            }
+            else if (isolating && policy.IsIsolated(egress))
+            {
+                rx.Drops[(int)DropReason.Isolated]++;
             }
             else
             {
@@ -217,10 +233,15 @@ public sealed unsafe class BatchForwarder
         }
     }
 
-    private void Flood(FrameBatch batch, int frame, int ingress, ref PortCounters rx)
+    private void Flood(FrameBatch batch, int frame, int ingress, ref PortCounters rx, FloodClass kind)
     {
-        rx.Floods++;
         PortSet ports = _ports;
+        if (!ports.Policy.IsDefault)
+        {
+            FloodByPolicy(batch, frame, ingress, kind, ref rx);
+            return;
+        }
+        rx.Floods++;
         if (_vlans is not null)
         {
             foreach (int member in _vlans.FloodList(_vlanFrames.VlanOf(frame)))

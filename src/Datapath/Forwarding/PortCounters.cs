@@ -14,8 +14,8 @@ public struct DropCounts
     private ulong _element0;
 }
 
-/// <summary>One poll loop's counters for one port; 128 bytes so neighbours never share a cache line pair.</summary>
-[StructLayout(LayoutKind.Sequential, Size = 128)]
+/// <summary>One poll loop's counters for one port; a multiple of 128 bytes so neighbours never share a cache line pair.</summary>
+[StructLayout(LayoutKind.Sequential, Size = 256)]
 public struct PortCounters
 {
     public ulong RxPackets;
@@ -25,6 +25,9 @@ public struct PortCounters
 
     /// <summary>Frames received on this port that were flooded (unknown unicast, broadcast, multicast).</summary>
     public ulong Floods;
+
+    /// <summary>New sources on this port not learned because the port held its MaxLearned (port policy).</summary>
+    public ulong FdbLimitHits;
 
     /// <summary>By DropReason: ingress reasons on the ingress port, TooBig, NoTxRoom and TxRefused on the egress port.</summary>
     public DropCounts Drops;
@@ -36,6 +39,7 @@ public struct PortCounters
         TxPackets += other.TxPackets;
         TxBytes += other.TxBytes;
         Floods += other.Floods;
+        FdbLimitHits += other.FdbLimitHits;
         for (int i = 0; i < DropReasons.Count; i++)
         {
             Drops[i] += other.Drops[i];

@@ -38,17 +38,21 @@ public sealed class PortStates
 
     public PortStates(int capacity)
     {
+        Learning = new LearnAllowances(capacity);
         _down = new int[capacity];
         _errno = new int[capacity];
         _link = new int[capacity];
     }
+
+    /// <summary>Room left under each port's MAC limit, shared as the states are.</summary>
+    public LearnAllowances Learning { get; }
 
     public bool IsUp(int port) => Volatile.Read(ref _down[port]) == 0 && Volatile.Read(ref _link[port]) == (int)PortLink.Up;
 
     /// <summary>Whether a poll loop (or the control plane, errno 0) marked the port failed.</summary>
     public bool IsFailed(int port) => Volatile.Read(ref _down[port]) != 0;
 
-    /// <summary>Why the port failed: a positive errno, or 0 if the control plane took it down.</summary>
+    /// <summary>Why the port failed: a positive errno, 0 if the control plane took it down, below 0 a port policy (PolicyShutdown).</summary>
     public int Errno(int port) => Volatile.Read(ref _errno[port]);
 
     public PortLink Link(int port) => (PortLink)Volatile.Read(ref _link[port]);
@@ -90,11 +94,11 @@ public sealed class PortSet
 
     /// <summary>Ports 0..n-1, capacity n: the fixed tables of tests and benchmarks.</summary>
     public PortSet(IPort[] ports, PortStates states)
-        : this(states, [.. ports])
+        : this(states, [.. ports], PortPolicyTable.Default(ports.Length))
     {
     }
 
-    private PortSet(PortStates states, IPort?[] byId)
+    private PortSet(PortStates states, IPort?[] byId, PortPolicyTable policy)
     {
         _states = states;
         _byId = byId;
@@ -111,12 +115,13 @@ public sealed class PortSet
             }
         }
         _ids = [.. ids];
+        Policy = policy.Over(_ids);
         PollFds = new pollfd[_ids.Length];
         PollPorts = new int[_ids.Length];
     }
 
     /// <summary>An empty table for port ids below <paramref name="capacity"/>.</summary>
-    public static PortSet Empty(int capacity, PortStates states) => new(states, new IPort?[capacity]);
+    public static PortSet Empty(int capacity, PortStates states) => new(states, new IPort?[capacity], PortPolicyTable.Default(capacity));
 
     /// <summary>How many ports are present.</summary>
     public int Count => _ids.Length;
@@ -125,6 +130,9 @@ public sealed class PortSet
     public int Capacity => _byId.Length;
 
     public PortStates States => _states;
+
+    /// <summary>The ports' policies and the flood lists that follow from them (PortPolicyTable.cs).</summary>
+    public PortPolicyTable Policy { get; }
 
     /// <summary>The id of the <paramref name="index"/>-th present port, ascending.</summary>
     public int IdAt(int index) => _ids[index];
@@ -147,7 +155,7 @@ public sealed class PortSet
     public VlanMembership? Vlans { get; private init; }
 
     /// <summary>A new table with <paramref name="vlans"/> as its VLAN membership; this one is unchanged.</summary>
-    public PortSet WithVlans(VlanMembership? vlans) => ReferenceEquals(vlans, Vlans) ? this : new(_states, _byId) { Vlans = vlans };
+    public PortSet WithVlans(VlanMembership? vlans) => ReferenceEquals(vlans, Vlans) ? this : new(_states, _byId, Policy) { Vlans = vlans };
 
     /// <summary>Present and not marked down: an absent id (a removed port still in the FDB) is never up.</summary>
     public bool IsUp(int id) => Contains(id) && _states.IsUp(id);
@@ -166,7 +174,7 @@ public sealed class PortSet
         }
         var byId = (IPort?[])_byId.Clone();
         byId[id] = port;
-        return new PortSet(_states, byId) { Vlans = Vlans };
+        return new PortSet(_states, byId, Policy) { Vlans = Vlans };
     }
 
     /// <summary>A new table without <paramref name="id"/>; this one is unchanged.</summary>
@@ -178,6 +186,9 @@ public sealed class PortSet
         }
         var byId = (IPort?[])_byId.Clone();
         byId[id] = null;
-        return new PortSet(_states, byId) { Vlans = Vlans };
+        return new PortSet(_states, byId, Policy) { Vlans = Vlans };
     }
+
+    /// <summary>A new table with port <paramref name="id"/>'s policy replaced (present or not); this one is unchanged.</summary>
+    public PortSet WithPolicy(int id, PortPolicy policy) => new(_states, _byId, Policy.With(id, policy)) { Vlans = Vlans };
 }

@@ -114,6 +114,7 @@ public sealed partial class DatapathHost
             }
             LeaveVlans(id);
             Fdb.FlushPort(id, withStatic: true);
+            ForgetPolicy(id);
             return movedOn;
         }
     }

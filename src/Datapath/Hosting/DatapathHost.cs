@@ -132,6 +132,7 @@ public sealed partial class DatapathHost : IDisposable
         MirrorBeforeAgeing(now);
         _ager.Tick(now, AgeingTimeSeconds);
         MirrorAfterAgeing();
+        RefreshLearnAllowances();
         for (int port = 0; port < _names.Length; port++)
         {
             if (!_present[port])

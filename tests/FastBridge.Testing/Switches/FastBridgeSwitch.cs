@@ -121,6 +121,15 @@ internal sealed class FastBridgeSwitch(string backend, int workers, SwitchSettin
         return result.ExitCode == 0 ? result.Stdout : throw new InvalidOperationException($"fastbridge {string.Join(' ', args)}: {result}");
     }
 
+    public override void SetPortFlag(string port, string flag, bool on)
+    {
+        ProcessResult set = Daemon.Cli("port", "set", port, flag, on ? "on" : "off");
+        if (set.ExitCode != 0)
+        {
+            throw new InvalidOperationException(set.ToString());
+        }
+    }
+
     /// <summary>A scrape of GET /metrics (given --http), as Prometheus would take it: one kept-alive connection.</summary>
     public string Metrics()
     {

@@ -32,6 +32,9 @@ internal sealed class LinuxBridgeSwitch(SwitchSettings settings) : SwitchUnderTe
 
     public override void FlushFdb() => Ip("link", "set", "dev", Name, "type", "bridge", "fdb_flush");
 
+    public override void SetPortFlag(string port, string flag, bool on) =>
+        ChildProcess.RunChecked(Tools.Require("bridge", "iproute2"), ["link", "set", "dev", port, flag, on ? "on" : "off"], s_ipTimeout);
+
     public override string Describe()
     {
         if (_name is null || !LabTopology.LinkExists(_name))

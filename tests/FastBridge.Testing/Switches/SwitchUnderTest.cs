@@ -80,6 +80,9 @@ internal abstract class SwitchUnderTest : IDisposable
     /// <summary>Gives <paramref name="port"/> exactly this VLAN membership (a VLAN-aware switch only).</summary>
     public virtual void SetVlans(string port, PortVlanSpec vlans) => throw new NotSupportedException($"{Kind} is not set up VLAN-aware here");
 
+    /// <summary>Turns a port flag (a `bridge link set` name: learning, flood, isolated...) on or off.</summary>
+    public virtual void SetPortFlag(string port, string flag, bool on) => throw new NotSupportedException($"{Kind} has no port flags");
+
     /// <summary>Garbage collections so far, all generations, where the switch is .NET; null otherwise.</summary>
     public virtual long? GcCollections() => null;
 

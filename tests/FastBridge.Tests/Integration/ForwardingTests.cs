@@ -10,7 +10,7 @@ namespace FastBridge.Tests.Integration;
 public sealed class ForwardingTests
 {
     /// <summary>Never a source in any test, so the switch can never have learned it.</summary>
-    private const ulong UnknownMac = 0x02FB_7E57_EE01UL;
+    internal const ulong UnknownMac = 0x02FB_7E57_EE01UL;
 
     private const ulong MulticastSourceMac = 0x03FB_7E57_0001UL;
 

@@ -9,18 +9,27 @@ namespace FastBridge.Tests.Datapath.Forwarding;
 public sealed class ZeroAllocationTests
 {
     /// <param name="punting">LLDP punted to the control plane, which reads it and injects a frame on port 2 every burst, all on this thread.</param>
+    /// <param name="policies">Port policies that take the policy paths without changing where port 0's frames go.</param>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Process_MillionFramesOfMixedTraffic_AllocatesNothing(bool punting)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void Process_MillionFramesOfMixedTraffic_AllocatesNothing(bool punting, bool policies)
     {
         MemoryPort[] ports = [new("p0", replay: true), new("p1", replay: true), new("p2", replay: true), new("p3", replay: true)];
         try
         {
             var counters = new LoopCounters(ports.Length);
             ControlFrameQueues? control = punting ? new() { Destinations = PuntDestinations.Of([TestFrames.LldpGroup]) } : null;
-            var forwarder = new BatchForwarder(new FdbTable(4096), new PortSet(ports, new PortStates(ports.Length)), counters, groupForwardMask: 0,
-                control: control);
+            var table = new PortSet(ports, new PortStates(ports.Length));
+            if (policies)
+            {
+                // Port 0's 16 sources over a limit of 8: the limited learning path every burst, half of it held back.
+                table.States.Learning.Allow(0, 0, 8);
+                table = table.WithPolicy(0, new PortPolicy(PortFlags.Default | PortFlags.Isolated, MaxLearned: 8, UnknownUnicastRate: 1_000_000_000)).WithPolicy(1, new PortPolicy(PortFlags.Default | PortFlags.Hairpin))
+                    .WithPolicy(3, new PortPolicy(PortFlags.Default & ~PortFlags.McastFlood));
+            }
+            var forwarder = new BatchForwarder(new FdbTable(4096), table, counters, groupForwardMask: 0, control: control);
             var batch = new FrameBatch();
             byte[] injected = TestFrames.Sized(MacAddress(2), MacAddress(1), TestFrames.MinFrame);
             byte[] punted = new byte[FrameRing.DefaultSlotLength];

@@ -1,8 +1,9 @@
 // MAC-flap detection (issue 14's loop protection), run by Housekeeping once a second under the control
 // lock: drain every loop's StationMoves, count each station's moves since the last tick, and report a
-// station that moved more often than the MacFlapLimit of the port it moved to last. That port is
-// counted (MacFlapsOf) and, with loop_action block, taken out of forwarding (PolicyShutdown.LoopBlock)
-// for its LoopHoldSeconds; a later tick puts it back. A station in a loop moves at the storm's rate,
+// station that moved more often than the MacFlapLimit of the port it moved to last; that port is
+// counted (MacFlapsOf). The latest port it moved to whose policy is loop_action block (the later port of
+// the loop, not the host's own port unless that one asks for it) is taken out of forwarding
+// (PolicyShutdown.LoopBlock) for its LoopHoldSeconds; a later tick puts it back. A station in a loop moves at the storm's rate,
 // so one tick is enough to see it; a roaming host moves once. Control plane only.
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
@@ -34,7 +35,7 @@ internal sealed class MacFlapDetector
         _moves.Clear();
         foreach (PollLoop loop in loops)
         {
-            loop.Counters.Moves.Drain(Count);
+            loop.Counters.Moves.Drain((key, port) => Count(key, port, ports.Policy.Of(port).LoopAction == LoopAction.Block));
         }
         var flaps = new List<MacFlap>();
         foreach ((ulong key, Moves moves) in _moves)
@@ -45,17 +46,22 @@ internal sealed class MacFlapDetector
                 continue;
             }
             Interlocked.Increment(ref _flaps[moves.Last]);
-            bool block = policy.LoopAction == LoopAction.Block && ports.States.MarkDown(moves.Last, PolicyShutdown.LoopBlock);
-            if (block)
+            int blocked = moves.LastBlocking;
+            int hold = blocked < 0 ? 0 : ports.Policy.Of(blocked).LoopHoldSeconds;
+            if (blocked >= 0 && ports.Contains(blocked) && ports.States.MarkDown(blocked, PolicyShutdown.LoopBlock))
             {
-                _blockedUntil[moves.Last] = now + (uint)policy.LoopHoldSeconds;
+                _blockedUntil[blocked] = now + (uint)hold;
             }
-            flaps.Add(new MacFlap(key, moves.Count, moves.Ports, block ? moves.Last : -1, policy.LoopHoldSeconds));
+            else
+            {
+                blocked = -1; // already down: blocked by an earlier flap this tick, or failed
+            }
+            flaps.Add(new MacFlap(key, moves.Count, moves.Ports, blocked, hold));
         }
         return flaps;
     }
 
-    private void Count(ulong key, int port)
+    private void Count(ulong key, int port, bool blocking)
     {
         if (!_moves.TryGetValue(key, out Moves? moves))
         {
@@ -63,6 +69,10 @@ internal sealed class MacFlapDetector
         }
         moves.Count++;
         moves.Last = port;
+        if (blocking)
+        {
+            moves.LastBlocking = port;
+        }
         if (!moves.Ports.Contains(port))
         {
             moves.Ports.Add(port);
@@ -88,6 +98,7 @@ internal sealed class MacFlapDetector
     {
         public int Count;
         public int Last;
+        public int LastBlocking = -1;
         public List<int> Ports { get; } = [];
     }
 }

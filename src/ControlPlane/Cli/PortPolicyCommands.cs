@@ -1,4 +1,4 @@
-// `fastbridge port set IF [FLAG on|off]... [max_learned N] [limit_action stop|shutdown]`, as `bridge link
+// `fastbridge port set IF [FLAG on|off]... [max_learned N] [limit_action stop|shutdown] [loop_action block|none]...`, as `bridge link
 // set dev IF learning off ...`, and `port enable IF` for a port a policy shut down. Flag names are the
 // daemon's to check (one place, PortFlagNames); the shape of each value is checked here, so a bad word
 // is refused, naming it, before anything is sent. One API call each.
@@ -11,7 +11,7 @@ namespace FastBridge.ControlPlane.Cli;
 
 internal static class PortPolicyCommands
 {
-    private const string Words = "FLAG on|off | max_learned N | limit_action stop|shutdown | storm_broadcast|storm_multicast|storm_unknown_unicast N|off";
+    private const string Words = "FLAG on|off | max_learned N | limit_action stop|shutdown | storm_broadcast|storm_multicast|storm_unknown_unicast N|off | loop_action block|none | mac_flap_limit N | loop_hold SECONDS";
 
     /// <summary>The `port set` subcommand.</summary>
     public static Command Set()
@@ -60,6 +60,9 @@ internal static class PortPolicyCommands
                 "storm_broadcast" => change with { StormBroadcast = Rate(key, value) },
                 "storm_multicast" => change with { StormMulticast = Rate(key, value) },
                 "storm_unknown_unicast" => change with { StormUnknownUnicast = Rate(key, value) },
+                "loop_action" => change with { LoopAction = value },
+                "mac_flap_limit" => change with { MacFlapLimit = AtLeastOne(key, value) },
+                "loop_hold" => change with { LoopHold = AtLeastOne(key, value) },
                 _ => Flag(change, key, value),
             };
         }
@@ -81,6 +84,12 @@ internal static class PortPolicyCommands
     private static int Rate(string key, string value) =>
         value == "off" ? 0 : Count(key, value, "off for no limit") is int rate and > 0 ? rate
         : throw new CliException(ApiClient.Refused, $"{key} must be at least 1 frame/s (off for no limit), not '{EchoedText.Cut(value)}'");
+
+    /// <summary>A count of at least 1 (moves a second, seconds).</summary>
+    private static int AtLeastOne(string key, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1
+            ? n
+            : throw new CliException(ApiClient.Refused, $"{key} must be a whole number, at least 1, not '{EchoedText.Cut(value)}'");
 
     private static int Count(string key, string value, string zero) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n)

@@ -1,5 +1,5 @@
 // The config's port policy (issue 14): "portPolicy": {"IF": {"learning": false, "isolated": true,
-// "max_learned": 100, "limit_action": "shutdown", "storm_broadcast": 1000}}, one object per port, flags by their `bridge link
+// "max_learned": 100, "limit_action": "shutdown", "storm_broadcast": 1000, "loop_action": "block", "loop_hold": 30}}, one object per port, flags by their `bridge link
 // set` names, each true or false; a port not listed keeps the defaults. Read with the rest of the
 // config, at load and on SIGHUP; main thread.
 using System.Globalization;
@@ -49,6 +49,11 @@ internal static class PortPolicyConfig
                     };
                     continue;
                 }
+                if (key.Key is "loop_action" or "mac_flap_limit" or "loop_hold")
+                {
+                    policy = ReadLoopProtection(policy, key.Key, value, message => bad(key.Path, message));
+                    continue;
+                }
                 if (key.Key == "limit_action")
                 {
                     try
@@ -70,11 +75,31 @@ internal static class PortPolicyConfig
             }
             if (!PortFlagNames.TryApply(PortFlags.Default, changes, out PortFlags flags, out string? unknown))
             {
-                throw bad($"{port.Path}:{unknown}", $"unknown key (known: {PortFlagNames.Known}, max_learned, limit_action, {PortPolicyText.StormKeys})");
+                throw bad($"{port.Path}:{unknown}", $"unknown key (known: {PortFlagNames.Known}, max_learned, limit_action, {PortPolicyText.StormKeys}, {LoopProtectionText.Keys})");
             }
             policies[port.Key] = policy with { Flags = flags };
         }
         return policies;
+    }
+
+    private static PortPolicy ReadLoopProtection(PortPolicy policy, string key, string value, Func<string, ConfigException> bad)
+    {
+        int? number = key == "loop_action" ? null
+            : int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int n) ? n
+            : throw bad($"'{EchoedText.Cut(value)}' must be a whole number, at least 1");
+        try
+        {
+            return LoopProtectionText.Apply(policy, key switch
+            {
+                "loop_action" => new PortPolicyChange(null, LoopAction: value),
+                "mac_flap_limit" => new PortPolicyChange(null, MacFlapLimit: number),
+                _ => new PortPolicyChange(null, LoopHold: number),
+            });
+        }
+        catch (CommandRefusedException e)
+        {
+            throw bad(e.Message);
+        }
     }
 
     /// <summary>The policy the config gives <paramref name="port"/>: its own, or the default.</summary>

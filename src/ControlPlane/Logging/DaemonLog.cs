@@ -28,6 +28,9 @@ internal static partial class DaemonLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "port {Port} is disabled ({Reason}); its FDB entries are flushed, the other ports keep forwarding; `fastbridge port enable {Port}` puts it back")]
     public static partial void PortShutDown(this ILogger log, string port, string reason);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MAC {Mac} (VLAN {Vlan}) moved {Moves} times in a second between ports {Ports}: a loop? {Action}")]
+    public static partial void MacFlap(this ILogger log, string mac, int vlan, int moves, string ports, string action);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "a poll loop did not let go of {Port} within {Seconds} s; its handles close at exit")]
     public static partial void RetireTimedOut(this ILogger log, string port, double seconds);
 

@@ -19,6 +19,8 @@ internal sealed class PortFamilies(IMetricFactory metrics)
     private readonly Counter _floods = metrics.CreateCounter("fastbridge_port_floods_total", "Frames received on the port that were flooded." + RemovedKeep, ["port"]);
     private readonly Counter _fdbLimitHits = metrics.CreateCounter("fastbridge_port_fdb_limit_hits_total",
         "New sources on the port not learned: it held its max_learned." + RemovedKeep, ["port"]);
+    private readonly Counter _macFlaps = metrics.CreateCounter("fastbridge_port_mac_flaps_total",
+        "Stations that moved onto the port more than its mac_flap_limit times in a second: a loop, or a host flapping between links." + RemovedKeep, ["port"]);
     private readonly Counter _drops = metrics.CreateCounter("fastbridge_port_drops_total",
         "Frames dropped, by port and reason (ingress reasons on the ingress port, too_big, no_tx_room and tx_refused on the egress port)." + RemovedKeep, ["port", "reason"]);
     private readonly Gauge _up = metrics.CreateGauge("fastbridge_port_up",
@@ -42,6 +44,7 @@ internal sealed class PortFamilies(IMetricFactory metrics)
             series.TxBytes.IncTo(c.TxBytes);
             series.Floods.IncTo(c.Floods);
             series.FdbLimitHits.IncTo(c.FdbLimitHits);
+            series.MacFlaps.IncTo(port.MacFlaps);
             for (int r = 0; r < DropReasons.Count; r++)
             {
                 series.Drops[r].IncTo(c.Drops[r]);
@@ -61,7 +64,7 @@ internal sealed class PortFamilies(IMetricFactory metrics)
         {
             string name = port.Name;
             series = new PortSeries(name, _rxPackets.WithLabels(name), _rxBytes.WithLabels(name), _txPackets.WithLabels(name),
-                _txBytes.WithLabels(name), _floods.WithLabels(name), _fdbLimitHits.WithLabels(name), [.. Enumerable.Range(0, DropReasons.Count).Select(r => _drops.WithLabels(name, DropReasons.Label((DropReason)r)))]);
+                _txBytes.WithLabels(name), _floods.WithLabels(name), _fdbLimitHits.WithLabels(name), _macFlaps.WithLabels(name), [.. Enumerable.Range(0, DropReasons.Count).Select(r => _drops.WithLabels(name, DropReasons.Label((DropReason)r)))]);
             _series[port.Id] = series;
         }
         return series;
@@ -82,5 +85,5 @@ internal sealed class PortFamilies(IMetricFactory metrics)
     }
 
     private sealed record PortSeries(string Name, Counter.Child RxPackets, Counter.Child RxBytes, Counter.Child TxPackets, Counter.Child TxBytes,
-        Counter.Child Floods, Counter.Child FdbLimitHits, Counter.Child[] Drops);
+        Counter.Child Floods, Counter.Child FdbLimitHits, Counter.Child MacFlaps, Counter.Child[] Drops);
 }

@@ -17,20 +17,24 @@ internal sealed partial class SwitchCommands
     {
         int id = RequirePort(name);
         if (change is null || ((change.Flags is null || change.Flags.Count == 0) && change.MaxLearned is null && change.LimitAction is null
-            && change.StormBroadcast is null && change.StormMulticast is null && change.StormUnknownUnicast is null))
+            && change.StormBroadcast is null && change.StormMulticast is null && change.StormUnknownUnicast is null && !LoopProtectionText.Changes(change)))
         {
-            throw new CommandRefusedException(400, $"nothing to set (flags: {PortFlagNames.Known}; max_learned, limit_action, {PortPolicyText.StormKeys})");
+            throw new CommandRefusedException(400, $"nothing to set (flags: {PortFlagNames.Known}; max_learned, limit_action, {PortPolicyText.StormKeys}, {LoopProtectionText.Keys})");
         }
-        PortPolicy policy = Datapath.PortPolicyOf(id);
+        PortPolicy policy = LoopProtectionText.Apply(Datapath.PortPolicyOf(id), change);
         if (!PortFlagNames.TryApply(policy.Flags, change.Flags ?? new Dictionary<string, bool>(), out PortFlags flags, out string? unknown))
         {
             throw new CommandRefusedException(400, $"unknown port flag '{EchoedText.Cut(unknown)}' (known: {PortFlagNames.Known})");
         }
-        policy = new PortPolicy(flags, NotNegative("max_learned", change.MaxLearned) ?? policy.MaxLearned,
-            change.LimitAction is null ? policy.LimitAction : ParseLimitAction(change.LimitAction),
-            NotNegative("storm_broadcast", change.StormBroadcast) ?? policy.BroadcastRate,
-            NotNegative("storm_multicast", change.StormMulticast) ?? policy.MulticastRate,
-            NotNegative("storm_unknown_unicast", change.StormUnknownUnicast) ?? policy.UnknownUnicastRate);
+        policy = policy with
+        {
+            Flags = flags,
+            MaxLearned = NotNegative("max_learned", change.MaxLearned) ?? policy.MaxLearned,
+            LimitAction = change.LimitAction is null ? policy.LimitAction : ParseLimitAction(change.LimitAction),
+            BroadcastRate = NotNegative("storm_broadcast", change.StormBroadcast) ?? policy.BroadcastRate,
+            MulticastRate = NotNegative("storm_multicast", change.StormMulticast) ?? policy.MulticastRate,
+            UnknownUnicastRate = NotNegative("storm_unknown_unicast", change.StormUnknownUnicast) ?? policy.UnknownUnicastRate,
+        };
         SetPortPolicy(name, policy);
         return PortPolicyText.Format(policy);
     }
@@ -78,7 +82,8 @@ internal static class PortPolicyText
 
     public static string Format(PortPolicy policy) => PortFlagNames.Format(policy.Flags) + string.Create(CultureInfo.InvariantCulture,
         $"{(policy.MaxLearned == 0 ? "" : $" max_learned {policy.MaxLearned} limit_action {(policy.LimitAction == MacLimitAction.Stop ? "stop" : "shutdown")}")}" +
-        $"{Rate("storm_broadcast", policy.BroadcastRate)}{Rate("storm_multicast", policy.MulticastRate)}{Rate("storm_unknown_unicast", policy.UnknownUnicastRate)}");
+        $"{Rate("storm_broadcast", policy.BroadcastRate)}{Rate("storm_multicast", policy.MulticastRate)}{Rate("storm_unknown_unicast", policy.UnknownUnicastRate)}")
+        + LoopProtectionText.Format(policy);
 
     private static string Rate(string key, int rate) => rate == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" {key} {rate}");
 }

@@ -6,8 +6,11 @@
 // Each port's interface is followed through rtnetlink while running (SwitchHost.Links.cs).
 // Called from the control plane only.
 using FastBridge.ControlPlane.Logging;
+using System.Globalization;
 using FastBridge.Datapath.Common;
+using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
@@ -46,7 +49,10 @@ internal sealed partial class SwitchHost : IDisposable
             }
             _datapath = new DatapathHost(portNames, options,
                 (name, id, loop) => _backends.Open(Interface(name), id, loop),
-                (id, errno) => ReportDown(_datapath!.PortNames[id], errno));
+                (id, errno) => ReportDown(_datapath!.PortNames[id], errno))
+            {
+                MacFlapped = ReportMacFlap,
+            };
             if (fastPath is not null)
             {
                 _datapath.EnableFastPath(fastPath, FastPathPortOf);
@@ -205,6 +211,13 @@ internal sealed partial class SwitchHost : IDisposable
         {
             _log.PortFailed(port, ErrnoText(errno));
         }
+    }
+
+    private void ReportMacFlap(MacFlap flap)
+    {
+        IReadOnlyList<string> names = _datapath!.PortNames;
+        _log.MacFlap(MacAddress.Format(FdbKey.Mac(flap.Key)), FdbKey.VlanId(flap.Key), flap.Moves, string.Join(", ", flap.Ports.Select(p => names[p])),
+            flap.BlockedPort < 0 ? "reported only (loop_action none)" : string.Create(CultureInfo.InvariantCulture, $"blocking {names[flap.BlockedPort]} for {flap.HoldSeconds} s (loop_action block)"));
     }
 
     internal static string ErrnoText(int errno) => errno == 0 ? "taken down" : PolicyShutdown.Reason(errno) ?? LibcExtras.ErrnoText(errno);

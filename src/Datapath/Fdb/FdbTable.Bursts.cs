@@ -25,7 +25,8 @@ public sealed partial class FdbTable
         }
     }
 
-    private void LearnChunks<TFlushed>(FdbSlots slots, ReadOnlySpan<ulong> keys, int port, uint now, ref FdbLearnCounts counts) where TFlushed : struct, IFlushedEntries
+    private void LearnChunks<TFlushed>(FdbSlots slots, ReadOnlySpan<ulong> keys, int port, uint now, ref FdbLearnCounts counts, StationMoves? moves)
+        where TFlushed : struct, IFlushedEntries
     {
         Span<ulong> hashes = stackalloc ulong[HashChunk];
         for (int start = 0; start < keys.Length; start += HashChunk)
@@ -41,7 +42,10 @@ public sealed partial class FdbTable
                 switch (LearnOne<TFlushed>(slots, chunk[i], hashes[i], port, now))
                 {
                     case LearnOutcome.Learned: counts.Learned++; break;
-                    case LearnOutcome.Moved: counts.Moved++; break;
+                    case LearnOutcome.Moved:
+                        counts.Moved++;
+                        moves?.Record(chunk[i], port);
+                        break;
                     case LearnOutcome.TableFull: counts.Full++; break;
                 }
             }

@@ -124,17 +124,17 @@ public sealed partial class FdbTable
         return slots.MayHoldFlushed ? LearnOne<SomeFlushed>(slots, key, hash, port, now) : LearnOne<NoneFlushed>(slots, key, hash, port, now);
     }
 
-    /// <summary>Learns all source keys of one burst, all from one ingress port, adding to counts.</summary>
-    public void LearnBatch(ReadOnlySpan<ulong> keys, int port, uint now, ref FdbLearnCounts counts)
+    /// <summary>Learns all source keys of one burst, all from one ingress port, adding to counts; each station moved to the port goes to <paramref name="moves"/>.</summary>
+    public void LearnBatch(ReadOnlySpan<ulong> keys, int port, uint now, ref FdbLearnCounts counts, StationMoves? moves = null)
     {
         FdbSlots slots = Volatile.Read(ref _slots);
         if (slots.MayHoldFlushed)
         {
-            LearnChunks<SomeFlushed>(slots, keys, port, now, ref counts);
+            LearnChunks<SomeFlushed>(slots, keys, port, now, ref counts, moves);
         }
         else
         {
-            LearnChunks<NoneFlushed>(slots, keys, port, now, ref counts);
+            LearnChunks<NoneFlushed>(slots, keys, port, now, ref counts, moves);
         }
     }
 

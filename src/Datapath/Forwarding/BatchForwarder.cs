@@ -98,7 +98,7 @@ public sealed unsafe partial class BatchForwarder
             {
                 HoldBackOverLimit(valid, ingress, policy, ref rx);
             }
-            _fdb.LearnBatch(_sourceKeys.AsSpan(0, valid), ingress, now, ref _counters.Fdb);
+            _fdb.LearnBatch(_sourceKeys.AsSpan(0, valid), ingress, now, ref _counters.Fdb, _counters.Moves);
         }
         _fdb.LookupBatch(_destinationKeys.AsSpan(0, valid), _destinationPorts.AsSpan(0, valid));
         PuntDestinations punts = _control?.Destinations ?? PuntDestinations.None;

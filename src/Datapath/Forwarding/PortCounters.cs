@@ -64,6 +64,9 @@ public sealed class LoopCounters
     /// <summary>FDB events caused by this loop's learning.</summary>
     public FdbLearnCounts Fdb;
 
+    /// <summary>The stations this loop's learning moved between ports, drained by MAC-flap detection.</summary>
+    public StationMoves Moves { get; } = new();
+
     /// <summary>Bursts processed and frames in them: average batch size = Frames / Batches.</summary>
     public ulong Batches;
     public ulong Frames;

@@ -38,6 +38,20 @@ public sealed partial class DatapathHost
         }
     }
 
+    /// <summary>Told of each MAC flap (MacFlapDetector) off the poll threads, once a second at most.</summary>
+    public Action<MacFlap>? MacFlapped { get; init; }
+
+    /// <summary>MAC flaps reported onto port <paramref name="id"/> since start. Any thread.</summary>
+    public long MacFlapsOf(int id) => _flaps.FlapsOf(id);
+
+    private void DetectMacFlaps(uint now)
+    {
+        foreach (MacFlap flap in _flaps.Tick(_loops, _loops[0].Ports, now))
+        {
+            MacFlapped?.Invoke(flap);
+        }
+    }
+
     /// <summary>Gives a removed port's id the default policy again. Under the control lock.</summary>
     private void ForgetPolicy(int id) => PublishPolicy(id, PortPolicy.Default);
 

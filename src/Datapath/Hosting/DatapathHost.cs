@@ -28,6 +28,7 @@ public sealed partial class DatapathHost : IDisposable
     private readonly bool[] _reportedDown;
     private readonly PortRetirement _retirement;
     private readonly FdbAger _ager;
+    private readonly MacFlapDetector _flaps;
     private uint _ageingTime;
     private bool _started;
 
@@ -51,6 +52,7 @@ public sealed partial class DatapathHost : IDisposable
         _retirement = new PortRetirement(options.MaxPorts);
         Fdb = new FdbTable(options.FdbMaxEntries);
         _ager = new FdbAger(Fdb);
+        _flaps = new MacFlapDetector(options.MaxPorts);
         _vlans = options.VlanFiltering ? new VlanMembership(options.MaxPorts, options.VlanProtocol, options.DefaultPvid) : null;
         _loops = new PollLoop[options.Workers];
         int[] cpus = LoopCpus(options);
@@ -133,6 +135,7 @@ public sealed partial class DatapathHost : IDisposable
         _ager.Tick(now, AgeingTimeSeconds);
         MirrorAfterAgeing();
         RefreshLearnAllowances();
+        DetectMacFlaps(now);
         for (int port = 0; port < _names.Length; port++)
         {
             if (!_present[port])

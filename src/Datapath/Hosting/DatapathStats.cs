@@ -10,7 +10,9 @@ using FastBridge.Datapath.Xdp;
 namespace FastBridge.Datapath.Hosting;
 
 /// <param name="FastPath">What the XDP fast path moved, already included in Counters (zero without a fast path).</param>
-public sealed record PortStats(string Name, bool Up, int Errno, PortCounters Counters, bool Present = true, int Id = 0, FastPathCounters FastPath = default);
+/// <param name="MacFlaps">MAC flaps reported with this port as the one moved to (MacFlapDetector).</param>
+public sealed record PortStats(string Name, bool Up, int Errno, PortCounters Counters, bool Present = true, int Id = 0, FastPathCounters FastPath = default,
+    long MacFlaps = 0);
 
 public sealed record LoopStats(int Index, ulong Batches, ulong Frames, double BusySeconds, double LoopSeconds, ulong[]? BatchSizes = null,
     PuntCounts Punts = default)
@@ -49,7 +51,7 @@ public sealed record DatapathStats(IReadOnlyList<PortStats> Ports, IReadOnlyList
                 sum.Drops[reason] += backendDrops[reason];
             }
             bool present = host.IsPresent(port);
-            ports[port] = new PortStats(names[port], present && host.States.IsUp(port), host.States.Errno(port), sum, present, port, fast);
+            ports[port] = new PortStats(names[port], present && host.States.IsUp(port), host.States.Errno(port), sum, present, port, fast, host.MacFlapsOf(port));
         }
 
         var workers = new LoopStats[host.Loops.Count];

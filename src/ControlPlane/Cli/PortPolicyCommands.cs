@@ -16,8 +16,8 @@ internal static class PortPolicyCommands
     /// <summary>The `port set` subcommand.</summary>
     public static Command Set()
     {
-        var name = new Argument<string>("IF") { Description = "The port." };
-        var words = new Argument<string[]>(Words) { Arity = ArgumentArity.OneOrMore, Description = "Flags: learning, flood, mcast_flood, bcast_flood, isolated, hairpin." };
+        var name = new Argument<string>("IF") { Description = "The port.", CustomParser = ValueParsers.Word };
+        var words = new Argument<string[]>(Words) { Arity = ArgumentArity.OneOrMore, CustomParser = ValueParsers.Words, Description = "Flags: learning, flood, mcast_flood, bcast_flood, isolated, hairpin." };
         var set = new Command("set", "Set a port's flags (as `bridge link set`) and its limit on learned addresses.") { name, words };
         return ClientCommands.Calling(set, (parse, client) =>
         {
@@ -32,7 +32,7 @@ internal static class PortPolicyCommands
     /// <summary>The `port enable` subcommand.</summary>
     public static Command Enable()
     {
-        var name = new Argument<string>("IF") { Description = "The port." };
+        var name = new Argument<string>("IF") { Description = "The port.", CustomParser = ValueParsers.Word };
         var enable = new Command("enable", "Put a port that a policy shut down (max_learned with limit_action shutdown) back into forwarding.") { name };
         return ClientCommands.Calling(enable, (parse, client) =>
         {

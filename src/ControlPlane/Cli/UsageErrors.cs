@@ -35,7 +35,10 @@ internal static class UsageErrors
         }
         else
         {
-            message = parse.Errors[0].Message.ReplaceLineEndings(" ").Replace("\t", "", StringComparison.Ordinal);
+            // An unknown option is the first thing to say: what else is wrong may only follow from it (a word missing
+            // because the option took its place).
+            ParseError first = parse.Errors.FirstOrDefault(e => e.Message.StartsWith(ValueParsers.UnrecognizedPrefix, StringComparison.Ordinal)) ?? parse.Errors[0];
+            message = first.Message.ReplaceLineEndings(" ").Replace("\t", "", StringComparison.Ordinal);
         }
         return $"fastbridge: {message} (see {path} --help)";
     }

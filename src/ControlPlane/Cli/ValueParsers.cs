@@ -49,12 +49,25 @@ internal static class ValueParsers
         return text;
     }
 
+    /// <summary>Words such as `dev IF vid 10`, as Word takes one: any that starts with '-' is refused as an unknown option.</summary>
+    public static string[] Words(ArgumentResult result)
+    {
+        string[] words = [.. result.Tokens.Select(t => t.Value)];
+        if (words.FirstOrDefault(w => w.StartsWith('-')) is { } option)
+        {
+            result.AddError(Unrecognized(option));
+        }
+        return words;
+    }
+
     /// <summary>Adds <paramref name="error"/>, or for a word that looks like an option (--bogus, not -5), that it is an unknown one.</summary>
     private static void Refuse(ArgumentResult result, string text, string error) =>
         result.AddError(text.StartsWith('-') && !(text.Length > 1 && char.IsAsciiDigit(text[1])) ? Unrecognized(text) : error);
 
     /// <summary>The one wording of an option no command takes.</summary>
-    internal static string Unrecognized(string option) => $"unrecognized option '{EchoedText.Cut(option)}'";
+    internal static string Unrecognized(string option) => UnrecognizedPrefix + EchoedText.Cut(option) + "'";
+
+    internal const string UnrecognizedPrefix = "unrecognized option '";
 
     private static string Single(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
 

@@ -1,11 +1,10 @@
 // `fastbridge vlan add|del|show`, worded as iproute2's `bridge vlan`: `vlan add dev IF vid N[-M] [pvid]
-// [untagged]`, `vlan del dev IF vid N[-M]`, `vlan show [--json]` printing bridge's table (port, vlan-id,
+// [untagged]`, `vlan del dev IF vid N[-M]`, `vlan show [-j]` printing bridge's table (port, vlan-id,
 // PVID, Egress Untagged) or its -j shape. One API call each; refusals as every client command's.
+using System.CommandLine;
 using System.Globalization;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Switch;
-using System.CommandLine;
-using System.Text.Json;
 
 namespace FastBridge.ControlPlane.Cli;
 
@@ -14,47 +13,43 @@ internal static class VlanCommands
     /// <summary>bridge vlan show's column: IFNAMSIZ, then two spaces.</summary>
     private const int PortColumn = 16;
 
+    private static readonly WordKey s_dev = new("dev", "IF", "the port", Required: true);
+    private static readonly WordKey s_vid = new("vid", "N[-M]", "a VLAN id or a range, 1-4094", Required: true);
+    private static readonly string[] s_pvid = ["pvid"];
+    private static readonly string[] s_untagged = ["untagged"];
+
     public static Command Create()
     {
-        var addWords = new Argument<string[]>("dev IF vid N[-M] [pvid] [untagged]") { Arity = new ArgumentArity(4, 6) };
-        var add = ClientCommands.Calling(new Command("add", "Make a port a member of VLANs: vlan add dev IF vid 10[-20] [pvid] [untagged].") { addWords }, (parse, client) =>
+        var add = new Command("add", "Make a port a member of VLANs, as `bridge vlan add dev IF vid 10[-20] [pvid] [untagged]`: pvid makes the VLAN " +
+            "the one untagged and priority-tagged frames arriving on the port belong to; untagged makes the port send the VLAN's frames untagged.");
+        var addWords = BridgeWords.AddTo(add, new WordGrammar(null, [s_dev, s_vid], [s_pvid, s_untagged]), "vlan add");
+        ClientCommands.Calling(add, (parse, client) =>
         {
-            string[] words = parse.GetValue(addWords)!;
-            string[] flags = words[4..];
-            if (words[0] != "dev" || words[2] != "vid" || flags.Any(f => f is not ("pvid" or "untagged")) || flags.Distinct().Count() != flags.Length)
-            {
-                throw Usage("vlan add dev IF vid N[-M] [pvid] [untagged]", words);
-            }
-            var request = new VlanRequest(words[1], words[3], flags.Contains("pvid"), flags.Contains("untagged"));
-            Console.Out.WriteLine(client.Send(HttpMethod.Post, "vlans", request, ApiJson.Default.VlanRequest, ApiJson.Default.OkResponse).Result);
-            return 0;
+            BridgeWords given = BridgeWords.Of(parse, addWords);
+            var request = new VlanRequest(given.Value("dev"), given.Value("vid"), given.Chosen(s_pvid) is not null, given.Chosen(s_untagged) is not null);
+            return ClientCommands.PrintResult(client.Send(HttpMethod.Post, "vlans", request, ApiJson.Default.VlanRequest, ApiJson.Default.OkResponse));
         });
 
-        var delWords = new Argument<string[]>("dev IF vid N[-M]") { Arity = new ArgumentArity(4, 4) };
-        var del = ClientCommands.Calling(new Command("del", "Take a port out of VLANs; its FDB entries in them go too.") { delWords }, (parse, client) =>
+        var del = new Command("del", "Take a port out of VLANs, as `bridge vlan del dev IF vid N[-M]`; its FDB entries in them go too.");
+        var delWords = BridgeWords.AddTo(del, new WordGrammar(null, [s_dev, s_vid], []), "vlan del");
+        ClientCommands.Calling(del, (parse, client) =>
         {
-            string[] words = parse.GetValue(delWords)!;
-            if (words[0] != "dev" || words[2] != "vid")
-            {
-                throw Usage("vlan del dev IF vid N[-M]", words);
-            }
-            string path = $"vlans?dev={ApiClient.Escape(words[1])}&vid={ApiClient.Escape(words[3])}";
-            Console.Out.WriteLine(client.Send(HttpMethod.Delete, path, null, ApiJson.Default.OkResponse).Result);
-            return 0;
+            BridgeWords given = BridgeWords.Of(parse, delWords);
+            string path = $"vlans?dev={ApiClient.Escape(given.Value("dev")!)}&vid={ApiClient.Escape(given.Value("vid")!)}";
+            return ClientCommands.PrintResult(client.Send(HttpMethod.Delete, path, null, ApiJson.Default.OkResponse));
         });
 
-        var json = new Option<bool>("--json") { Description = "Print JSON, as bridge -j vlan show." };
-        var show = ClientCommands.Calling(new Command("show", "List each port's VLANs, PVID and untagged ones, as bridge vlan show.") { json }, (parse, client) =>
-        {
-            VlanPortInfo[] ports = client.Get("vlans", ApiJson.Default.VlanPortInfoArray);
-            if (parse.GetValue(json))
+        var show = ClientCommands.Calling(new Command("show", "List each port's VLANs, PVID and untagged ones, as `bridge vlan show` (with -j, as `bridge -j vlan show`)."),
+            (parse, client) =>
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(ports, ApiJson.Default.VlanPortInfoArray).ReplaceLineEndings(" "));
+                VlanPortInfo[] ports = client.Get("vlans", ApiJson.Default.VlanPortInfoArray);
+                if (ClientOptions.Json(parse))
+                {
+                    return ClientOptions.PrintJson(parse, ports, ApiJson.Default.VlanPortInfoArray);
+                }
+                Console.Out.Write(Table(ports));
                 return 0;
-            }
-            Console.Out.Write(Table(ports));
-            return 0;
-        });
+            });
 
         return new Command("vlan", "Show and edit VLAN membership of a VLAN-aware switch, as `bridge vlan` does.") { add, del, show };
     }
@@ -80,7 +75,4 @@ internal static class VlanCommands
         }
         return text.ToString();
     }
-
-    private static CliException Usage(string usage, string[] words) =>
-        new(ApiClient.Refused, $"usage: fastbridge {usage}, not '{string.Join(' ', words)}'");
 }

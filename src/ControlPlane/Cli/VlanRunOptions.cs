@@ -23,10 +23,12 @@ internal static class VlanRunOptions
         {
             Description = "The VLAN a port joins when added, as PVID and untagged (the bridge's default_pvid); 0: none.",
             DefaultValueFactory = _ => VlanMembership.DefaultPvid,
+            CustomParser = ValueParsers.Whole<int>("--default-pvid"),
         };
         defaultPvid.Validators.Add(r =>
         {
-            if (r.Tokens.Count > 0 && (!int.TryParse(r.Tokens[0].Value, out int value) || value is < 0 or > VlanMembership.MaxVlan))
+            // A value that is no number at all is refused by the parser, in words (ValueParsers).
+            if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[0].Value, out int value) && value is < 0 or > VlanMembership.MaxVlan)
             {
                 r.AddError($"--default-pvid must be between 0 and {VlanMembership.MaxVlan}, not {EchoedText.Cut(r.Tokens[0].Value)}");
             }

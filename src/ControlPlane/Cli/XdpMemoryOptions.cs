@@ -15,12 +15,14 @@ internal static class XdpMemoryOptions
         {
             Description = $"Entries in each AF_XDP ring (fill, RX, TX, completion), a power of two; default {XdpMemory.DefaultRingSize}.",
             DefaultValueFactory = _ => XdpMemory.DefaultRingSize,
+            CustomParser = ValueParsers.Whole<int>("--ring-size"),
         };
         ringSize.Validators.Add(r => Check(r, "--ring-size", XdpMemory.RingSizeProblem));
         var umemFrames = new Option<int>("--umem-frames")
         {
             Description = "4 KiB frames in each worker's AF_XDP UMEM, all pinned in memory; default 4 x ring size per port named at start (at least 2 ports), "
                 + "enough that no ring ever runs short.",
+            CustomParser = ValueParsers.Whole<int>("--umem-frames"),
         };
         umemFrames.Validators.Add(r => Check(r, "--umem-frames", XdpMemory.UmemFramesProblem));
         return (ringSize, umemFrames);

@@ -56,7 +56,9 @@ public sealed class VlanCliTests(VlanCliFixture fixture) : IClassFixture<VlanCli
         Refused("invalid VLAN id 4095", "vlan", "add", "dev", _lab.Port(0), "vid", "4095");
         Refused("unknown port fbdnosuch0", "vlan", "add", "dev", "fbdnosuch0", "vid", "10");
         Refused("a port has one PVID: 10-20 is a range", "vlan", "add", "dev", _lab.Port(0), "vid", "10-20", "pvid");
-        Refused("usage: fastbridge vlan add", "vlan", "add", "dev", _lab.Port(0), "vid", "10", "tagged");
+        ProcessResult usage = _daemon.Cli("vlan", "add", "dev", _lab.Port(0), "vid", "10", "tagged");
+        Assert.True(usage.ExitCode == 2, $"a malformed line is a usage error: {usage}");
+        Assert.Contains("vlan add: unexpected word 'tagged'", usage.Stderr);
         Assert.DoesNotContain("  10", Ok("vlan", "show"), StringComparison.Ordinal);
     }
 

@@ -38,14 +38,7 @@ internal static partial class ConfigDiff
                 control.AddMirror(add.Mirror);
                 break;
             case ConfigCommand.RemoveMirror remove:
-                try
-                {
-                    control.RemoveMirror(remove.Name);
-                }
-                catch (CommandRefusedException e) when (e.Status == 404)
-                {
-                    // Already gone (a port it named was removed, or by hand): the goal is met.
-                }
+                control.TryRemoveMirror(remove.Name); // false: already gone (a port it named was removed, or by hand), the goal is met
                 break;
         }
     }

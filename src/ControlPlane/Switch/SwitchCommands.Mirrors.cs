@@ -24,9 +24,12 @@ internal sealed partial class SwitchCommands
         }
     }
 
+    /// <summary>Removes a mirror; false if there is none of that name.</summary>
+    public bool TryRemoveMirror(string name) => Datapath.RemoveMirror(name);
+
     public void RemoveMirror(string name)
     {
-        if (!Datapath.RemoveMirror(name))
+        if (!TryRemoveMirror(name))
         {
             throw new CommandRefusedException(404, $"unknown mirror {EchoedText.Cut(name)}");
         }

@@ -44,4 +44,6 @@ internal sealed record OkResponse(string Result);
 [JsonSerializable(typeof(StatsInfo))]
 [JsonSerializable(typeof(OkResponse))]
 [JsonSerializable(typeof(PortPolicyChange))]
+[JsonSerializable(typeof(MirrorRequest))]
+[JsonSerializable(typeof(MirrorInfo[]))]
 internal sealed partial class ApiJson : JsonSerializerContext;

@@ -73,6 +73,7 @@ internal static partial class ApiRoutes
             await Answer(ctx, () => { control.SetAgeingTime(body?.Seconds); return new OkResponse($"ageing time {body!.Seconds} s"); }, ApiJson.Default.OkResponse);
         });
         MapPolicy(app, control);
+        MapMirrors(app, control);
         // The text format only: OpenMetrics, which Prometheus asks for first, spells bounds le="1.0" where the
         // text format (curl, promtool) says le="1", and a scraper that switched would split each bucket's series.
         app.MapMetrics(serve =>

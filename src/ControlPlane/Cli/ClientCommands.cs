@@ -13,7 +13,7 @@ namespace FastBridge.ControlPlane.Cli;
 internal static class ClientCommands
 {
     /// <summary>The client command groups, one entry each; a new group (vlan, mirror...) is one more entry.</summary>
-    public static IEnumerable<Command> Create() => [Port(), FdbCommands.Create(), Set(), Status(), StatsCommand.Create(), VlanCommands.Create()];
+    public static IEnumerable<Command> Create() => [Port(), FdbCommands.Create(), Set(), Status(), StatsCommand.Create(), VlanCommands.Create(), MirrorCommands.Create()];
 
     /// <summary>
     /// Gives <paramref name="command"/> the client options (ClientOptions) and an action that runs

@@ -11,7 +11,7 @@ using FastBridge.Datapath.Ports;
 
 namespace FastBridge.ControlPlane.Daemon;
 
-internal abstract record ConfigCommand
+internal abstract partial record ConfigCommand
 {
     public sealed record AddPort(string Name) : ConfigCommand;
 
@@ -84,6 +84,7 @@ internal static partial class ConfigDiff
             }
         }
         PortPolicyChanges(commands, running, wanted);
+        MirrorChanges(commands, running, wanted);
         return commands;
     }
 
@@ -141,6 +142,9 @@ internal static partial class ConfigDiff
             case ConfigCommand.SetPortPolicy set:
                 control.SetPortPolicy(set.Name, set.Policy);
                 break;
+            case ConfigCommand.AddMirror or ConfigCommand.RemoveMirror:
+                RunMirror(command, control);
+                break;
             case ConfigCommand.RemoveStatic remove:
                 try
                 {
@@ -164,6 +168,7 @@ internal static partial class ConfigDiff
         ConfigCommand.RemoveStatic remove => $"static entry {remove.Mac} removed",
         ConfigCommand.SetVlans vlans => $"port {vlans.Port} vlans {string.Join(", ", vlans.Entries.Select(DaemonConfig.Describe))}",
         ConfigCommand.SetPortPolicy set => $"port {set.Name} {PortPolicyText.Format(set.Policy)}",
+        ConfigCommand.AddMirror or ConfigCommand.RemoveMirror => DescribeMirror(command),
         ConfigCommand.NeedsRestart restart => $"{restart.Key} stays {restart.Running}: changing it to {restart.Wanted} needs a restart",
         _ => command.ToString(),
     };

@@ -39,6 +39,7 @@ internal static class ConfigFileTypes
         ["defaultPvid"] = s_number,
         ["vlans"] = s_array,
         [PortPolicyConfig.Key] = [JsonValueKind.Object],
+        [DaemonConfig.MirrorsKey] = s_array,
     };
 
     private static readonly Dictionary<string, JsonValueKind[]> s_fdbEntry = new(StringComparer.OrdinalIgnoreCase)

@@ -35,7 +35,7 @@ internal sealed partial record DaemonConfig(
     /// <summary>Every key the config knows; anything else is a typo worth refusing.</summary>
     private static readonly string[] s_keys =
         ["ports", "backend", "xdpMode", "workers", "cpus", "ageingTime", "fdbMax", "groupFwdMask", "idle", "statsInterval", "fdb", "socket", "http", "httpTokenFile", "ringSize", "umemFrames", "fastPath",
-         "vlanFiltering", "vlanProtocol", "defaultPvid", "vlans", PortPolicyConfig.Key];
+         "vlanFiltering", "vlanProtocol", "defaultPvid", "vlans", PortPolicyConfig.Key, MirrorsKey];
 
     private static readonly string[] s_fdbKeys = ["mac", "port", "static"];
 
@@ -179,7 +179,7 @@ internal sealed partial record DaemonConfig(
             bool socketExplicit = socketFlag || root.GetSection("socket").Value is { Length: > 0 };
             return new DaemonConfig(ports, backend, xdpMode, options, Int("statsInterval", 5, 0, 86_400), StaticEntries(ports),
                 socket, socketExplicit, http, fullPath, token, fastPath,
-                PortPolicyConfig.Read(root.GetSection(PortPolicyConfig.Key), ports, Bad)) { Vlans = VlanEntries(ports, vlanFiltering) };
+                PortPolicyConfig.Read(root.GetSection(PortPolicyConfig.Key), ports, Bad)) { Vlans = VlanEntries(ports, vlanFiltering), Mirrors = MirrorEntries(ports) };
         }
 
         private List<StaticFdbEntry> StaticEntries(string[] ports)

@@ -64,6 +64,10 @@ internal static class DaemonLifetime
                 {
                     control.SetPortPolicy(port, policy);
                 }
+                foreach (MirrorRequest mirror in config.Mirrors)
+                {
+                    control.AddMirror(mirror);
+                }
                 api = socket is not null || config.Http is not null ? ApiHost.Start(control, socket, config.Http, config.HttpToken) : null;
             }
             catch (Exception e) when (e is CommandRefusedException or InvalidOperationException or IOException or UnauthorizedAccessException)

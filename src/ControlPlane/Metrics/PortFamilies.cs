@@ -21,6 +21,8 @@ internal sealed class PortFamilies(IMetricFactory metrics)
         "New sources on the port not learned: it held its max_learned." + RemovedKeep, ["port"]);
     private readonly Counter _macFlaps = metrics.CreateCounter("fastbridge_port_mac_flaps_total",
         "Stations that moved onto the port more than its mac_flap_limit times in a second: a loop, or a host flapping between links." + RemovedKeep, ["port"]);
+    private readonly Counter _mirrorFrames = metrics.CreateCounter("fastbridge_port_mirror_frames_total",
+        "Mirror copies for the port as a mirror's destination: sent, or dropped because its TX ring had no room." + RemovedKeep, ["port", "result"]);
     private readonly Counter _drops = metrics.CreateCounter("fastbridge_port_drops_total",
         "Frames dropped, by port and reason (ingress reasons on the ingress port, too_big, no_tx_room and tx_refused on the egress port)." + RemovedKeep, ["port", "reason"]);
     private readonly Gauge _up = metrics.CreateGauge("fastbridge_port_up",
@@ -44,6 +46,8 @@ internal sealed class PortFamilies(IMetricFactory metrics)
             series.TxBytes.IncTo(c.TxBytes);
             series.Floods.IncTo(c.Floods);
             series.FdbLimitHits.IncTo(c.FdbLimitHits);
+            series.MirrorSent.IncTo(c.MirrorSent);
+            series.MirrorDropped.IncTo(c.MirrorDropped);
             series.MacFlaps.IncTo(port.MacFlaps);
             for (int r = 0; r < DropReasons.Count; r++)
             {
@@ -64,7 +68,8 @@ internal sealed class PortFamilies(IMetricFactory metrics)
         {
             string name = port.Name;
             series = new PortSeries(name, _rxPackets.WithLabels(name), _rxBytes.WithLabels(name), _txPackets.WithLabels(name),
-                _txBytes.WithLabels(name), _floods.WithLabels(name), _fdbLimitHits.WithLabels(name), _macFlaps.WithLabels(name), [.. Enumerable.Range(0, DropReasons.Count).Select(r => _drops.WithLabels(name, DropReasons.Label((DropReason)r)))]);
+                _txBytes.WithLabels(name), _floods.WithLabels(name), _fdbLimitHits.WithLabels(name), _macFlaps.WithLabels(name),
+                _mirrorFrames.WithLabels(name, "sent"), _mirrorFrames.WithLabels(name, "dropped"), [.. Enumerable.Range(0, DropReasons.Count).Select(r => _drops.WithLabels(name, DropReasons.Label((DropReason)r)))]);
             _series[port.Id] = series;
         }
         return series;
@@ -85,5 +90,6 @@ internal sealed class PortFamilies(IMetricFactory metrics)
     }
 
     private sealed record PortSeries(string Name, Counter.Child RxPackets, Counter.Child RxBytes, Counter.Child TxPackets, Counter.Child TxBytes,
-        Counter.Child Floods, Counter.Child FdbLimitHits, Counter.Child MacFlaps, Counter.Child[] Drops);
+        Counter.Child Floods, Counter.Child FdbLimitHits, Counter.Child MacFlaps,
+        Counter.Child MirrorSent, Counter.Child MirrorDropped, Counter.Child[] Drops);
 }

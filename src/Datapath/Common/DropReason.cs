@@ -36,13 +36,16 @@ public enum DropReason
 
     /// <summary>A flooded frame over its ingress port's storm control rate for its class.</summary>
     StormControl,
+
+    /// <summary>Received on a mirror's destination port, which takes no part in forwarding (MirrorTable).</summary>
+    MirrorPort,
 }
 
 public static class DropReasons
 {
-    public const int Count = (int)DropReason.StormControl + 1;
+    public const int Count = (int)DropReason.MirrorPort + 1;
 
-    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full", "tx_refused", "vlan_filtered", "isolated", "storm_control"];
+    private static readonly string[] s_labels = ["runt", "invalid_source", "link_local", "same_port", "too_big", "no_tx_room", "rx_ring_full", "tx_refused", "vlan_filtered", "isolated", "storm_control", "mirror_port"];
 
     public static string Label(DropReason reason) => s_labels[(int)reason];
 }

@@ -8,7 +8,8 @@
 // lists and counters as forwarded ones. While the table carries VLAN membership (PortSet.Vlans), VlanClassifier
 // gives each frame its VLAN on ingress, floods go to the VLAN's members only, and each egress port's tag is set
 // as the frame is queued for it and again just before its Transmit. Port flags (learning, flooding, isolation,
-// hairpin) come with the table; floods under flags other than the defaults take BatchForwarder.Policy.cs.
+// hairpin) come with the table; floods under flags other than the defaults take BatchForwarder.Policy.cs, and port
+// mirrors (copies of a port's received or sent frames) BatchForwarder.Mirror.cs.
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Frames;
@@ -62,6 +63,7 @@ public sealed unsafe partial class BatchForwarder
         _injected = control is null ? null : new FrameBatch(batchCapacity);
         _injectedPorts = new int[control is null ? 0 : batchCapacity];
         _vlanFrames = new VlanClassifier(batchCapacity);
+        _mirrorIndices = new int[2 * batchCapacity];
     }
 
     /// <summary>The port table bursts are forwarded over; set by the owning loop between bursts. Same capacity as the first.</summary>
@@ -83,6 +85,10 @@ public sealed unsafe partial class BatchForwarder
     {
         ref PortCounters rx = ref _counters.Ports[ingress];
         _vlans = _ports.Vlans;
+        if (_ports.Mirrors is { } mirrors && MirrorReceived(batch, ingress, mirrors, ref rx))
+        {
+            return;
+        }
         int valid = Validate(batch, ingress, ref rx);
         if (valid == 0)
         {
@@ -323,6 +329,10 @@ public sealed unsafe partial class BatchForwarder
             IPort egress = ports.Port(port);
             int sent = egress.Transmit(batch, indices);
             egress.Flush();
+            if (ports.Mirrors is { } mirrors)
+            {
+                MirrorSent(batch, indices[..sent], port, mirrors);
+            }
 
             ref PortCounters tx = ref _counters.Ports[port];
             tx.TxPackets += (ulong)sent;

@@ -164,7 +164,7 @@ public sealed class PollLoop
         for (int i = 0; i < ports.Count; i++)
         {
             int id = ports.IdAt(i);
-            if (!ports.IsUp(id))
+            if (!ports.States.IsUp(id))
             {
                 continue;
             }
@@ -198,7 +198,7 @@ public sealed class PollLoop
         for (int i = 0; i < ports.Count; i++)
         {
             int id = ports.IdAt(i);
-            int fd = ports.IsUp(id) ? ports.Port(id).PollFd : -1;
+            int fd = ports.States.IsUp(id) ? ports.Port(id).PollFd : -1;
             if (fd >= 0)
             {
                 pollPorts[n] = id;

@@ -29,6 +29,10 @@ public struct PortCounters
     /// <summary>New sources on this port not learned because the port held its MaxLearned (port policy).</summary>
     public ulong FdbLimitHits;
 
+    /// <summary>On a mirror's destination port: copies sent, and copies dropped for want of room on its TX ring or for size.</summary>
+    public ulong MirrorSent;
+    public ulong MirrorDropped;
+
     /// <summary>By DropReason: ingress reasons on the ingress port, TooBig, NoTxRoom and TxRefused on the egress port.</summary>
     public DropCounts Drops;
 
@@ -40,6 +44,8 @@ public struct PortCounters
         TxBytes += other.TxBytes;
         Floods += other.Floods;
         FdbLimitHits += other.FdbLimitHits;
+        MirrorSent += other.MirrorSent;
+        MirrorDropped += other.MirrorDropped;
         for (int i = 0; i < DropReasons.Count; i++)
         {
             Drops[i] += other.Drops[i];

@@ -155,10 +155,19 @@ public sealed class PortSet
     public VlanMembership? Vlans { get; private init; }
 
     /// <summary>A new table with <paramref name="vlans"/> as its VLAN membership; this one is unchanged.</summary>
-    public PortSet WithVlans(VlanMembership? vlans) => ReferenceEquals(vlans, Vlans) ? this : new(_states, _byId, Policy) { Vlans = vlans };
+    public PortSet WithVlans(VlanMembership? vlans) => ReferenceEquals(vlans, Vlans) ? this : new(_states, _byId, Policy) { Vlans = vlans, Mirrors = Mirrors };
 
-    /// <summary>Present and not marked down: an absent id (a removed port still in the FDB) is never up.</summary>
-    public bool IsUp(int id) => Contains(id) && _states.IsUp(id);
+    /// <summary>Port mirrors (MirrorTable.cs), published with the table; null while none is set.</summary>
+    public MirrorTable? Mirrors { get; private init; }
+
+    /// <summary>A new table with <paramref name="mirrors"/> as its mirrors; this one is unchanged.</summary>
+    public PortSet WithMirrors(MirrorTable? mirrors) => new(_states, _byId, Policy) { Vlans = Vlans, Mirrors = mirrors };
+
+    /// <summary>
+    /// Present, not marked down and no mirror's destination: the ports forwarding may send to. An absent id (a
+    /// removed port still in the FDB) is never up; a mirror destination is still read (States.IsUp), to drop what it receives.
+    /// </summary>
+    public bool IsUp(int id) => Contains(id) && _states.IsUp(id) && Mirrors?.IsDestination(id) != true;
 
     /// <summary>Scratch for the owning loop's blocking wait, one slot per present port, allocated with the table.</summary>
     internal pollfd[] PollFds { get; }
@@ -174,7 +183,7 @@ public sealed class PortSet
         }
         var byId = (IPort?[])_byId.Clone();
         byId[id] = port;
-        return new PortSet(_states, byId, Policy) { Vlans = Vlans };
+        return new PortSet(_states, byId, Policy) { Vlans = Vlans, Mirrors = Mirrors };
     }
 
     /// <summary>A new table without <paramref name="id"/>; this one is unchanged.</summary>
@@ -186,9 +195,9 @@ public sealed class PortSet
         }
         var byId = (IPort?[])_byId.Clone();
         byId[id] = null;
-        return new PortSet(_states, byId, Policy) { Vlans = Vlans };
+        return new PortSet(_states, byId, Policy) { Vlans = Vlans, Mirrors = Mirrors };
     }
 
     /// <summary>A new table with port <paramref name="id"/>'s policy replaced (present or not); this one is unchanged.</summary>
-    public PortSet WithPolicy(int id, PortPolicy policy) => new(_states, _byId, Policy.With(id, policy)) { Vlans = Vlans };
+    public PortSet WithPolicy(int id, PortPolicy policy) => new(_states, _byId, Policy.With(id, policy)) { Vlans = Vlans, Mirrors = Mirrors };
 }

@@ -115,6 +115,7 @@ public sealed partial class DatapathHost
             LeaveVlans(id);
             Fdb.FlushPort(id, withStatic: true);
             ForgetPolicy(id);
+            ForgetMirrors(id);
             return movedOn;
         }
     }

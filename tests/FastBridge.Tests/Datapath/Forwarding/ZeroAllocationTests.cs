@@ -10,11 +10,13 @@ public sealed class ZeroAllocationTests
 {
     /// <param name="punting">LLDP punted to the control plane, which reads it and injects a frame on port 2 every burst, all on this thread.</param>
     /// <param name="policies">Port policies that take the policy paths without changing where port 0's frames go.</param>
+    /// <param name="mirroring">Port 0's frames, both directions, mirrored to port 3 once the stations are learned.</param>
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    public void Process_MillionFramesOfMixedTraffic_AllocatesNothing(bool punting, bool policies)
+    [InlineData(false, false, false)]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, false)]
+    [InlineData(false, false, true)]
+    public void Process_MillionFramesOfMixedTraffic_AllocatesNothing(bool punting, bool policies, bool mirroring)
     {
         MemoryPort[] ports = [new("p0", replay: true), new("p1", replay: true), new("p2", replay: true), new("p3", replay: true)];
         try
@@ -71,6 +73,10 @@ public sealed class ZeroAllocationTests
             {
                 Burst(port);
             }
+            if (mirroring)
+            {
+                forwarder.Ports = table.WithMirrors(MirrorTable.Of([new Mirror("m", [0], MirrorDirection.Both, 3)], ports.Length));
+            }
             for (int i = 0; i < 1000; i++)
             {
                 Burst(0);
@@ -91,7 +97,7 @@ public sealed class ZeroAllocationTests
             int perBurst = 0;
             for (int i = 0; i < Bursts.DefaultFrames; i++)
             {
-                perBurst += (i % 8) switch { 0 or 2 => 1, 1 => 0, _ => i % 3 == 0 ? 1 : 0 };
+                perBurst += (i % 8) switch { 0 or 2 => 1, 1 => 0, _ => i % 3 == 0 || (mirroring && i % 3 == 2) ? 1 : 0 }; // station 3, behind the mirror destination, is flooded to
             }
             Assert.Equal((long)BurstCount * perBurst, ports[1].TransmittedTotal - sentBefore);
             if (control is not null)

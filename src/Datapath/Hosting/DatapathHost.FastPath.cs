@@ -52,6 +52,16 @@ public sealed partial class DatapathHost
         }
     }
 
+    /// <summary>Whether the kernel may redirect to a port, as the control plane found again: it becomes a target, or stops being one, now.</summary>
+    public void SetFastPathEgress(int id, bool egress)
+    {
+        lock (_control)
+        {
+            _mirror?.SetEgress(id, egress);
+            SyncMirror();
+        }
+    }
+
     /// <summary>Frames and bytes the fast path moved for a port, or zeros without a fast path.</summary>
     public FastPathCounters FastPathCounts(int id) => _mirror?.Maps.ReadCounters(id) ?? default;
 

@@ -70,6 +70,15 @@ internal sealed class FdbMirror
 
     public FastPathPort Port(int port) => _ports[port];
 
+    /// <summary>Whether the kernel may redirect to an attached port changed (its peer's GRO); the next sync confirms or withdraws it.</summary>
+    public void SetEgress(int port, bool egress)
+    {
+        if (_ports[port].IfIndex != 0)
+        {
+            _ports[port] = _ports[port] with { Egress = egress };
+        }
+    }
+
     /// <summary>Whether the kernel redirects to <paramref name="port"/> now.</summary>
     public bool IsTarget(int port) => _confirmed[port];
 

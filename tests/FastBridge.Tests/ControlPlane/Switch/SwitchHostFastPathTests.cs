@@ -21,6 +21,7 @@ public sealed class SwitchHostFastPathTests : IDisposable
     private readonly VethLab _lab = new();
     private readonly List<string> _ports = [];
     private readonly List<RawSocket> _peers = [];
+    private readonly List<string> _peerNames = [];
 
     public void Dispose()
     {
@@ -73,6 +74,44 @@ public sealed class SwitchHostFastPathTests : IDisposable
         Assert.False(host.Datapath.IsFastPathTarget(1));
         Assert.Contains("off (peer", host.FastPathOf(_ports[1]));
         Assert.Contains("GRO off", host.FastPathOf(_ports[1]));
+    }
+
+    [Fact]
+    public void PeerGroTurnedOffWhileFlowing_FramesArriveAgainWithinTickTargetAgainWhenOn()
+    {
+        using SwitchHost host = Start(2, groOn: [true, true]);
+        LearnAll(host, 2);
+        Assert.True(host.Datapath.IsFastPathTarget(1));
+
+        HostGro.Set(_lab.Netns, _peerNames[1], on: false);
+        DateTime until = DateTime.UtcNow.AddSeconds(2.5); // the tick finds it within about a second
+        while (DateTime.UtcNow < until && host.Datapath.IsFastPathTarget(1))
+        {
+            _peers[0].Send(TestFrames.Numbered(1, 64, Station(1), Station(0)));
+            Thread.Sleep(50);
+        }
+
+        Assert.False(host.Datapath.IsFastPathTarget(1));
+        Assert.Contains("GRO off", host.FastPathOf(_ports[1]));
+        while (_peers[1].ReceiveTest(100) is not null)
+        {
+        }
+        ulong sent = host.Datapath.FastPathCounts(1).TxPackets;
+        for (int i = 0; i < 20; i++)
+        {
+            _peers[0].Send(TestFrames.Numbered(100 + i, 64, Station(1), Station(0)));
+        }
+        Assert.Equal(20, ReceiveAll(1, 20)); // through the poll loop now
+        Assert.Equal(sent, host.Datapath.FastPathCounts(1).TxPackets);
+
+        HostGro.Set(_lab.Netns, _peerNames[1], on: true);
+        until = DateTime.UtcNow.AddSeconds(2.5);
+        while (DateTime.UtcNow < until && !host.Datapath.IsFastPathTarget(1))
+        {
+            Thread.Sleep(50);
+        }
+        Assert.True(host.Datapath.IsFastPathTarget(1));
+        Assert.Contains("GRO on", host.FastPathOf(_ports[1]));
     }
 
     [Fact]
@@ -218,6 +257,7 @@ public sealed class SwitchHostFastPathTests : IDisposable
             HostGro.Set(_lab.Netns, peer, groOn[i]);
             _ports.Add(port);
             _peers.Add(_lab.OpenPeer(peer));
+            _peerNames.Add(peer);
         }
         return SwitchHost.Start(_ports, new DatapathOptions(AgeingTimeSeconds: ageingSeconds), fastPath: FastPathMode.On);
     }

@@ -1,7 +1,8 @@
 // The XDP fast path as the switch host runs it: the maps created and the program put before the
 // verifier once at start (auto turns the fast path off when it refuses, on refuses to start), each
-// port's egress checked when it is prepared (FastPathEgress), and what is known handed to the datapath
-// host, which mirrors the FDB into the maps. Control plane only.
+// port's egress checked when it is prepared (FastPathEgress) and again every tick (a peer's GRO may be
+// turned off or on at any time: veth drops what is redirected to it without), and what is known handed
+// to the datapath host, which mirrors the FDB into the maps. Control plane only.
 using FastBridge.ControlPlane.Logging;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Hosting;
@@ -59,19 +60,52 @@ internal sealed partial class SwitchHost
         return null;
     }
 
-    /// <summary>Whether frames may be redirected to the interface, decided once per preparation of the port.</summary>
-    private void CheckFastPathEgress(NetInterfaceInfo iface)
+    /// <summary>Whether frames may be redirected to the interface, decided at each preparation of the port and each tick.</summary>
+    /// <returns>Whether the answer differs from the last one (always logged at a preparation, else only on a change).</returns>
+    private bool CheckFastPathEgress(NetInterfaceInfo iface, bool preparing = true)
+    {
+        if (_fastPathMaps is null)
+        {
+            return false;
+        }
+        (bool confirmed, string reason) = FastPathEgress.Check(iface);
+        bool changed;
+        lock (_fastPathOf)
+        {
+            changed = !_fastPathOf.TryGetValue(iface.Name, out var was) || was.Egress != confirmed;
+            _fastPathOf[iface.Name] = (confirmed, reason);
+        }
+        if (changed || preparing)
+        {
+            _log.PortFastPath(iface.Name, confirmed ? "on" : "off", reason);
+        }
+        return changed;
+    }
+
+    /// <summary>
+    /// From the tick: each attached port's egress checked again (a peer's GRO may be turned off at any time); a change
+    /// is logged, shown by port show, and the port withdrawn from or put back into the redirect targets at once.
+    /// </summary>
+    private void RecheckFastPathEgress()
     {
         if (_fastPathMaps is null)
         {
             return;
         }
-        (bool confirmed, string reason) = FastPathEgress.Check(iface);
-        lock (_fastPathOf)
+        lock (_lock) // ports neither added nor removed meanwhile
         {
-            _fastPathOf[iface.Name] = (confirmed, reason);
+            if (_stopped)
+            {
+                return;
+            }
+            foreach ((int id, string name) in _datapath.PresentPorts())
+            {
+                if (_datapath.IsAttached(id) && CheckFastPathEgress(Interface(name), preparing: false))
+                {
+                    _datapath.SetFastPathEgress(id, FastPathPortOf(name).Egress);
+                }
+            }
         }
-        _log.PortFastPath(iface.Name, confirmed ? "on" : "off", reason);
     }
 
     private FastPathPort FastPathPortOf(string name)

@@ -96,11 +96,12 @@ internal sealed partial class SwitchHost
     }
 
     /// <summary>Every second: attach ports still waiting for their interface, re-open ports whose socket died.</summary>
-    /// <summary>Once a second: the datapath's housekeeping (ageing, failed-port reports), then the retries.</summary>
+    /// <summary>Once a second: the datapath's housekeeping (ageing, failed-port reports), then the retries and the fast path's egress checks.</summary>
     private void Tick()
     {
         _datapath.Housekeeping();
         Retry();
+        RecheckFastPathEgress();
     }
 
     private void Retry()

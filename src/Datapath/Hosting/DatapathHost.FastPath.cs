@@ -36,7 +36,7 @@ public sealed partial class DatapathHost
                     MirrorAttached(id, _loops[0].Ports.Port(id));
                 }
             }
-            _mirror.Sync(States.IsUp);
+            SyncMirror();
         }
     }
 
@@ -48,7 +48,17 @@ public sealed partial class DatapathHost
     {
         lock (_control)
         {
-            _mirror?.Sync(States.IsUp);
+            SyncMirror();
+        }
+    }
+
+    /// <summary>Whether the kernel may redirect to a port, as the control plane found again: it becomes a target, or stops being one, now.</summary>
+    public void SetFastPathEgress(int id, bool egress)
+    {
+        lock (_control)
+        {
+            _mirror?.SetEgress(id, egress);
+            SyncMirror();
         }
     }
 
@@ -62,7 +72,10 @@ public sealed partial class DatapathHost
 
     private void MirrorBeforeAgeing(uint now) => _mirror?.Refresh(now, AgeingTimeSeconds);
 
-    private void MirrorAfterAgeing() => _mirror?.Sync(States.IsUp);
+    private void MirrorAfterAgeing() => SyncMirror();
+
+    /// <summary>The maps made equal to the FDB, the ports' states and their policies now. Under the control lock.</summary>
+    private void SyncMirror() => _mirror?.Sync(States, _loops[0].Ports.Policy);
 
     /// <summary>Adds what the fast path moved for a port to the poll loops' sums for it: no frame crosses uncounted.</summary>
     internal static void AddFastPath(ref PortCounters sum, in FastPathCounters fast)

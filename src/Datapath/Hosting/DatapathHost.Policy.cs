@@ -34,7 +34,9 @@ public sealed partial class DatapathHost
         lock (_control)
         {
             int id = RequirePresent(name);
-            return States.IsFailed(id) && States.Errno(id) < 0 && States.ClearFailure(id);
+            bool enabled = States.IsFailed(id) && States.Errno(id) < 0 && States.ClearFailure(id);
+            SyncMirror(); // its entries back in the fast path now, not at the next tick
+            return enabled;
         }
     }
 
@@ -61,6 +63,7 @@ public sealed partial class DatapathHost
         {
             loop.Publish(loop.Ports.WithPolicy(id, policy));
         }
+        SyncMirror(); // the fast path follows the new policy now, not at the next tick
     }
 
     /// <summary>Housekeeping's part: room under its limit for each present port that has one, from what it holds now.</summary>

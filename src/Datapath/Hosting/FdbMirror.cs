@@ -10,8 +10,12 @@
 // path; before the ager runs, Refresh copies newer stamps back into the FDB for the entries that are
 // half-way to ageing out (one map read each), so a station that only talks through the kernel stays.
 // Egress: a port is a redirect target (maps.Confirm) only while it is confirmed, attached and up.
+// Policy: the entries of a failed port (taken down by the control plane, an errno or a policy) are left
+// out of the map, so nothing from or to a disabled port is redirected; each entry carries its port's isolated flag,
+// which the program checks on both ends. DatapathHost syncs at once after a policy change.
 // One caller at a time: DatapathHost's control lock.
 using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Xdp;
 
 namespace FastBridge.Datapath.Hosting;
@@ -24,7 +28,7 @@ internal sealed class FdbMirror
     private readonly FdbTable _fdb;
     private readonly FastPathMaps _maps;
     private readonly List<FdbEntry> _snapshot = [];
-    private readonly Dictionary<ulong, (int Port, int IfIndex, int Sync)> _mirrored = [];
+    private readonly Dictionary<ulong, (int Port, int IfIndex, uint Flags, int Sync)> _mirrored = [];
     private readonly List<ulong> _gone = [];
     private readonly List<FdbEntry> _changed = [];
     private readonly FastPathPort[] _ports;
@@ -66,6 +70,15 @@ internal sealed class FdbMirror
 
     public FastPathPort Port(int port) => _ports[port];
 
+    /// <summary>Whether the kernel may redirect to an attached port changed (its peer's GRO); the next sync confirms or withdraws it.</summary>
+    public void SetEgress(int port, bool egress)
+    {
+        if (_ports[port].IfIndex != 0)
+        {
+            _ports[port] = _ports[port] with { Egress = egress };
+        }
+    }
+
     /// <summary>Whether the kernel redirects to <paramref name="port"/> now.</summary>
     public bool IsTarget(int port) => _confirmed[port];
 
@@ -86,12 +99,15 @@ internal sealed class FdbMirror
         }
     }
 
-    /// <summary>After the ager: the map made equal to the FDB's entries on attached ports, and the targets to the confirmed ports that are up.</summary>
-    public void Sync(Func<int, bool> isUp)
+    /// <summary>
+    /// After the ager: the map made equal to the FDB's entries on attached ports that have not failed, each with its
+    /// port's flags from <paramref name="policy"/>, and the targets to the confirmed ports that are up.
+    /// </summary>
+    public void Sync(PortStates states, PortPolicyTable policy)
     {
         for (int port = 0; port < _ports.Length; port++)
         {
-            bool target = _ports[port].Egress && isUp(port);
+            bool target = _ports[port].Egress && states.IsUp(port);
             if (target == _confirmed[port])
             {
                 continue;
@@ -112,12 +128,13 @@ internal sealed class FdbMirror
         foreach (FdbEntry entry in _snapshot)
         {
             int ifIndex = _ports[entry.Port].IfIndex;
-            if (ifIndex == 0)
+            if (ifIndex == 0 || states.IsFailed(entry.Port))
             {
-                continue; // not attached: left out, so deleted below if it was in
+                continue; // not attached, or not forwarding: left out, so deleted below if it was in
             }
-            bool same = _mirrored.TryGetValue(entry.Key, out var was) && was.Port == entry.Port && was.IfIndex == ifIndex;
-            _mirrored[entry.Key] = (entry.Port, ifIndex, _sync);
+            uint flags = policy.IsIsolated(entry.Port) ? FastPathEntryFlags.Isolated : 0;
+            bool same = _mirrored.TryGetValue(entry.Key, out var was) && was.Port == entry.Port && was.IfIndex == ifIndex && was.Flags == flags;
+            _mirrored[entry.Key] = (entry.Port, ifIndex, flags, _sync);
             if (!same)
             {
                 _changed.Add(new FdbEntry(entry.Key, entry.Port, entry.IsStatic, entry.LastSeen));
@@ -139,7 +156,7 @@ internal sealed class FdbMirror
         }
         foreach (FdbEntry entry in _changed)
         {
-            var value = new FastPathEntry { Port = (uint)entry.Port, IfIndex = (uint)_ports[entry.Port].IfIndex, LastSeen = entry.LastSeen };
+            var value = new FastPathEntry { Port = (uint)entry.Port, IfIndex = (uint)_ports[entry.Port].IfIndex, LastSeen = entry.LastSeen, Flags = _mirrored[entry.Key].Flags };
             if (!_maps.Write(entry.Key, value))
             {
                 // Never leave an older port behind: without an entry the program hands the frames to the poll loop.

@@ -21,7 +21,16 @@ public struct FastPathEntry
 
     /// <summary>FdbClock seconds (CLOCK_MONOTONIC_COARSE, which the program reads as bpf_ktime_get_coarse_ns / 1e9).</summary>
     public uint LastSeen;
-    public uint Reserved;
+
+    /// <summary>The entry's port's policy as the program reads it (FastPathEntryFlags).</summary>
+    public uint Flags;
+}
+
+/// <summary>Bits of FastPathEntry.Flags: what the program must know of a port's policy to redirect only what it allows.</summary>
+public static class FastPathEntryFlags
+{
+    /// <summary>The port is isolated: no redirect between two entries that both carry it (PortFlags.Isolated).</summary>
+    public const uint Isolated = 1;
 }
 
 [StructLayout(LayoutKind.Sequential, Size = 8)]

@@ -6,8 +6,11 @@
 //   - its source is in the FDB map on this very ingress interface (a new or moved station is learned
 //     by the poll loop, which sees the frame; a moved one is also marked in the map at once, so frames
 //     to it stop going where it was);
-//   - its destination is in the FDB map on another port, that port is confirmed (non-zero limits in
-//     the port array, an entry in the DEVMAP) and the frame fits that port (FrameRef.Fits's rule).
+//   - its destination is in the FDB map on another interface (no hairpin in the kernel), the two
+//     entries' ports are not both isolated, that port is confirmed (non-zero limits in the port
+//     array, an entry in the DEVMAP) and the frame fits that port (FrameRef.Fits's rule).
+// The mirror writes only the entries of ports that forward (up, not shut down by a policy), so a
+// frame from or to a disabled port never finds both its entries here.
 // On redirect it counts rx on the ingress port and tx on the egress port in the per-CPU counters. On
 // the source check it refreshes the source's LastSeen when the second changed, as br_fdb does.
 // Assembled once per attachment on the control thread.
@@ -19,7 +22,7 @@ namespace FastBridge.Datapath.Xdp;
 internal static class FastPathProgram
 {
     // struct FastPathEntry, FastPathEgress and FastPathCounters offsets (FastPathMaps.cs).
-    private const short EntryPort = 0, EntryIfIndex = 4, EntryLastSeen = 8;
+    private const short EntryPort = 0, EntryIfIndex = 4, EntryLastSeen = 8, EntryFlags = 12;
     private const short EgressMaxTagged = 0, EgressMaxUntagged = 4;
     private const short CountRxPackets = 0, CountRxBytes = 8, CountTxPackets = 16, CountTxBytes = 24;
 
@@ -88,7 +91,9 @@ internal static class FastPathProgram
         // Destination: known on another interface, confirmed, and the frame fits.
         LookupFdb(p, maps, DestinationKey);
         p.Emit(Mov64Reg(R8, R0), Load(SizeW, R2, R8, EntryIfIndex), Load(SizeW, R3, R6, Bpf.XdpMdIngressIfindex))
-            .JumpIfReg(OpJeq, R2, R3, SlowPath);
+            .JumpIfReg(OpJeq, R2, R3, SlowPath)
+            .Emit(Load(SizeW, R2, R8, EntryFlags), Load(SizeW, R3, R7, EntryFlags), Alu64Reg(OpAnd, R2, R3))
+            .JumpIf(OpJset, R2, (int)FastPathEntryFlags.Isolated, SlowPath); // isolated to isolated: the poll loop drops it
         p.Emit(Load(SizeW, R2, R8, EntryPort), Store(SizeW, R10, DestinationPort, R2),
             Load(SizeW, R2, R7, EntryPort), Store(SizeW, R10, SourcePort, R2));
         p.Emit(LoadMapFd(R1, maps.PortsFd)).Emit(Mov64Reg(R2, R10), Alu64Imm(OpAdd, R2, DestinationPort), Call(Bpf.FuncMapLookupElem))

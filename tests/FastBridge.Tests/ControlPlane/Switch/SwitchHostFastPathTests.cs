@@ -2,10 +2,12 @@
 // on: known unicast crosses in the kernel and is counted once; with a peer's GRO off every frame still
 // arrives through the poll loop; a station that moves is followed at once; a station talking only
 // through the kernel does not age out; a removed port is never a target again; and the map equals the
-// FDB after each control operation.
+// FDB after each control operation. Port policy holds in the kernel too: two isolated ports never talk,
+// and a port a policy shut down neither sends nor receives through the fast path.
 using FastBridge.ControlPlane.Lab;
 using FastBridge.ControlPlane.Switch;
 using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Hosting;
 using FastBridge.Datapath.Xdp;
 using FastBridge.Testing.Frames;
@@ -19,6 +21,7 @@ public sealed class SwitchHostFastPathTests : IDisposable
     private readonly VethLab _lab = new();
     private readonly List<string> _ports = [];
     private readonly List<RawSocket> _peers = [];
+    private readonly List<string> _peerNames = [];
 
     public void Dispose()
     {
@@ -71,6 +74,44 @@ public sealed class SwitchHostFastPathTests : IDisposable
         Assert.False(host.Datapath.IsFastPathTarget(1));
         Assert.Contains("off (peer", host.FastPathOf(_ports[1]));
         Assert.Contains("GRO off", host.FastPathOf(_ports[1]));
+    }
+
+    [Fact]
+    public void PeerGroTurnedOffWhileFlowing_FramesArriveAgainWithinTickTargetAgainWhenOn()
+    {
+        using SwitchHost host = Start(2, groOn: [true, true]);
+        LearnAll(host, 2);
+        Assert.True(host.Datapath.IsFastPathTarget(1));
+
+        HostGro.Set(_lab.Netns, _peerNames[1], on: false);
+        DateTime until = DateTime.UtcNow.AddSeconds(2.5); // the tick finds it within about a second
+        while (DateTime.UtcNow < until && host.Datapath.IsFastPathTarget(1))
+        {
+            _peers[0].Send(TestFrames.Numbered(1, 64, Station(1), Station(0)));
+            Thread.Sleep(50);
+        }
+
+        Assert.False(host.Datapath.IsFastPathTarget(1));
+        Assert.Contains("GRO off", host.FastPathOf(_ports[1]));
+        while (_peers[1].ReceiveTest(100) is not null)
+        {
+        }
+        ulong sent = host.Datapath.FastPathCounts(1).TxPackets;
+        for (int i = 0; i < 20; i++)
+        {
+            _peers[0].Send(TestFrames.Numbered(100 + i, 64, Station(1), Station(0)));
+        }
+        Assert.Equal(20, ReceiveAll(1, 20)); // through the poll loop now
+        Assert.Equal(sent, host.Datapath.FastPathCounts(1).TxPackets);
+
+        HostGro.Set(_lab.Netns, _peerNames[1], on: true);
+        until = DateTime.UtcNow.AddSeconds(2.5);
+        while (DateTime.UtcNow < until && !host.Datapath.IsFastPathTarget(1))
+        {
+            Thread.Sleep(50);
+        }
+        Assert.True(host.Datapath.IsFastPathTarget(1));
+        Assert.Contains("GRO on", host.FastPathOf(_ports[1]));
     }
 
     [Fact]
@@ -134,6 +175,52 @@ public sealed class SwitchHostFastPathTests : IDisposable
     }
 
     [Fact]
+    public void Isolated_BothEnds_NeverRedirectedOtherPortsStillAre()
+    {
+        using SwitchHost host = Start(3, groOn: [true, true, true]);
+        LearnAll(host, 3);
+        var isolated = new PortPolicy(PortFlags.Default | PortFlags.Isolated);
+        host.Datapath.SetPortPolicy(_ports[0], isolated);
+        host.Datapath.SetPortPolicy(_ports[1], isolated);
+
+        for (int i = 0; i < 20; i++)
+        {
+            _peers[0].Send(TestFrames.Numbered(i, 64, Station(1), Station(0)));
+            _peers[0].Send(TestFrames.Numbered(i, 64, Station(2), Station(0)));
+        }
+
+        Assert.Equal(0, ReceiveAll(1, 1));
+        Assert.Equal(0UL, host.Datapath.FastPathCounts(1).TxPackets);
+        Assert.Equal(20, ReceiveAll(2, 20));
+        Assert.Equal(20UL, host.Datapath.FastPathCounts(2).TxPackets);
+    }
+
+    [Fact]
+    public void PolicyShutdown_Port_NeitherSendsNorReceivesInKernelUntilEnabled()
+    {
+        using SwitchHost host = Start(3, groOn: [true, true, true]);
+        LearnAll(host, 3);
+        ulong before = host.Datapath.FastPathCounts(1).RxPackets + host.Datapath.FastPathCounts(1).TxPackets;
+
+        host.Datapath.States.MarkDown(1, PolicyShutdown.BpduGuard);
+        host.Datapath.SyncFastPath(); // as the tick that follows a shutdown in a poll loop does
+        _peers[1].Send(TestFrames.Numbered(1, 64, Station(2), Station(1)));
+        Assert.Equal(0, ReceiveAll(2, 1));
+        _peers[0].Send(TestFrames.Numbered(2, 64, Station(1), Station(0)));
+        Assert.Equal(0, ReceiveAll(1, 1));
+        ReceiveAll(2, 1); // the poll loop floods it: its egress is down
+        Assert.Equal(before, host.Datapath.FastPathCounts(1).RxPackets + host.Datapath.FastPathCounts(1).TxPackets);
+        Assert.False(host.Datapath.IsFastPathTarget(1));
+        Assert.DoesNotContain(FdbKey.Make(Station(1), 0), host.Datapath.FastPathMaps!.Keys());
+
+        Assert.True(host.Datapath.EnablePort(_ports[1]));
+        ulong sent = host.Datapath.FastPathCounts(1).TxPackets;
+        _peers[0].Send(TestFrames.Numbered(3, 64, Station(1), Station(0)));
+        Assert.Equal(1, ReceiveAll(1, 1));
+        Assert.Equal(sent + 1, host.Datapath.FastPathCounts(1).TxPackets); // back in the fast path at once
+    }
+
+    [Fact]
     public void Map_AfterPortAddFdbAddDelFlushAndAgeingChange_MatchesFdbShow()
     {
         using SwitchHost host = Start(2, groOn: [true, true]);
@@ -170,6 +257,7 @@ public sealed class SwitchHostFastPathTests : IDisposable
             HostGro.Set(_lab.Netns, peer, groOn[i]);
             _ports.Add(port);
             _peers.Add(_lab.OpenPeer(peer));
+            _peerNames.Add(peer);
         }
         return SwitchHost.Start(_ports, new DatapathOptions(AgeingTimeSeconds: ageingSeconds), fastPath: FastPathMode.On);
     }

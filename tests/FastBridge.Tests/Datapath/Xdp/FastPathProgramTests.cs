@@ -55,6 +55,22 @@ public sealed class FastPathProgramTests
         Assert.Equal(0UL, ports.Maps.ReadCounters(1).TxPackets);
     }
 
+    [Fact]
+    public void Redirect_DestinationOnIngressOrBothIsolated_NotRedirected()
+    {
+        using var ports = new TwoPorts();
+        ulong stationOnA = FdbKey.Make(0x02AA_0000_0003, 0);
+        ports.Maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex, Flags = FastPathEntryFlags.Isolated });
+        ports.Maps.Write(stationOnA, new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex });
+
+        ports.SenderA.Send(TestFrames.Experimental(0x02AA_0000_0003, StationA, TestFrames.Marker("hairpin")));
+        ports.Maps.Write(FdbKey.Make(StationB, 0), new FastPathEntry { Port = 1, IfIndex = (uint)ports.B.IfIndex, Flags = FastPathEntryFlags.Isolated });
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("isolated")));
+
+        Assert.Null(ports.ReceiverB.ReceiveTest(300));
+        Assert.Equal(0UL, ports.Maps.ReadCounters(0).RxPackets);
+    }
+
     /// <summary>Ports 0 (A) and 1 (B) on veth pairs, B's peer with GRO on, the fast path on A, B confirmed, StationB known behind B.</summary>
     private sealed class TwoPorts : IDisposable
     {

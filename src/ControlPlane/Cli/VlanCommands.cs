@@ -5,7 +5,6 @@ using System.Globalization;
 using FastBridge.ControlPlane.Api;
 using FastBridge.ControlPlane.Switch;
 using System.CommandLine;
-using System.Text.Json;
 
 namespace FastBridge.ControlPlane.Cli;
 
@@ -43,14 +42,12 @@ internal static class VlanCommands
             return 0;
         });
 
-        var json = new Option<bool>("--json") { Description = "Print JSON, as bridge -j vlan show." };
-        var show = ClientCommands.Calling(new Command("show", "List each port's VLANs, PVID and untagged ones, as bridge vlan show.") { json }, (parse, client) =>
+        var show = ClientCommands.Calling(new Command("show", "List each port's VLANs, PVID and untagged ones, as bridge vlan show."), (parse, client) =>
         {
             VlanPortInfo[] ports = client.Get("vlans", ApiJson.Default.VlanPortInfoArray);
-            if (parse.GetValue(json))
+            if (ClientOptions.Json(parse))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(ports, ApiJson.Default.VlanPortInfoArray).ReplaceLineEndings(" "));
-                return 0;
+                return ClientOptions.PrintJson(parse, ports, ApiJson.Default.VlanPortInfoArray);
             }
             Console.Out.Write(Table(ports));
             return 0;

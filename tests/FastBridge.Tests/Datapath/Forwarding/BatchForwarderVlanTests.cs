@@ -85,6 +85,29 @@ public sealed class BatchForwarderVlanTests : IDisposable
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Process_TaggedKnownUnicastOnTrunk_GoesToTheOnePortItWasLearnedOn(bool tagInMetadata)
+    {
+        // VLAN 10 has two access ports, so a lookup that missed would flood to port 1 as well.
+        Forward(0, TestFrames.Sized(Broadcast, A, 60));
+        Forward(2, TestFrames.Sized(Broadcast, A, 60));
+        DrainAll();
+
+        byte[] toA = TestFrames.Sized(A, B, 60);
+        if (tagInMetadata)
+        {
+            Forward(3, toA, (Q, 10));
+        }
+        else
+        {
+            Forward(3, TestFrames.Tagged(toA, Q, 10));
+        }
+        AssertSent(0, toA);
+        AssertNothingElse();
+    }
+
+    [Theory]
     [InlineData(3, 30)]  // trunk, VLAN it does not carry
     [InlineData(0, 20)]  // access port of 10, frame tagged 20
     public void Process_TaggedForNonMemberVlan_DroppedAsVlanFiltered(int ingress, int vlan)

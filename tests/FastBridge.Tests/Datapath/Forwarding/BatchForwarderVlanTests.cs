@@ -57,14 +57,7 @@ public sealed class BatchForwarderVlanTests : IDisposable
     public void Process_TaggedOnTrunk_LeavesTheAccessPortOfItsVlanUntagged(bool tagInMetadata)
     {
         byte[] untagged = TestFrames.Sized(Unknown, A, 100);
-        if (tagInMetadata)
-        {
-            Forward(3, untagged, (Q, 20));
-        }
-        else
-        {
-            Forward(3, TestFrames.Tagged(untagged, Q, 20));
-        }
+        ForwardTagged(3, untagged, 20, tagInMetadata);
         AssertSent(2, untagged);
         AssertNothingElse();
     }
@@ -95,14 +88,7 @@ public sealed class BatchForwarderVlanTests : IDisposable
         DrainAll();
 
         byte[] toA = TestFrames.Sized(A, B, 60);
-        if (tagInMetadata)
-        {
-            Forward(3, toA, (Q, 10));
-        }
-        else
-        {
-            Forward(3, TestFrames.Tagged(toA, Q, 10));
-        }
+        ForwardTagged(3, toA, 10, tagInMetadata);
         AssertSent(0, toA);
         AssertNothingElse();
     }
@@ -198,6 +184,19 @@ public sealed class BatchForwarderVlanTests : IDisposable
         _ports[ingress].Receive(_batch);
         _forwarder.Process(_batch, ingress, now: 1000);
         _ports[ingress].ReleaseReceived();
+    }
+
+    /// <summary>Forwards <paramref name="untagged"/> tagged <paramref name="tci"/>: the tag in metadata (AF_PACKET's shape) or in the bytes (AF_XDP's).</summary>
+    private void ForwardTagged(int ingress, byte[] untagged, ushort tci, bool tagInMetadata)
+    {
+        if (tagInMetadata)
+        {
+            Forward(ingress, untagged, (Q, tci));
+        }
+        else
+        {
+            Forward(ingress, TestFrames.Tagged(untagged, Q, tci));
+        }
     }
 
     private void AssertSent(int port, byte[] expected)

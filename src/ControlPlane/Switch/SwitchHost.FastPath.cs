@@ -15,19 +15,23 @@ internal sealed partial class SwitchHost
 {
     private readonly Dictionary<string, (bool Egress, string Reason)> _fastPathOf = new(StringComparer.Ordinal);
     private FastPathMaps? _fastPathMaps;
+    private bool _vlanFiltering;
 
     /// <summary>`on (why)` or `off (why not)`: whether the kernel redirects frames to the port, for port show and GET /ports.</summary>
     public string FastPathOf(string name)
     {
         if (_fastPathMaps is null)
         {
-            return "off (--fast-path off)";
+            return _vlanFiltering ? $"off ({VlanFilteringRefusal})" : "off (--fast-path off)";
         }
         lock (_fastPathOf)
         {
             return _fastPathOf.TryGetValue(name, out var state) ? $"{(state.Egress ? "on" : "off")} ({state.Reason})" : "off (not prepared)";
         }
     }
+
+    /// <summary>Why a VLAN-aware switch runs without the fast path: the program knows no VLANs yet.</summary>
+    private const string VlanFilteringRefusal = "vlan filtering";
 
     /// <summary>The maps, when the kernel accepts the program; null with the fast path off. Throws under On when it cannot run.</summary>
     private static FastPathMaps? OpenFastPath(FastPathMode mode, DatapathOptions options, ILogger log)
@@ -36,16 +40,20 @@ internal sealed partial class SwitchHost
         {
             return null;
         }
-        string? refusal;
+        // The program's keys carry VLAN 0 and it would redirect without the egress port's tag edit.
+        string? refusal = options.VlanFiltering ? VlanFilteringRefusal : null;
         FastPathMaps? maps = null;
-        try
+        if (refusal is null)
         {
-            maps = FastPathMaps.Create(options.FdbMaxEntries, options.MaxPorts);
-            refusal = XdpAttachment.CheckFastPath(maps);
-        }
-        catch (InvalidOperationException e)
-        {
-            refusal = e.Message;
+            try
+            {
+                maps = FastPathMaps.Create(options.FdbMaxEntries, options.MaxPorts);
+                refusal = XdpAttachment.CheckFastPath(maps);
+            }
+            catch (InvalidOperationException e)
+            {
+                refusal = e.Message;
+            }
         }
         if (refusal is null)
         {

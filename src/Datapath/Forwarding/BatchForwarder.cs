@@ -202,7 +202,9 @@ public sealed unsafe partial class BatchForwarder
                 rx.Drops[(int)DropReason.Runt]++;
                 continue;
             }
+            // Both MACs now: the view reads the bytes it was made over, and classifying may move them (VlanEditing.StripInPlace).
             ulong source = ethernet.Source;
+            ulong destination = ethernet.Destination;
             if (MacAddress.IsGroup(source) || MacAddress.IsZero(source))
             {
                 rx.Drops[(int)DropReason.InvalidSource]++;
@@ -220,7 +222,7 @@ public sealed unsafe partial class BatchForwarder
                 vlan = _vlanFrames.VlanOf(i);
             }
             _sourceKeys[valid] = FdbKey.Make(source, vlan);
-            _destinationKeys[valid] = FdbKey.Make(ethernet.Destination, vlan);
+            _destinationKeys[valid] = FdbKey.Make(destination, vlan);
             _valid[valid++] = i;
         }
         return valid;

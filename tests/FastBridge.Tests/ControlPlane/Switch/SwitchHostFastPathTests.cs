@@ -249,6 +249,20 @@ public sealed class SwitchHostFastPathTests : IDisposable
         Assert.Empty(host.Datapath.FastPathMaps!.Keys());
     }
 
+    [Fact]
+    public void VlanFiltering_AutoRunsWithoutTheFastPathSayingWhy_OnRefuses()
+    {
+        (string port, _) = _lab.AddVeth("p0");
+        var options = new DatapathOptions(VlanFiltering: true);
+
+        using (SwitchHost host = SwitchHost.Start([port], options, fastPath: FastPathMode.Auto))
+        {
+            Assert.Equal("off (vlan filtering)", host.FastPathOf(port));
+        }
+        var refused = Assert.Throws<InvalidOperationException>(() => SwitchHost.Start([port], options, fastPath: FastPathMode.On));
+        Assert.Equal("--fast-path on, but vlan filtering", refused.Message);
+    }
+
     private SwitchHost Start(int ports, bool[] groOn, uint ageingSeconds = 300)
     {
         for (int i = 0; i < ports; i++)

@@ -57,14 +57,7 @@ public sealed class BatchForwarderVlanTests : IDisposable
     public void Process_TaggedOnTrunk_LeavesTheAccessPortOfItsVlanUntagged(bool tagInMetadata)
     {
         byte[] untagged = TestFrames.Sized(Unknown, A, 100);
-        if (tagInMetadata)
-        {
-            Forward(3, untagged, (Q, 20));
-        }
-        else
-        {
-            Forward(3, TestFrames.Tagged(untagged, Q, 20));
-        }
+        ForwardTagged(3, untagged, 20, tagInMetadata);
         AssertSent(2, untagged);
         AssertNothingElse();
     }
@@ -81,6 +74,22 @@ public sealed class BatchForwarderVlanTests : IDisposable
         byte[] toA = TestFrames.Sized(A, B, 60);
         Forward(3, TestFrames.Tagged(toA, Q, 20));
         AssertSent(2, toA);
+        AssertNothingElse();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Process_TaggedKnownUnicastOnTrunk_GoesToTheOnePortItWasLearnedOn(bool tagInMetadata)
+    {
+        // VLAN 10 has two access ports, so a lookup that missed would flood to port 1 as well.
+        Forward(0, TestFrames.Sized(Broadcast, A, 60));
+        Forward(2, TestFrames.Sized(Broadcast, A, 60));
+        DrainAll();
+
+        byte[] toA = TestFrames.Sized(A, B, 60);
+        ForwardTagged(3, toA, 10, tagInMetadata);
+        AssertSent(0, toA);
         AssertNothingElse();
     }
 
@@ -175,6 +184,19 @@ public sealed class BatchForwarderVlanTests : IDisposable
         _ports[ingress].Receive(_batch);
         _forwarder.Process(_batch, ingress, now: 1000);
         _ports[ingress].ReleaseReceived();
+    }
+
+    /// <summary>Forwards <paramref name="untagged"/> tagged <paramref name="tci"/>: the tag in metadata (AF_PACKET's shape) or in the bytes (AF_XDP's).</summary>
+    private void ForwardTagged(int ingress, byte[] untagged, ushort tci, bool tagInMetadata)
+    {
+        if (tagInMetadata)
+        {
+            Forward(ingress, untagged, (Q, tci));
+        }
+        else
+        {
+            Forward(ingress, TestFrames.Tagged(untagged, Q, tci));
+        }
     }
 
     private void AssertSent(int port, byte[] expected)

@@ -64,4 +64,7 @@ public sealed class MirrorTable
     public ReadOnlySpan<int> TxDestinations(int port) => _txDestinations[port];
 
     public bool IsDestination(int port) => _isDestination[port];
+
+    /// <summary>Whether a mirror names <paramref name="port"/>, as a source or the destination: every frame it takes or sends must meet the poll loop.</summary>
+    public bool Names(int port) => _isDestination[port] || _rxDestinations[port].Length > 0 || _txDestinations[port].Length > 0;
 }

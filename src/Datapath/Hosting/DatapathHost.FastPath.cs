@@ -75,7 +75,7 @@ public sealed partial class DatapathHost
     private void MirrorAfterAgeing() => SyncMirror();
 
     /// <summary>The maps made equal to the FDB, the ports' states and their policies now. Under the control lock.</summary>
-    private void SyncMirror() => _mirror?.Sync(States, _loops[0].Ports.Policy);
+    private void SyncMirror() => _mirror?.Sync(States, _loops[0].Ports.Policy, _loops[0].Ports.Mirrors);
 
     /// <summary>Adds what the fast path moved for a port to the poll loops' sums for it: no frame crosses uncounted.</summary>
     internal static void AddFastPath(ref PortCounters sum, in FastPathCounters fast)

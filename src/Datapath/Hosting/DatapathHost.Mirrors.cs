@@ -89,5 +89,6 @@ public sealed partial class DatapathHost
         {
             loop.Publish(loop.Ports.WithMirrors(table));
         }
+        SyncMirror(); // the mirrored ports out of the fast path now, not at the next tick
     }
 }

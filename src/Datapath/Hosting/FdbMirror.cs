@@ -101,13 +101,15 @@ internal sealed class FdbMirror
 
     /// <summary>
     /// After the ager: the map made equal to the FDB's entries on attached ports that have not failed, each with its
-    /// port's flags from <paramref name="policy"/>, and the targets to the confirmed ports that are up.
+    /// port's flags from <paramref name="policy"/>, and the targets to the confirmed ports that are up. Ports a mirror
+    /// names (<paramref name="mirrors"/>) are left out both ways: the copies are made by the poll loops, which a frame
+    /// crossing in the kernel never meets.
     /// </summary>
-    public void Sync(PortStates states, PortPolicyTable policy)
+    public void Sync(PortStates states, PortPolicyTable policy, MirrorTable? mirrors)
     {
         for (int port = 0; port < _ports.Length; port++)
         {
-            bool target = _ports[port].Egress && states.IsUp(port);
+            bool target = _ports[port].Egress && states.IsUp(port) && !(mirrors?.Names(port) ?? false);
             if (target == _confirmed[port])
             {
                 continue;
@@ -128,9 +130,9 @@ internal sealed class FdbMirror
         foreach (FdbEntry entry in _snapshot)
         {
             int ifIndex = _ports[entry.Port].IfIndex;
-            if (ifIndex == 0 || states.IsFailed(entry.Port))
+            if (ifIndex == 0 || states.IsFailed(entry.Port) || (mirrors?.Names(entry.Port) ?? false))
             {
-                continue; // not attached, or not forwarding: left out, so deleted below if it was in
+                continue; // not attached, not forwarding, or mirrored: left out, so deleted below if it was in
             }
             uint flags = policy.IsIsolated(entry.Port) ? FastPathEntryFlags.Isolated : 0;
             bool same = _mirrored.TryGetValue(entry.Key, out var was) && was.Port == entry.Port && was.IfIndex == ifIndex && was.Flags == flags;

@@ -221,6 +221,28 @@ public sealed class SwitchHostFastPathTests : IDisposable
     }
 
     [Fact]
+    public void Mirror_SourcePort_LeavesTheFastPathSoEveryFrameIsCopiedThenReturns()
+    {
+        using SwitchHost host = Start(3, groOn: [true, true, true]);
+        LearnAll(host, 3);
+
+        host.Datapath.AddMirror(new MirrorSpec("span", [_ports[0]], MirrorDirection.Both, _ports[2]));
+        ulong before = host.Datapath.FastPathCounts(1).TxPackets;
+        _peers[0].Send(TestFrames.Numbered(1, 64, Station(1), Station(0)));
+        Assert.Equal(1, ReceiveAll(1, 1));
+        Assert.Equal(1, ReceiveAll(2, 1)); // the rx copy: the frame met the poll loop
+        Assert.Equal(before, host.Datapath.FastPathCounts(1).TxPackets);
+        Assert.False(host.Datapath.IsFastPathTarget(0));
+        Assert.False(host.Datapath.IsFastPathTarget(2));
+        Assert.DoesNotContain(FdbKey.Make(Station(0), 0), host.Datapath.FastPathMaps!.Keys());
+
+        Assert.True(host.Datapath.RemoveMirror("span"));
+        _peers[0].Send(TestFrames.Numbered(2, 64, Station(1), Station(0)));
+        Assert.Equal(1, ReceiveAll(1, 1));
+        Assert.Equal(before + 1, host.Datapath.FastPathCounts(1).TxPackets); // back in the fast path at once
+    }
+
+    [Fact]
     public void Map_AfterPortAddFdbAddDelFlushAndAgeingChange_MatchesFdbShow()
     {
         using SwitchHost host = Start(2, groOn: [true, true]);

@@ -27,6 +27,7 @@ if [ -z "$binary" ]; then
     -p:PublishSingleFile=true -p:PublishTrimmed=true -p:DebugType=none -o artifacts/publish -v quiet -nologo >&2
 fi
 version=$("$binary" --version)
+version=${version#fastbridge }
 version=${version%%+*}
 
 root=$(mktemp -d)

@@ -12,7 +12,7 @@ internal static class MirrorCommands
 {
     public static Command Create()
     {
-        var name = new Argument<string>("NAME") { Description = "The mirror's name." };
+        var name = new Argument<string>("NAME") { Description = "The mirror's name.", CustomParser = ValueParsers.Word };
         var sources = new Option<string>("--src") { Required = true, Description = "The ports whose frames are copied, comma-separated.", HelpName = "IF[,IF]" };
         var direction = new Option<string>("--direction") { Description = "Frames received (rx), sent (tx) or both (the default).", HelpName = "rx|tx|both" };
         var destination = new Option<string>("--dst") { Required = true, Description = "The port copies go to; it takes no part in forwarding.", HelpName = "IF" };
@@ -24,7 +24,7 @@ internal static class MirrorCommands
             return 0;
         });
 
-        var delName = new Argument<string>("NAME") { Description = "The mirror's name." };
+        var delName = new Argument<string>("NAME") { Description = "The mirror's name.", CustomParser = ValueParsers.Word };
         var del = ClientCommands.Calling(new Command("del", "Remove a mirror; its destination port forwards again.") { delName }, (parse, client) =>
         {
             Console.Out.WriteLine(client.Send(HttpMethod.Delete, $"mirrors/{ApiClient.Escape(parse.GetValue(delName)!)}", null, ApiJson.Default.OkResponse).Result);

@@ -88,7 +88,8 @@ public sealed class DatapathHostPuntTests
         Assert.True(bridge.TryInject(0, injected));
         Assert.Equal(injected, WaitFor(() => far.Receive(100), found: frame => frame is not null));
 
-        DatapathStats stats = WaitFor(bridge.ReadStats, found: stats => stats.Loops[0].Punts.Injected == 1);
+        // The loop's counters are plain writes another thread reads: wait until both show the frame, not one of them.
+        DatapathStats stats = WaitFor(bridge.ReadStats, found: stats => stats.Loops[0].Punts.Injected == 1 && stats.Ports[0].Counters.TxPackets >= 1);
         Assert.Equal((3UL, 0UL, 0UL), (stats.Loops[0].Punts.Punted, stats.Loops[0].Punts.PuntDropped, stats.Loops[0].Punts.InjectDropped));
         Assert.Equal(1UL, stats.Ports[0].Counters.TxPackets);
     }

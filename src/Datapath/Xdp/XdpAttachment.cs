@@ -189,28 +189,22 @@ public sealed class XdpAttachment : IDisposable
         _linkFd = -1;
     }
 
-    private static int LoadRedirectProgram(int mapFd, string name, bool multiBuffer)
-    {
+    private static int LoadRedirectProgram(int mapFd, string name, bool multiBuffer) =>
         // The program never reads packet data, so it is the same program with or without frags.
-        int progFd = Bpf.LoadXdpProgram(RedirectProgram(mapFd), "fb_xsk_redir", out string log, hasFrags: multiBuffer);
-        if (progFd >= 0)
-        {
-            return progFd;
-        }
-        string detail = log.Length > 0 ? $"; verifier log: {log.ReplaceLineEndings(" | ")}" : "";
-        string which = multiBuffer ? " (frags-aware, for multi-buffer: kernel 5.18+)" : "";
-        throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's XDP program{which}: {LibcExtras.ErrnoText(-progFd)}{Privileges.BpfHint(-progFd)}{detail}");
-    }
+        Load(RedirectProgram(mapFd), "fb_xsk_redir", name, multiBuffer ? "XDP program (frags-aware, for multi-buffer: kernel 5.18+)" : "XDP program", multiBuffer);
 
-    private static int LoadFastPathProgram(ulong[] program, string name)
+    private static int LoadFastPathProgram(ulong[] program, string name) => Load(program, "fb_fast_path", name, "fast-path XDP program", hasFrags: false);
+
+    /// <summary>Loads <paramref name="program"/>, or throws naming the interface, the program, the errno and the verifier's log.</summary>
+    private static int Load(ulong[] program, string bpfName, string name, string what, bool hasFrags)
     {
-        int progFd = Bpf.LoadXdpProgram(program, "fb_fast_path", out string log);
+        int progFd = Bpf.LoadXdpProgram(program, bpfName, out string log, hasFrags: hasFrags);
         if (progFd >= 0)
         {
             return progFd;
         }
         string detail = log.Length > 0 ? $"; verifier log: {log.ReplaceLineEndings(" | ")}" : "";
-        throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's fast-path XDP program: {LibcExtras.ErrnoText(-progFd)}{Privileges.BpfHint(-progFd)}{detail}");
+        throw new InvalidOperationException($"interface {name}: the kernel refused FastBridge's {what}: {LibcExtras.ErrnoText(-progFd)}{Privileges.BpfHint(-progFd)}{detail}");
     }
 
     private static (int LinkFd, XdpAttachMode Mode) Link(int progFd, NetInterfaceInfo iface, XdpAttachMode mode)

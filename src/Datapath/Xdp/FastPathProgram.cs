@@ -2,10 +2,10 @@
 // everything else goes where it went before (the port's AF_XDP socket, or up to the AF_PACKET socket).
 // A frame is redirected only when all of these hold, checked in this order:
 //   - it holds a whole Ethernet header, and at most one VLAN tag (stacked tags go to user space);
-//   - neither MAC is a group address (link-local groups, floods and punts stay in the poll loops);
-//   - its source is in the FDB map on this very ingress interface (a new or moved station is learned
-//     by the poll loop, which sees the frame; a moved one is also marked in the map at once, so frames
-//     to it stop going where it was);
+//   - its source is not a group address, and is in the FDB map on this very ingress interface (a new or
+//     moved station is learned by the poll loop, which sees the frame; a moved one is also marked in the
+//     map at once, so frames to it stop going where it was; this holds for every frame, broadcasts too);
+//   - its destination is not a group address (link-local groups, floods and punts stay in the poll loops);
 //   - its destination is in the FDB map on another interface (no hairpin in the kernel), the two
 //     entries' ports are not both isolated, that port is confirmed (non-zero limits in the port
 //     array, an entry in the DEVMAP) and the frame fits that port (FrameRef.Fits's rule).
@@ -63,9 +63,10 @@ internal static class FastPathProgram
             .JumpIf(OpJeq, R5, ServiceTpidLoaded, SlowPath)
             .Label(Untagged);
 
-        // Group bit of either MAC (first byte, bit 0): never redirected.
-        p.Emit(Load(SizeB, R4, R7, 0)).JumpIf(OpJset, R4, 1, SlowPath)
-            .Emit(Load(SizeB, R4, R7, 6)).JumpIf(OpJset, R4, 1, SlowPath);
+        // A group source (first byte, bit 0) is malformed: the poll loop counts and drops it. A group
+        // destination is never redirected, but its source is still checked below, as br_fdb_update does for
+        // every frame: a station announcing a move with a broadcast must stop being redirected to at once.
+        p.Emit(Load(SizeB, R4, R7, 6)).JumpIf(OpJset, R4, 1, SlowPath);
         // Keys as FdbKey.Make(MacAddress.ReadAt8(...), vlan): eight bytes big-endian, shifted down by 16.
         p.Emit(
             Load(SizeDw, R2, R7, 0), ToBigEndianBits(R2, 64), Alu64Imm(OpRsh, R2, 16),
@@ -88,7 +89,9 @@ internal static class FastPathProgram
             .Emit(Store(SizeW, R7, EntryLastSeen, R0))
             .Label(SameSecond);
 
-        // Destination: known on another interface, confirmed, and the frame fits.
+        // Destination: a unicast address (the key's top byte is the MAC's first), known on another interface,
+        // confirmed, and the frame fits.
+        p.Emit(Load(SizeDw, R2, R10, DestinationKey), Alu64Imm(OpRsh, R2, 40)).JumpIf(OpJset, R2, 1, SlowPath);
         LookupFdb(p, maps, DestinationKey);
         p.Emit(Mov64Reg(R8, R0), Load(SizeW, R2, R8, EntryIfIndex), Load(SizeW, R3, R6, Bpf.XdpMdIngressIfindex))
             .JumpIfReg(OpJeq, R2, R3, SlowPath)

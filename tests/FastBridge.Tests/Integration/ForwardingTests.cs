@@ -91,14 +91,8 @@ public sealed class ForwardingTests
         lab.Finish();
     }
 
-    /// <summary>
-    /// Every switch but the XDP fast path: there, one run in three of the suite sent the first frame after the move to
-    /// the old port (a known bug of issue 12, still open; SwitchHostFastPathTests.StationMoves_WhileInFastPath_NextFramesGoWhereItIsNow covers a move).
-    /// </summary>
-    public static TheoryData<string> EverySwitchButTheFastPath => [SwitchKind.LinuxBridge, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp];
-
     [Theory]
-    [MemberData(nameof(EverySwitchButTheFastPath))]
+    [MemberData(nameof(EverySwitch))]
     public void StationMove_MacSendsFromNewPort_UnicastFollowsIt(string kind)
     {
         using SwitchLab lab = SwitchLab.Start(kind, hosts: 4);

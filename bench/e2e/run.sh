@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The end-to-end forwarding benchmark, one command (see bench/README.md):
-#   bench/e2e/run.sh [--quick] [--switches a,b] [--sizes 64,512,1518] [--rounds N] [--trial-seconds S] [--out DIR]
+#   bench/e2e/run.sh [--quick] [--switches a,b] [--sizes 64,512,1518] [--rounds N] [--trial-seconds S] [--out DIR] [--profile]
 # Installs what it needs (Open vSwitch, gnuplot), builds this tree's FastBridge and the bench in
 # Release, and runs every switch under test on its own throw-away namespaces and veth pairs.
 # Results land in bench/e2e/results/<date>/ (results.md, results.csv, throughput.png).
@@ -14,6 +14,7 @@ scripts/deps.sh
 missing=()
 command -v ovs-vswitchd >/dev/null || missing+=(openvswitch-switch)
 command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+if [[ " $* " == *" --profile "* ]]; then command -v perf >/dev/null || missing+=(linux-perf); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "e2e: installing ${missing[*]}"
   apt-get update -qq

@@ -55,6 +55,9 @@ internal sealed record BenchOptions
     /// <summary>Print each FastBridge's own `fastbridge stats` before it is stopped (drops by reason, batch sizes).</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>One more maximum-load trial per switch and size under `perf record` (CpuProfile).</summary>
+    public bool Profile { get; init; }
+
     /// <summary>FastBridge's --stats-interval: 0 in the bench; the soak keeps the daemon's default of 5 s, as deployed.</summary>
     public int StatsIntervalSeconds { get; init; }
 
@@ -104,8 +107,9 @@ internal sealed record BenchOptions
                 "--trial-seconds" => options with { TrialSeconds = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--out" => options with { OutputDirectory = Value() },
                 "--verbose" => options with { Verbose = true },
+                "--profile" => options with { Profile = true },
                 "--fastbridge-args" => options with { FastBridgeArgs = Value().Split(' ', StringSplitOptions.RemoveEmptyEntries) },
-                _ => throw new ArgumentException($"unknown option '{args[i]}' (--quick, --switches a,b, --sizes 64,512, --rounds N, --trial-seconds S, --out DIR, --fastbridge-args \"--idle busy\", --verbose)"),
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (--quick, --switches a,b, --sizes 64,512, --rounds N, --trial-seconds S, --out DIR, --fastbridge-args \"--idle busy\", --verbose, --profile)"),
             };
         }
         foreach (string name in options.Switches)

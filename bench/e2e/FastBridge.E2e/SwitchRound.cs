@@ -67,6 +67,11 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
             using FramePlan plan = Plan(size);
             TrialResult max = trial.Run(plan, 0);
             double throughput = trial.Throughput(plan, max);
+            if (options.Profile)
+            {
+                string profile = CpuProfile.Record(options, sut.Kind, size, () => trial.Run(plan, 0));
+                Console.Error.WriteLine($"e2e: round {round} {sut.Kind,-20} {size,4} B: profile in {profile}");
+            }
             TrialResult low = trial.Run(plan, options.LowRate, latency: true);
             TrialResult moderate = trial.Run(plan, options.ModerateRate, latency: true);
             throughput64 = size == 64 ? throughput : throughput64;

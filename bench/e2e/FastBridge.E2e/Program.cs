@@ -1,7 +1,8 @@
 // The end-to-end forwarding benchmark (bench/README.md): every switch under test on a fresh
 // topology, in interleaved rounds (A B C A B C) so machine drift shows up as round-to-round
 // differences instead of as a difference between switches; results as Markdown, CSV and a plot.
-// `soak` as the first argument runs the soak instead (Soak.cs, bench/soak/run.sh).
+// `soak` as the first argument runs the soak instead (Soak.cs, bench/soak/run.sh); `storm` the
+// storm-control bench (StormControl.cs).
 using System.Globalization;
 using FastBridge.E2e;
 
@@ -33,6 +34,20 @@ if (args.Length > 0 && args[0] == "soak")
         soak = soak with { OutputDirectory = Path.Combine("bench/soak/results", DateTime.UtcNow.ToString("yyyy-MM-dd'T'HHmm", CultureInfo.InvariantCulture)) };
     }
     return Soak.Run(soak, new BenchOptions(), prefix);
+}
+if (args.Length > 0 && args[0] == "storm")
+{
+    StormOptions storm;
+    try
+    {
+        storm = StormOptions.Parse(args[1..]);
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"storm: {ex.Message}");
+        return 2;
+    }
+    return StormControl.Run(storm, new BenchOptions(), prefix);
 }
 BenchOptions options;
 try

@@ -19,14 +19,8 @@ if (CpuTime.Read().Busy.Length < 2) // not ProcessorCount: run.sh confines the b
 string prefix = "fbe" + (Environment.ProcessId % 10000).ToString(CultureInfo.InvariantCulture);
 if (args.Length > 0 && args[0] == "soak")
 {
-    SoakOptions soak;
-    try
+    if (Parsed("soak", () => SoakOptions.Parse(args[1..])) is not SoakOptions soak)
     {
-        soak = SoakOptions.Parse(args[1..]);
-    }
-    catch (ArgumentException ex)
-    {
-        Console.Error.WriteLine($"soak: {ex.Message}");
         return 2;
     }
     if (soak.OutputDirectory.Length == 0)
@@ -37,26 +31,10 @@ if (args.Length > 0 && args[0] == "soak")
 }
 if (args.Length > 0 && args[0] == "storm")
 {
-    StormOptions storm;
-    try
-    {
-        storm = StormOptions.Parse(args[1..]);
-    }
-    catch (ArgumentException ex)
-    {
-        Console.Error.WriteLine($"storm: {ex.Message}");
-        return 2;
-    }
-    return StormControl.Run(storm, new BenchOptions(), prefix);
+    return Parsed("storm", () => StormOptions.Parse(args[1..])) is StormOptions storm ? StormControl.Run(storm, new BenchOptions(), prefix) : 2;
 }
-BenchOptions options;
-try
+if (Parsed("e2e", () => BenchOptions.Parse(args)) is not BenchOptions options)
 {
-    options = BenchOptions.Parse(args);
-}
-catch (ArgumentException ex)
-{
-    Console.Error.WriteLine($"e2e: {ex.Message}");
     return 2;
 }
 if (options.OutputDirectory.Length == 0)
@@ -92,3 +70,17 @@ if (runner.Cancelled)
 Report.Write(options, results, started, args);
 Console.Error.WriteLine($"e2e: results in {options.OutputDirectory} ({(DateTime.UtcNow - started).TotalMinutes:F1} min)");
 return 0;
+
+/// <summary>The options <paramref name="parse"/> reads, or null once it has said what is wrong with them.</summary>
+static T? Parsed<T>(string mode, Func<T> parse) where T : class
+{
+    try
+    {
+        return parse();
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"{mode}: {ex.Message}");
+        return null;
+    }
+}

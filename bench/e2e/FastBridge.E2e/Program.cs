@@ -1,7 +1,8 @@
 // The end-to-end forwarding benchmark (bench/README.md): every switch under test on a fresh
 // topology, in interleaved rounds (A B C A B C) so machine drift shows up as round-to-round
 // differences instead of as a difference between switches; results as Markdown, CSV and a plot.
-// `soak` as the first argument runs the soak instead (Soak.cs, bench/soak/run.sh).
+// `soak` as the first argument runs the soak instead (Soak.cs, bench/soak/run.sh); `storm` the
+// storm-control bench (StormControl.cs).
 using System.Globalization;
 using FastBridge.E2e;
 
@@ -18,14 +19,8 @@ if (CpuTime.Read().Busy.Length < 2) // not ProcessorCount: run.sh confines the b
 string prefix = "fbe" + (Environment.ProcessId % 10000).ToString(CultureInfo.InvariantCulture);
 if (args.Length > 0 && args[0] == "soak")
 {
-    SoakOptions soak;
-    try
+    if (Parsed("soak", () => SoakOptions.Parse(args[1..])) is not SoakOptions soak)
     {
-        soak = SoakOptions.Parse(args[1..]);
-    }
-    catch (ArgumentException ex)
-    {
-        Console.Error.WriteLine($"soak: {ex.Message}");
         return 2;
     }
     if (soak.OutputDirectory.Length == 0)
@@ -34,14 +29,12 @@ if (args.Length > 0 && args[0] == "soak")
     }
     return Soak.Run(soak, new BenchOptions(), prefix);
 }
-BenchOptions options;
-try
+if (args.Length > 0 && args[0] == "storm")
 {
-    options = BenchOptions.Parse(args);
+    return Parsed("storm", () => StormOptions.Parse(args[1..])) is StormOptions storm ? StormControl.Run(storm, new BenchOptions(), prefix) : 2;
 }
-catch (ArgumentException ex)
+if (Parsed("e2e", () => BenchOptions.Parse(args)) is not BenchOptions options)
 {
-    Console.Error.WriteLine($"e2e: {ex.Message}");
     return 2;
 }
 if (options.OutputDirectory.Length == 0)
@@ -77,3 +70,17 @@ if (runner.Cancelled)
 Report.Write(options, results, started, args);
 Console.Error.WriteLine($"e2e: results in {options.OutputDirectory} ({(DateTime.UtcNow - started).TotalMinutes:F1} min)");
 return 0;
+
+/// <summary>The options <paramref name="parse"/> reads, or null once it has said what is wrong with them.</summary>
+static T? Parsed<T>(string mode, Func<T> parse) where T : class
+{
+    try
+    {
+        return parse();
+    }
+    catch (ArgumentException ex)
+    {
+        Console.Error.WriteLine($"{mode}: {ex.Message}");
+        return null;
+    }
+}

@@ -16,6 +16,8 @@ internal static class Tools
 
     public static string Ip => Require("ip", "iproute2");
 
+    public static string Tcpdump => Require("tcpdump", "tcpdump");
+
     /// <summary>The dotnet host that runs this test, so fastbridge.dll runs on the same runtime.</summary>
     public static string Dotnet =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)

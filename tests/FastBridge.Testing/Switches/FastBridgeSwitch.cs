@@ -130,6 +130,9 @@ internal sealed class FastBridgeSwitch(string backend, int workers, SwitchSettin
         }
     }
 
+    public override void AddMirror(string name, IReadOnlyList<string> sources, string direction, string destination) =>
+        CliChecked("mirror", "add", name, "--src", string.Join(',', sources), "--direction", direction, "--dst", destination);
+
     /// <summary>A scrape of GET /metrics (given --http), as Prometheus would take it: one kept-alive connection.</summary>
     public string Metrics()
     {

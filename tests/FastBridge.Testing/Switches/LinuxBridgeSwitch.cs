@@ -1,5 +1,6 @@
 // The Linux bridge as the switch under test: ip link add NAME type bridge ageing_time CS stp_state 0,
-// IPv6 off on the bridge device, the ports enslaved, up; Stop deletes it.
+// IPv6 off on the bridge device, the ports enslaved, up; Stop deletes it. A mirror is the kernel's own
+// (tc mirred from a source port's clsact hooks), its destination taken out of the bridge.
 using System.Globalization;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Testing.Processes;
@@ -34,6 +35,34 @@ internal sealed class LinuxBridgeSwitch(SwitchSettings settings) : SwitchUnderTe
 
     public override void SetPortFlag(string port, string flag, bool on) =>
         ChildProcess.RunChecked(Tools.Require("bridge", "iproute2"), ["link", "set", "dev", port, flag, on ? "on" : "off"], s_ipTimeout);
+
+    /// <summary>
+    /// The destination leaves the bridge (it takes no part in forwarding); each source gets a clsact qdisc whose
+    /// ingress (rx: the frame as received, before the bridge sees it) and egress (tx: what the bridge sends out of
+    /// it) hooks copy every frame to the destination. u32 matching nothing in particular: this kernel has no matchall.
+    /// </summary>
+    public override void AddMirror(string name, IReadOnlyList<string> sources, string direction, string destination)
+    {
+        string[] hooks = direction switch
+        {
+            "rx" => ["ingress"],
+            "tx" => ["egress"],
+            "both" => ["ingress", "egress"],
+            _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "rx, tx or both"),
+        };
+        Ip("link", "set", destination, "nomaster");
+        string tc = Tools.Require("tc", "iproute2");
+        foreach (string source in sources)
+        {
+            ChildProcess.RunChecked(tc, ["qdisc", "replace", "dev", source, "clsact"], s_ipTimeout);
+            foreach (string hook in hooks)
+            {
+                ChildProcess.RunChecked(tc,
+                    ["filter", "add", "dev", source, hook, "protocol", "all", "u32", "match", "u32", "0", "0",
+                     "action", "mirred", "egress", "mirror", "dev", destination], s_ipTimeout);
+            }
+        }
+    }
 
     public override string Describe()
     {

@@ -83,6 +83,13 @@ internal abstract class SwitchUnderTest : IDisposable
     /// <summary>Turns a port flag (a `bridge link set` name: learning, flood, isolated...) on or off.</summary>
     public virtual void SetPortFlag(string port, string flag, bool on) => throw new NotSupportedException($"{Kind} has no port flags");
 
+    /// <summary>
+    /// Copies the frames <paramref name="sources"/> receive (rx), send (tx) or both to <paramref name="destination"/>,
+    /// which then takes no part in forwarding (`fastbridge mirror add`; the Linux bridge: tc mirred).
+    /// </summary>
+    public virtual void AddMirror(string name, IReadOnlyList<string> sources, string direction, string destination) =>
+        throw new NotSupportedException($"{Kind} has no port mirroring here");
+
     /// <summary>Garbage collections so far, all generations, where the switch is .NET; null otherwise.</summary>
     public virtual long? GcCollections() => null;
 

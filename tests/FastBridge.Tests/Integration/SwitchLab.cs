@@ -102,6 +102,9 @@ internal sealed class SwitchLab : IDisposable
     /// <summary>Whether the switch forwards a broadcast from host a to host b (port flags may stop some); Deliver waits for its sentinel only there.</summary>
     public Func<int, int, bool> SentinelReaches { get; set; } = (_, _) => true;
 
+    /// <summary>The broadcast sentinel the last Deliver sent after its frame (a mirror test expects its copies too).</summary>
+    public byte[]? LastSentinel { get; private set; }
+
     /// <summary>A marker no other step or run shares.</summary>
     public byte[] NextMarker(string what) => TestFrames.Marker($"FBT-{RunId}-{++_steps:D2}-{what}");
 
@@ -125,7 +128,8 @@ internal sealed class SwitchLab : IDisposable
     {
         byte[] sentinelMarker = NextMarker("sentinel");
         byte[] sentinel = TestFrames.Experimental(MacAddress.Broadcast, HostMac(from), sentinelMarker);
-        RawFrames.Send(this[from], frame, tagSentinel is null ? sentinel : tagSentinel(sentinel));
+        LastSentinel = tagSentinel is null ? sentinel : tagSentinel(sentinel);
+        RawFrames.Send(this[from], frame, LastSentinel);
         for (int host = 1; host <= Hosts.Count; host++)
         {
             if (host != from && (sentinelHosts?.Contains(host) ?? true) && SentinelReaches(from, host) && !Capture(host).WaitForCount(sentinelMarker, 1, s_arrivalTimeout))

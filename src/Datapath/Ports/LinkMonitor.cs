@@ -175,41 +175,14 @@ public sealed unsafe class LinkMonitor : IDisposable
             if (header.NlmsgType is RtmNewlink or RtmDellink && message.Length >= headerLength + infoLength)
             {
                 IfInfoMsg info = MemoryMarshal.Read<IfInfoMsg>(message[headerLength..]);
-                (string? name, int mtu) = ReadAttributes(message[(headerLength + infoLength)..]);
-                if (name is not null)
+                LinkAttributes attributes = LinkAttributes.Parse(message[(headerLength + infoLength)..]);
+                if (attributes.Name is not null)
                 {
-                    into.Add(new LinkState(info.IfiIndex, name, header.NlmsgType == RtmNewlink,
-                        (info.IfiFlags & Netdevice.IffUp) != 0, (info.IfiFlags & Netdevice.IffRunning) != 0, mtu));
+                    into.Add(new LinkState(info.IfiIndex, attributes.Name, header.NlmsgType == RtmNewlink,
+                        (info.IfiFlags & Netdevice.IffUp) != 0, (info.IfiFlags & Netdevice.IffRunning) != 0, attributes.Mtu));
                 }
             }
             offset += Align((int)header.NlmsgLen);
         }
-    }
-
-    private static (string? Name, int Mtu) ReadAttributes(ReadOnlySpan<byte> attributes)
-    {
-        string? name = null;
-        int mtu = 0;
-        int offset = 0;
-        while (attributes.Length - offset >= sizeof(RtAttr))
-        {
-            RtAttr attribute = MemoryMarshal.Read<RtAttr>(attributes[offset..]);
-            if (attribute.RtaLen < sizeof(RtAttr) || attribute.RtaLen > attributes.Length - offset)
-            {
-                break;
-            }
-            ReadOnlySpan<byte> value = attributes.Slice(offset + sizeof(RtAttr), attribute.RtaLen - sizeof(RtAttr));
-            if (attribute.RtaType == IflaIfname)
-            {
-                int end = value.IndexOf((byte)0);
-                name = System.Text.Encoding.UTF8.GetString(end < 0 ? value : value[..end]);
-            }
-            else if (attribute.RtaType == IflaMtu && value.Length >= 4)
-            {
-                mtu = MemoryMarshal.Read<int>(value);
-            }
-            offset += Align(attribute.RtaLen);
-        }
-        return (name, mtu);
     }
 }

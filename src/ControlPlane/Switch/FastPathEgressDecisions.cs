@@ -2,7 +2,7 @@
 // FastPathEgress come in, and what is logged of them. At a port's preparation the answer is the
 // decision: one that could not be read means off, with the reason. On the tick a refusal or a
 // confirmation is the decision too (logged when it changes), but an unreadable answer keeps the last
-// decision, logged once: a read that races a namespace coming or going must not withdraw a port and
+// decision, logged once when it is on: a read that races a namespace coming or going must not withdraw a port and
 // put it back a second later. Only UnreadableTicksKept failed ticks in a row make it off, so a peer
 // that can no longer be read at all is not trusted for ever. Set-up and tick threads; one lock.
 using FastBridge.ControlPlane.Logging;
@@ -50,7 +50,7 @@ internal sealed class FastPathEgressDecisions
             if (answer.Verdict == EgressVerdict.Unreadable && known && !preparing)
             {
                 int ticks = was.UnreadableTicks + 1;
-                tellUnreadable = ticks == 1;
+                tellUnreadable = ticks == 1 && was.Egress; // an off decision has nothing to keep: it stays off quietly
                 next = ticks < UnreadableTicksKept ? was with { UnreadableTicks = ticks } : next with { UnreadableTicks = UnreadableTicksKept };
             }
             changed = !known || was.Egress != next.Egress;
@@ -58,7 +58,7 @@ internal sealed class FastPathEgressDecisions
         }
         if (tellUnreadable)
         {
-            log.PortFastPathUnreadable(port, next.Egress ? "on" : "off", UnreadableTicksKept, answer.Reason);
+            log.PortFastPathUnreadable(port, UnreadableTicksKept, answer.Reason);
         }
         else if (changed || preparing)
         {

@@ -72,6 +72,19 @@ public sealed class FastPathEgressDecisionsTests
         Assert.Equal("off (not prepared)", _decisions.Show("b"));
     }
 
+    [Fact]
+    public void Take_UnreadableOnTicksWhileOff_StaysOffQuietlyReasonUpdatedAtLimit()
+    {
+        _decisions.Take("a", s_off, preparing: true, _log);
+        for (int tick = 1; tick <= FastPathEgressDecisions.UnreadableTicksKept; tick++)
+        {
+            Assert.False(_decisions.Take("a", s_unreadable, preparing: false, _log));
+            Assert.Equal(tick < FastPathEgressDecisions.UnreadableTicksKept ? s_off.Reason : s_unreadable.Reason, _decisions.Show("a")[5..^1]);
+        }
+
+        Assert.Single(_log.Lines);
+    }
+
     private sealed class RecordingLogger : ILogger
     {
         public List<string> Lines { get; } = [];

@@ -161,28 +161,19 @@ public sealed unsafe class LinkMonitor : IDisposable
     /// </summary>
     internal static void Parse(ReadOnlySpan<byte> datagram, List<LinkState> into)
     {
-        int headerLength = sizeof(NlMsgHdr);
-        int infoLength = sizeof(IfInfoMsg);
-        int offset = 0;
-        while (datagram.Length - offset >= headerLength)
+        var walk = new NetlinkMessages(datagram);
+        while (walk.MoveNext())
         {
-            NlMsgHdr header = MemoryMarshal.Read<NlMsgHdr>(datagram[offset..]);
-            if (header.NlmsgLen < headerLength || header.NlmsgLen > datagram.Length - offset)
+            if (walk.Header.NlmsgType is RtmNewlink or RtmDellink && walk.Body.Length >= sizeof(IfInfoMsg))
             {
-                return;
-            }
-            ReadOnlySpan<byte> message = datagram.Slice(offset, (int)header.NlmsgLen);
-            if (header.NlmsgType is RtmNewlink or RtmDellink && message.Length >= headerLength + infoLength)
-            {
-                IfInfoMsg info = MemoryMarshal.Read<IfInfoMsg>(message[headerLength..]);
-                LinkAttributes attributes = LinkAttributes.Parse(message[(headerLength + infoLength)..]);
+                IfInfoMsg info = MemoryMarshal.Read<IfInfoMsg>(walk.Body);
+                LinkAttributes attributes = LinkAttributes.Parse(walk.Body[sizeof(IfInfoMsg)..]);
                 if (attributes.Name is not null)
                 {
-                    into.Add(new LinkState(info.IfiIndex, attributes.Name, header.NlmsgType == RtmNewlink,
+                    into.Add(new LinkState(info.IfiIndex, attributes.Name, walk.Header.NlmsgType == RtmNewlink,
                         (info.IfiFlags & Netdevice.IffUp) != 0, (info.IfiFlags & Netdevice.IffRunning) != 0, attributes.Mtu));
                 }
             }
-            offset += Align((int)header.NlmsgLen);
         }
     }
 }

@@ -114,37 +114,44 @@ internal sealed unsafe class LinkQuery : IDisposable
                 }
                 return default;
             }
-            if (FindAnswer(_buffer.AsSpan(0, (int)received), answerType, out errno) is { } body)
+            ReadOnlySpan<byte> body = FindAnswer(_buffer.AsSpan(0, (int)received), answerType, out errno, out bool found);
+            if (found)
             {
-                return errno == 0 ? _buffer.AsSpan(body.Start, body.Length) : default;
+                return body;
             }
         }
     }
 
-    /// <summary>The answer to the latest request in a datagram: its body's place, or errno from NLMSG_ERROR; null when neither is there.</summary>
-    private (int Start, int Length)? FindAnswer(ReadOnlySpan<byte> datagram, ushort answerType, out int errno)
+    /// <summary>
+    /// The body of the answer to the latest request in a datagram, or errno from its NLMSG_ERROR; <paramref name="found"/>
+    /// false when neither is there.
+    /// </summary>
+    private ReadOnlySpan<byte> FindAnswer(ReadOnlySpan<byte> datagram, ushort answerType, out int errno, out bool found)
     {
         errno = 0;
-        int offset = 0;
-        while (datagram.Length - offset >= sizeof(NlMsgHdr))
+        found = false;
+        var walk = new NetlinkMessages(datagram);
+        while (walk.MoveNext())
         {
-            NlMsgHdr header = MemoryMarshal.Read<NlMsgHdr>(datagram[offset..]);
-            if (header.NlmsgLen < sizeof(NlMsgHdr) || header.NlmsgLen > datagram.Length - offset)
+            if (walk.Header.NlmsgSeq != _sequence)
             {
-                break;
+                continue;
             }
-            int body = offset + sizeof(NlMsgHdr), bodyLength = (int)header.NlmsgLen - sizeof(NlMsgHdr);
-            if (header.NlmsgSeq == _sequence && header.NlmsgType == NlmsgError && bodyLength >= sizeof(int))
+            if (walk.Header.NlmsgType == NlmsgError && walk.Body.Length >= sizeof(int))
             {
-                errno = -MemoryMarshal.Read<int>(datagram[body..]);
-                return errno == 0 ? null : (body, 0);
+                errno = -MemoryMarshal.Read<int>(walk.Body);
+                found = errno != 0; // 0 is an acknowledgement, not an answer
             }
-            if (header.NlmsgSeq == _sequence && header.NlmsgType == answerType)
+            else if (walk.Header.NlmsgType == answerType)
             {
-                return (body, bodyLength);
+                found = true;
+                return walk.Body;
             }
-            offset += Align((int)header.NlmsgLen);
+            if (found)
+            {
+                return default;
+            }
         }
-        return null;
+        return default;
     }
 }

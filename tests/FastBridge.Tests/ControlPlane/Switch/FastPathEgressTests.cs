@@ -1,6 +1,7 @@
 // The fast path's egress check over rtnetlink, on real links: a veth whose peer is in our namespace, in
 // a named namespace with GRO on and off, or runs an XDP program; a peer in a namespace without a name
-// (an `unshare -n` process's, found through /proc); and a link that is not a veth (a bridge). Each builds its own
+// (an `unshare -n` process's, found through /proc), also after the name it was remembered by came to
+// mean another namespace; and a link that is not a veth (a bridge). Each builds its own
 // links (VethLab names) and removes them, the process included, even when it fails.
 using FastBridge.ControlPlane.Lab;
 using FastBridge.ControlPlane.Switch;
@@ -84,6 +85,27 @@ public sealed class FastPathEgressTests : IDisposable
 
         Assert.Equal(new EgressAnswer(EgressVerdict.Confirmed, $"peer {peer} in the namespace of pid {holder.Pid} has GRO on"), on);
         Assert.Equal(on, again);
+    }
+
+    [Fact]
+    public void Check_RememberedNamespaceNameNowAnotherNamespace_FoundAgainThroughProc()
+    {
+        (string port, string peer) = (_lab.Name("m"), _lab.Name("mp"));
+        string name = _lab.Name("mn");
+        using var holder = new ChildProcess("unshare", ["-n", "sleep", "60"]);
+        string pid = holder.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _lab.AddNamespace(name); // tracked for removal; replaced at once by the name of the holder's namespace
+        VethLab.Ip("netns", "del", name);
+        Assert.True(SpinWait.SpinUntil(() => new FileInfo($"/proc/{pid}/ns/net").LinkTarget != new FileInfo("/proc/self/ns/net").LinkTarget, 5000), "unshare did not start");
+        VethLab.Ip("netns", "attach", name, pid);
+        _lab.AddLink(port, "type", "veth", "peer", "name", peer, "netns", name);
+        HostGro.Set(name, peer, on: true);
+        Assert.Equal($"peer {peer} in namespace {name} has GRO on", _check.Check(NetInterface.Inspect(port)).Reason);
+
+        VethLab.Ip("netns", "del", name); // the holder keeps the namespace, and the peer, alive
+        VethLab.Ip("netns", "add", name); // the remembered path now opens another namespace
+
+        Assert.Equal(new EgressAnswer(EgressVerdict.Confirmed, $"peer {peer} in the namespace of pid {pid} has GRO on"), _check.Check(NetInterface.Inspect(port)));
     }
 
     [Fact]

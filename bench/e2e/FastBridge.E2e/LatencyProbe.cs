@@ -7,10 +7,11 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Ports;
 using FastBridge.Testing.Frames;
 using FastBridge.Testing.Traffic;
-using static FastBridge.Datapath.Interop.IfPacket;
 using Tmds.Linux;
+using static FastBridge.Datapath.Interop.IfPacket;
 
 namespace FastBridge.E2e;
 

@@ -6,6 +6,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FastBridge.Datapath.Frames;
+using FastBridge.Datapath.Ports;
 
 namespace FastBridge.ControlPlane.Lab;
 

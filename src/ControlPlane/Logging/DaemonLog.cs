@@ -78,4 +78,7 @@ internal static partial class DaemonLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "port {Port}: fast-path {State} ({Why})")]
     public static partial void PortFastPath(this ILogger log, string port, string state, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "port {Port}: fast-path check failed, staying on until it reads again or fails for {Ticks} s in a row ({Why})")]
+    public static partial void PortFastPathUnreadable(this ILogger log, string port, int ticks, string why);
 }

@@ -1,103 +1,106 @@
 // Whether the XDP fast path may redirect frames to a port. A veth delivers a redirected frame only if
 // its peer has a NAPI context to take it on (veth_xdp_xmit drops it otherwise): the peer has GRO on,
-// or an XDP program of its own. So for a veth this finds the peer (iproute2's link_index and
-// link_netnsid, the namespace by its id), and reads its GRO flag there with the ethtool ioctl. Other
-// drivers need ndo_xdp_xmit, which nothing reports to user space: they are not confirmed. Control
-// plane, at port set-up; a few milliseconds per port.
-using System.Text.Json;
-using FastBridge.ControlPlane.Lab;
+// or an XDP program of its own. So for a veth this asks rtnetlink for the port's link (its kind, its
+// peer's ifindex and namespace id) and for the peer's (its name, whether XDP is attached), then reads
+// the peer's GRO flag with the ethtool ioctl inside the peer's namespace, found by its id
+// (NamespacesById; entering it needs CAP_SYS_ADMIN). Other drivers need ndo_xdp_xmit, which nothing
+// reports to user space: they are not confirmed. No process is spawned: it runs at every port
+// preparation and, for every attached port, every tick. An answer that could not be read is told
+// apart from a refusal, so the tick can keep its last decision through a transient failure
+// (FastPathEgressDecisions). Control plane: set-up and tick threads.
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Interop;
 using FastBridge.Datapath.Ports;
+using Microsoft.Win32.SafeHandles;
 using Tmds.Linux;
 
 namespace FastBridge.ControlPlane.Switch;
 
-internal static class FastPathEgress
+/// <summary>Confirmed: the kernel delivers redirected frames. Refused: it would not. Unreadable: the check could not tell.</summary>
+internal enum EgressVerdict
 {
-    /// <summary>(true, why) when the kernel can deliver XDP frames redirected to <paramref name="iface"/>; (false, why not) otherwise.</summary>
-    public static (bool Confirmed, string Reason) Check(NetInterfaceInfo iface)
+    Confirmed,
+    Refused,
+    Unreadable,
+}
+
+internal readonly record struct EgressAnswer(EgressVerdict Verdict, string Reason);
+
+internal sealed class FastPathEgress
+{
+    private readonly NamespacesById _namespaces = new();
+
+    /// <summary>Whether the kernel can deliver XDP frames redirected to <paramref name="iface"/>, and why.</summary>
+    public EgressAnswer Check(NetInterfaceInfo iface)
     {
         try
         {
-            using JsonDocument link = JsonDocument.Parse(IpCommand.Ip("-j", "-d", "link", "show", "dev", iface.Name));
-            JsonElement self = link.RootElement[0];
-            if (!self.TryGetProperty("linkinfo", out JsonElement info) || info.GetProperty("info_kind").GetString() != "veth")
+            using var query = new LinkQuery();
+            LinkAttributes? port = query.GetLink(iface.IfIndex, netnsid: null, out int errno);
+            if (port is null)
             {
-                return (false, "not a veth: whether its driver takes XDP frames is not known");
+                return Unreadable($"its link cannot be read: {LibcExtras.ErrnoText(errno)}");
             }
-            if (!self.TryGetProperty("link_index", out JsonElement peerIndex))
+            if (port.Kind != "veth")
             {
-                return (false, "its veth peer is not visible");
+                return Refused("not a veth: whether its driver takes XDP frames is not known");
             }
-            string? netns = null;
-            if (self.TryGetProperty("link_netnsid", out JsonElement nsid) && (netns = NamespaceOf(nsid.GetInt32())) is null)
+            if (port.LinkIndex == 0)
             {
-                return (false, "its veth peer is in a namespace without a name");
+                return Refused("its veth peer is not visible");
             }
-            string[] peers = netns is null ? ["-j", "-d", "link", "show"] : ["-n", netns, "-j", "-d", "link", "show"];
-            using JsonDocument all = JsonDocument.Parse(IpCommand.Ip(peers));
-            foreach (JsonElement peer in all.RootElement.EnumerateArray())
+            LinkAttributes? peer = query.GetLink(port.LinkIndex, port.LinkNetnsid, out errno);
+            if (peer?.Name is null)
             {
-                if (peer.GetProperty("ifindex").GetInt32() == peerIndex.GetInt32())
-                {
-                    return PeerTakesRedirects(peer.GetProperty("ifname").GetString()!, netns, peer.TryGetProperty("xdp", out _));
-                }
+                return errno == LibC.ENODEV ? Refused("its veth peer is not found")
+                    : Unreadable($"its veth peer cannot be read: {LibcExtras.ErrnoText(errno)}");
             }
-            return (false, "its veth peer is not found");
+            if (port.LinkNetnsid is not int nsid)
+            {
+                return PeerTakesRedirects(peer, null, null);
+            }
+            if (_namespaces.Open(query, nsid) is not var (netns, description))
+            {
+                return peer.HasXdp ? Confirmed($"peer {peer.Name} in namespace id {nsid} runs an XDP program")
+                    : Unreadable($"peer {peer.Name} is in namespace id {nsid}, which no named namespace and no process holds");
+            }
+            using (netns)
+            {
+                return PeerTakesRedirects(peer, netns, description);
+            }
         }
-        catch (Exception e) when (e is InvalidOperationException or JsonException or KeyNotFoundException or IOException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            return (false, $"its veth peer cannot be read: {e.Message}");
+            return Unreadable($"its veth peer cannot be read: {e.Message}");
         }
     }
 
-    private static (bool, string) PeerTakesRedirects(string peer, string? netns, bool hasXdp)
+    /// <param name="namespaceDescription">Words for the peer's namespace ("namespace NAME"); null when it is ours.</param>
+    private static EgressAnswer PeerTakesRedirects(LinkAttributes peer, SafeFileHandle? netns, string? namespaceDescription)
     {
-        string where = netns is null ? peer : $"{peer} in namespace {netns}";
-        if (hasXdp)
+        string where = namespaceDescription is null ? peer.Name! : $"{peer.Name} in {namespaceDescription}";
+        if (peer.HasXdp)
         {
-            return (true, $"peer {where} runs an XDP program");
+            return Confirmed($"peer {where} runs an XDP program");
         }
-        uint gro = 0;
-        int errno = 0;
-        void Read()
+        int errno;
+        bool groOn;
+        try
         {
-            int fd = PortOffloads.OpenControl(peer);
-            try
-            {
-                errno = Ethtool.Get(fd, peer, Ethtool.GGro, out gro);
-            }
-            finally
-            {
-                LibC.close(fd);
-            }
+            errno = InterfaceGro.Read(netns, namespaceDescription ?? "our namespace", peer.Name!, out groOn);
         }
-        if (netns is null)
+        catch (InvalidOperationException e)
         {
-            Read();
+            return Unreadable($"GRO of peer {where} unreadable: {e.Message}");
         }
-        else
-        {
-            Namespaces.RunIn(netns, Read);
-        }
-        return errno != 0 ? (false, $"GRO of peer {where} unreadable: {LibcExtras.ErrnoText(errno)}")
-            : gro != 0 ? (true, $"peer {where} has GRO on")
-            : (false, $"peer {where} has GRO off (ethtool -K {peer} gro on)");
+        return errno != 0 ? Unreadable($"GRO of peer {where} unreadable: {LibcExtras.ErrnoText(errno)}")
+            : groOn ? Confirmed($"peer {where} has GRO on")
+            : Refused($"peer {where} has GRO off (ethtool -K {peer.Name} gro on)");
     }
 
-    /// <summary>The name of the namespace our namespace knows by <paramref name="nsid"/>, from `ip netns list`.</summary>
-    private static string? NamespaceOf(int nsid)
-    {
-        string text = IpCommand.Ip("-j", "netns", "list");
-        using JsonDocument list = JsonDocument.Parse(text.Length == 0 ? "[]" : text);
-        foreach (JsonElement ns in list.RootElement.EnumerateArray())
-        {
-            if (ns.TryGetProperty("id", out JsonElement id) && id.GetInt32() == nsid)
-            {
-                return ns.GetProperty("name").GetString();
-            }
-        }
-        return null;
-    }
+    private static EgressAnswer Confirmed(string reason) => new(EgressVerdict.Confirmed, reason);
+
+    private static EgressAnswer Refused(string reason) => new(EgressVerdict.Refused, reason);
+
+    private static EgressAnswer Unreadable(string reason) => new(EgressVerdict.Unreadable, reason);
 }

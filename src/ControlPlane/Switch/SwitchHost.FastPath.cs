@@ -13,7 +13,8 @@ namespace FastBridge.ControlPlane.Switch;
 
 internal sealed partial class SwitchHost
 {
-    private readonly Dictionary<string, (bool Egress, string Reason)> _fastPathOf = new(StringComparer.Ordinal);
+    private readonly FastPathEgress _fastPathEgressCheck = new();
+    private readonly FastPathEgressDecisions _fastPathOf = new();
     private FastPathMaps? _fastPathMaps;
     private bool _vlanFiltering;
 
@@ -24,10 +25,7 @@ internal sealed partial class SwitchHost
         {
             return _vlanFiltering ? $"off ({VlanFilteringRefusal})" : "off (--fast-path off)";
         }
-        lock (_fastPathOf)
-        {
-            return _fastPathOf.TryGetValue(name, out var state) ? $"{(state.Egress ? "on" : "off")} ({state.Reason})" : "off (not prepared)";
-        }
+        return _fastPathOf.Show(name);
     }
 
     /// <summary>Why a VLAN-aware switch runs without the fast path: the program knows no VLANs yet.</summary>
@@ -69,26 +67,9 @@ internal sealed partial class SwitchHost
     }
 
     /// <summary>Whether frames may be redirected to the interface, decided at each preparation of the port and each tick.</summary>
-    /// <returns>Whether the answer differs from the last one (always logged at a preparation, else only on a change).</returns>
-    private bool CheckFastPathEgress(NetInterfaceInfo iface, bool preparing = true)
-    {
-        if (_fastPathMaps is null)
-        {
-            return false;
-        }
-        (bool confirmed, string reason) = FastPathEgress.Check(iface);
-        bool changed;
-        lock (_fastPathOf)
-        {
-            changed = !_fastPathOf.TryGetValue(iface.Name, out var was) || was.Egress != confirmed;
-            _fastPathOf[iface.Name] = (confirmed, reason);
-        }
-        if (changed || preparing)
-        {
-            _log.PortFastPath(iface.Name, confirmed ? "on" : "off", reason);
-        }
-        return changed;
-    }
+    /// <returns>Whether the decision differs from the last one (FastPathEgressDecisions says what is logged).</returns>
+    private bool CheckFastPathEgress(NetInterfaceInfo iface, bool preparing = true) =>
+        _fastPathMaps is not null && _fastPathOf.Take(iface.Name, _fastPathEgressCheck.Check(iface), preparing, _log);
 
     /// <summary>
     /// From the tick: each attached port's egress checked again (a peer's GRO may be turned off at any time); a change
@@ -118,9 +99,6 @@ internal sealed partial class SwitchHost
 
     private FastPathPort FastPathPortOf(string name)
     {
-        lock (_fastPathOf)
-        {
-            return new FastPathPort(Interface(name).IfIndex, _fastPathOf.GetValueOrDefault(name).Egress);
-        }
+        return new FastPathPort(Interface(name).IfIndex, _fastPathOf.Egress(name));
     }
 }

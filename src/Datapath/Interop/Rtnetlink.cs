@@ -1,6 +1,7 @@
 // rtnetlink (NETLINK_ROUTE) as FastBridge uses it: a socket subscribed to RTMGRP_LINK that hears
 // every interface appear, change (admin state, carrier, MTU) and vanish, and a dump request to
-// learn them all at once. Every size, offset and constant here is pinned against the kernel headers
+// learn them all at once; one-interface requests (RTM_GETLINK by index, in our namespace or in a peer
+// namespace by its id) and namespace-id requests (RTM_GETNSID for a namespace fd). Every size, offset and constant here is pinned against the kernel headers
 // by RtnetlinkLayoutTests; the interface flags (IFF_*) are Netdevice's. Documentation: rtnetlink(7), netlink(7).
 using System.Runtime.InteropServices;
 
@@ -18,12 +19,35 @@ internal static class Rtnetlink
     internal const ushort RtmNewlink = 16;
     internal const ushort RtmDellink = 17;
     internal const ushort RtmGetlink = 18;
+    internal const ushort RtmNewnsid = 88;
+    internal const ushort RtmGetnsid = 90;
 
     internal const ushort NlmFRequest = 0x1;
     internal const ushort NlmFDump = 0x300;
 
     internal const ushort IflaIfname = 3;
     internal const ushort IflaMtu = 4;
+    internal const ushort IflaLink = 5;
+    internal const ushort IflaLinkinfo = 18;
+    internal const ushort IflaLinkNetnsid = 37;
+    internal const ushort IflaXdp = 43;
+    internal const ushort IflaTargetNetnsid = 46;
+
+    /// <summary>Inside IFLA_LINKINFO: the driver's kind ("veth", "dummy", ...).</summary>
+    internal const ushort IflaInfoKind = 1;
+
+    /// <summary>Inside IFLA_XDP: which XDP program mode is attached, XDP_ATTACHED_NONE when none.</summary>
+    internal const ushort IflaXdpAttached = 2;
+    internal const byte XdpAttachedNone = 0;
+
+    internal const ushort NetnsaNsid = 1;
+    internal const ushort NetnsaFd = 3;
+
+    /// <summary>The id RTM_GETNSID answers for a namespace ours has no id for (NETNSA_NSID_NOT_ASSIGNED).</summary>
+    internal const int NetnsaNsidNotAssigned = -1;
+
+    /// <summary>An attribute's type without the NLA_F_NESTED and NLA_F_NET_BYTEORDER flags (NLA_TYPE_MASK).</summary>
+    internal const ushort NlaTypeMask = 0x3FFF;
 
     /// <summary>Netlink messages and attributes start on 4-byte boundaries (NLMSG_ALIGN, RTA_ALIGN).</summary>
     internal const int Alignment = 4;
@@ -71,6 +95,42 @@ internal static class Rtnetlink
     {
         public NlMsgHdr Header;
         public IfInfoMsg Body;
+    }
+
+    /// <summary>An attribute carrying one 32-bit value (IFLA_TARGET_NETNSID, NETNSA_FD).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Int32Attribute
+    {
+        public RtAttr Header;
+        public int Value;
+    }
+
+    /// <summary>RTM_GETLINK for one ifindex; the attribute IFLA_TARGET_NETNSID asks for it in the namespace of that id.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct LinkRequest
+    {
+        public NlMsgHdr Header;
+        public IfInfoMsg Body;
+        public Int32Attribute TargetNetnsid;
+    }
+
+    /// <summary>
+    /// struct rtgenmsg (one byte, the family) padded to NLMSG_ALIGN as the kernel reads it: what RTM_GETNSID and
+    /// RTM_NEWNSID carry before their attributes.
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential, Size = 4)]
+    internal struct RtGenMsg
+    {
+        public byte RtgenFamily;
+    }
+
+    /// <summary>RTM_GETNSID for a namespace fd (NETNSA_FD): the kernel answers RTM_NEWNSID with NETNSA_NSID, ours for it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct NsidRequest
+    {
+        public NlMsgHdr Header;
+        public RtGenMsg Body;
+        public Int32Attribute Fd;
     }
 
     internal static int Align(int length) => (length + Alignment - 1) & ~(Alignment - 1);

@@ -161,55 +161,19 @@ public sealed unsafe class LinkMonitor : IDisposable
     /// </summary>
     internal static void Parse(ReadOnlySpan<byte> datagram, List<LinkState> into)
     {
-        int headerLength = sizeof(NlMsgHdr);
-        int infoLength = sizeof(IfInfoMsg);
-        int offset = 0;
-        while (datagram.Length - offset >= headerLength)
+        var walk = new NetlinkMessages(datagram);
+        while (walk.MoveNext())
         {
-            NlMsgHdr header = MemoryMarshal.Read<NlMsgHdr>(datagram[offset..]);
-            if (header.NlmsgLen < headerLength || header.NlmsgLen > datagram.Length - offset)
+            if (walk.Header.NlmsgType is RtmNewlink or RtmDellink && walk.Body.Length >= sizeof(IfInfoMsg))
             {
-                return;
-            }
-            ReadOnlySpan<byte> message = datagram.Slice(offset, (int)header.NlmsgLen);
-            if (header.NlmsgType is RtmNewlink or RtmDellink && message.Length >= headerLength + infoLength)
-            {
-                IfInfoMsg info = MemoryMarshal.Read<IfInfoMsg>(message[headerLength..]);
-                (string? name, int mtu) = ReadAttributes(message[(headerLength + infoLength)..]);
-                if (name is not null)
+                IfInfoMsg info = MemoryMarshal.Read<IfInfoMsg>(walk.Body);
+                LinkAttributes attributes = LinkAttributes.Parse(walk.Body[sizeof(IfInfoMsg)..]);
+                if (attributes.Name is not null)
                 {
-                    into.Add(new LinkState(info.IfiIndex, name, header.NlmsgType == RtmNewlink,
-                        (info.IfiFlags & Netdevice.IffUp) != 0, (info.IfiFlags & Netdevice.IffRunning) != 0, mtu));
+                    into.Add(new LinkState(info.IfiIndex, attributes.Name, walk.Header.NlmsgType == RtmNewlink,
+                        (info.IfiFlags & Netdevice.IffUp) != 0, (info.IfiFlags & Netdevice.IffRunning) != 0, attributes.Mtu));
                 }
             }
-            offset += Align((int)header.NlmsgLen);
         }
-    }
-
-    private static (string? Name, int Mtu) ReadAttributes(ReadOnlySpan<byte> attributes)
-    {
-        string? name = null;
-        int mtu = 0;
-        int offset = 0;
-        while (attributes.Length - offset >= sizeof(RtAttr))
-        {
-            RtAttr attribute = MemoryMarshal.Read<RtAttr>(attributes[offset..]);
-            if (attribute.RtaLen < sizeof(RtAttr) || attribute.RtaLen > attributes.Length - offset)
-            {
-                break;
-            }
-            ReadOnlySpan<byte> value = attributes.Slice(offset + sizeof(RtAttr), attribute.RtaLen - sizeof(RtAttr));
-            if (attribute.RtaType == IflaIfname)
-            {
-                int end = value.IndexOf((byte)0);
-                name = System.Text.Encoding.UTF8.GetString(end < 0 ? value : value[..end]);
-            }
-            else if (attribute.RtaType == IflaMtu && value.Length >= 4)
-            {
-                mtu = MemoryMarshal.Read<int>(value);
-            }
-            offset += Align(attribute.RtaLen);
-        }
-        return (name, mtu);
     }
 }

@@ -4,6 +4,7 @@
 using System.Runtime.InteropServices;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Ports;
 using FastBridge.Testing.Frames;
 using Tmds.Linux;
 

@@ -1,6 +1,7 @@
 // What the daemon says when the kernel holds it back: started with fewer capabilities (setpriv
 // shrinks the bounding set, so even root loses the rest) or a small RLIMIT_MEMLOCK (prlimit), it
-// must refuse in one line that names the capability or the limit to raise, and by how much.
+// must refuse in one line that names the capability or the limit to raise, and by how much. Without
+// CAP_SYS_ADMIN it runs, but a port whose veth peer is in another namespace is off the fast path, saying why.
 using FastBridge.Testing.Processes;
 
 namespace FastBridge.Tests.ControlPlane.Daemon;
@@ -38,5 +39,19 @@ public sealed class PrivilegeRefusalTests
         Assert.Contains("ulimit -l 2048", daemon.Output);
         Assert.Contains("LimitMEMLOCK=2048K", daemon.Output);
         Assert.Contains("CAP_IPC_LOCK", daemon.Output);
+    }
+
+    [Fact]
+    public void Run_FastPathWithoutCapSysAdmin_PortOffSayingTheCapabilityItNeeds()
+    {
+        using DaemonLab lab = DaemonLab.Create(1);
+        // The capabilities the unit grants and CAP_PERFMON (without it the verifier refuses the fast-path program's
+        // packet-pointer subtraction): reading GRO in the peer's namespace needs setns, so CAP_SYS_ADMIN.
+        using FastBridgeDaemon daemon = FastBridgeDaemon.LaunchRun(["--socket", lab.Socket, "--port", lab.Port(0), "--fast-path", "on"],
+            under: ["setpriv", "--bounding-set=-all,+net_raw,+net_admin,+bpf,+perfmon", "--inh-caps=-all"]);
+
+        Assert.True(daemon.WaitForLine($"port {lab.Port(0)}: fast-path off", s_refusal), daemon.Output);
+        Assert.Contains($"in namespace {lab.Netns(0)} unreadable: cannot enter namespace {lab.Netns(0)}: setns:", daemon.Output);
+        Assert.Contains("entering a network namespace needs CAP_SYS_ADMIN", daemon.Output);
     }
 }

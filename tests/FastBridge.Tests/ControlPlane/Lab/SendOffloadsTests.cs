@@ -1,5 +1,6 @@
 // SendOffloads on a lab host's end of a veth pair, inside its namespace as the lab runs it.
 using FastBridge.ControlPlane.Lab;
+using FastBridge.Datapath.Ports;
 using FastBridge.Tests.Datapath.Ports;
 
 namespace FastBridge.Tests.ControlPlane.Lab;

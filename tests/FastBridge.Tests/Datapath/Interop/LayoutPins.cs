@@ -15,6 +15,7 @@ internal static class LayoutPins
         "#include <stdio.h>", "#include <stddef.h>", "#include <errno.h>", "#include <unistd.h>",
         "#include <sys/syscall.h>", "#include <sys/socket.h>", "#include <sys/mman.h>", "#include <linux/bpf.h>",
         "#include <linux/if_link.h>", "#include <linux/if_xdp.h>", "#include <linux/rtnetlink.h>", "#include <linux/if.h>",
+        "#include <linux/net_namespace.h>",
         "#define offsetofend(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))",
         "#ifndef AF_XDP", "#define AF_XDP 44", "#endif", "#ifndef SOL_XDP", "#define SOL_XDP 283", "#endif",
     ];

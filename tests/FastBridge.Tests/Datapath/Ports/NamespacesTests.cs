@@ -1,7 +1,7 @@
-using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Ports;
 
-namespace FastBridge.Tests.ControlPlane.Lab;
+namespace FastBridge.Tests.Datapath.Ports;
 
 public sealed class NamespacesTests
 {

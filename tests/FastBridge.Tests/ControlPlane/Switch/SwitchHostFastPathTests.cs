@@ -295,20 +295,6 @@ public sealed class SwitchHostFastPathTests : IDisposable
         Assert.Empty(host.Datapath.FastPathMaps!.Keys());
     }
 
-    [Fact]
-    public void VlanFiltering_AutoRunsWithoutTheFastPathSayingWhy_OnRefuses()
-    {
-        (string port, _) = _lab.AddVeth("p0");
-        var options = new DatapathOptions(VlanFiltering: true);
-
-        using (SwitchHost host = SwitchHost.Start([port], options, fastPath: FastPathMode.Auto))
-        {
-            Assert.Equal("off (vlan filtering)", host.FastPathOf(port));
-        }
-        var refused = Assert.Throws<InvalidOperationException>(() => SwitchHost.Start([port], options, fastPath: FastPathMode.On));
-        Assert.Equal("--fast-path on, but vlan filtering", refused.Message);
-    }
-
     private SwitchHost Start(int ports, bool[] groOn, uint ageingSeconds = 300)
     {
         for (int i = 0; i < ports; i++)
@@ -357,7 +343,8 @@ public sealed class SwitchHostFastPathTests : IDisposable
         return entries;
     }
 
-    private static void AssertMapMatchesFdb(SwitchHost host)
+    /// <summary>The FDB map holds exactly the FDB's keys (VLANs included), each on its entry's port.</summary>
+    internal static void AssertMapMatchesFdb(SwitchHost host)
     {
         FastPathMaps maps = host.Datapath.FastPathMaps!;
         List<FdbEntry> fdb = FdbKeys(host);

@@ -1,16 +1,15 @@
 // The XDP fast path on a VLAN-aware switch host (--vlan-filtering), over veth pairs whose peers (in one
-// namespace) have GRO on and receive with their tags: known unicast that leaves as it came in (tagged trunk to
-// tagged trunk, untagged access to untagged access) crosses in the kernel, byte-identical; what needs a push
+// namespace) have GRO on and receive frames with their tags: known unicast that leaves as it came in
+// (tagged trunk to tagged trunk, untagged access to untagged access) crosses in the kernel, byte-identical; what needs a push
 // or a pop crosses through the poll loop; a VLAN the ingress port is not a member of is never redirected
 // (the poll loop drops it as vlan_filtered); one MAC in two VLANs is reached per VLAN; and a membership
 // deleted stops the kernel's redirects at once. The VLAN map follows every membership change.
 using FastBridge.ControlPlane.Lab;
 using FastBridge.ControlPlane.Switch;
-using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Frames;
-using FastBridge.Datapath.Hosting;
+using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
 using FastBridge.Testing.Frames;
 using FastBridge.Testing.Lab;
@@ -18,7 +17,7 @@ using FastBridge.Testing.Traffic;
 
 namespace FastBridge.Tests.ControlPlane.Switch;
 
-public sealed class SwitchHostFastPathVlanTests : IDisposable
+public sealed partial class SwitchHostFastPathTests
 {
     private const ushort Q = VlanTag.CustomerTpid;
     private const int Frames = 50;
@@ -26,28 +25,10 @@ public sealed class SwitchHostFastPathVlanTests : IDisposable
     /// <summary>A MAC behind two ports, one per VLAN.</summary>
     private const ulong SharedMac = 0x02C1_5A5E_0000UL;
 
-    private readonly VethLab _lab = new();
-    private readonly List<string> _ports = [];
-    private readonly List<RawSocket> _peers = [];
-
-    public void Dispose()
-    {
-        foreach (RawSocket peer in _peers)
-        {
-            peer.Dispose();
-        }
-        _lab.Dispose();
-    }
-
-    private static ulong Station(int i) => 0x02C1_0000_0000UL | (uint)i;
-
     [Fact]
     public void TrunkToTrunk_TaggedKnownUnicast_CrossesInKernelWithItsTag()
     {
-        using SwitchHost host = Start(2);
-        Trunk(host, 0, 10);
-        Trunk(host, 1, 10);
-        Learn(host, (0, Station(0), 10, true), (1, Station(1), 10, true));
+        using SwitchHost host = StartTwoTrunks(10);
         FastPathCounters before0 = host.Datapath.FastPathCounts(0), before1 = host.Datapath.FastPathCounts(1);
 
         byte[][] sent = Send(0, i => TestFrames.Tagged(TestFrames.Numbered(i, 64, Station(1), Station(0)), Q, 0x600A));
@@ -61,7 +42,7 @@ public sealed class SwitchHostFastPathVlanTests : IDisposable
     [Fact]
     public void AccessToAccess_UntaggedKnownUnicast_CrossesInKernel()
     {
-        using SwitchHost host = Start(2);
+        using SwitchHost host = StartVlanAware(2);
         Access(host, 0, 10);
         Access(host, 1, 10);
         Learn(host, (0, Station(0), 10, false), (1, Station(1), 10, false));
@@ -76,7 +57,7 @@ public sealed class SwitchHostFastPathVlanTests : IDisposable
     [Fact]
     public void AccessToTrunkAndBack_TagPushedAndPopped_ThroughThePollLoop()
     {
-        using SwitchHost host = Start(2);
+        using SwitchHost host = StartVlanAware(2);
         Access(host, 0, 10);
         Trunk(host, 1, 10);
         Learn(host, (0, Station(0), 10, false), (1, Station(1), 10, true));
@@ -94,10 +75,7 @@ public sealed class SwitchHostFastPathVlanTests : IDisposable
     [Fact]
     public void IngressMembershipDeleted_TaggedFrameNeverRedirected_DroppedAsVlanFiltered()
     {
-        using SwitchHost host = Start(2);
-        Trunk(host, 0, 20);
-        Trunk(host, 1, 20);
-        Learn(host, (0, Station(0), 20, true), (1, Station(1), 20, true));
+        using SwitchHost host = StartTwoTrunks(20);
         ulong before = host.Datapath.FastPathCounts(1).TxPackets;
 
         // Without a sync: the map still holds the source's entry in VLAN 20 on port 0, the VLAN map no longer does.
@@ -112,7 +90,7 @@ public sealed class SwitchHostFastPathVlanTests : IDisposable
     [Fact]
     public void SameMacInTwoVlans_OnDifferentPorts_EachVlanReachesItsOwnInKernel()
     {
-        using SwitchHost host = Start(3);
+        using SwitchHost host = StartVlanAware(3);
         Trunk(host, 0, 10);
         Trunk(host, 0, 20);
         Trunk(host, 1, 10);
@@ -128,16 +106,13 @@ public sealed class SwitchHostFastPathVlanTests : IDisposable
         Assert.Equal((ulong)Frames, host.Datapath.FastPathCounts(1).TxPackets - before1);
         Assert.Equal((ulong)Frames, host.Datapath.FastPathCounts(2).TxPackets - before2);
         Assert.Empty(Receive(1, 1));
-        SwitchHostFastPathTests.AssertMapMatchesFdb(host);
+        AssertMapMatchesFdb(host);
     }
 
     [Fact]
     public void EgressMembershipDeleted_StopsKernelRedirectsAtOnce()
     {
-        using SwitchHost host = Start(2);
-        Trunk(host, 0, 10);
-        Trunk(host, 1, 10);
-        Learn(host, (0, Station(0), 10, true), (1, Station(1), 10, true));
+        using SwitchHost host = StartTwoTrunks(10);
         Send(0, i => TestFrames.Tagged(TestFrames.Numbered(i, 64, Station(1), Station(0)), Q, 10));
         Assert.Equal(Frames, Receive(1, Frames).Count);
         ulong before = host.Datapath.FastPathCounts(1).TxPackets;
@@ -148,13 +123,13 @@ public sealed class SwitchHostFastPathVlanTests : IDisposable
         Assert.Empty(Receive(1, 1));
         Assert.Equal(before, host.Datapath.FastPathCounts(1).TxPackets);
         host.Datapath.SyncFastPath();
-        SwitchHostFastPathTests.AssertMapMatchesFdb(host);
+        AssertMapMatchesFdb(host);
     }
 
     [Fact]
     public void VlanMap_AfterPortAddVlanAddDelAndPortRemove_EqualsTheMembership()
     {
-        using SwitchHost host = Start(1);
+        using SwitchHost host = StartVlanAware(1);
         AssertVlanMapMatches(host);
 
         (string added, _) = _lab.AddVeth("p1");
@@ -175,16 +150,16 @@ public sealed class SwitchHostFastPathVlanTests : IDisposable
         AssertVlanMapMatches(host);
     }
 
-    private SwitchHost Start(int ports)
+    private SwitchHost StartVlanAware(int ports) => Start(ports, groOn: [.. Enumerable.Repeat(true, ports)], vlanFiltering: true);
+
+    /// <summary>Ports 0 and 1 trunks of <paramref name="vlan"/>, Station(0) and Station(1) learned there and in the map.</summary>
+    private SwitchHost StartTwoTrunks(ushort vlan)
     {
-        for (int i = 0; i < ports; i++)
-        {
-            (string port, string peer) = _lab.AddVeth("p" + i);
-            HostGro.Set(_lab.Netns, peer, on: true);
-            _ports.Add(port);
-            _peers.Add(_lab.OpenPeer(peer, keepTags: true));
-        }
-        return SwitchHost.Start(_ports, new DatapathOptions(VlanFiltering: true), fastPath: FastPathMode.On);
+        SwitchHost host = StartVlanAware(2);
+        Trunk(host, 0, vlan);
+        Trunk(host, 1, vlan);
+        Learn(host, (0, Station(0), vlan, true), (1, Station(1), vlan, true));
+        return host;
     }
 
     /// <summary>Port <paramref name="port"/> sends <paramref name="vlan"/> tagged (and keeps the default PVID 1).</summary>
@@ -215,7 +190,7 @@ public sealed class SwitchHostFastPathVlanTests : IDisposable
             }
         }
         host.Datapath.SyncFastPath();
-        SwitchHostFastPathTests.AssertMapMatchesFdb(host);
+        AssertMapMatchesFdb(host);
     }
 
     private byte[][] Send(int port, Func<int, byte[]> frame)
@@ -224,17 +199,6 @@ public sealed class SwitchHostFastPathVlanTests : IDisposable
         foreach (byte[] f in frames)
         {
             _peers[port].Send(f);
-        }
-        return frames;
-    }
-
-    /// <summary>Up to <paramref name="expected"/> frames, in the order they came.</summary>
-    private List<byte[]> Receive(int peer, int expected)
-    {
-        var frames = new List<byte[]>();
-        while (frames.Count < expected && _peers[peer].ReceiveTest(expected == 1 ? 300 : 2000) is byte[] frame)
-        {
-            frames.Add(frame);
         }
         return frames;
     }

@@ -121,6 +121,13 @@ internal sealed class PortOpener : IDisposable
         {
             return "; no fast path from it (multi-buffer)";
         }
+        if (_fastPath.VlanTpid != 0)
+        {
+            // XDP sees a frame's bytes only, and the kernel may hold its outer tag in metadata instead (a NIC's
+            // receive VLAN offload; a sender's transmit offload across a veth). The AF_PACKET poll loop reads it
+            // there; the program would take the frame for an untagged one of the PVID. (AF_XDP sees what XDP sees.)
+            return "; no fast path from it (VLAN filtering: its tags may arrive in metadata, which XDP cannot read)";
+        }
         try
         {
             XdpAttachment attachment = XdpAttachment.AttachFastPath(iface, _fastPath, _xdpMode);

@@ -16,20 +16,16 @@ internal sealed partial class SwitchHost
     private readonly FastPathEgress _fastPathEgressCheck = new();
     private readonly FastPathEgressDecisions _fastPathOf = new();
     private FastPathMaps? _fastPathMaps;
-    private bool _vlanFiltering;
 
     /// <summary>`on (why)` or `off (why not)`: whether the kernel redirects frames to the port, for port show and GET /ports.</summary>
     public string FastPathOf(string name)
     {
         if (_fastPathMaps is null)
         {
-            return _vlanFiltering ? $"off ({VlanFilteringRefusal})" : "off (--fast-path off)";
+            return "off (--fast-path off)";
         }
         return _fastPathOf.Show(name);
     }
-
-    /// <summary>Why a VLAN-aware switch runs without the fast path: the program knows no VLANs yet.</summary>
-    private const string VlanFilteringRefusal = "vlan filtering";
 
     /// <summary>The maps, when the kernel accepts the program; null with the fast path off. Throws under On when it cannot run.</summary>
     private static FastPathMaps? OpenFastPath(FastPathMode mode, DatapathOptions options, ILogger log)
@@ -38,20 +34,17 @@ internal sealed partial class SwitchHost
         {
             return null;
         }
-        // The program's keys carry VLAN 0 and it would redirect without the egress port's tag edit.
-        string? refusal = options.VlanFiltering ? VlanFilteringRefusal : null;
+        string? refusal;
         FastPathMaps? maps = null;
-        if (refusal is null)
+        try
         {
-            try
-            {
-                maps = FastPathMaps.Create(options.FdbMaxEntries, options.MaxPorts);
-                refusal = XdpAttachment.CheckFastPath(maps);
-            }
-            catch (InvalidOperationException e)
-            {
-                refusal = e.Message;
-            }
+            // VLAN-aware maps make VLAN-aware programs: keys by (VLAN, MAC), no tag edit in the kernel.
+            maps = FastPathMaps.Create(options.FdbMaxEntries, options.MaxPorts, options.VlanFiltering ? options.VlanProtocol : (ushort)0);
+            refusal = XdpAttachment.CheckFastPath(maps);
+        }
+        catch (InvalidOperationException e)
+        {
+            refusal = e.Message;
         }
         if (refusal is null)
         {

@@ -36,7 +36,6 @@ internal sealed partial class SwitchHost : IDisposable
         _backends = backends;
         _log = log;
         _fastPathMaps = fastPath;
-        _vlanFiltering = options.VlanFiltering;
         foreach (NetInterfaceInfo iface in interfaces)
         {
             _interfaces[iface.Name] = iface;

@@ -72,6 +72,10 @@ public sealed class VlanMembership
     /// <summary>Whether frames of <paramref name="vlan"/> leave <paramref name="port"/> untagged.</summary>
     public bool IsUntagged(int port, ushort vlan) => _untagged[port] is { } words && (words[vlan >> 6] & (1UL << vlan)) != 0;
 
+    /// <summary>Whether <paramref name="port"/> has the same PVID, members and untagged flags here as in <paramref name="other"/>.</summary>
+    public bool SamePort(VlanMembership other, int port) =>
+        _pvid[port] == other._pvid[port] && SameWords(_members[port], other._members[port]) && SameWords(_untagged[port], other._untagged[port]);
+
     /// <summary>The member ports of <paramref name="vlan"/>, ascending: where its floods go.</summary>
     public ReadOnlySpan<int> FloodList(ushort vlan) => _flood[vlan];
 
@@ -178,6 +182,8 @@ public sealed class VlanMembership
         next.RebuildFloodLists(old);
         return next;
     }
+
+    private static bool SameWords(ulong[]? a, ulong[]? b) => ReferenceEquals(a, b) || (a ?? new ulong[Words]).AsSpan().SequenceEqual(b ?? new ulong[Words]);
 
     private static void RequireRange(ushort first, ushort last)
     {

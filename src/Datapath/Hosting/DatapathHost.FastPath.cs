@@ -1,7 +1,7 @@
 // The XDP fast path as the datapath host sees it: the FDB mirrored into the BPF maps from the
-// housekeeping tick (FdbMirror), a port's entries and redirect target following its handles in and out
-// of the loops, and the fast path's counters folded into each port's. Off (no mirror) unless the control
-// plane enables it before Start. Control-plane threads only, under the host's control lock.
+// housekeeping tick (FdbMirror), a port's entries, VLAN rules (FastPathVlanMirror) and redirect target
+// following its handles in and out of the loops, and the fast path's counters folded into each port's.
+// Off (no mirror) unless the control plane enables it before Start. Control-plane threads only, under the host's control lock.
 using FastBridge.Datapath.Forwarding;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
@@ -11,6 +11,7 @@ namespace FastBridge.Datapath.Hosting;
 public sealed partial class DatapathHost
 {
     private FdbMirror? _mirror;
+    private FastPathVlanMirror? _vlanMirror;
     private Func<string, FastPathPort>? _fastPathPort;
 
     /// <summary>The fast path's maps, or null without a fast path.</summary>
@@ -25,10 +26,16 @@ public sealed partial class DatapathHost
     /// </summary>
     public void EnableFastPath(FastPathMaps maps, Func<string, FastPathPort> fastPathPort)
     {
+        ArgumentNullException.ThrowIfNull(maps);
+        if (maps.VlanTpid != (_vlans?.Tpid ?? 0))
+        {
+            throw new ArgumentException($"the fast path's maps classify by TPID 0x{maps.VlanTpid:x4}, the bridge by 0x{_vlans?.Tpid ?? 0:x4}");
+        }
         lock (_control)
         {
             _fastPathPort = fastPathPort;
             _mirror = new FdbMirror(Fdb, maps, _maxPorts);
+            _vlanMirror = _vlans is null ? null : new FastPathVlanMirror(maps, _maxPorts);
             for (int id = 0; id < _names.Length; id++)
             {
                 if (_attached[id])
@@ -65,10 +72,25 @@ public sealed partial class DatapathHost
     /// <summary>Frames and bytes the fast path moved for a port, or zeros without a fast path.</summary>
     public FastPathCounters FastPathCounts(int id) => _mirror?.Maps.ReadCounters(id) ?? default;
 
-    private void MirrorAttached(int id, IPort handle) =>
-        _mirror?.Attached(id, _fastPathPort!(_names[id]), handle.MaxFrameLength, handle.MaxUntaggedFrameLength);
+    private void MirrorAttached(int id, IPort handle)
+    {
+        if (_mirror is null)
+        {
+            return;
+        }
+        FastPathPort port = _fastPathPort!(_names[id]);
+        _mirror.Attached(id, port, handle.MaxFrameLength, handle.MaxUntaggedFrameLength);
+        _vlanMirror?.Attached(id, port.IfIndex, _vlans!);
+    }
 
-    private void MirrorDetached(int id) => _mirror?.Detached(id);
+    private void MirrorDetached(int id)
+    {
+        _mirror?.Detached(id);
+        _vlanMirror?.Detached(id);
+    }
+
+    /// <summary>A membership about to be published, written to the fast path's VLAN map first.</summary>
+    private void MirrorVlans(VlanMembership vlans) => _vlanMirror?.Changed(vlans);
 
     private void MirrorBeforeAgeing(uint now) => _mirror?.Refresh(now, AgeingTimeSeconds);
 

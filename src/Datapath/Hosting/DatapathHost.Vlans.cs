@@ -70,6 +70,7 @@ public sealed partial class DatapathHost
 
     private void PublishVlans(VlanMembership vlans)
     {
+        MirrorVlans(vlans); // the kernel's redirects follow before the loops do: none by a membership gone
         Volatile.Write(ref _vlans, vlans);
         foreach (PollLoop loop in _loops)
         {

@@ -1,10 +1,12 @@
-// The four BPF maps the XDP fast path shares between every port's program and the control plane.
+// The BPF maps the XDP fast path shares between every port's program and the control plane.
 // The process owns them by fd only (nothing is pinned), so they go with it, even on kill -9:
 //   fdb      HASH   FdbKey (8 bytes) -> FastPathEntry: the FDB's entries, mirrored by FdbMirror;
 //            the program refreshes LastSeen, the mirror reads it back so fast-path stations do not age.
 //   ports    ARRAY  port id -> FastPathEgress: longest frames an egress port takes; 0 = not confirmed.
 //   egress   DEVMAP_HASH port id -> ifindex: the confirmed egress ports bpf_redirect_map sends to.
 //   counters PERCPU_ARRAY port id -> FastPathCounters: what the fast path forwarded, per CPU.
+//   vlans    HASH   ifindex -> FastPathVlans: a port's VLAN membership, on a VLAN-aware bridge only
+//            (FastPathMaps.Vlans.cs).
 // Control-plane threads only; each call is one bpf(2) syscall.
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
@@ -53,15 +55,16 @@ public struct FastPathCounters
     public ulong TxBytes;
 }
 
-public sealed unsafe class FastPathMaps : IDisposable
+public sealed unsafe partial class FastPathMaps : IDisposable
 {
     private readonly FastPathCounters[] _perCpu;
     private int[] _fds;
 
-    private FastPathMaps(int[] fds, int maxPorts)
+    private FastPathMaps(int[] fds, int maxPorts, ushort vlanTpid)
     {
         _fds = fds;
         MaxPorts = maxPorts;
+        VlanTpid = vlanTpid;
         _perCpu = new FastPathCounters[Bpf.PossibleCpus()];
     }
 
@@ -75,18 +78,26 @@ public sealed unsafe class FastPathMaps : IDisposable
 
     internal int CountersFd => _fds[3];
 
-    /// <summary>Creates the maps: the FDB map bounded by <paramref name="fdbMaxEntries"/> (--fdb-max). Throws naming the map and errno.</summary>
-    public static FastPathMaps Create(int fdbMaxEntries, int maxPorts)
+    /// <summary>
+    /// Creates the maps: the FDB map bounded by <paramref name="fdbMaxEntries"/> (--fdb-max); with a
+    /// <paramref name="vlanTpid"/> (the bridge's vlan_protocol), the VLAN map too, and the programs built on these
+    /// maps are VLAN-aware (FastPathProgram). Throws naming the map and errno.
+    /// </summary>
+    public static FastPathMaps Create(int fdbMaxEntries, int maxPorts, ushort vlanTpid = 0)
     {
-        var specs = new (uint Type, uint Key, uint Value, uint Max, uint Flags, string Name)[]
+        var specs = new List<(uint Type, uint Key, uint Value, uint Max, uint Flags, string Name)>
         {
             (Bpf.MapTypeHash, 8, (uint)sizeof(FastPathEntry), (uint)fdbMaxEntries, Bpf.MapFlagNoPrealloc, "fb_fdb"),
             (Bpf.MapTypeArray, 4, (uint)sizeof(FastPathEgress), (uint)maxPorts, 0, "fb_ports"),
             (Bpf.MapTypeDevmapHash, 4, 4, (uint)maxPorts, 0, "fb_egress"),
             (Bpf.MapTypePercpuArray, 4, (uint)sizeof(FastPathCounters), (uint)maxPorts, 0, "fb_fast_counts"),
         };
-        var fds = new int[specs.Length];
-        for (int i = 0; i < specs.Length; i++)
+        if (vlanTpid != 0)
+        {
+            specs.Add(VlansSpec(maxPorts));
+        }
+        var fds = new int[specs.Count];
+        for (int i = 0; i < specs.Count; i++)
         {
             (uint type, uint key, uint value, uint max, uint flags, string name) = specs[i];
             fds[i] = Bpf.CreateMap(type, key, value, max, name, flags);
@@ -97,7 +108,7 @@ public sealed unsafe class FastPathMaps : IDisposable
                 throw new InvalidOperationException($"cannot create the fast path's BPF map {name}: {LibcExtras.ErrnoText(errno)}");
             }
         }
-        return new FastPathMaps(fds, maxPorts);
+        return new FastPathMaps(fds, maxPorts, vlanTpid);
     }
 
     /// <summary>fdb[key] = entry; false when the map is full (bounded by --fdb-max) or the kernel refused.</summary>

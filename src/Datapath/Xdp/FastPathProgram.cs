@@ -11,6 +11,8 @@
 //     array, an entry in the DEVMAP) and the frame fits that port (FrameRef.Fits's rule).
 // The mirror writes only the entries of ports that forward (up, not shut down by a policy), so a
 // frame from or to a disabled port never finds both its entries here.
+// On a VLAN-aware bridge (maps with a VLAN map) the program classifies each frame first and redirects
+// only what needs no tag edit (FastPathProgram.Vlans.cs); the unaware program is built without those parts.
 // On redirect it counts rx on the ingress port and tx on the egress port in the per-CPU counters. On
 // the source check it refreshes the source's LastSeen when the second changed, as br_fdb does.
 // Assembled once per attachment on the control thread.
@@ -19,7 +21,7 @@ using static FastBridge.Datapath.Xdp.BpfAssembler;
 
 namespace FastBridge.Datapath.Xdp;
 
-internal static class FastPathProgram
+internal static partial class FastPathProgram
 {
     // struct FastPathEntry, FastPathEgress and FastPathCounters offsets (FastPathMaps.cs).
     private const short EntryPort = 0, EntryIfIndex = 4, EntryLastSeen = 8, EntryFlags = 12;
@@ -67,16 +69,24 @@ internal static class FastPathProgram
         // destination is never redirected, but its source is still checked below, as br_fdb_update does for
         // every frame: a station announcing a move with a broadcast must stop being redirected to at once.
         p.Emit(Load(SizeB, R4, R7, 6)).JumpIf(OpJset, R4, 1, SlowPath);
-        // Keys as FdbKey.Make(MacAddress.ReadAt8(...), vlan): eight bytes big-endian, shifted down by 16.
+        bool vlanAware = maps.VlanTpid != 0;
+        if (vlanAware)
+        {
+            ClassifyVlan(p, maps); // r8 = VLAN << 48
+        }
+        // Keys as FdbKey.Make(MacAddress.ReadAt8(...), vlan): eight bytes big-endian, shifted down by 16; VLAN
+        // 0 on an unaware bridge, as BatchForwarder's.
         p.Emit(
             Load(SizeDw, R2, R7, 0), ToBigEndianBits(R2, 64), Alu64Imm(OpRsh, R2, 16),
             Load(SizeDw, R3, R7, 6), ToBigEndianBits(R3, 64), Alu64Imm(OpRsh, R3, 16));
-        // VLAN FILTERING PLUGS IN HERE: with a VLAN-aware bridge, OR (vid << 48) into r2 and r3 (the tag's
-        // TCI is at data + 14 when r5 was a TPID). Until then the key carries VLAN 0, as BatchForwarder's does.
+        if (vlanAware)
+        {
+            p.Emit(Alu64Reg(OpOr, R2, R8), Alu64Reg(OpOr, R3, R8));
+        }
         p.Emit(Store(SizeDw, R10, DestinationKey, R2), Store(SizeDw, R10, SourceKey, R3));
 
         // Source: known on this ingress interface.
-        LookupFdb(p, maps, SourceKey);
+        Lookup(p, maps.FdbFd, SourceKey);
         p.Emit(Mov64Reg(R7, R0), Load(SizeW, R2, R7, EntryIfIndex), Load(SizeW, R3, R6, Bpf.XdpMdIngressIfindex))
             .JumpIfReg(OpJeq, R2, R3, "source_here")
             // The station moved here: until the mirror writes its new port, frames to it go to the poll
@@ -92,13 +102,17 @@ internal static class FastPathProgram
         // Destination: a unicast address (the key's top byte is the MAC's first), known on another interface,
         // confirmed, and the frame fits.
         p.Emit(Load(SizeDw, R2, R10, DestinationKey), Alu64Imm(OpRsh, R2, 40)).JumpIf(OpJset, R2, 1, SlowPath);
-        LookupFdb(p, maps, DestinationKey);
+        Lookup(p, maps.FdbFd, DestinationKey);
         p.Emit(Mov64Reg(R8, R0), Load(SizeW, R2, R8, EntryIfIndex), Load(SizeW, R3, R6, Bpf.XdpMdIngressIfindex))
             .JumpIfReg(OpJeq, R2, R3, SlowPath)
             .Emit(Load(SizeW, R2, R8, EntryFlags), Load(SizeW, R3, R7, EntryFlags), Alu64Reg(OpAnd, R2, R3))
             .JumpIf(OpJset, R2, (int)FastPathEntryFlags.Isolated, SlowPath); // isolated to isolated: the poll loop drops it
         p.Emit(Load(SizeW, R2, R8, EntryPort), Store(SizeW, R10, DestinationPort, R2),
             Load(SizeW, R2, R7, EntryPort), Store(SizeW, R10, SourcePort, R2));
+        if (vlanAware)
+        {
+            CheckEgressVlan(p, maps);
+        }
         p.Emit(LoadMapFd(R1, maps.PortsFd)).Emit(Mov64Reg(R2, R10), Alu64Imm(OpAdd, R2, DestinationPort), Call(Bpf.FuncMapLookupElem))
             .JumpIf(OpJeq, R0, 0, SlowPath)
             .Emit(Load(SizeW, R1, R0, EgressMaxUntagged))
@@ -128,9 +142,9 @@ internal static class FastPathProgram
         return p.Build();
     }
 
-    /// <summary>r0 = fdb[*(r10 + key)]; no entry goes the slow path.</summary>
-    private static void LookupFdb(BpfProgramBuilder p, FastPathMaps maps, short key) => p
-        .Emit(LoadMapFd(R1, maps.FdbFd))
+    /// <summary>r0 = map[*(r10 + key)]; no entry goes the slow path.</summary>
+    private static void Lookup(BpfProgramBuilder p, int mapFd, short key) => p
+        .Emit(LoadMapFd(R1, mapFd))
         .Emit(Mov64Reg(R2, R10), Alu64Imm(OpAdd, R2, key), Call(Bpf.FuncMapLookupElem))
         .JumpIf(OpJeq, R0, 0, SlowPath);
 

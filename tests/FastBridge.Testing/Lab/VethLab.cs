@@ -79,7 +79,7 @@ internal sealed class VethLab : IDisposable
     }
 
     /// <summary>A raw socket in Netns on <paramref name="peer"/> (the first pair's Peer when null), for frames of the test EtherType.</summary>
-    public RawSocket OpenPeer(string? peer = null) => RawSocket.OpenIn(Netns, peer ?? Peer, TestFrames.ExperimentalEtherType);
+    public RawSocket OpenPeer(string? peer = null, bool keepTags = false) => RawSocket.OpenIn(Netns, peer ?? Peer, TestFrames.ExperimentalEtherType, keepTags);
 
     /// <summary>ip link add NAME ARGS..., removed with the lab.</summary>
     public void AddLink(string name, params string[] args)

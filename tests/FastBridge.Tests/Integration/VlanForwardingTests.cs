@@ -1,5 +1,6 @@
 // VLAN-aware forwarding (issue 13), each test run against Open vSwitch (the reference: this kernel has no
-// bridge vlan_filtering) and FastBridge on AF_PACKET and AF_XDP, every output frame compared byte for byte.
+// bridge vlan_filtering) and FastBridge on AF_PACKET, AF_XDP and AF_XDP with the XDP fast path, every output
+// frame compared byte for byte.
 // Hosts h1 and h2 are access ports of VLAN 10, h3 an access port of VLAN 20, h4 a trunk of 10 and 20 (tagged).
 using FastBridge.Datapath.Frames;
 using FastBridge.Testing.Switches;
@@ -14,7 +15,7 @@ public sealed class VlanForwardingTests
     /// <summary>A MAC two hosts in different VLANs both send from.</summary>
     private const ulong SharedMac = 0x02FB_7E57_5A5EUL;
 
-    public static TheoryData<string> EverySwitch => [SwitchKind.OvsAfXdp, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp];
+    public static TheoryData<string> EverySwitch => [SwitchKind.OvsAfXdp, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp, SwitchKind.FastBridgeFastPath];
 
     [Theory]
     [MemberData(nameof(EverySwitch))]

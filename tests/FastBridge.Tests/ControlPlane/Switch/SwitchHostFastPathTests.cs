@@ -16,7 +16,7 @@ using FastBridge.Testing.Traffic;
 
 namespace FastBridge.Tests.ControlPlane.Switch;
 
-public sealed class SwitchHostFastPathTests : IDisposable
+public sealed partial class SwitchHostFastPathTests : IDisposable
 {
     private readonly VethLab _lab = new();
     private readonly List<string> _ports = [];
@@ -295,31 +295,19 @@ public sealed class SwitchHostFastPathTests : IDisposable
         Assert.Empty(host.Datapath.FastPathMaps!.Keys());
     }
 
-    [Fact]
-    public void VlanFiltering_AutoRunsWithoutTheFastPathSayingWhy_OnRefuses()
-    {
-        (string port, _) = _lab.AddVeth("p0");
-        var options = new DatapathOptions(VlanFiltering: true);
-
-        using (SwitchHost host = SwitchHost.Start([port], options, fastPath: FastPathMode.Auto))
-        {
-            Assert.Equal("off (vlan filtering)", host.FastPathOf(port));
-        }
-        var refused = Assert.Throws<InvalidOperationException>(() => SwitchHost.Start([port], options, fastPath: FastPathMode.On));
-        Assert.Equal("--fast-path on, but vlan filtering", refused.Message);
-    }
-
-    private SwitchHost Start(int ports, bool[] groOn, uint ageingSeconds = 300)
+    /// <param name="vlanFiltering">A VLAN-aware switch, and peers that receive frames with their tags.</param>
+    private SwitchHost Start(int ports, bool[] groOn, uint ageingSeconds = 300, bool vlanFiltering = false)
     {
         for (int i = 0; i < ports; i++)
         {
             (string port, string peer) = _lab.AddVeth("p" + i);
             HostGro.Set(_lab.Netns, peer, groOn[i]);
             _ports.Add(port);
-            _peers.Add(_lab.OpenPeer(peer));
+            _peers.Add(_lab.OpenPeer(peer, keepTags: vlanFiltering));
             _peerNames.Add(peer);
         }
-        return SwitchHost.Start(_ports, new DatapathOptions(AgeingTimeSeconds: ageingSeconds), fastPath: FastPathMode.On);
+        var options = new DatapathOptions(AgeingTimeSeconds: ageingSeconds, VlanFiltering: vlanFiltering);
+        return SwitchHost.Start(_ports, options, fastPath: FastPathMode.On);
     }
 
     /// <summary>Each peer i sends once as Station(i) to the broadcast address (learned by the poll loop), then the map is written.</summary>
@@ -340,14 +328,17 @@ public sealed class SwitchHostFastPathTests : IDisposable
         AssertMapMatchesFdb(host);
     }
 
-    private int ReceiveAll(int peer, int expected)
+    private int ReceiveAll(int peer, int expected) => Receive(peer, expected).Count;
+
+    /// <summary>Up to <paramref name="expected"/> frames, in the order they came.</summary>
+    private List<byte[]> Receive(int peer, int expected)
     {
-        int received = 0;
-        while (received < expected && _peers[peer].ReceiveTest(expected == 1 ? 300 : 2000) is not null)
+        var frames = new List<byte[]>();
+        while (frames.Count < expected && _peers[peer].ReceiveTest(expected == 1 ? 300 : 2000) is byte[] frame)
         {
-            received++;
+            frames.Add(frame);
         }
-        return received;
+        return frames;
     }
 
     private static List<FdbEntry> FdbKeys(SwitchHost host)
@@ -357,6 +348,7 @@ public sealed class SwitchHostFastPathTests : IDisposable
         return entries;
     }
 
+    /// <summary>The FDB map holds exactly the FDB's keys (VLANs included), each on its entry's port.</summary>
     private static void AssertMapMatchesFdb(SwitchHost host)
     {
         FastPathMaps maps = host.Datapath.FastPathMaps!;

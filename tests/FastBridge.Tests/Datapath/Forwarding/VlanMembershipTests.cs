@@ -79,6 +79,21 @@ public sealed class VlanMembershipTests
     }
 
     [Fact]
+    public void SamePort_OnlyTheTouchedPortDiffers_AndABackAndForthIsTheSame()
+    {
+        VlanMembership before = new VlanMembership(8).WithNewPort(1).WithNewPort(2);
+        VlanMembership after = before.WithVlans(2, 10, 10, pvid: false, untagged: false);
+        VlanMembership back = after.WithoutVlans(2, 10, 10);
+
+        Assert.True(after.SamePort(before, 1));
+        Assert.False(after.SamePort(before, 2));
+        Assert.True(back.SamePort(before, 2));
+        Assert.False(before.WithVlans(2, 1, 1, pvid: false, untagged: true).SamePort(before, 2)); // the PVID went
+        Assert.False(before.WithVlans(2, 1, 1, pvid: true, untagged: false).SamePort(before, 2)); // now tagged
+        Assert.True(before.WithoutPort(5).SamePort(before, 5));
+    }
+
+    [Fact]
     public void Constructor_UnknownTpid_Throws()
     {
         Assert.Throws<ArgumentException>(() => new VlanMembership(8, tpid: 0x0800));

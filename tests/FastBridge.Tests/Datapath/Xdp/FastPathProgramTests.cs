@@ -1,9 +1,12 @@
 // The fast-path XDP program on this kernel: the verifier accepts it, and on a veth pair whose peers
 // run GRO it redirects a known unicast frame in the kernel, counts it, refreshes the source's stamp,
-// and hands everything it is not sure about (unknown source, unconfirmed egress) to the slow path.
+// and hands everything it is not sure about (unknown source, unconfirmed egress) to the slow path. On a
+// VLAN-aware bridge it redirects only what leaves as it came in (no tag pushed, popped or rewritten).
+using System.Runtime.CompilerServices;
 using FastBridge.ControlPlane.Lab;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
+using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Ports;
 using FastBridge.Datapath.Xdp;
 using FastBridge.Testing.Frames;
@@ -21,6 +24,75 @@ public sealed class FastPathProgramTests
     {
         using FastPathMaps maps = FastPathMaps.Create(1024, 64);
         Assert.Null(XdpAttachment.CheckFastPath(maps));
+    }
+
+    [Theory]
+    [InlineData(VlanTag.CustomerTpid)]
+    [InlineData(VlanTag.ServiceTpid)]
+    public void CheckFastPath_VlanAware_VerifierAccepts(ushort tpid)
+    {
+        using FastPathMaps maps = FastPathMaps.Create(1024, 64, tpid);
+        Assert.Null(XdpAttachment.CheckFastPath(maps));
+    }
+
+    [Fact]
+    public void FastPathVlans_Layout_OneRuleBytePerVlanThenThePvid()
+    {
+        var rules = default(FastPathVlans);
+
+        Assert.Equal(4100, Unsafe.SizeOf<FastPathVlans>());
+        Assert.Equal(FastPathVlans.PvidOffset, (int)Unsafe.ByteOffset(ref Unsafe.As<FastPathVlans, byte>(ref rules), ref Unsafe.As<uint, byte>(ref rules.Pvid)));
+        Assert.Equal(10, (int)Unsafe.ByteOffset(ref Unsafe.As<FastPathVlans, byte>(ref rules), ref rules.Rules[10]));
+    }
+
+    private const byte Member = FastPathVlanRules.Member, MemberUntagged = FastPathVlanRules.Member | FastPathVlanRules.Untagged;
+
+    /// <summary>VLAN 10 on an 802.1Q bridge: the frame's tag (TPID 0: none), the rule byte of VLAN 10 on each port (both PVID 10), redirected or not.</summary>
+    public static TheoryData<ushort, ushort, byte, byte, bool> VlanCases => new()
+    {
+        { VlanTag.CustomerTpid, 0x600A, Member, Member, true },                  // tagged to a tagged member: as it came, priority too
+        { 0, 0, MemberUntagged, MemberUntagged, true },                          // PVID's frame to an untagged member
+        { VlanTag.ServiceTpid, 0x000A, MemberUntagged, MemberUntagged, true },   // the other TPID is no tag: the PVID's frame
+        { 0, 0, MemberUntagged, Member, false },                                 // a push
+        { VlanTag.CustomerTpid, 0x000A, Member, MemberUntagged, false },          // a pop
+        { VlanTag.CustomerTpid, 0x6000, MemberUntagged, MemberUntagged, false },  // priority-tagged: its VID becomes 10
+        { VlanTag.CustomerTpid, 0x6000, MemberUntagged, Member, false },
+        { VlanTag.CustomerTpid, 0x000A, 0, Member, false },                       // ingress not a member
+        { 0, 0, 0, MemberUntagged, false },
+        { VlanTag.CustomerTpid, 0x000A, Member, 0, false },                       // egress not a member
+    };
+
+    [Theory]
+    [MemberData(nameof(VlanCases))]
+    public void Redirect_VlanAware_OnlyWhatLeavesAsItCame(ushort tpid, ushort tci, byte ingressRule, byte egressRule, bool redirected)
+    {
+        using var ports = new TwoPorts(VlanTag.CustomerTpid, vlan: 10);
+        ports.Maps.Write(FdbKey.Make(StationA, 10), new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex });
+        WriteRules(ports.Maps, ports.A.IfIndex, ingressRule);
+        WriteRules(ports.Maps, ports.B.IfIndex, egressRule);
+        byte[] frame = TestFrames.Experimental(StationB, StationA, TestFrames.Marker("vlan"));
+        frame = tpid == 0 ? frame : TestFrames.Tagged(frame, tpid, tci);
+
+        ports.SenderA.Send(frame);
+
+        Assert.Equal(redirected ? frame : null, ports.ReceiverB.ReceiveTest(redirected ? 2000 : 300));
+        Assert.Equal(redirected ? 1UL : 0UL, ports.Maps.ReadCounters(1).TxPackets);
+    }
+
+    [Fact]
+    public void Redirect_VlanAwarePortWithoutRules_NotRedirected()
+    {
+        using var ports = new TwoPorts(VlanTag.CustomerTpid, vlan: 10);
+        ports.Maps.Write(FdbKey.Make(StationA, 10), new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex });
+        WriteRules(ports.Maps, ports.A.IfIndex, MemberUntagged);
+
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("no rules at B")));
+        WriteRules(ports.Maps, ports.B.IfIndex, MemberUntagged);
+        ports.Maps.DeleteVlans(ports.A.IfIndex);
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("no rules at A")));
+
+        Assert.Null(ports.ReceiverB.ReceiveTest(300));
+        Assert.Equal(0UL, ports.Maps.ReadCounters(1).TxPackets);
     }
 
     [Fact]
@@ -71,14 +143,28 @@ public sealed class FastPathProgramTests
         Assert.Equal(0UL, ports.Maps.ReadCounters(0).RxPackets);
     }
 
-    /// <summary>Ports 0 (A) and 1 (B) on veth pairs, B's peer with GRO on, the fast path on A, B confirmed, StationB known behind B.</summary>
+    /// <summary>Port <paramref name="ifIndex"/>'s VLAN rules: PVID 10, and <paramref name="rule"/> for VLAN 10.</summary>
+    private static void WriteRules(FastPathMaps maps, int ifIndex, byte rule)
+    {
+        var rules = new FastPathVlans { Pvid = 10 };
+        rules.Rules[10] = rule;
+        Assert.True(maps.WriteVlans(ifIndex, rules));
+        Assert.True(maps.TryReadVlans(ifIndex, out FastPathVlans read));
+        Assert.Equal((10U, rule), (read.Pvid, read.Rules[10]));
+    }
+
+    /// <summary>
+    /// Ports 0 (A) and 1 (B) on veth pairs, B's peer with GRO on, the fast path on A (VLAN-aware with a TPID), B
+    /// confirmed, StationB known behind B in <paramref name="vlan"/>.
+    /// </summary>
     private sealed class TwoPorts : IDisposable
     {
         private readonly VethLab _lab = new();
         private readonly XdpAttachment _onA;
 
-        public TwoPorts()
+        public TwoPorts(ushort vlanTpid = 0, ushort vlan = 0)
         {
+            Maps = FastPathMaps.Create(1024, 64, vlanTpid);
             (string a, string peerA) = _lab.AddVeth("a");
             (string b, string peerB) = _lab.AddVeth("b");
             HostGro.Set(_lab.Netns, peerB, on: true);
@@ -86,12 +172,12 @@ public sealed class FastPathProgramTests
             B = NetInterface.Inspect(b);
             _onA = XdpAttachment.AttachFastPath(A, Maps);
             Assert.True(Maps.Confirm(1, B.IfIndex, 1518, 1514));
-            Assert.True(Maps.Write(FdbKey.Make(StationB, 0), new FastPathEntry { Port = 1, IfIndex = (uint)B.IfIndex }));
+            Assert.True(Maps.Write(FdbKey.Make(StationB, vlan), new FastPathEntry { Port = 1, IfIndex = (uint)B.IfIndex }));
             SenderA = _lab.OpenPeer(peerA);
-            ReceiverB = _lab.OpenPeer(peerB);
+            ReceiverB = _lab.OpenPeer(peerB, keepTags: true);
         }
 
-        public FastPathMaps Maps { get; } = FastPathMaps.Create(1024, 64);
+        public FastPathMaps Maps { get; }
 
         public NetInterfaceInfo A { get; }
 

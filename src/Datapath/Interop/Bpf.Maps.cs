@@ -16,7 +16,7 @@ internal static unsafe partial class Bpf
     internal const uint MapFlagNoPrealloc = 1;
 
     // Helpers the fast-path program calls (enum bpf_func_id).
-    internal const int FuncMapLookupElem = 1, FuncKtimeGetCoarseNs = 160;
+    internal const int FuncMapLookupElem = 1, FuncKtimeGetCoarseNs = 160, FuncXdpGetBuffLen = 188;
 
     // Offsets in struct xdp_md: data, data_end and ingress_ifindex (rx_queue_index is XdpMdRxQueueIndex).
     internal const short XdpMdData = 0, XdpMdDataEnd = 4, XdpMdIngressIfindex = 12;

@@ -119,8 +119,11 @@ internal static partial class FastPathProgram
             .JumpIf(OpJeq, R9, 0, Limit)
             .Emit(Load(SizeW, R1, R0, EgressMaxTagged))
             .Label(Limit)
-            .Emit(Load(SizeW, R9, R6, Bpf.XdpMdDataEnd), Load(SizeW, R2, R6, Bpf.XdpMdData), Alu64Reg(OpSub, R9, R2)) // r9 = length
-            .JumpIfReg(OpJgt, R9, R1, SlowPath);                // too long, or limits 0: not confirmed
+            // The length from the helper, not data_end - data: the verifier allows pointer minus pointer only
+            // with CAP_PERFMON, which the unit does not grant.
+            .Emit(Mov64Reg(R9, R1), Mov64Reg(R1, R6), Call(Bpf.FuncXdpGetBuffLen))
+            .JumpIfReg(OpJgt, R0, R9, SlowPath)                 // too long, or limits 0: not confirmed
+            .Emit(Mov64Reg(R9, R0));                            // r9 = length, for the byte counters
         p.Emit(LoadMapFd(R1, maps.EgressFd))
             .Emit(Load(SizeW, R2, R10, DestinationPort), Mov64Imm(R3, Bpf.XdpPass), Call(Bpf.FuncRedirectMap))
             .JumpIf(OpJne, R0, Bpf.XdpRedirect, SlowPath);     // not in the DEVMAP (withdrawn meanwhile)

@@ -41,14 +41,17 @@ public sealed class PrivilegeRefusalTests
         Assert.Contains("CAP_IPC_LOCK", daemon.Output);
     }
 
-    [Fact]
-    public void Run_FastPathWithoutCapSysAdmin_PortOffSayingTheCapabilityItNeeds()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Run_FastPathUnderTheUnitsCapabilities_ProgramLoadsAndAPeerElsewhereIsOffSayingWhy(bool vlanFiltering)
     {
         using DaemonLab lab = DaemonLab.Create(1);
-        // The capabilities the unit grants and CAP_PERFMON (without it the verifier refuses the fast-path program's
-        // packet-pointer subtraction): reading GRO in the peer's namespace needs setns, so CAP_SYS_ADMIN.
-        using FastBridgeDaemon daemon = FastBridgeDaemon.LaunchRun(["--socket", lab.Socket, "--port", lab.Port(0), "--fast-path", "on"],
-            under: ["setpriv", "--bounding-set=-all,+net_raw,+net_admin,+bpf,+perfmon", "--inh-caps=-all"]);
+        string[] vlans = vlanFiltering ? ["--vlan-filtering"] : [];
+        // Exactly the capabilities the unit grants: the program loads (no CAP_PERFMON needed), but reading GRO in the
+        // peer's namespace needs setns, so CAP_SYS_ADMIN.
+        using FastBridgeDaemon daemon = FastBridgeDaemon.LaunchRun(["--socket", lab.Socket, "--port", lab.Port(0), "--fast-path", "on", .. vlans],
+            under: ["setpriv", "--bounding-set=-all,+net_raw,+net_admin,+bpf", "--inh-caps=-all"]);
 
         Assert.True(daemon.WaitForLine($"port {lab.Port(0)}: fast-path off", s_refusal), daemon.Output);
         Assert.Contains($"in namespace {lab.Netns(0)} unreadable: cannot enter namespace {lab.Netns(0)}: setns:", daemon.Output);

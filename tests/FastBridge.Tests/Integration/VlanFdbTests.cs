@@ -23,12 +23,10 @@ public sealed class VlanFdbTests
 
     private static readonly Dictionary<ushort, int[]> s_members = new() { [10] = [1, 2, 4], [20] = [3, 4, 5] };
 
-    public static TheoryData<string> EveryVlanSwitch => [SwitchKind.OvsAfXdp, SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp];
-
     public static TheoryData<string> FastBridgeOnEachBackend => [SwitchKind.FastBridge, SwitchKind.FastBridgeAfXdp];
 
     [Theory]
-    [MemberData(nameof(EveryVlanSwitch))]
+    [MemberData(nameof(VlanForwardingTests.EverySwitch), MemberType = typeof(VlanForwardingTests))]
     public void SameMacInTwoVlans_MovesInOne_StaysInTheOther(string kind)
     {
         using SwitchLab lab = Start(kind);

@@ -89,6 +89,13 @@ internal static class FdbCommands
     {
         var port = PortAlias();
         var vlanOption = new Option<string>("--vlan") { Description = "The same as vlan N.", HelpName = "N" };
+        vlanOption.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && VlanProblem(result.Tokens[^1].Value) is { } problem)
+            {
+                result.AddError($"fdb flush: --vlan: {problem}");
+            }
+        });
         var flush = new Command("flush", "Remove the dynamic entries, of port IF (dev IF or --port IF), of VLAN N (vlan N), or all, as `bridge fdb flush`; " +
             "static entries stay.") { port, vlanOption };
         var words = BridgeWords.AddTo(flush, new WordGrammar(null, [s_dev, s_vlan], []), "fdb flush");

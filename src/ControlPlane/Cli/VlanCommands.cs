@@ -1,6 +1,7 @@
 // `fastbridge vlan add|del|show`, worded as iproute2's `bridge vlan`: `vlan add dev IF vid N[-M] [pvid]
 // [untagged]`, `vlan del dev IF vid N[-M]`, `vlan show [-j]` printing bridge's table (port, vlan-id,
-// PVID, Egress Untagged) or its -j shape. One API call each; refusals as every client command's.
+// PVID, Egress Untagged) or its -j shape. One API call each; refusals as every client command's. A vid outside
+// 1-4094 or malformed is a usage error (exit 2), as `fdb show vlan 4095` is; the daemon checks it again for the API.
 using System.CommandLine;
 using System.Globalization;
 using FastBridge.ControlPlane.Api;
@@ -14,7 +15,8 @@ internal static class VlanCommands
     private const int PortColumn = 16;
 
     private static readonly WordKey s_dev = new("dev", "IF", "the port", Required: true);
-    private static readonly WordKey s_vid = new("vid", "N[-M]", "a VLAN id or a range, 1-4094", Required: true);
+    private static readonly WordKey s_vid = new("vid", "N[-M]", "a VLAN id or a range, 1-4094", Required: true,
+        Problem: text => VlanRange.TryParse(text, out string? problem) is null ? problem : null);
     private static readonly string[] s_pvid = ["pvid"];
     private static readonly string[] s_untagged = ["untagged"];
 

@@ -115,7 +115,8 @@ internal sealed class FastBridgeSwitch(string backend, int workers, SwitchSettin
         }
     }
 
-    private string CliChecked(params string[] args)
+    /// <summary>A client command that must succeed; its stdout, else an exception with what it said.</summary>
+    public string CliChecked(params string[] args)
     {
         ProcessResult result = Daemon.Cli(args);
         return result.ExitCode == 0 ? result.Stdout : throw new InvalidOperationException($"fastbridge {string.Join(' ', args)}: {result}");

@@ -99,6 +99,28 @@ internal sealed class SwitchLab : IDisposable
         }
     }
 
+    /// <summary>
+    /// A lab on a VLAN-aware switch (FastBridge: --vlan-filtering and a socket of its own), host i's port a member as
+    /// <paramref name="vlans"/>[i - 1] says.
+    /// </summary>
+    public static SwitchLab StartVlanAware(string kind, IReadOnlyList<PortVlanSpec> vlans, int ageingSeconds = DefaultAgeingSeconds)
+    {
+        SwitchLab lab = Start(kind, vlans.Count, ageingSeconds, fastBridgeArgs: ["--vlan-filtering", .. FastBridgeSwitch.ApiArgs()]);
+        try
+        {
+            for (int host = 1; host <= vlans.Count; host++)
+            {
+                lab.Switch.SetVlans(lab[host].PortInterface, vlans[host - 1]);
+            }
+            return lab;
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Whether the switch forwards a broadcast from host a to host b (port flags may stop some); Deliver waits for its sentinel only there.</summary>
     public Func<int, int, bool> SentinelReaches { get; set; } = (_, _) => true;
 

@@ -80,21 +80,6 @@ public sealed class VlanForwardingTests
 
     private static Func<byte[], byte[]> Tag(ushort vlan) => frame => TestFrames.Tagged(frame, Q, vlan);
 
-    private static SwitchLab Start(string kind)
-    {
-        SwitchLab lab = SwitchLab.Start(kind, hosts: 4, fastBridgeArgs: ["--vlan-filtering", .. FastBridgeSwitch.ApiArgs()]);
-        try
-        {
-            lab.Switch.SetVlans(lab[1].PortInterface, PortVlanSpec.Access(10));
-            lab.Switch.SetVlans(lab[2].PortInterface, PortVlanSpec.Access(10));
-            lab.Switch.SetVlans(lab[3].PortInterface, PortVlanSpec.Access(20));
-            lab.Switch.SetVlans(lab[4].PortInterface, PortVlanSpec.Trunk(10, 20));
-            return lab;
-        }
-        catch
-        {
-            lab.Dispose();
-            throw;
-        }
-    }
+    private static SwitchLab Start(string kind) =>
+        SwitchLab.StartVlanAware(kind, [PortVlanSpec.Access(10), PortVlanSpec.Access(10), PortVlanSpec.Access(20), PortVlanSpec.Trunk(10, 20)]);
 }

@@ -57,11 +57,22 @@ public sealed class PortStates
 
     public PortLink Link(int port) => (PortLink)Volatile.Read(ref _link[port]);
 
+    /// <summary>
+    /// Told the port id when a port is first marked failed, on the marking thread (often a poll loop): the XDP fast
+    /// path closes the port in the kernel at once with it. Set by the control plane before the loops start.
+    /// </summary>
+    public Action<int>? Failed { get; set; }
+
     /// <summary>Marks a port failed; true for the caller that marked it first.</summary>
     public bool MarkDown(int port, int errno)
     {
         Volatile.Write(ref _errno[port], errno);
-        return Interlocked.Exchange(ref _down[port], 1) == 0;
+        if (Interlocked.Exchange(ref _down[port], 1) != 0)
+        {
+            return false;
+        }
+        Failed?.Invoke(port);
+        return true;
     }
 
     /// <summary>Clears a failure (its cause, the link going down, has passed); true if there was one.</summary>

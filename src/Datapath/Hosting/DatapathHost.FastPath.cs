@@ -35,6 +35,7 @@ public sealed partial class DatapathHost
         {
             _fastPathPort = fastPathPort;
             _mirror = new FdbMirror(Fdb, maps, _maxPorts);
+            States.Failed = _mirror.ClosedByLoop;
             _vlanMirror = _vlans is null ? null : new FastPathVlanMirror(maps, _maxPorts);
             for (int id = 0; id < _names.Length; id++)
             {

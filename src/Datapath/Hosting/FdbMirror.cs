@@ -9,7 +9,9 @@
 // Stamps: the program refreshes an entry's LastSeen in the map when its station sends through the fast
 // path; before the ager runs, Refresh copies newer stamps back into the FDB for the entries that are
 // half-way to ageing out (one map read each), so a station that only talks through the kernel stays.
-// Egress: a port is a redirect target (maps.Confirm) only while it is confirmed, attached and up.
+// Ports: a port forwards in the kernel (frames from it may be redirected) while it is attached and up, and
+// is a redirect target only while its egress is also confirmed (maps.Open). A poll loop that shuts a port
+// closes it in the map the same instant (ClosedByLoop); the next sync writes what holds then.
 // Policy: the entries of a failed port (taken down by the control plane, an errno or a policy) are left
 // out of the map, so nothing from or to a disabled port is redirected; each entry carries its port's isolated flag,
 // which the program checks on both ends. DatapathHost syncs at once after a policy change.
@@ -33,7 +35,8 @@ internal sealed class FdbMirror
     private readonly List<FdbEntry> _changed = [];
     private readonly FastPathPort[] _ports;
     private readonly (int MaxTagged, int MaxUntagged)[] _limits;
-    private readonly bool[] _confirmed;
+    private readonly PortGate[] _gates;
+    private readonly int[] _closedByLoop;
     private int _sync;
 
     public FdbMirror(FdbTable fdb, FastPathMaps maps, int maxPorts)
@@ -42,7 +45,8 @@ internal sealed class FdbMirror
         _maps = maps;
         _ports = new FastPathPort[maxPorts];
         _limits = new (int, int)[maxPorts];
-        _confirmed = new bool[maxPorts];
+        _gates = new PortGate[maxPorts];
+        _closedByLoop = new int[maxPorts];
     }
 
     public FastPathMaps Maps => _maps;
@@ -61,11 +65,21 @@ internal sealed class FdbMirror
     public void Detached(int port)
     {
         _ports[port] = default;
-        if (_confirmed[port])
+        if (_gates[port] != PortGate.Closed)
         {
-            _maps.Withdraw(port);
-            _confirmed[port] = false;
+            _maps.Close(port);
+            _gates[port] = PortGate.Closed;
         }
+    }
+
+    /// <summary>
+    /// A poll loop marked the port failed (PortStates.MarkDown): nothing from or to it crosses in the kernel from now
+    /// on. Any thread; the next sync writes the port again from what holds then.
+    /// </summary>
+    public void ClosedByLoop(int port)
+    {
+        _maps.Close(port);
+        Volatile.Write(ref _closedByLoop[port], 1);
     }
 
     public FastPathPort Port(int port) => _ports[port];
@@ -80,7 +94,7 @@ internal sealed class FdbMirror
     }
 
     /// <summary>Whether the kernel redirects to <paramref name="port"/> now.</summary>
-    public bool IsTarget(int port) => _confirmed[port];
+    public bool IsTarget(int port) => _gates[port] == PortGate.Target && Volatile.Read(ref _closedByLoop[port]) == 0;
 
     /// <summary>Before the ager: stamps the fast path wrote, copied into the FDB for entries at least half their ageing time old.</summary>
     public void Refresh(uint now, uint ageingTime)
@@ -109,20 +123,7 @@ internal sealed class FdbMirror
     {
         for (int port = 0; port < _ports.Length; port++)
         {
-            bool target = _ports[port].Egress && states.IsUp(port) && !(mirrors?.Names(port) ?? false);
-            if (target == _confirmed[port])
-            {
-                continue;
-            }
-            if (target && _maps.Confirm(port, _ports[port].IfIndex, _limits[port].MaxTagged, _limits[port].MaxUntagged))
-            {
-                _confirmed[port] = true;
-            }
-            else
-            {
-                _maps.Withdraw(port);
-                _confirmed[port] = false;
-            }
+            SyncGate(port, states, mirrors?.Names(port) ?? false);
         }
         _sync++;
         _fdb.CopyTo(_snapshot);
@@ -166,5 +167,46 @@ internal sealed class FdbMirror
                 _mirrored.Remove(entry.Key);
             }
         }
+    }
+
+    /// <summary>
+    /// The port's entry in the port array made what holds now: closed unless attached and up; a target only with its
+    /// egress confirmed and no mirror naming it. Written again after a poll loop closed it. A loop that shuts the port
+    /// while this writes it is caught by reading the state again after the write.
+    /// </summary>
+    private void SyncGate(int port, PortStates states, bool mirrored)
+    {
+        bool forwarding = _ports[port].IfIndex != 0 && states.IsUp(port);
+        PortGate gate = !forwarding ? PortGate.Closed : _ports[port].Egress && !mirrored ? PortGate.Target : PortGate.Ingress;
+        bool reopen = Interlocked.Exchange(ref _closedByLoop[port], 0) != 0;
+        if (gate == _gates[port] && !reopen)
+        {
+            return;
+        }
+        if (gate == PortGate.Closed)
+        {
+            _maps.Close(port);
+        }
+        else if (!_maps.Open(port, gate == PortGate.Target ? _ports[port].IfIndex : 0, _limits[port].MaxTagged, _limits[port].MaxUntagged))
+        {
+            gate = PortGate.Ingress; // the kernel refused the ifindex: forwarding, but no target
+        }
+        if (gate != PortGate.Closed && !states.IsUp(port))
+        {
+            _maps.Close(port);
+            gate = PortGate.Closed;
+        }
+        _gates[port] = gate;
+    }
+
+    /// <summary>What a port's entry in the port array says now.</summary>
+    private enum PortGate : byte
+    {
+        Closed,
+
+        /// <summary>Frames from it may be redirected; none to it (its peer takes no redirects, or a mirror names it).</summary>
+        Ingress,
+
+        Target,
     }
 }

@@ -2,12 +2,13 @@
 // The process owns them by fd only (nothing is pinned), so they go with it, even on kill -9:
 //   fdb      HASH   FdbKey (8 bytes) -> FastPathEntry: the FDB's entries, mirrored by FdbMirror;
 //            the program refreshes LastSeen, the mirror reads it back so fast-path stations do not age.
-//   ports    ARRAY  port id -> FastPathEgress: longest frames an egress port takes; 0 = not confirmed.
+//   ports    ARRAY  port id -> FastPathPortState: whether the port forwards (frames from it may be
+//            redirected) and the longest frames it takes as a redirect target (0 = not a target).
 //   egress   DEVMAP_HASH port id -> ifindex: the confirmed egress ports bpf_redirect_map sends to.
 //   counters PERCPU_ARRAY port id -> FastPathCounters: what the fast path forwarded, per CPU.
 //   vlans    HASH   ifindex -> FastPathVlans: a port's VLAN membership, on a VLAN-aware bridge only
 //            (FastPathMaps.Vlans.cs).
-// Control-plane threads only; each call is one bpf(2) syscall.
+// Control-plane threads, and a poll loop that shuts a port (Close); each call is one bpf(2) syscall.
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
 using Tmds.Linux;
@@ -35,14 +36,18 @@ public static class FastPathEntryFlags
     public const uint Isolated = 1;
 }
 
-[StructLayout(LayoutKind.Sequential, Size = 8)]
-public struct FastPathEgress
+/// <summary>What the program knows of a port in the port array (offsets are the program's: FastPathProgram).</summary>
+[StructLayout(LayoutKind.Sequential, Size = 12)]
+public struct FastPathPortState
 {
-    /// <summary>Longest 802.1Q-tagged frame the port sends (IPort.MaxFrameLength); 0 while not confirmed.</summary>
+    /// <summary>Longest 802.1Q-tagged frame the port sends (IPort.MaxFrameLength); 0 while it is not a redirect target.</summary>
     public uint MaxTagged;
 
     /// <summary>Longest other frame (IPort.MaxUntaggedFrameLength).</summary>
     public uint MaxUntagged;
+
+    /// <summary>1 while the port forwards: frames it receives may be redirected. 0 from the moment it is shut or fails.</summary>
+    public uint Forwarding;
 }
 
 /// <summary>Frames and bytes the fast path took in on a port and sent out of it.</summary>
@@ -88,7 +93,7 @@ public sealed unsafe partial class FastPathMaps : IDisposable
         var specs = new List<(uint Type, uint Key, uint Value, uint Max, uint Flags, string Name)>
         {
             (Bpf.MapTypeHash, 8, (uint)sizeof(FastPathEntry), (uint)fdbMaxEntries, Bpf.MapFlagNoPrealloc, "fb_fdb"),
-            (Bpf.MapTypeArray, 4, (uint)sizeof(FastPathEgress), (uint)maxPorts, 0, "fb_ports"),
+            (Bpf.MapTypeArray, 4, (uint)sizeof(FastPathPortState), (uint)maxPorts, 0, "fb_ports"),
             (Bpf.MapTypeDevmapHash, 4, 4, (uint)maxPorts, 0, "fb_egress"),
             (Bpf.MapTypePercpuArray, 4, (uint)sizeof(FastPathCounters), (uint)maxPorts, 0, "fb_fast_counts"),
         };
@@ -144,22 +149,37 @@ public sealed unsafe partial class FastPathMaps : IDisposable
     }
 
     /// <summary>
-    /// Lets the program redirect to <paramref name="port"/>: its ifindex in the DEVMAP, then its frame limits in the
-    /// port array. False when the kernel refuses the ifindex (the interface is gone): then nothing is redirected to it.
+    /// The port forwards: frames it receives may be redirected, and when <paramref name="ifIndex"/> is not 0 it is a
+    /// redirect target too (its ifindex in the DEVMAP, then its frame limits in the port array). False when the kernel
+    /// refuses the ifindex (the interface is gone): then it is no target.
     /// </summary>
-    public bool Confirm(int port, int ifIndex, int maxTagged, int maxUntagged)
+    public bool Open(int port, int ifIndex, int maxTagged, int maxUntagged)
     {
         uint key = (uint)port, target = (uint)ifIndex;
-        var limits = new FastPathEgress { MaxTagged = (uint)maxTagged, MaxUntagged = (uint)maxUntagged };
-        return Bpf.UpdateElem(EgressFd, &key, &target) == 0 && Bpf.UpdateElem(PortsFd, &key, &limits) == 0;
+        var state = new FastPathPortState { Forwarding = 1 };
+        bool targeted = ifIndex != 0 && Bpf.UpdateElem(EgressFd, &key, &target) == 0;
+        if (targeted)
+        {
+            state.MaxTagged = (uint)maxTagged;
+            state.MaxUntagged = (uint)maxUntagged;
+        }
+        bool written = Bpf.UpdateElem(PortsFd, &key, &state) == 0;
+        if (!targeted)
+        {
+            Bpf.DeleteElem(EgressFd, &key);
+        }
+        return written && (targeted || ifIndex == 0);
     }
 
-    /// <summary>No redirect to <paramref name="port"/> from the next frame on: limits zeroed first, then the DEVMAP entry removed.</summary>
-    public void Withdraw(int port)
+    /// <summary>
+    /// Nothing from or to <paramref name="port"/> is redirected from the next frame on: its state zeroed first, then
+    /// the DEVMAP entry removed. Also from a poll loop, the moment it shuts the port (one syscall, no lock).
+    /// </summary>
+    public void Close(int port)
     {
         uint key = (uint)port;
-        FastPathEgress none = default;
-        Bpf.UpdateElem(PortsFd, &key, &none);
+        FastPathPortState closed = default;
+        Bpf.UpdateElem(PortsFd, &key, &closed);
         Bpf.DeleteElem(EgressFd, &key);
     }
 

@@ -7,10 +7,12 @@
 //     map at once, so frames to it stop going where it was; this holds for every frame, broadcasts too);
 //   - its destination is not a group address (link-local groups, floods and punts stay in the poll loops);
 //   - its destination is in the FDB map on another interface (no hairpin in the kernel), the two
-//     entries' ports are not both isolated, that port is confirmed (non-zero limits in the port
-//     array, an entry in the DEVMAP) and the frame fits that port (FrameRef.Fits's rule).
-// The mirror writes only the entries of ports that forward (up, not shut down by a policy), so a
-// frame from or to a disabled port never finds both its entries here.
+//     entries' ports are not both isolated, the ingress port forwards (its flag in the port array),
+//     the egress port is a confirmed target (non-zero limits in the port array, an entry in the
+//     DEVMAP) and the frame fits that port (FrameRef.Fits's rule).
+// A poll loop that shuts a port (bpdu_guard, a MAC limit, a socket error) zeroes its port-array entry
+// at once (FastPathMaps.Close), so nothing from or to it crosses in the kernel from that frame on; the
+// next tick also leaves its FDB entries out of the map.
 // On a VLAN-aware bridge (maps with a VLAN map) the program classifies each frame first and redirects
 // only what needs no tag edit (FastPathProgram.Vlans.cs); the unaware program is built without those parts.
 // On redirect it counts rx on the ingress port and tx on the egress port in the per-CPU counters. On
@@ -23,9 +25,9 @@ namespace FastBridge.Datapath.Xdp;
 
 internal static partial class FastPathProgram
 {
-    // struct FastPathEntry, FastPathEgress and FastPathCounters offsets (FastPathMaps.cs).
+    // struct FastPathEntry, FastPathPortState and FastPathCounters offsets (FastPathMaps.cs).
     private const short EntryPort = 0, EntryIfIndex = 4, EntryLastSeen = 8, EntryFlags = 12;
-    private const short EgressMaxTagged = 0, EgressMaxUntagged = 4;
+    private const short EgressMaxTagged = 0, EgressMaxUntagged = 4, PortForwarding = 8;
     private const short CountRxPackets = 0, CountRxBytes = 8, CountTxPackets = 16, CountTxBytes = 24;
 
     /// <summary>The port a moved station's entry points to until the mirror rewrites it: past every port array.</summary>
@@ -109,6 +111,9 @@ internal static partial class FastPathProgram
             .JumpIf(OpJset, R2, (int)FastPathEntryFlags.Isolated, SlowPath); // isolated to isolated: the poll loop drops it
         p.Emit(Load(SizeW, R2, R8, EntryPort), Store(SizeW, R10, DestinationPort, R2),
             Load(SizeW, R2, R7, EntryPort), Store(SizeW, R10, SourcePort, R2));
+        // The ingress port forwards: a poll loop that shuts it (a policy, a socket error) clears this at once.
+        Lookup(p, maps.PortsFd, SourcePort);
+        p.Emit(Load(SizeW, R1, R0, PortForwarding)).JumpIf(OpJeq, R1, 0, SlowPath);
         if (vlanAware)
         {
             CheckEgressVlan(p, maps);

@@ -226,8 +226,7 @@ public sealed partial class SwitchHostFastPathTests : IDisposable
         LearnAll(host, 3);
         ulong before = host.Datapath.FastPathCounts(1).RxPackets + host.Datapath.FastPathCounts(1).TxPackets;
 
-        host.Datapath.States.MarkDown(1, PolicyShutdown.BpduGuard);
-        host.Datapath.SyncFastPath(); // as the tick that follows a shutdown in a poll loop does
+        host.Datapath.States.MarkDown(1, PolicyShutdown.BpduGuard); // as a poll loop does, between two ticks
         _peers[1].Send(TestFrames.Numbered(1, 64, Station(2), Station(1)));
         Assert.Equal(0, ReceiveAll(2, 1));
         _peers[0].Send(TestFrames.Numbered(2, 64, Station(1), Station(0)));
@@ -235,6 +234,7 @@ public sealed partial class SwitchHostFastPathTests : IDisposable
         ReceiveAll(2, 1); // the poll loop floods it: its egress is down
         Assert.Equal(before, host.Datapath.FastPathCounts(1).RxPackets + host.Datapath.FastPathCounts(1).TxPackets);
         Assert.False(host.Datapath.IsFastPathTarget(1));
+        host.Datapath.SyncFastPath(); // the tick
         Assert.DoesNotContain(FdbKey.Make(Station(1), 0), host.Datapath.FastPathMaps!.Keys());
 
         Assert.True(host.Datapath.EnablePort(_ports[1]));
@@ -242,6 +242,28 @@ public sealed partial class SwitchHostFastPathTests : IDisposable
         _peers[0].Send(TestFrames.Numbered(3, 64, Station(1), Station(0)));
         Assert.Equal(1, ReceiveAll(1, 1));
         Assert.Equal(sent + 1, host.Datapath.FastPathCounts(1).TxPackets); // back in the fast path at once
+    }
+
+    [Fact]
+    public void BpduGuard_BpduArrives_PortLeavesTheKernelPathWithTheNextFrameNotTheNextTick()
+    {
+        using SwitchHost host = Start(3, groOn: [true, true, true]);
+        LearnAll(host, 3);
+        host.Datapath.SetPortPolicy(_ports[1], new PortPolicy(PortFlags.Default | PortFlags.BpduGuard));
+        ulong before = host.Datapath.FastPathCounts(1).RxPackets + host.Datapath.FastPathCounts(1).TxPackets;
+
+        _peers[1].Send(TestFrames.StpBpdu(Station(1), TestFrames.Marker("bpdu")));
+        DateTime until = DateTime.UtcNow.AddSeconds(2);
+        while (!host.Datapath.States.IsFailed(1) && DateTime.UtcNow < until)
+        {
+            Thread.Sleep(1);
+        }
+        Assert.True(host.Datapath.States.IsFailed(1));
+        _peers[1].Send(TestFrames.Numbered(1, 64, Station(2), Station(1)));
+        Assert.Equal(0, ReceiveAll(2, 1));
+        _peers[0].Send(TestFrames.Numbered(2, 64, Station(1), Station(0)));
+        Assert.Equal(0, ReceiveAll(1, 1));
+        Assert.Equal(before, host.Datapath.FastPathCounts(1).RxPackets + host.Datapath.FastPathCounts(1).TxPackets);
     }
 
     [Fact]

@@ -114,17 +114,33 @@ public sealed class FastPathProgramTests
     }
 
     [Fact]
-    public void Redirect_EgressWithdrawnOrSourceUnknown_NotRedirected()
+    public void Redirect_EgressClosedOrSourceUnknown_NotRedirected()
     {
         using var ports = new TwoPorts();
 
         ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("unknown source")));
         ports.Maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex });
-        ports.Maps.Withdraw(1);
-        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("withdrawn")));
+        ports.Maps.Close(1);
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("closed")));
 
         Assert.Null(ports.ReceiverB.ReceiveTest(300));
         Assert.Equal(0UL, ports.Maps.ReadCounters(1).TxPackets);
+    }
+
+    [Fact]
+    public void Redirect_IngressClosed_NotRedirectedTillOpenAgain()
+    {
+        using var ports = new TwoPorts();
+        ports.Maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex });
+
+        ports.Maps.Close(0);
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("ingress closed")));
+        Assert.Null(ports.ReceiverB.ReceiveTest(300));
+        Assert.True(ports.Maps.Open(0, 0, 0, 0));
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("open again")));
+
+        Assert.NotNull(ports.ReceiverB.ReceiveTest(2000));
+        Assert.Equal(1UL, ports.Maps.ReadCounters(1).TxPackets);
     }
 
     [Fact]
@@ -171,7 +187,8 @@ public sealed class FastPathProgramTests
             A = NetInterface.Inspect(a);
             B = NetInterface.Inspect(b);
             _onA = XdpAttachment.AttachFastPath(A, Maps);
-            Assert.True(Maps.Confirm(1, B.IfIndex, 1518, 1514));
+            Assert.True(Maps.Open(0, 0, 0, 0)); // A forwards, takes no redirects
+            Assert.True(Maps.Open(1, B.IfIndex, 1518, 1514));
             Assert.True(Maps.Write(FdbKey.Make(StationB, vlan), new FastPathEntry { Port = 1, IfIndex = (uint)B.IfIndex }));
             SenderA = _lab.OpenPeer(peerA);
             ReceiverB = _lab.OpenPeer(peerB, keepTags: true);

@@ -131,6 +131,14 @@ public sealed class PortSet
         PollPorts = new int[_ids.Length];
     }
 
+    /// <summary>A table derived from <paramref name="from"/>: these ports and policies, and what else <paramref name="from"/> published (VLANs, mirrors).</summary>
+    private PortSet(PortSet from, IPort?[] byId, PortPolicyTable policy)
+        : this(from._states, byId, policy)
+    {
+        Vlans = from.Vlans;
+        Mirrors = from.Mirrors;
+    }
+
     /// <summary>An empty table for port ids below <paramref name="capacity"/>.</summary>
     public static PortSet Empty(int capacity, PortStates states) => new(states, new IPort?[capacity], PortPolicyTable.Default(capacity));
 
@@ -166,13 +174,13 @@ public sealed class PortSet
     public VlanMembership? Vlans { get; private init; }
 
     /// <summary>A new table with <paramref name="vlans"/> as its VLAN membership; this one is unchanged.</summary>
-    public PortSet WithVlans(VlanMembership? vlans) => ReferenceEquals(vlans, Vlans) ? this : new(_states, _byId, Policy) { Vlans = vlans, Mirrors = Mirrors };
+    public PortSet WithVlans(VlanMembership? vlans) => ReferenceEquals(vlans, Vlans) ? this : new(this, _byId, Policy) { Vlans = vlans };
 
     /// <summary>Port mirrors (MirrorTable.cs), published with the table; null while none is set.</summary>
     public MirrorTable? Mirrors { get; private init; }
 
     /// <summary>A new table with <paramref name="mirrors"/> as its mirrors; this one is unchanged.</summary>
-    public PortSet WithMirrors(MirrorTable? mirrors) => new(_states, _byId, Policy) { Vlans = Vlans, Mirrors = mirrors };
+    public PortSet WithMirrors(MirrorTable? mirrors) => new(this, _byId, Policy) { Mirrors = mirrors };
 
     /// <summary>
     /// Present, not marked down and no mirror's destination: the ports forwarding may send to. An absent id (a
@@ -194,7 +202,7 @@ public sealed class PortSet
         }
         var byId = (IPort?[])_byId.Clone();
         byId[id] = port;
-        return new PortSet(_states, byId, Policy) { Vlans = Vlans, Mirrors = Mirrors };
+        return new PortSet(this, byId, Policy);
     }
 
     /// <summary>A new table without <paramref name="id"/>; this one is unchanged.</summary>
@@ -206,9 +214,9 @@ public sealed class PortSet
         }
         var byId = (IPort?[])_byId.Clone();
         byId[id] = null;
-        return new PortSet(_states, byId, Policy) { Vlans = Vlans, Mirrors = Mirrors };
+        return new PortSet(this, byId, Policy);
     }
 
     /// <summary>A new table with port <paramref name="id"/>'s policy replaced (present or not); this one is unchanged.</summary>
-    public PortSet WithPolicy(int id, PortPolicy policy) => new(_states, _byId, Policy.With(id, policy)) { Vlans = Vlans, Mirrors = Mirrors };
+    public PortSet WithPolicy(int id, PortPolicy policy) => new(this, _byId, Policy.With(id, policy));
 }

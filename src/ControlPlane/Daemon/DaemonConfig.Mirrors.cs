@@ -38,7 +38,7 @@ internal sealed partial record DaemonConfig
                 {
                     throw Bad(entry.Path + ":dst", $"{EchoedText.Cut(dst)} is also a source");
                 }
-                if (direction is not ("rx" or "tx" or "both"))
+                if (!SwitchCommands.TryParseDirection(direction, out _))
                 {
                     throw Bad(entry.Path + ":direction", $"'{EchoedText.Cut(direction)}' must be rx, tx or both");
                 }

@@ -51,13 +51,21 @@ internal sealed partial class SwitchCommands
         })];
     }
 
-    internal static MirrorDirection ParseDirection(string text) => text switch
+    internal static MirrorDirection ParseDirection(string text) => TryParseDirection(text, out MirrorDirection direction) ? direction
+        : throw new CommandRefusedException(400, $"direction must be rx, tx or both, not '{EchoedText.Cut(text)}'");
+
+    /// <summary>A mirror's direction from its word (rx, tx or both), as the API, the CLI and the config spell it.</summary>
+    internal static bool TryParseDirection(string text, out MirrorDirection direction)
     {
-        "rx" => MirrorDirection.Rx,
-        "tx" => MirrorDirection.Tx,
-        "both" => MirrorDirection.Both,
-        _ => throw new CommandRefusedException(400, $"direction must be rx, tx or both, not '{EchoedText.Cut(text)}'"),
-    };
+        direction = text switch
+        {
+            "rx" => MirrorDirection.Rx,
+            "tx" => MirrorDirection.Tx,
+            "both" => MirrorDirection.Both,
+            _ => 0,
+        };
+        return direction != 0;
+    }
 
     internal static string DirectionName(MirrorDirection direction) => direction switch
     {

@@ -156,7 +156,8 @@ internal sealed class PortOpener : IDisposable
             return new AfXdpPort(iface, attachment, umem, queue: loop, new AfXdpOptions(_ringSize));
         }
         ushort fanout = _workers > 1 ? (ushort)((_fanoutBase + portId) % 0xFFFF + 1) : (ushort)0;
-        return new AfPacketPort(iface, new AfPacketOptions(FanoutGroup: fanout));
+        DrainCounter drain = _fastPathOnly.TryGetValue(iface.Name, out XdpAttachment? fastPath) ? fastPath.Drain(loop) : default;
+        return new AfPacketPort(iface, new AfPacketOptions(FanoutGroup: fanout), drain);
     }
 
     /// <summary>Detaches a removed interface's XDP program, once every loop's handle on it is closed.</summary>

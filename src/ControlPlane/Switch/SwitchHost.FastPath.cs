@@ -39,7 +39,7 @@ internal sealed partial class SwitchHost
         try
         {
             // VLAN-aware maps make VLAN-aware programs: keys by (VLAN, MAC), no tag edit in the kernel.
-            maps = FastPathMaps.Create(options.FdbMaxEntries, options.MaxPorts, options.VlanFiltering ? options.VlanProtocol : (ushort)0);
+            maps = FastPathMaps.Create(options.FdbMaxEntries, options.MaxPorts, options.VlanFiltering ? options.VlanProtocol : (ushort)0, options.Workers);
             refusal = XdpAttachment.CheckFastPath(maps);
         }
         catch (InvalidOperationException e)

@@ -188,7 +188,7 @@ internal sealed partial class SwitchHost
         try
         {
             NetInterfaceInfo iface = NetInterface.Inspect(name);
-            offloads = PortOffloads.DisableReceiveOffloads(name);
+            offloads = PortOffloads.DisableForSwitching(name);
             lock (_interfaces)
             {
                 _interfaces[name] = iface;

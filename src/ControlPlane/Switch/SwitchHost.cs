@@ -1,5 +1,5 @@
 // Brings a switch up on real interfaces and takes it down again, for `run`, the daemon and the lab:
-// checks every interface before touching any, turns receive offloads off, chooses each port's
+// checks every interface before touching any, turns GRO, LRO and TSO off (PortOffloads), chooses each port's
 // backend (PortOpener), opens one handle per (poll loop, port), and on Dispose stops the loops,
 // closes the handles (which ends promiscuous membership), detaches XDP programs and restores the
 // offloads it changed. Ports added or removed while running get the same treatment one at a time.
@@ -44,7 +44,7 @@ internal sealed partial class SwitchHost : IDisposable
         {
             foreach (NetInterfaceInfo iface in interfaces)
             {
-                _offloads[iface.Name] = PortOffloads.DisableReceiveOffloads(iface.Name);
+                _offloads[iface.Name] = PortOffloads.DisableForSwitching(iface.Name);
                 Prepare(iface);
             }
             _datapath = new DatapathHost(portNames, options,
@@ -125,7 +125,7 @@ internal sealed partial class SwitchHost : IDisposable
                 throw new InvalidOperationException($"port {name} is already present");
             }
             NetInterfaceInfo iface = NetInterface.Inspect(name);
-            PortOffloads offloads = PortOffloads.DisableReceiveOffloads(name);
+            PortOffloads offloads = PortOffloads.DisableForSwitching(name);
             lock (_interfaces)
             {
                 _interfaces[name] = iface;

@@ -7,6 +7,8 @@
 // with Publish and knows the loop has let go of the old one when Epoch has moved past the value it
 // read after publishing (see DatapathHost.RemovePort). Frames the control plane injects (ControlFrames) are
 // sent at the top of each iteration; an idle loop sees them when its poll(2) times out.
+// Once the frames it received have all left (no transmit ring still holds one), the loop tells the ports
+// (MarkForwarded), so the fast path takes a flow over only behind its last frame in user space.
 using System.Diagnostics;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Interop;
@@ -49,6 +51,7 @@ public sealed class PollLoop
     private readonly int _cpu;
     private readonly Thread _thread;
     private volatile bool _stopping;
+    private bool _unmarked;   // frames received since the ports were last told all had left
 
     public PollLoop(int index, int cpu, PortSet ports, FdbTable fdb, ushort groupForwardMask, IdleMode idle)
     {
@@ -123,6 +126,10 @@ public sealed class PollLoop
                 PortSet ports = Volatile.Read(ref _ports);
                 _forwarder.Ports = ports;
                 int frames = _forwarder.TransmitInjected() + ReceiveAndForwardAll(ports, fdbNow);
+                if (_unmarked)
+                {
+                    MarkForwardedWhenSent(ports);
+                }
                 if (frames > 0 || ++idleIterations == IdleIterationsPerClockRead)
                 {
                     idleIterations = 0;
@@ -182,12 +189,31 @@ public sealed class PollLoop
             }
             _forwarder.Process(_batch, id, now);
             port.ReleaseReceived();
+            _unmarked = true;
             Counters.Batches++;
             Counters.Frames += (ulong)received;
             Counters.BatchSizes[LoopCounters.BatchSizeBucket(received)]++;
             total += received;
         }
         return total;
+    }
+
+    /// <summary>Tells every port its frames have left, once no transmit ring holds one; else tries again next iteration.</summary>
+    private void MarkForwardedWhenSent(PortSet ports)
+    {
+        for (int i = 0; i < ports.Count; i++)
+        {
+            int id = ports.IdAt(i);
+            if (ports.States.IsUp(id) && ports.Port(id).TransmitQueued) // a port that is down may hold its ring for good
+            {
+                return;
+            }
+        }
+        for (int i = 0; i < ports.Count; i++)
+        {
+            ports.Port(ports.IdAt(i)).MarkForwarded();
+        }
+        _unmarked = false;
     }
 
     private unsafe void WaitForFrames(PortSet ports)

@@ -15,6 +15,8 @@
 // Policy: the entries of a failed port (taken down by the control plane, an errno or a policy) are left
 // out of the map, so nothing from or to a disabled port is redirected; each entry carries its port's isolated flag,
 // which the program checks on both ends. DatapathHost syncs at once after a policy change.
+// Drains: the sync also writes off the frames a port's program handed to user space that never arrived
+// (FastPathMaps.SettleDrains), which would keep that port out of the fast path.
 // One caller at a time: DatapathHost's control lock.
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Forwarding;
@@ -121,6 +123,7 @@ internal sealed class FdbMirror
     /// </summary>
     public void Sync(PortStates states, PortPolicyTable policy, MirrorTable? mirrors)
     {
+        _maps.SettleDrains();
         for (int port = 0; port < _ports.Length; port++)
         {
             SyncGate(port, states, mirrors?.Names(port) ?? false);

@@ -15,6 +15,9 @@ internal static unsafe partial class Bpf
     /// <summary>BPF_F_NO_PREALLOC: a hash map takes memory per element as it fills, not all of it at creation.</summary>
     internal const uint MapFlagNoPrealloc = 1;
 
+    /// <summary>BPF_F_MMAPABLE: an array whose values user space maps (mmap on the map fd) and reads and writes in place.</summary>
+    internal const uint MapFlagMmapable = 1 << 10;
+
     // Helpers the fast-path program calls (enum bpf_func_id).
     internal const int FuncMapLookupElem = 1, FuncKtimeGetCoarseNs = 160, FuncXdpGetBuffLen = 188;
 

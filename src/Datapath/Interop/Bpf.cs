@@ -41,6 +41,9 @@ internal static unsafe partial class Bpf
     /// <summary>src_reg of a ld_imm64 whose immediate is a map fd the verifier replaces with the map.</summary>
     internal const byte PseudoMapFd = 1;
 
+    /// <summary>BPF_PSEUDO_MAP_VALUE: a ld_imm64 that loads the address of a single-entry array's value plus an offset.</summary>
+    internal const byte PseudoMapValue = 2;
+
     internal const int ObjNameLength = 16;
 
     /// <summary>SYS_bpf: 321 on x86_64, 280 on the generic syscall table (arm64). Ours: Tmds.LibC 0.5.0 has syscall() but no SYS_bpf, and no bpf_attr.</summary>

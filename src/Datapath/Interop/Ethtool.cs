@@ -10,6 +10,9 @@ internal static unsafe class Ethtool
     internal const uint GFlags = 0x25, SFlags = 0x26;
     internal const uint GGro = 0x2b, SGro = 0x2c;
 
+    /// <summary>ETHTOOL_GTSO/STSO: TCP segmentation offload, every TSO feature at once (NETIF_F_ALL_TSO).</summary>
+    internal const uint GTso = 0x1e, STso = 0x1f;
+
     internal const uint EthFlagLro = 1 << 15;
 
     [StructLayout(LayoutKind.Sequential)]

@@ -5,6 +5,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Xdp;
 using static FastBridge.Datapath.Interop.IfPacket;
 using FastBridge.Datapath.Common;
 using Tmds.Linux;
@@ -13,11 +14,12 @@ namespace FastBridge.Datapath.Ports;
 
 public sealed unsafe partial class AfPacketPort
 {
-    public AfPacketPort(NetInterfaceInfo iface, AfPacketOptions options)
+    public AfPacketPort(NetInterfaceInfo iface, AfPacketOptions options, DrainCounter drain = default)
     {
         ArgumentNullException.ThrowIfNull(iface);
         ArgumentNullException.ThrowIfNull(options);
         Name = iface.Name;
+        _drain = drain;
         MaxUntaggedFrameLength = iface.Mtu + EthernetFrame.HeaderLength;
         MaxFrameLength = MaxUntaggedFrameLength + VlanTag.Length;
 

@@ -7,6 +7,7 @@ using System.Diagnostics;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Frames;
 using FastBridge.Datapath.Interop;
+using FastBridge.Datapath.Xdp;
 using static FastBridge.Datapath.Interop.IfPacket;
 using Tmds.Linux;
 
@@ -48,6 +49,10 @@ public sealed unsafe partial class AfPacketPort : IPort
     private readonly int _txDataOffset;
     private int _txHead;
     private bool _txPending;
+    private Tpacket3Hdr* _txLast;   // the slot queued last: the kernel has taken every slot once this one left SEND_REQUEST
+
+    private readonly DrainCounter _drain;   // the port's fast-path program's drain, when it has one
+    private ulong _unmarked;   // frames taken off the RX ring since the last MarkForwarded
 
     // Single writer (the poll thread); the stats reader reads them whole (64-bit loads do not tear).
     private ulong _truncated;
@@ -82,6 +87,7 @@ public sealed unsafe partial class AfPacketPort : IPort
             }
             var hdr = (Tpacket3Hdr*)_rxNext;
             _rxNext += hdr->TpNextOffset;
+            _unmarked++;
             if (--_rxLeft == 0)
             {
                 CloseBlock();
@@ -148,6 +154,7 @@ public sealed unsafe partial class AfPacketPort : IPort
             hdr->TpLen = (uint)wireLength;
             hdr->TpSnaplen = (uint)wireLength;
             Volatile.Write(ref hdr->TpStatus, TpStatusSendRequest);
+            _txLast = hdr;
             _txHead = _txHead + 1 == _txFrameCount ? 0 : _txHead + 1;
             _txPending = true;
         }
@@ -163,6 +170,14 @@ public sealed unsafe partial class AfPacketPort : IPort
         _txPending = false;
         // EAGAIN/ENOBUFS leave the slots queued and the next kick sends them; ENETDOWN surfaces in Receive.
         LibC.sendto(_fd, null, 0, LibC.MSG_DONTWAIT, null, 0);
+    }
+
+    public bool TransmitQueued => _txPending || (_txLast != null && Volatile.Read(ref _txLast->TpStatus) == TpStatusSendRequest);
+
+    public void MarkForwarded()
+    {
+        _drain.Add(_unmarked);
+        _unmarked = 0;
     }
 
     public void AddBackendDrops(Span<ulong> byReason)

@@ -46,6 +46,8 @@ public sealed unsafe partial class AfXdpPort : IPort
     private readonly ScratchFrames _scratch;   // frames of the burst gathered from several descriptors
     private readonly int _maxChunksPerFrame;   // TX descriptors the longest frame takes: 1 unless the MTU is jumbo
     private int _burstCount;
+    private readonly DrainCounter _drain;
+    private ulong _unmarked;   // frames taken off the RX ring since the last MarkForwarded
     private uint _fillTaken;   // fill-ring slots known empty: taken by the kernel (one per frame received) or left unfilled
     private int _failedErrno;
     private ErrorCheckPacing _errorChecks;
@@ -80,6 +82,7 @@ public sealed unsafe partial class AfXdpPort : IPort
         MaxFrameLength = longest;
         _umem = umem;
         _attachment = attachment;
+        _drain = attachment.Drain(queue); // one socket per loop, on the loop's queue
         _owner = umem.RegisterOwner();
         _burst = new ulong[options.RingSize];
         // Only a port whose frames may take several RX descriptors gathers any; the others drop such chains.
@@ -147,6 +150,7 @@ public sealed unsafe partial class AfXdpPort : IPort
             ref IfXdp.XdpDesc desc = ref _socket.Rx.Descriptor(index + taken);
             if ((desc.Options & IfXdp.XdpPktContd) == 0)
             {
+                _unmarked++;
                 _umem.Move(desc.Addr, FrameState.Fill, FrameState.Received, _owner);
                 _burst[_burstCount++] = desc.Addr;
                 batch.Add(_umem.Base + desc.Addr, (int)desc.Len);
@@ -159,6 +163,7 @@ public sealed unsafe partial class AfXdpPort : IPort
             {
                 break; // never half a frame; see DescriptorChain for why the rest is always already there
             }
+            _unmarked++; // kept or dropped, the chain was one frame the program handed over
             added += ReceiveChain(batch, index + taken, chain) ? 1u : 0u;
             taken += chain;
         }
@@ -248,6 +253,14 @@ public sealed unsafe partial class AfXdpPort : IPort
         ReapCompletions();
         KickTx();
         TopUpFill();
+    }
+
+    public bool TransmitQueued => _socket.Tx.Outstanding != 0;
+
+    public void MarkForwarded()
+    {
+        _drain.Add(_unmarked);
+        _unmarked = 0;
     }
 
     public void AddBackendDrops(Span<ulong> byReason)

@@ -49,6 +49,18 @@ public interface IPort : IDisposable
     /// <summary>Kicks the kernel to send what Transmit queued (one syscall per port per burst at most).</summary>
     void Flush();
 
+    /// <summary>Whether frames Transmit queued still wait for the kernel to take them (a kick that found it busy).</summary>
+    bool TransmitQueued => false;
+
+    /// <summary>
+    /// Every frame received so far has been forwarded or dropped, and every copy is in the kernel's hands (no port's
+    /// TransmitQueued): the port tells its fast-path program, which redirects its frames only while none wait in
+    /// user space (FastPathMaps.Drains.cs). Nothing to do for a port without one.
+    /// </summary>
+    void MarkForwarded()
+    {
+    }
+
     /// <summary>
     /// Adds the drops the backend made or saw itself, indexed by DropReason (the kernel's receive-ring
     /// overruns, frames truncated by the ring), to <paramref name="byReason"/>. Called from the stats

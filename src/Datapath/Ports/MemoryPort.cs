@@ -19,6 +19,7 @@ public sealed unsafe class MemoryPort : IPort
     private readonly Ring _tx;
     private readonly bool _replay;
     private int _received;
+    private long _unmarked;
 
     /// <param name="packetSizeRule">Refuse untagged frames past MTU + 14 as AF_PACKET does (MaxUntaggedFrameLength), so tests see that rule too.</param>
     public MemoryPort(string name, int mtu = 1500, int rxSlots = 256, int txSlots = 256, int slotSize = DefaultSlotSize, bool replay = false, bool packetSizeRule = false)
@@ -49,6 +50,12 @@ public sealed unsafe class MemoryPort : IPort
 
     /// <summary>Frames transmitted and not yet taken.</summary>
     public int Transmitted => _tx.Count;
+
+    /// <summary>While set, TransmitQueued says frames wait, as a kick that found the kernel busy leaves them.</summary>
+    public bool HoldTransmits { get; set; }
+
+    /// <summary>Frames received that the poll loop has reported forwarded (MarkForwarded), as a fast-path drain counts them.</summary>
+    public long MarkedForwarded { get; private set; }
 
     /// <summary>In replay mode: frames transmitted since creation.</summary>
     public long TransmittedTotal { get; private set; }
@@ -94,6 +101,7 @@ public sealed unsafe class MemoryPort : IPort
             batch.Add(slot.Data, slot.Length, slot.Tpid, slot.Tci);
             added++;
         }
+        _unmarked += added;
         return added;
     }
 
@@ -129,6 +137,14 @@ public sealed unsafe class MemoryPort : IPort
 
     public void Flush()
     {
+    }
+
+    public bool TransmitQueued => HoldTransmits;
+
+    public void MarkForwarded()
+    {
+        MarkedForwarded += _unmarked;
+        _unmarked = 0;
     }
 
     public void AddBackendDrops(Span<ulong> byReason)

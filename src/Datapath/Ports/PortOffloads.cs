@@ -1,6 +1,9 @@
 // Offload switches around a switch port: GRO and LRO off, or a raw socket would read merged
-// super-frames longer than the MTU that no egress port could send; Dispose turns back on exactly what
-// this turned off. TurnOff also serves the lab's send offloads (ControlPlane/Lab/SendOffloads). Set-up threads only.
+// super-frames longer than the MTU that no egress port could send; TSO off, which nothing the switch sends
+// uses, because a veth with TSO on hands what its sockets send to its peer through the CPU's backlog, not
+// the peer's NAPI ring that XDP redirects fill (veth_skb_is_eligible_for_gro): a frame a poll loop sent
+// could then arrive after one the fast path redirected later (FastPathMaps.Drains.cs). Dispose turns back
+// on exactly what this turned off. TurnOff also serves the lab's send offloads (ControlPlane/Lab/SendOffloads). Set-up threads only.
 using FastBridge.Datapath.Interop;
 using Tmds.Linux;
 
@@ -11,22 +14,25 @@ public sealed class PortOffloads : IDisposable
     private readonly string _ifName;
     private readonly bool _groWasOn;
     private readonly bool _lroWasOn;
+    private readonly bool _tsoWasOn;
     private bool _disposed;
 
-    private PortOffloads(string ifName, bool groWasOn, bool lroWasOn)
+    private PortOffloads(string ifName, bool groWasOn, bool lroWasOn, bool tsoWasOn)
     {
         _ifName = ifName;
         _groWasOn = groWasOn;
         _lroWasOn = lroWasOn;
+        _tsoWasOn = tsoWasOn;
     }
 
-    /// <summary>Turns GRO and LRO off on <paramref name="ifName"/>, remembering which were on.</summary>
-    public static PortOffloads DisableReceiveOffloads(string ifName)
+    /// <summary>Turns GRO, LRO and TSO off on <paramref name="ifName"/>, remembering which were on.</summary>
+    public static PortOffloads DisableForSwitching(string ifName)
     {
         int fd = OpenControl(ifName);
         try
         {
             bool groWasOn = TurnOff(fd, ifName, Ethtool.GGro, Ethtool.SGro, "GRO");
+            bool tsoWasOn = TurnOff(fd, ifName, Ethtool.GTso, Ethtool.STso, "TSO");
             bool lroWasOn = false;
             int errno = Ethtool.Get(fd, ifName, Ethtool.GFlags, out uint flags);
             if (errno == 0 && (flags & Ethtool.EthFlagLro) != 0)
@@ -38,7 +44,7 @@ public sealed class PortOffloads : IDisposable
             {
                 Check(errno, ifName, "reading the LRO flag");
             }
-            return new PortOffloads(ifName, groWasOn, lroWasOn);
+            return new PortOffloads(ifName, groWasOn, lroWasOn, tsoWasOn);
         }
         finally
         {
@@ -46,7 +52,7 @@ public sealed class PortOffloads : IDisposable
         }
     }
 
-    /// <summary>Turns back on what DisableReceiveOffloads turned off; an interface that has vanished is left alone.</summary>
+    /// <summary>Turns back on what DisableForSwitching turned off; an interface that has vanished is left alone.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -54,7 +60,7 @@ public sealed class PortOffloads : IDisposable
             return;
         }
         _disposed = true;
-        if (!_groWasOn && !_lroWasOn)
+        if (!_groWasOn && !_lroWasOn && !_tsoWasOn)
         {
             return;
         }
@@ -64,6 +70,10 @@ public sealed class PortOffloads : IDisposable
             if (_groWasOn)
             {
                 Restore(Ethtool.Set(fd, _ifName, Ethtool.SGro, 1), "turning GRO back on");
+            }
+            if (_tsoWasOn)
+            {
+                Restore(Ethtool.Set(fd, _ifName, Ethtool.STso, 1), "turning TSO back on");
             }
             if (_lroWasOn)
             {

@@ -8,7 +8,7 @@ internal static class BpfAssembler
     // Instruction classes, sizes, modes, ALU/JMP operations and sources (linux/bpf_common.h, linux/bpf.h).
     internal const byte ClassLd = 0x00, ClassLdx = 0x01, ClassSt = 0x02, ClassStx = 0x03, ClassAlu = 0x04, ClassJmp = 0x05, ClassAlu64 = 0x07;
     internal const byte SizeW = 0x00, SizeH = 0x08, SizeB = 0x10, SizeDw = 0x18;
-    internal const byte ModeImm = 0x00, ModeMem = 0x60;
+    internal const byte ModeImm = 0x00, ModeMem = 0x60, ModeAtomic = 0xc0;
     internal const byte OpAdd = 0x00, OpSub = 0x10, OpDiv = 0x30, OpOr = 0x40, OpAnd = 0x50, OpLsh = 0x60, OpRsh = 0x70, OpMov = 0xb0, OpEnd = 0xd0;
     internal const byte OpJa = 0x00, OpJeq = 0x10, OpJgt = 0x20, OpJset = 0x40, OpJne = 0x50, OpCall = 0x80, OpExit = 0x90;
     internal const byte SourceK = 0x00, SourceX = 0x08;
@@ -46,6 +46,9 @@ internal static class BpfAssembler
     /// <summary>*(size *)(dst + off) = src.</summary>
     internal static ulong Store(byte size, byte dst, short off, byte src) => Encode((byte)(ClassStx | size | ModeMem), dst, src, off, 0);
 
+    /// <summary>*(u64 *)(dst + off) += src, atomically (BPF_ATOMIC with BPF_ADD, the old XADD; no fetch).</summary>
+    internal static ulong AtomicAdd64(byte dst, short off, byte src) => Encode(ClassStx | SizeDw | ModeAtomic, dst, src, off, OpAdd);
+
     /// <summary>if (dst op imm) pc += off; op one of OpJeq, OpJne, OpJgt, OpJset (unsigned compares).</summary>
     internal static ulong JumpImm(byte op, byte dst, int imm, short off) => Encode((byte)(ClassJmp | op | SourceK), dst, 0, off, imm);
 
@@ -55,6 +58,13 @@ internal static class BpfAssembler
     /// <summary>dst = the map behind <paramref name="mapFd"/>: a two-slot ld_imm64 with src_reg BPF_PSEUDO_MAP_FD.</summary>
     internal static (ulong First, ulong Second) LoadMapFd(byte dst, int mapFd) =>
         (Encode(ClassLd | SizeDw | ModeImm, dst, Interop.Bpf.PseudoMapFd, 0, mapFd), 0);
+
+    /// <summary>
+    /// dst = the address of byte <paramref name="offset"/> of the value of the single-entry array behind <paramref name="mapFd"/>
+    /// (BPF_PSEUDO_MAP_VALUE: the kernel allows it for arrays of one entry only); no helper call, no null check.
+    /// </summary>
+    internal static (ulong First, ulong Second) LoadMapValue(byte dst, int mapFd, int offset) =>
+        (Encode(ClassLd | SizeDw | ModeImm, dst, Interop.Bpf.PseudoMapValue, 0, mapFd), Encode(0, 0, 0, 0, offset));
 
     /// <summary>r0 = helper(r1..r5).</summary>
     internal static ulong Call(int helper) => Encode(ClassJmp | OpCall, 0, 0, 0, helper);

@@ -46,7 +46,7 @@ public sealed unsafe partial class FastPathMaps
     /// <summary>The TPID the programs classify VLANs by (0x8100 or 0x88a8); 0 on a VLAN-unaware bridge, which has no VLAN map.</summary>
     public ushort VlanTpid { get; }
 
-    internal int VlansFd => VlanTpid != 0 ? _fds[4] : throw new InvalidOperationException("the fast path's maps are not VLAN-aware");
+    internal int VlansFd => VlanTpid != 0 ? _fds[5] : throw new InvalidOperationException("the fast path's maps are not VLAN-aware");
 
     /// <summary>vlans[ifIndex] = rules; false when the kernel refused (the program then leaves that port's frames to the poll loops).</summary>
     public bool WriteVlans(int ifIndex, in FastPathVlans rules)

@@ -6,6 +6,8 @@
 //            redirected) and the longest frames it takes as a redirect target (0 = not a target).
 //   egress   DEVMAP_HASH port id -> ifindex: the confirmed egress ports bpf_redirect_map sends to.
 //   counters PERCPU_ARRAY port id -> FastPathCounters: what the fast path forwarded, per CPU.
+//   drains   ARRAY of one entry, mapped into the process: per attachment, how many of its port's frames
+//            wait in user space, so a flow the fast path takes over stays in order (FastPathMaps.Drains.cs).
 //   vlans    HASH   ifindex -> FastPathVlans: a port's VLAN membership, on a VLAN-aware bridge only
 //            (FastPathMaps.Vlans.cs).
 // Control-plane threads, and a poll loop that shuts a port (Close); each call is one bpf(2) syscall.
@@ -65,11 +67,12 @@ public sealed unsafe partial class FastPathMaps : IDisposable
     private readonly FastPathCounters[] _perCpu;
     private int[] _fds;
 
-    private FastPathMaps(int[] fds, int maxPorts, ushort vlanTpid)
+    private FastPathMaps(int[] fds, int maxPorts, ushort vlanTpid, int loops)
     {
         _fds = fds;
         MaxPorts = maxPorts;
         VlanTpid = vlanTpid;
+        Loops = loops;
         _perCpu = new FastPathCounters[Bpf.PossibleCpus()];
     }
 
@@ -86,16 +89,20 @@ public sealed unsafe partial class FastPathMaps : IDisposable
     /// <summary>
     /// Creates the maps: the FDB map bounded by <paramref name="fdbMaxEntries"/> (--fdb-max); with a
     /// <paramref name="vlanTpid"/> (the bridge's vlan_protocol), the VLAN map too, and the programs built on these
-    /// maps are VLAN-aware (FastPathProgram). Throws naming the map and errno.
+    /// maps are VLAN-aware (FastPathProgram). <paramref name="loops"/>: the poll loops, each of which reports the
+    /// frames it forwarded to the programs (DrainCounter). Throws naming the map and errno.
     /// </summary>
-    public static FastPathMaps Create(int fdbMaxEntries, int maxPorts, ushort vlanTpid = 0)
+    public static FastPathMaps Create(int fdbMaxEntries, int maxPorts, ushort vlanTpid = 0, int loops = 1)
     {
+        // A drain per attachment: a port's new attachment may be made before its old one is gone.
+        int drains = 2 * maxPorts;
         var specs = new List<(uint Type, uint Key, uint Value, uint Max, uint Flags, string Name)>
         {
             (Bpf.MapTypeHash, 8, (uint)sizeof(FastPathEntry), (uint)fdbMaxEntries, Bpf.MapFlagNoPrealloc, "fb_fdb"),
             (Bpf.MapTypeArray, 4, (uint)sizeof(FastPathPortState), (uint)maxPorts, 0, "fb_ports"),
             (Bpf.MapTypeDevmapHash, 4, 4, (uint)maxPorts, 0, "fb_egress"),
             (Bpf.MapTypePercpuArray, 4, (uint)sizeof(FastPathCounters), (uint)maxPorts, 0, "fb_fast_counts"),
+            DrainsSpec(drains, loops),
         };
         if (vlanTpid != 0)
         {
@@ -113,7 +120,17 @@ public sealed unsafe partial class FastPathMaps : IDisposable
                 throw new InvalidOperationException($"cannot create the fast path's BPF map {name}: {LibcExtras.ErrnoText(errno)}");
             }
         }
-        return new FastPathMaps(fds, maxPorts, vlanTpid);
+        var maps = new FastPathMaps(fds, maxPorts, vlanTpid, loops);
+        try
+        {
+            maps.MapDrains(drains);
+        }
+        catch
+        {
+            maps.Dispose();
+            throw;
+        }
+        return maps;
     }
 
     /// <summary>fdb[key] = entry; false when the map is full (bounded by --fdb-max) or the kernel refused.</summary>
@@ -210,6 +227,7 @@ public sealed unsafe partial class FastPathMaps : IDisposable
 
     public void Dispose()
     {
+        UnmapDrains();
         CloseAll(_fds);
         _fds = [];
     }

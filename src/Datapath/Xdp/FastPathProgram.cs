@@ -9,7 +9,10 @@
 //   - its destination is in the FDB map on another interface (no hairpin in the kernel), the two
 //     entries' ports are not both isolated, the ingress port forwards (its flag in the port array),
 //     the egress port is a confirmed target (non-zero limits in the port array, an entry in the
-//     DEVMAP) and the frame fits that port (FrameRef.Fits's rule).
+//     DEVMAP) and the frame fits that port (FrameRef.Fits's rule);
+//   - none of its ingress port's frames waits in user space (the drain's counts agree,
+//     FastPathMaps.Drains.cs): a frame never overtakes one the poll loops still hold.
+// Each frame it gives to user space is counted in the drain (after an XSK redirect the map took).
 // A poll loop that shuts a port (bpdu_guard, a MAC limit, a socket error) zeroes its port-array entry
 // at once (FastPathMaps.Close), so nothing from or to it crosses in the kernel from that frame on; the
 // next tick also leaves its FDB entries out of the map.
@@ -43,10 +46,12 @@ internal static partial class FastPathProgram
 
     /// <summary>
     /// The program for one port. <paramref name="xskMapFd"/> is the port's XSKMAP (AF_XDP), or -1 for an
-    /// AF_PACKET port, whose other frames go up the stack (XDP_PASS) to its packet socket.
+    /// AF_PACKET port, whose other frames go up the stack (XDP_PASS) to its packet socket. <paramref name="drain"/>: the
+    /// attachment's drain (FastPathMaps.AllocateDrain).
     /// </summary>
-    internal static ulong[] Build(FastPathMaps maps, int xskMapFd)
+    internal static ulong[] Build(FastPathMaps maps, int xskMapFd, int drain)
     {
+        int drainOffset = drain * maps.DrainBytes;
         var p = new BpfProgramBuilder();
         p.Emit(
             Mov64Reg(R6, R1),                                  // r6 = ctx, kept across calls
@@ -129,6 +134,14 @@ internal static partial class FastPathProgram
             .Emit(Mov64Reg(R9, R1), Mov64Reg(R1, R6), Call(Bpf.FuncXdpGetBuffLen))
             .JumpIfReg(OpJgt, R0, R9, SlowPath)                 // too long, or limits 0: not confirmed
             .Emit(Mov64Reg(R9, R0));                            // r9 = length, for the byte counters
+        // Nothing of this port's waits in user space: handed == lost + every loop's taken.
+        p.Emit(LoadMapValue(R1, maps.DrainsFd, drainOffset))
+            .Emit(Load(SizeDw, R2, R1, FastPathMaps.DrainHanded), Load(SizeDw, R3, R1, FastPathMaps.DrainLost));
+        for (int loop = 0; loop < maps.Loops; loop++)
+        {
+            p.Emit(Load(SizeDw, R4, R1, (short)(FastPathMaps.DrainLine * (1 + loop))), Alu64Reg(OpAdd, R3, R4));
+        }
+        p.JumpIfReg(OpJne, R2, R3, SlowPath);
         p.Emit(LoadMapFd(R1, maps.EgressFd))
             .Emit(Load(SizeW, R2, R10, DestinationPort), Mov64Imm(R3, Bpf.XdpPass), Call(Bpf.FuncRedirectMap))
             .JumpIf(OpJne, R0, Bpf.XdpRedirect, SlowPath);     // not in the DEVMAP (withdrawn meanwhile)
@@ -140,13 +153,19 @@ internal static partial class FastPathProgram
         p.Label(SlowPath);
         if (xskMapFd >= 0)
         {
+            // A queue without a socket falls back to XDP_PASS: up the stack, to no loop, so not counted.
             p.Emit(Load(SizeW, R2, R6, Bpf.XdpMdRxQueueIndex)).Emit(LoadMapFd(R1, xskMapFd))
-                .Emit(Mov64Imm(R3, Bpf.XdpPass), Call(Bpf.FuncRedirectMap), Exit());
+                .Emit(Mov64Imm(R3, Bpf.XdpPass), Call(Bpf.FuncRedirectMap))
+                .JumpIf(OpJne, R0, Bpf.XdpRedirect, "not_handed");
         }
         else
         {
-            p.Emit(Mov64Imm(R0, Bpf.XdpPass), Exit());
+            p.Emit(Mov64Imm(R0, Bpf.XdpPass));
         }
+        p.Emit(LoadMapValue(R1, maps.DrainsFd, drainOffset))
+            .Emit(Mov64Imm(R2, 1), AtomicAdd64(R1, FastPathMaps.DrainHanded, R2)) // r0, the verdict, is kept
+            .Label("not_handed")
+            .Emit(Exit());
         return p.Build();
     }
 

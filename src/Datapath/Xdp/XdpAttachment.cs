@@ -3,6 +3,8 @@
 // the BPF link that attaches it. Through a link, the kernel detaches the program when the last fd of
 // the link closes, so a crashed or killed process (even kill -9) leaves no program behind. One per
 // interface, shared by every poll loop's AfXdpPort on it; set-up and Dispose run on the control thread.
+// A fast-path program owns a drain (FastPathMaps.Drains.cs) for as long as the attachment lives: the
+// loops' handles on the port report to it (Drain), the program reads it.
 using FastBridge.Datapath.Interop;
 using static FastBridge.Datapath.Xdp.BpfAssembler;
 using FastBridge.Datapath.Common;
@@ -26,10 +28,15 @@ public sealed class XdpAttachment : IDisposable
 {
     private readonly int _mapFd;
     private readonly int _progFd;
+    private readonly FastPathMaps? _fastPath;
+    private readonly int _drain;
     private int _linkFd;
 
-    private XdpAttachment(string name, int queueCount, int mapFd, int progFd, int linkFd, XdpAttachMode mode, bool multiBuffer)
+    private XdpAttachment(string name, int queueCount, int mapFd, int progFd, int linkFd, XdpAttachMode mode, bool multiBuffer,
+        FastPathMaps? fastPath = null, int drain = -1)
     {
+        _fastPath = fastPath;
+        _drain = drain;
         InterfaceName = name;
         QueueCount = queueCount;
         _mapFd = mapFd;
@@ -82,13 +89,18 @@ public sealed class XdpAttachment : IDisposable
             throw new InvalidOperationException($"interface {iface.Name}: cannot create the XSKMAP: {LibcExtras.ErrnoText(-mapFd)}{Privileges.BpfHint(-mapFd)}");
         }
         int progFd = -1;
+        if (multiBuffer)
+        {
+            fastPath = null;
+        }
+        int drain = fastPath?.AllocateDrain() ?? -1;
         try
         {
-            progFd = fastPath is null || multiBuffer
+            progFd = fastPath is null
                 ? LoadRedirectProgram(mapFd, iface.Name, multiBuffer)
-                : LoadFastPathProgram(FastPathProgram.Build(fastPath, mapFd), iface.Name);
+                : LoadFastPathProgram(FastPathProgram.Build(fastPath, mapFd, drain), iface.Name);
             (int linkFd, XdpAttachMode actual) = Link(progFd, iface, mode);
-            return new XdpAttachment(iface.Name, queueCount, mapFd, progFd, linkFd, actual, multiBuffer);
+            return new XdpAttachment(iface.Name, queueCount, mapFd, progFd, linkFd, actual, multiBuffer, fastPath, drain);
         }
         catch
         {
@@ -97,6 +109,7 @@ public sealed class XdpAttachment : IDisposable
                 LibC.close(progFd);
             }
             LibC.close(mapFd);
+            fastPath?.FreeDrain(drain);
             throw;
         }
     }
@@ -108,15 +121,22 @@ public sealed class XdpAttachment : IDisposable
     public static XdpAttachment AttachFastPath(NetInterfaceInfo iface, FastPathMaps fastPath, XdpAttachMode mode = XdpAttachMode.Auto)
     {
         ArgumentNullException.ThrowIfNull(iface);
-        int progFd = LoadFastPathProgram(FastPathProgram.Build(fastPath, xskMapFd: -1), iface.Name);
+        ArgumentNullException.ThrowIfNull(fastPath);
+        int drain = fastPath.AllocateDrain();
+        int progFd = -1;
         try
         {
+            progFd = LoadFastPathProgram(FastPathProgram.Build(fastPath, xskMapFd: -1, drain), iface.Name);
             (int linkFd, XdpAttachMode actual) = Link(progFd, iface, mode);
-            return new XdpAttachment(iface.Name, 0, -1, progFd, linkFd, actual, multiBuffer: false);
+            return new XdpAttachment(iface.Name, 0, -1, progFd, linkFd, actual, multiBuffer: false, fastPath, drain);
         }
         catch
         {
-            LibC.close(progFd);
+            if (progFd >= 0)
+            {
+                LibC.close(progFd);
+            }
+            fastPath.FreeDrain(drain);
             throw;
         }
     }
@@ -124,14 +144,20 @@ public sealed class XdpAttachment : IDisposable
     /// <summary>Loads the fast-path program once and closes it: null when this kernel accepts it, else why not with the verifier's log.</summary>
     public static string? CheckFastPath(FastPathMaps fastPath)
     {
+        ArgumentNullException.ThrowIfNull(fastPath);
+        int drain = fastPath.AllocateDrain();
         try
         {
-            LibC.close(LoadFastPathProgram(FastPathProgram.Build(fastPath, xskMapFd: -1), "(check)"));
+            LibC.close(LoadFastPathProgram(FastPathProgram.Build(fastPath, xskMapFd: -1, drain), "(check)"));
             return null;
         }
         catch (InvalidOperationException e)
         {
             return e.Message;
+        }
+        finally
+        {
+            fastPath.FreeDrain(drain);
         }
     }
 
@@ -152,6 +178,15 @@ public sealed class XdpAttachment : IDisposable
             Exit(),
         ];
     }
+
+    /// <summary>
+    /// Where poll loop <paramref name="loop"/>'s handle on this port reports the frames it forwarded, so the
+    /// fast-path program redirects only while none wait in user space; default without a fast-path program.
+    /// </summary>
+    public DrainCounter Drain(int loop) => _fastPath?.Taken(_drain, loop) ?? default;
+
+    /// <summary>Frames of this port in user space as the fast-path program counts them (tests).</summary>
+    internal ulong DrainWaiting => _fastPath?.Waiting(_drain) ?? 0;
 
     /// <summary>Puts the socket of <paramref name="queue"/> in the map: frames of that queue go to it from now on.</summary>
     internal void Register(int queue, int xskFd)
@@ -186,6 +221,7 @@ public sealed class XdpAttachment : IDisposable
         {
             LibC.close(_mapFd);
         }
+        _fastPath?.FreeDrain(_drain);
         _linkFd = -1;
     }
 

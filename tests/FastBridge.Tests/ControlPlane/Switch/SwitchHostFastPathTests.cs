@@ -210,11 +210,15 @@ public sealed partial class SwitchHostFastPathTests : IDisposable
         for (int i = 0; i < 20; i++)
         {
             _peers[0].Send(TestFrames.Numbered(i, 64, Station(1), Station(0)));
-            _peers[0].Send(TestFrames.Numbered(i, 64, Station(2), Station(0)));
         }
-
         Assert.Equal(0, ReceiveAll(1, 1));
         Assert.Equal(0UL, host.Datapath.FastPathCounts(1).TxPackets);
+
+        // Sent after the poll loop has dropped the others: a frame behind one in user space is not redirected.
+        for (int i = 0; i < 20; i++)
+        {
+            _peers[0].Send(TestFrames.Numbered(i, 64, Station(2), Station(0)));
+        }
         Assert.Equal(20, ReceiveAll(2, 20));
         Assert.Equal(20UL, host.Datapath.FastPathCounts(2).TxPackets);
     }

@@ -7,35 +7,37 @@ namespace FastBridge.Tests.Datapath.Ports;
 public sealed class PortOffloadsTests
 {
     [Fact]
-    public void DisableReceiveOffloads_GroOn_TurnsItOffAndDisposeRestoresIt()
+    public void DisableForSwitching_GroAndTsoOn_TurnsThemOffAndDisposeRestoresThem()
     {
         using VethLab lab = VethLab.Create();
         SetFeature(lab.Host, Ethtool.SGro, 1);
-        Assert.Equal(1u, ReadFeature(lab.Host, Ethtool.GGro));
+        SetFeature(lab.Host, Ethtool.STso, 1);
+        Assert.Equal((1u, 1u), (ReadFeature(lab.Host, Ethtool.GGro), ReadFeature(lab.Host, Ethtool.GTso)));
 
-        using (PortOffloads.DisableReceiveOffloads(lab.Host))
+        using (PortOffloads.DisableForSwitching(lab.Host))
         {
             Assert.Equal(0u, ReadFeature(lab.Host, Ethtool.GGro));
+            Assert.Equal(0u, ReadFeature(lab.Host, Ethtool.GTso)); // a veth with TSO off sends to its peer's NAPI ring, as redirects do
             Assert.Equal(0u, ReadFeature(lab.Host, Ethtool.GFlags) & Ethtool.EthFlagLro);
         }
-        Assert.Equal(1u, ReadFeature(lab.Host, Ethtool.GGro));
+        Assert.Equal((1u, 1u), (ReadFeature(lab.Host, Ethtool.GGro), ReadFeature(lab.Host, Ethtool.GTso)));
     }
 
     [Fact]
-    public void DisableReceiveOffloads_GroAlreadyOff_DisposeLeavesItOff()
+    public void DisableForSwitching_GroAlreadyOff_DisposeLeavesItOff()
     {
         using VethLab lab = VethLab.Create();
         SetFeature(lab.Host, Ethtool.SGro, 0);
 
-        PortOffloads.DisableReceiveOffloads(lab.Host).Dispose();
+        PortOffloads.DisableForSwitching(lab.Host).Dispose();
 
         Assert.Equal(0u, ReadFeature(lab.Host, Ethtool.GGro));
     }
 
     [Fact]
-    public void DisableReceiveOffloads_Nonexistent_ThrowsNamingInterface()
+    public void DisableForSwitching_Nonexistent_ThrowsNamingInterface()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => PortOffloads.DisableReceiveOffloads("fbapnonexist0"));
+        var ex = Assert.Throws<InvalidOperationException>(() => PortOffloads.DisableForSwitching("fbapnonexist0"));
         Assert.Contains("fbapnonexist0", ex.Message, StringComparison.Ordinal);
         Assert.Contains("No such device", ex.Message, StringComparison.Ordinal);
     }

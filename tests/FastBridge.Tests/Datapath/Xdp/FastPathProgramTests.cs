@@ -1,6 +1,7 @@
 // The fast-path XDP program on this kernel: the verifier accepts it, and on a veth pair whose peers
 // run GRO it redirects a known unicast frame in the kernel, counts it, refreshes the source's stamp,
-// and hands everything it is not sure about (unknown source, unconfirmed egress) to the slow path. On a
+// and hands everything it is not sure about (unknown source, unconfirmed egress) to the slow path, and
+// nothing from a port while frames it handed there wait (the drain). On a
 // VLAN-aware bridge it redirects only what leaves as it came in (no tag pushed, popped or rewritten).
 using System.Runtime.CompilerServices;
 using FastBridge.ControlPlane.Lab;
@@ -136,11 +137,57 @@ public sealed class FastPathProgramTests
         ports.Maps.Close(0);
         ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("ingress closed")));
         Assert.Null(ports.ReceiverB.ReceiveTest(300));
+        ports.LoopsForwardedAll(handed: 1);
         Assert.True(ports.Maps.Open(0, 0, 0, 0));
         ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("open again")));
 
         Assert.NotNull(ports.ReceiverB.ReceiveTest(2000));
         Assert.Equal(1UL, ports.Maps.ReadCounters(1).TxPackets);
+    }
+
+    [Fact]
+    public void Redirect_FramesOfTheIngressInUserSpace_NotRedirectedTillTheLoopsHaveForwardedThem()
+    {
+        using var ports = new TwoPorts();
+
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("unknown source: to the loops")));
+        ports.WaitHanded(1);
+        ports.Maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex });
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("behind the first")));
+
+        Assert.Null(ports.ReceiverB.ReceiveTest(300)); // would overtake the first, which a loop still holds
+        ports.WaitHanded(2);
+        ports.LoopsForwardedAll(handed: 2);
+        byte[] third = TestFrames.Experimental(StationB, StationA, TestFrames.Marker("nothing waits"));
+        ports.SenderA.Send(third);
+        Assert.Equal(third, ports.ReceiverB.ReceiveTest(2000));
+        Assert.Equal(0UL, ports.Waiting);
+    }
+
+    [Fact]
+    public void SettleDrains_HandedFramesNoLoopTakes_WrittenOffOnlyOnceTheCountsStoodStillTwoSeconds()
+    {
+        using var ports = new TwoPorts();
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("lost 1")));
+        ports.WaitHanded(1);
+        ports.Maps.SettleDrains();
+        Thread.Sleep(1500);
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("lost 2")));
+        ports.WaitHanded(2);
+
+        ports.Maps.SettleDrains();
+        Assert.Equal(2UL, ports.Waiting); // moved since the last look: it may still be on its way
+        Thread.Sleep(1500);
+        ports.Maps.SettleDrains();
+        Assert.Equal(2UL, ports.Waiting); // still for 1.5 s only
+        Thread.Sleep(600);
+        ports.Maps.SettleDrains();
+        Assert.Equal(0UL, ports.Waiting);
+
+        ports.Maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex });
+        byte[] frame = TestFrames.Experimental(StationB, StationA, TestFrames.Marker("after the write-off"));
+        ports.SenderA.Send(frame);
+        Assert.Equal(frame, ports.ReceiverB.ReceiveTest(2000));
     }
 
     [Fact]
@@ -203,6 +250,27 @@ public sealed class FastPathProgramTests
         public RawSocket SenderA { get; }
 
         public RawSocket ReceiverB { get; }
+
+        /// <summary>A's frames in user space as its program counts them.</summary>
+        public ulong Waiting => _onA.DrainWaiting;
+
+        /// <summary>Waits until A's program has handed <paramref name="handed"/> frames to user space.</summary>
+        public void WaitHanded(ulong handed)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(2);
+            while (Waiting < handed && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(5);
+            }
+            Assert.Equal(handed, Waiting);
+        }
+
+        /// <summary>What a poll loop reports once it has forwarded the <paramref name="handed"/> frames A's program gave it.</summary>
+        public void LoopsForwardedAll(ulong handed)
+        {
+            WaitHanded(handed);
+            _onA.Drain(0).Add(handed);
+        }
 
         public void Dispose()
         {

@@ -4,32 +4,23 @@ using Microsoft.Win32.SafeHandles;
 
 namespace FastBridge.Tests.Datapath.Ports;
 
-public sealed class NamespaceThreadTests
+public sealed class NamespaceThreadTests : IDisposable
 {
-    [Fact]
-    public void Run_Namespace_SeesItsLinksNotTheHosts()
+    private readonly VethLab _lab = VethLab.Create();
+    private readonly NamespaceThread _namespaceThread = new();
+
+    public void Dispose()
     {
-        using VethLab lab = VethLab.Create();
-        using var namespaceThread = new NamespaceThread();
-        using SafeFileHandle netns = Namespaces.OpenNamed(lab.Netns);
-        uint inside = 0, hostInside = 0;
-        namespaceThread.Run(netns, lab.Netns, () =>
-        {
-            inside = LibcExtras.if_nametoindex(lab.Peer);
-            hostInside = LibcExtras.if_nametoindex(lab.Host);
-        });
-        Assert.NotEqual(0u, inside);
-        Assert.Equal(0u, hostInside);
+        _namespaceThread.Dispose();
+        _lab.Dispose();
     }
 
     [Fact]
     public void Run_Returned_ThreadIsBackInOurNamespace()
     {
-        using VethLab lab = VethLab.Create();
-        using var namespaceThread = new NamespaceThread();
-        using SafeFileHandle netns = Namespaces.OpenNamed(lab.Netns);
+        using SafeFileHandle netns = Namespaces.OpenNamed(_lab.Netns);
         string task = "", namespaceInside = "";
-        namespaceThread.Run(netns, lab.Netns, () =>
+        _namespaceThread.Run(netns, _lab.Netns, () =>
         {
             task = new FileInfo("/proc/thread-self").LinkTarget!; // "PID/task/TID"
             namespaceInside = NamespaceOf($"/proc/{task}");
@@ -39,71 +30,67 @@ public sealed class NamespaceThreadTests
     }
 
     [Fact]
-    public void Run_ManyRequests_OneThreadServesThemAll()
+    public void Run_ManyRequests_OneThreadServesThemAllInsideTheNamespace()
     {
-        using VethLab lab = VethLab.Create();
-        using var namespaceThread = new NamespaceThread();
         var tasks = new HashSet<string>();
+        var peerSeen = new List<bool>();
         for (int i = 0; i < 100; i++)
         {
-            using SafeFileHandle netns = Namespaces.OpenNamed(lab.Netns);
-            namespaceThread.Run(netns, lab.Netns, () => tasks.Add(new FileInfo("/proc/thread-self").LinkTarget!));
+            using SafeFileHandle netns = Namespaces.OpenNamed(_lab.Netns);
+            _namespaceThread.Run(netns, _lab.Netns, () =>
+            {
+                tasks.Add(new FileInfo("/proc/thread-self").LinkTarget!); // "PID/task/TID"
+                peerSeen.Add(LibcExtras.if_nametoindex(_lab.Peer) != 0 && LibcExtras.if_nametoindex(_lab.Host) == 0);
+            });
         }
         Assert.Single(tasks);
+        Assert.All(peerSeen, Assert.True);
     }
 
     [Fact]
     public void Run_CannotEnter_ThrowsNamingItAndServesTheNext()
     {
-        using VethLab lab = VethLab.Create();
-        using var namespaceThread = new NamespaceThread();
         using SafeFileHandle notNetwork = File.OpenHandle("/proc/self/ns/uts", FileMode.Open, FileAccess.Read);
         bool ran = false;
-        var ex = Assert.Throws<InvalidOperationException>(() => namespaceThread.Run(notNetwork, "the uts namespace", () => ran = true));
+        var ex = Assert.Throws<InvalidOperationException>(() => _namespaceThread.Run(notNetwork, "the uts namespace", () => ran = true));
         Assert.StartsWith("cannot enter the uts namespace: setns: ", ex.Message, StringComparison.Ordinal);
         Assert.False(ran);
-        using SafeFileHandle netns = Namespaces.OpenNamed(lab.Netns);
+        using SafeFileHandle netns = Namespaces.OpenNamed(_lab.Netns);
         uint inside = 0;
-        namespaceThread.Run(netns, lab.Netns, () => inside = LibcExtras.if_nametoindex(lab.Peer));
+        _namespaceThread.Run(netns, _lab.Netns, () => inside = LibcExtras.if_nametoindex(_lab.Peer));
         Assert.NotEqual(0u, inside);
     }
 
     [Fact]
     public void Run_NamespaceDeletedAfterward_ItGoesWithItsVeth()
     {
-        using VethLab lab = VethLab.Create();
-        using var namespaceThread = new NamespaceThread();
-        using (SafeFileHandle netns = Namespaces.OpenNamed(lab.Netns))
+        using (SafeFileHandle netns = Namespaces.OpenNamed(_lab.Netns))
         {
-            namespaceThread.Run(netns, lab.Netns, () => { });
+            _namespaceThread.Run(netns, _lab.Netns, () => { });
         }
-        VethLab.Ip("netns", "del", lab.Netns);
+        VethLab.Ip("netns", "del", _lab.Netns);
         // The kernel dismantles a namespace nobody holds in a work queue: its veth, and so our end, goes soon after.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (LibcExtras.if_nametoindex(lab.Host) != 0 && DateTime.UtcNow < deadline)
+        while (LibcExtras.if_nametoindex(_lab.Host) != 0 && DateTime.UtcNow < deadline)
         {
             Thread.Sleep(50);
         }
-        Assert.Equal(0u, LibcExtras.if_nametoindex(lab.Host));
+        Assert.Equal(0u, LibcExtras.if_nametoindex(_lab.Host));
     }
 
     [Fact]
     public void Run_RequestThrows_RethrowsOnCaller()
     {
-        using VethLab lab = VethLab.Create();
-        using var namespaceThread = new NamespaceThread();
-        using SafeFileHandle netns = Namespaces.OpenNamed(lab.Netns);
-        var ex = Assert.Throws<InvalidTimeZoneException>(() => namespaceThread.Run(netns, lab.Netns, () => throw new InvalidTimeZoneException("inside")));
+        using SafeFileHandle netns = Namespaces.OpenNamed(_lab.Netns);
+        var ex = Assert.Throws<InvalidTimeZoneException>(() => _namespaceThread.Run(netns, _lab.Netns, () => throw new InvalidTimeZoneException("inside")));
         Assert.Equal("inside", ex.Message);
     }
 
     [Fact]
     public void Run_FromARequest_Throws()
     {
-        using VethLab lab = VethLab.Create();
-        using var namespaceThread = new NamespaceThread();
-        using SafeFileHandle netns = Namespaces.OpenNamed(lab.Netns);
-        Assert.Throws<InvalidOperationException>(() => namespaceThread.Run(netns, lab.Netns, () => namespaceThread.Run(netns, lab.Netns, () => { })));
+        using SafeFileHandle netns = Namespaces.OpenNamed(_lab.Netns);
+        Assert.Throws<InvalidOperationException>(() => _namespaceThread.Run(netns, _lab.Netns, () => _namespaceThread.Run(netns, _lab.Netns, () => { })));
     }
 
     /// <summary>"net:[inode]" of a process or task directory: the same for everything in one namespace.</summary>

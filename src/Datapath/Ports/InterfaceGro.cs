@@ -1,6 +1,7 @@
 // An interface's GRO flag read or set with the ethtool ioctl, in our namespace or inside another one
-// (Namespaces.RunIn: the control socket must be opened there, as ioctls name interfaces of the socket's
-// namespace). The fast path reads a veth peer's flag with it (FastPathEgress); the lab turns it on at
+// (on NamespaceThread: the control socket must be opened there, as ioctls name interfaces of the
+// socket's namespace; neither ethtool netlink nor rtnetlink reads the flag of another namespace's
+// interface without entering it). The fast path reads a veth peer's flag with it (FastPathEgress); the lab turns it on at
 // its hosts' ends (HostGro). Set-up and tick threads.
 using FastBridge.Datapath.Interop;
 using Microsoft.Win32.SafeHandles;
@@ -12,7 +13,7 @@ internal static class InterfaceGro
 {
     /// <summary>
     /// Whether GRO is on at <paramref name="ifName"/> in <paramref name="netns"/> (ours when null; <paramref name="where"/>
-    /// names it in errors, as Namespaces.RunIn's description). 0 or ethtool's errno; throws when the namespace cannot be entered.
+    /// names it in errors, as NamespaceThread.Run's description). 0 or ethtool's errno; throws when the namespace cannot be entered.
     /// </summary>
     public static int Read(SafeFileHandle? netns, string where, string ifName, out bool on)
     {
@@ -48,7 +49,7 @@ internal static class InterfaceGro
         }
         else
         {
-            Namespaces.RunIn(netns, where, Run);
+            NamespaceThread.Shared.Run(netns, where, Run);
         }
         return errno;
     }

@@ -2,8 +2,10 @@
 // /var/run/netns/NAME) or by an fd the caller opened (a named namespace or /proc/PID/ns/net). setns
 // changes only the calling thread, so the work runs on a new thread of its own that ends with it and is
 // never returned to a pool; sockets it creates stay in that namespace for their whole life. The lab
-// builds hosts this way; the switch reads a veth peer's GRO flag this way (FastPathEgress), holding
-// nothing open afterwards. Entering a namespace needs CAP_SYS_ADMIN (setns(2)).
+// builds hosts and runs its traffic generators this way (long work, pinned threads, several at once).
+// Short requests made again and again (the switch reading a veth peer's GRO flag every tick) go to
+// NamespaceThread instead, which creates no thread per request. Entering a namespace needs
+// CAP_SYS_ADMIN (setns(2)).
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
@@ -65,7 +67,8 @@ internal static class Namespaces
         failure?.Throw();
     }
 
-    private static void Enter(SafeFileHandle netns, string description)
+    /// <summary>Moves the calling thread into the namespace <paramref name="netns"/> refers to; throws naming <paramref name="description"/> when it cannot.</summary>
+    internal static void Enter(SafeFileHandle netns, string description)
     {
         if (LibC.setns((int)netns.DangerousGetHandle(), LibC.CLONE_NEWNET) != 0)
         {

@@ -38,13 +38,26 @@ public sealed partial class BatchForwarder
         }
         rx.Floods++;
         VlanMembership? vlans = _vlans;
-        ushort vlan = vlans is null ? (ushort)0 : _vlanFrames.VlanOf(frame);
+        ReadOnlySpan<VlanEgress> tagging = default;
+        if (vlans is not null)
+        {
+            ushort vlan = _vlanFrames.VlanOf(frame);
+            tagging = vlans.EgressOf(vlan);
+            _retag |= vlans.EgressDiffers(vlan);
+        }
         foreach (int port in policy.FloodTargets(kind))
         {
-            // On a VLAN-aware switch the class's targets are cut down to the frame's VLAN's members.
-            if (policy.MayDeliver(ingress, port) && ports.IsUp(port) && (vlans is null || vlans.IsMember(port, vlan)))
+            if (!policy.MayDeliver(ingress, port) || !ports.IsUp(port))
+            {
+                continue;
+            }
+            if (vlans is null)
             {
                 Enqueue(batch, frame, port);
+            }
+            else if (tagging[port] != VlanEgress.NotMember)
+            {
+                EnqueueTagged(batch, frame, port, tagging[port]); // the class's targets cut down to the frame's VLAN's members
             }
         }
     }

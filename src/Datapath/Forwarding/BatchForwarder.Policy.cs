@@ -38,13 +38,8 @@ public sealed partial class BatchForwarder
         }
         rx.Floods++;
         VlanMembership? vlans = _vlans;
-        ReadOnlySpan<VlanEgress> tagging = default;
-        if (vlans is not null)
-        {
-            ushort vlan = _vlanFrames.VlanOf(frame);
-            tagging = vlans.EgressOf(vlan);
-            _retag |= vlans.EgressDiffers(vlan);
-        }
+        ReadOnlySpan<VlanEgress> tagging = vlans is null ? default : vlans.EgressOf(_vlanFrames.VlanOf(frame));
+        int sentAs = 0;
         foreach (int port in policy.FloodTargets(kind))
         {
             if (!policy.MayDeliver(ingress, port) || !ports.IsUp(port))
@@ -57,9 +52,11 @@ public sealed partial class BatchForwarder
             }
             else if (tagging[port] != VlanEgress.NotMember)
             {
+                sentAs |= 1 << (int)tagging[port];
                 EnqueueTagged(batch, frame, port, tagging[port]); // the class's targets cut down to the frame's VLAN's members
             }
         }
+        _retag |= sentAs == BothTags;
     }
 
     /// <summary>Addressed to 01:80:C2:00:00:00, the STP group (a group frame here is flooded only while STP is not punted).</summary>

@@ -267,14 +267,16 @@ public sealed unsafe partial class BatchForwarder
         {
             ushort vlan = _vlanFrames.VlanOf(frame);
             ReadOnlySpan<VlanEgress> tagging = vlans.EgressOf(vlan);
-            _retag |= vlans.EgressDiffers(vlan);
+            int sentAs = 0;
             foreach (int member in vlans.FloodList(vlan))
             {
                 if (member != ingress && ports.IsUp(member))
                 {
+                    sentAs |= 1 << (int)tagging[member];
                     EnqueueTagged(batch, frame, member, tagging[member]);
                 }
             }
+            _retag |= sentAs == BothTags;
             return;
         }
         int count = ports.Count;
@@ -319,6 +321,9 @@ public sealed unsafe partial class BatchForwarder
         }
         _txIndices[egress * _batchCapacity + _txCounts[egress]++] = frame;
     }
+
+    /// <summary>A flood's bits 1 &lt;&lt; VlanEgress when it went to ports that send its VLAN tagged and to ports that send it untagged.</summary>
+    private const int BothTags = (1 << (int)VlanEgress.Tagged) | (1 << (int)VlanEgress.Untagged);
 
     /// <summary>
     /// Sets each queued frame's tag to this port's again: a frame flooded to ports that send its VLAN with different tags

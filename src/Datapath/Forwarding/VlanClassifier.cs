@@ -4,7 +4,8 @@
 // tag-in-metadata form (VlanEditing); on egress, the tag a port sends it with (br_handle_vlan: the egress
 // port's untagged flag, VlanMembership.EgressOf). What ingress found is kept per frame of the burst, by batch
 // index, in an array allocated once; what every untagged frame of a burst shares (the TPID, the ingress port's
-// PVID and whether it is a member of it) is read once per burst (Begin). Only the owning poll thread touches it.
+// PVID and whether it is a member of it) is read once per burst (Begin), and the ingress port's membership of the
+// last tag's VLAN is kept while the tags repeat. Only the owning poll thread touches it.
 using System.Runtime.CompilerServices;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Frames;
@@ -22,6 +23,8 @@ public sealed class VlanClassifier(int batchCapacity)
     private ushort _tpid;
     private ushort _pvid;
     private bool _pvidMember;
+    private ushort _taggedVlan;
+    private bool _taggedMember;
 
     /// <summary>Starts a burst received on <paramref name="ingress"/>, classified and tagged by <paramref name="vlans"/> until the next Begin.</summary>
     public void Begin(VlanMembership vlans, int ingress)
@@ -31,6 +34,8 @@ public sealed class VlanClassifier(int batchCapacity)
         _tpid = vlans.Tpid;
         _pvid = vlans.Pvid(ingress);
         _pvidMember = vlans.IsMember(ingress, _pvid); // no PVID (0) is never a member
+        _taggedVlan = _pvid;
+        _taggedMember = _pvidMember;
     }
 
     /// <summary>The VLAN ingress gave batch frame <paramref name="index"/>.</summary>
@@ -60,8 +65,12 @@ public sealed class VlanClassifier(int batchCapacity)
                 vlan = _pvid;
                 tci = (ushort)((tci & 0xF000) | vlan);
             }
-            // 4095 is never a member.
-            member = vlan == _pvid ? _pvidMember : _vlans!.IsMember(_ingress, vlan);
+            if (vlan != _taggedVlan)
+            {
+                _taggedVlan = vlan;
+                _taggedMember = _vlans!.IsMember(_ingress, vlan); // 4095 is never a member
+            }
+            member = _taggedMember;
         }
         else
         {

@@ -27,10 +27,8 @@ public sealed class VlanMembership
     private readonly ulong[]?[] _untagged;
     private readonly int[][] _flood;
 
-    // Per VLAN: VlanEgress by port (the shared all-NotMember array for a VLAN without members), and a bit set
-    // when its members do not all send it alike (some tagged, some untagged).
+    // Per VLAN: VlanEgress by port; the shared all-NotMember array for a VLAN without members.
     private readonly VlanEgress[][] _egress;
-    private readonly ulong[] _egressDiffers;
 
     /// <summary>No port in any VLAN; <paramref name="tpid"/> is the tag VLANs are read from and written with (vlan_protocol).</summary>
     public VlanMembership(int capacity, ushort tpid = VlanTag.CustomerTpid, ushort defaultPvid = DefaultPvid)
@@ -52,7 +50,6 @@ public sealed class VlanMembership
         Array.Fill(_flood, []);
         _egress = new VlanEgress[4096][];
         Array.Fill(_egress, new VlanEgress[capacity]);
-        _egressDiffers = new ulong[Words];
     }
 
     private VlanMembership(VlanMembership from)
@@ -64,7 +61,6 @@ public sealed class VlanMembership
         _untagged = (ulong[]?[])from._untagged.Clone();
         _flood = (int[][])from._flood.Clone();
         _egress = (VlanEgress[][])from._egress.Clone();
-        _egressDiffers = (ulong[])from._egressDiffers.Clone();
     }
 
     /// <summary>The TPID of the tags this bridge filters on and pushes: 0x8100 (802.1Q) or 0x88a8 (802.1ad).</summary>
@@ -92,9 +88,6 @@ public sealed class VlanMembership
 
     /// <summary>How each port, by id, sends frames of <paramref name="vlan"/> (0-4095; 0 and 4095 have no members).</summary>
     public ReadOnlySpan<VlanEgress> EgressOf(ushort vlan) => _egress[vlan];
-
-    /// <summary>Whether some members of <paramref name="vlan"/> send it tagged and others untagged: a flood leaves with more than one tag.</summary>
-    public bool EgressDiffers(ushort vlan) => (_egressDiffers[vlan >> 6] & (1UL << vlan)) != 0;
 
     /// <summary>The VLANs port is a member of, ascending.</summary>
     public IEnumerable<ushort> VlansOf(int port)
@@ -230,22 +223,17 @@ public sealed class VlanMembership
                 ushort vlan = (ushort)(word * 64 + BitOperations.TrailingZeroCount(bits));
                 ports.Clear();
                 var egress = new VlanEgress[_members.Length];
-                bool tagged = false;
-                bool untagged = false;
                 for (int port = 0; port < _members.Length; port++)
                 {
                     if (IsMember(port, vlan))
                     {
                         ports.Add(port);
                         egress[port] = IsUntagged(port, vlan) ? VlanEgress.Untagged : VlanEgress.Tagged;
-                        untagged |= egress[port] == VlanEgress.Untagged;
-                        tagged |= egress[port] == VlanEgress.Tagged;
                     }
                 }
                 _flood[vlan] = [.. ports];
                 // VLAN 0 never has members: its table is the shared all-NotMember one.
                 _egress[vlan] = ports.Count == 0 ? _egress[0] : egress;
-                _egressDiffers[word] = tagged && untagged ? _egressDiffers[word] | (1UL << vlan) : _egressDiffers[word] & ~(1UL << vlan);
             }
         }
     }

@@ -7,9 +7,10 @@
 // the control plane instead of being forwarded, and frames it injects leave through the same transmit
 // lists and counters as forwarded ones. While the table carries VLAN membership (PortSet.Vlans), VlanClassifier
 // gives each frame its VLAN on ingress, floods go to the VLAN's members only, and each egress port's tag is set
-// as the frame is queued for it, and again just before its Transmit only where a flood left with more than one tag. Port flags (learning, flooding, isolation,
-// hairpin) come with the table; floods under flags other than the defaults take BatchForwarder.Policy.cs, and port
-// mirrors (copies of a port's received or sent frames) BatchForwarder.Mirror.cs.
+// as the frame is queued for it (one lookup, VlanMembership.EgressOf, says whether the port is a member and which
+// tag it sends), and again just before its Transmit only where a flood left with more than one tag. Port flags
+// (learning, flooding, isolation, hairpin) come with the table; floods under flags other than the defaults take
+// BatchForwarder.Policy.cs, and port mirrors (copies of a port's received or sent frames) BatchForwarder.Mirror.cs.
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Frames;
@@ -41,7 +42,7 @@ public sealed unsafe partial class BatchForwarder
     private readonly int[] _injectedPorts;
 
     // VLAN-aware mode: per-frame VLANs of the burst; the table's membership while Process forwards a burst, else null;
-    // whether a frame of the burst was flooded in a VLAN its members send with different tags (SetEgressTags).
+    // whether a frame of the burst was flooded to ports that send its VLAN with different tags (SetEgressTags).
     private readonly VlanClassifier _vlanFrames;
     private VlanMembership? _vlans;
     private bool _retag;
@@ -91,7 +92,7 @@ public sealed unsafe partial class BatchForwarder
             _vlanFrames.Begin(_vlans, ingress);
         }
         Forward(batch, ingress, now);
-        _vlans = null;
+        _vlans = null; // on every way out: TransmitInjected, between bursts, queues frames as they are
     }
 
     private void Forward(FrameBatch batch, int ingress, uint now)
@@ -122,7 +123,7 @@ public sealed unsafe partial class BatchForwarder
         PuntDestinations punts = _control?.Destinations ?? PuntDestinations.None;
         bool punting = !punts.IsEmpty;
         VlanMembership? vlans = _vlans;
-        VlanEgress tagging = default;
+        VlanEgress tagging = default; // how the unicast egress port sends the frame's VLAN: read by the filter, used to enqueue
 
         for (int j = 0; j < valid; j++)
         {

@@ -73,8 +73,9 @@ public unsafe struct FrameRef
             source.CopyTo(destination);
             return Length;
         }
-        // What CopyWireRange(0, ...) writes, in three straight copies: every tagged frame AF_PACKET and the in-memory
-        // port send comes here, and CopyWireRange's staging of a partial head cost a VLAN push about 5 ns a frame.
+        // What CopyWireRange(0, ...) writes, in three straight copies: every copied frame comes here (AF_PACKET, the
+        // in-memory port, AF_XDP's copy path), and going through CopyWireRange cost each about 8 ns (ForwardingBenchmarks,
+        // VLAN off, unicast: 2.685 us per 64-frame burst before, 2.128 after; --job short).
         const int MacsLength = EthernetFrame.MacAddressesLength;
         source[..MacsLength].CopyTo(destination);
         BinaryPrimitives.WriteUInt32BigEndian(destination[MacsLength..], ((uint)StrippedTpid << 16) | StrippedTci);

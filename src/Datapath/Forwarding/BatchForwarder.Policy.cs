@@ -38,15 +38,25 @@ public sealed partial class BatchForwarder
         }
         rx.Floods++;
         VlanMembership? vlans = _vlans;
-        ushort vlan = vlans is null ? (ushort)0 : _vlanFrames.VlanOf(frame);
+        ReadOnlySpan<VlanEgress> tagging = vlans is null ? default : vlans.EgressOf(_vlanFrames.VlanOf(frame));
+        int sentAs = 0;
         foreach (int port in policy.FloodTargets(kind))
         {
-            // On a VLAN-aware switch the class's targets are cut down to the frame's VLAN's members.
-            if (policy.MayDeliver(ingress, port) && ports.IsUp(port) && (vlans is null || vlans.IsMember(port, vlan)))
+            if (!policy.MayDeliver(ingress, port) || !ports.IsUp(port))
+            {
+                continue;
+            }
+            if (vlans is null)
             {
                 Enqueue(batch, frame, port);
             }
+            else if (tagging[port] != VlanEgress.NotMember)
+            {
+                sentAs |= 1 << (int)tagging[port];
+                EnqueueTagged(batch, frame, port, tagging[port]); // the class's targets cut down to the frame's VLAN's members
+            }
         }
+        _retag |= sentAs == BothTags;
     }
 
     /// <summary>Addressed to 01:80:C2:00:00:00, the STP group (a group frame here is flooded only while STP is not punted).</summary>

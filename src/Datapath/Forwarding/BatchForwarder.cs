@@ -7,9 +7,10 @@
 // the control plane instead of being forwarded, and frames it injects leave through the same transmit
 // lists and counters as forwarded ones. While the table carries VLAN membership (PortSet.Vlans), VlanClassifier
 // gives each frame its VLAN on ingress, floods go to the VLAN's members only, and each egress port's tag is set
-// as the frame is queued for it and again just before its Transmit. Port flags (learning, flooding, isolation,
-// hairpin) come with the table; floods under flags other than the defaults take BatchForwarder.Policy.cs, and port
-// mirrors (copies of a port's received or sent frames) BatchForwarder.Mirror.cs.
+// as the frame is queued for it (one lookup, VlanMembership.EgressOf, says whether the port is a member and which
+// tag it sends), and again just before its Transmit only where a flood left with more than one tag. Port flags
+// (learning, flooding, isolation, hairpin) come with the table; floods under flags other than the defaults take
+// BatchForwarder.Policy.cs, and port mirrors (copies of a port's received or sent frames) BatchForwarder.Mirror.cs.
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Frames;
@@ -40,9 +41,11 @@ public sealed unsafe partial class BatchForwarder
     private readonly FrameBatch? _injected;
     private readonly int[] _injectedPorts;
 
-    // VLAN-aware mode: per-frame VLANs of the burst; the table's membership while Process forwards a burst, else null.
+    // VLAN-aware mode: per-frame VLANs of the burst; the table's membership while Process forwards a burst, else null;
+    // whether a frame of the burst was flooded to ports that send its VLAN with different tags (SetEgressTags).
     private readonly VlanClassifier _vlanFrames;
     private VlanMembership? _vlans;
+    private bool _retag;
 
     public BatchForwarder(FdbTable fdb, PortSet ports, LoopCounters counters, ushort groupForwardMask,
         int batchCapacity = Bursts.DefaultFrames, ControlFrameQueues? control = null)
@@ -83,8 +86,18 @@ public sealed unsafe partial class BatchForwarder
     /// <summary>Forwards every frame of <paramref name="batch"/>, received on port <paramref name="ingress"/>.</summary>
     public void Process(FrameBatch batch, int ingress, uint now)
     {
-        ref PortCounters rx = ref _counters.Ports[ingress];
         _vlans = _ports.Vlans;
+        if (_vlans is not null)
+        {
+            _vlanFrames.Begin(_vlans, ingress);
+        }
+        Forward(batch, ingress, now);
+        _vlans = null; // on every way out: TransmitInjected, between bursts, queues frames as they are
+    }
+
+    private void Forward(FrameBatch batch, int ingress, uint now)
+    {
+        ref PortCounters rx = ref _counters.Ports[ingress];
         if (_ports.Mirrors is { } mirrors && MirrorReceived(batch, ingress, mirrors, ref rx))
         {
             return;
@@ -109,6 +122,8 @@ public sealed unsafe partial class BatchForwarder
         _fdb.LookupBatch(_destinationKeys.AsSpan(0, valid), _destinationPorts.AsSpan(0, valid));
         PuntDestinations punts = _control?.Destinations ?? PuntDestinations.None;
         bool punting = !punts.IsEmpty;
+        VlanMembership? vlans = _vlans;
+        VlanEgress tagging = default; // how the unicast egress port sends the frame's VLAN: read by the filter, used to enqueue
 
         for (int j = 0; j < valid; j++)
         {
@@ -141,13 +156,17 @@ public sealed unsafe partial class BatchForwarder
             {
                 rx.Drops[(int)DropReason.SamePort]++;
             }
-            else if (_vlans is not null && !_vlans.IsMember(egress, _vlanFrames.VlanOf(frame)))
+            else if (vlans is not null && (tagging = vlans.EgressOf(_vlanFrames.VlanOf(frame))[egress]) == VlanEgress.NotMember)
             {
                 rx.Drops[(int)DropReason.VlanFiltered]++; // a static entry on a port that left the VLAN (br_allowed_egress)
             }
             else if (isolating && policy.IsIsolated(egress))
             {
                 rx.Drops[(int)DropReason.Isolated]++;
+            }
+            else if (vlans is not null)
+            {
+                EnqueueTagged(batch, frame, egress, tagging);
             }
             else
             {
@@ -156,7 +175,6 @@ public sealed unsafe partial class BatchForwarder
         }
 
         TransmitQueued(batch);
-        _vlans = null;
     }
 
     /// <summary>
@@ -212,14 +230,10 @@ public sealed unsafe partial class BatchForwarder
             }
             // VLAN id 0 while the bridge is not VLAN-aware: one learning domain, tags carried through.
             ushort vlan = 0;
-            if (vlans is not null)
+            if (vlans is not null && !_vlanFrames.TryClassify(ref frame, i, out vlan, out DropReason reason))
             {
-                if (!_vlanFrames.TryClassify(ref frame, i, ingress, vlans, out DropReason reason))
-                {
-                    rx.Drops[(int)reason]++;
-                    continue;
-                }
-                vlan = _vlanFrames.VlanOf(i);
+                rx.Drops[(int)reason]++;
+                continue;
             }
             _sourceKeys[valid] = FdbKey.Make(source, vlan);
             _destinationKeys[valid] = FdbKey.Make(destination, vlan);
@@ -250,15 +264,20 @@ public sealed unsafe partial class BatchForwarder
             return;
         }
         rx.Floods++;
-        if (_vlans is not null)
+        if (_vlans is { } vlans)
         {
-            foreach (int member in _vlans.FloodList(_vlanFrames.VlanOf(frame)))
+            ushort vlan = _vlanFrames.VlanOf(frame);
+            ReadOnlySpan<VlanEgress> tagging = vlans.EgressOf(vlan);
+            int sentAs = 0;
+            foreach (int member in vlans.FloodList(vlan))
             {
                 if (member != ingress && ports.IsUp(member))
                 {
-                    Enqueue(batch, frame, member);
+                    sentAs |= 1 << (int)tagging[member];
+                    EnqueueTagged(batch, frame, member, tagging[member]);
                 }
             }
+            _retag |= sentAs == BothTags;
             return;
         }
         int count = ports.Count;
@@ -272,26 +291,14 @@ public sealed unsafe partial class BatchForwarder
         }
     }
 
+    // Enqueue and EnqueueTagged hold the one size check of the datapath (IPort.Transmit's contract), for forwarded
+    // and injected frames alike: the egress port's own rule (AF_PACKET refuses untagged frames past MTU + 14). Runts
+    // never get here: Validate drops them on ingress and TryInject refuses them.
+
+    /// <summary>Queues a frame for <paramref name="egress"/> as it is: not VLAN-aware, or injected by the control plane.</summary>
     private void Enqueue(FrameBatch batch, int frame, int egress)
     {
-        // The one size check of the datapath (IPort.Transmit's contract), for forwarded and injected frames alike:
-        // the egress port's own rule (AF_PACKET refuses untagged frames past MTU + 14). Runts never get here:
-        // Validate drops them on ingress and TryInject refuses them.
-        if (_vlans is not null)
-        {
-            ref FrameRef tagged = ref batch[frame];
-            if (!_vlanFrames.TrySetEgressTag(ref tagged, frame, egress, _vlans))
-            {
-                _counters.Ports[egress].Drops[(int)DropReason.VlanFiltered]++;
-                return;
-            }
-            if (!_ports.FitsVlanEgress(egress, tagged))
-            {
-                _counters.Ports[egress].Drops[(int)DropReason.TooBig]++;
-                return;
-            }
-        }
-        else if (!_ports.Fits(egress, batch[frame]))
+        if (!_ports.Fits(egress, batch[frame]))
         {
             _counters.Ports[egress].Drops[(int)DropReason.TooBig]++;
             return;
@@ -299,12 +306,35 @@ public sealed unsafe partial class BatchForwarder
         _txIndices[egress * _batchCapacity + _txCounts[egress]++] = frame;
     }
 
-    /// <summary>Sets each queued frame's tag to this port's again: a frame flooded to several ports last had the tag of the last one it was queued for.</summary>
+    /// <summary>Queues a classified frame for <paramref name="egress"/>, a member that sends its VLAN as <paramref name="tagging"/>, with that tag.</summary>
+    private void EnqueueTagged(FrameBatch batch, int frame, int egress, VlanEgress tagging)
+    {
+        ref FrameRef tagged = ref batch[frame];
+        if (!_vlanFrames.TrySetEgressTag(ref tagged, frame, tagging))
+        {
+            _counters.Ports[egress].Drops[(int)DropReason.VlanFiltered]++;
+            return;
+        }
+        if (!_ports.FitsVlanEgress(egress, tagged))
+        {
+            _counters.Ports[egress].Drops[(int)DropReason.TooBig]++;
+            return;
+        }
+        _txIndices[egress * _batchCapacity + _txCounts[egress]++] = frame;
+    }
+
+    /// <summary>A flood's bits 1 &lt;&lt; VlanEgress when it went to ports that send its VLAN tagged and to ports that send it untagged.</summary>
+    private const int BothTags = (1 << (int)VlanEgress.Tagged) | (1 << (int)VlanEgress.Untagged);
+
+    /// <summary>
+    /// Sets each queued frame's tag to this port's again: a frame flooded to ports that send its VLAN with different tags
+    /// last had the tag of the last port it was queued for. Elsewhere every port a frame went to wants the tag it has.
+    /// </summary>
     private void SetEgressTags(FrameBatch batch, ReadOnlySpan<int> indices, int port, VlanMembership vlans)
     {
         foreach (int frame in indices)
         {
-            _vlanFrames.TrySetEgressTag(ref batch[frame], frame, port, vlans);
+            _vlanFrames.TrySetEgressTag(ref batch[frame], frame, vlans.EgressOf(_vlanFrames.VlanOf(frame))[port]);
         }
     }
 
@@ -324,9 +354,9 @@ public sealed unsafe partial class BatchForwarder
             }
             _txCounts[port] = 0;
             ReadOnlySpan<int> indices = _txIndices.AsSpan(port * _batchCapacity, queued);
-            if (_vlans is not null)
+            if (_retag)
             {
-                SetEgressTags(batch, indices, port, _vlans);
+                SetEgressTags(batch, indices, port, _vlans!);
             }
             IPort egress = ports.Port(port);
             int sent = egress.Transmit(batch, indices);
@@ -345,6 +375,7 @@ public sealed unsafe partial class BatchForwarder
             tx.Drops[(int)DropReason.NoTxRoom] += (ulong)(queued - sent);
             total += sent;
         }
+        _retag = false;
         return total;
     }
 }

@@ -1,9 +1,11 @@
 // VLAN-aware forwarding's per-frame decisions, for one poll loop's BatchForwarder: on ingress, the frame's
 // VLAN (br_allowed_ingress: the outer tag of the bridge's TPID, else the PVID; priority-tagged frames take the
 // PVID and keep their priority; a VLAN the port is not a member of is filtered), and the frame brought to the
-// tag-in-metadata form (VlanEditing); on egress, the tag each port sends it with (br_handle_vlan: the egress
-// port's untagged flag). What ingress found is kept per frame of the burst, by batch index, in arrays
-// allocated once; only the owning poll thread touches them.
+// tag-in-metadata form (VlanEditing); on egress, the tag a port sends it with (br_handle_vlan: the egress
+// port's untagged flag, VlanMembership.EgressOf). What ingress found is kept per frame of the burst, by batch
+// index, in an array allocated once; what every untagged frame of a burst shares (the TPID, the ingress port's
+// PVID and whether it is a member of it) is read once per burst (Begin), and the ingress port's membership of the
+// last tag's VLAN is kept while the tags repeat. Only the owning poll thread touches it.
 using System.Runtime.CompilerServices;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Frames;
@@ -13,82 +15,112 @@ namespace FastBridge.Datapath.Forwarding;
 
 public sealed class VlanClassifier(int batchCapacity)
 {
-    // Per frame of the burst: its VLAN, the TCI it leaves tagged ports with, and the tag to leave untagged
-    // ports with (an outer tag of the other TPID, which is part of the frame here, as in the Linux bridge; else none).
-    private readonly ushort[] _vlan = new ushort[batchCapacity];
-    private readonly ushort[] _tci = new ushort[batchCapacity];
-    private readonly VlanTag[] _kept = new VlanTag[batchCapacity];
+    private readonly FrameVlan[] _frames = new FrameVlan[batchCapacity];
+
+    // The burst's membership and ingress port, and what Begin read of them.
+    private VlanMembership? _vlans;
+    private int _ingress;
+    private ushort _tpid;
+    private ushort _pvid;
+    private bool _pvidMember;
+    private ushort _taggedVlan;
+    private bool _taggedMember;
+
+    /// <summary>Starts a burst received on <paramref name="ingress"/>, classified and tagged by <paramref name="vlans"/> until the next Begin.</summary>
+    public void Begin(VlanMembership vlans, int ingress)
+    {
+        _vlans = vlans;
+        _ingress = ingress;
+        _tpid = vlans.Tpid;
+        _pvid = vlans.Pvid(ingress);
+        _pvidMember = vlans.IsMember(ingress, _pvid); // no PVID (0) is never a member
+        _taggedVlan = _pvid;
+        _taggedMember = _pvidMember;
+    }
 
     /// <summary>The VLAN ingress gave batch frame <paramref name="index"/>.</summary>
-    public ushort VlanOf(int index) => _vlan[index];
+    public ushort VlanOf(int index) => _frames[index].Vlan;
 
     /// <summary>
-    /// Classifies batch frame <paramref name="index"/> (a whole Ethernet header) received on <paramref name="ingress"/>:
-    /// false, with the reason to count, when it must be dropped; else its VLAN is VlanOf(index) and an outer tag of
-    /// the bridge's TPID has moved into metadata.
+    /// Classifies batch frame <paramref name="index"/> (a whole Ethernet header) of the burst: false, with the reason
+    /// to count, when it must be dropped; else its VLAN is <paramref name="vlan"/> (and VlanOf(index)) and an outer tag
+    /// of the bridge's TPID has moved into metadata.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryClassify(ref FrameRef frame, int index, int ingress, VlanMembership vlans, out DropReason reason)
+    public bool TryClassify(ref FrameRef frame, int index, out ushort vlan, out DropReason reason)
     {
         VlanTag tag = frame.OuterTag;
-        ushort vlan;
         ushort tci;
-        if (tag.Tpid == vlans.Tpid)
+        VlanTag kept;
+        bool member;
+        if (tag.Tpid == _tpid)
         {
             VlanEditing.StripInPlace(ref frame, tag);
-            _kept[index] = VlanTag.None;
+            kept = VlanTag.None;
             vlan = tag.VlanId;
             tci = tag.Tci;
             if (vlan == 0)
             {
                 // Priority-tagged: the PVID's frame, with its priority kept for tagged egress.
-                vlan = vlans.Pvid(ingress);
+                vlan = _pvid;
                 tci = (ushort)((tci & 0xF000) | vlan);
             }
+            if (vlan != _taggedVlan)
+            {
+                _taggedVlan = vlan;
+                _taggedMember = _vlans!.IsMember(_ingress, vlan); // 4095 is never a member
+            }
+            member = _taggedMember;
         }
         else
         {
-            if (VlanEditing.HasTruncatedTag(frame, vlans.Tpid))
+            if (VlanEditing.HasTruncatedTag(frame, _tpid))
             {
+                vlan = 0;
                 reason = DropReason.Runt;
                 return false;
             }
-            _kept[index] = new VlanTag(frame.StrippedTpid, frame.StrippedTci);
-            vlan = tci = vlans.Pvid(ingress);
+            kept = new VlanTag(frame.StrippedTpid, frame.StrippedTci);
+            vlan = tci = _pvid;
+            member = _pvidMember;
         }
-        // No PVID (vlan 0) and 4095 are never a member.
-        if (!vlans.IsMember(ingress, vlan))
+        if (!member)
         {
             reason = DropReason.VlanFiltered;
             return false;
         }
-        _vlan[index] = vlan;
-        _tci[index] = tci;
+        _frames[index] = new FrameVlan(vlan, tci, kept);
         reason = default;
         return true;
     }
 
     /// <summary>
-    /// Sets batch frame <paramref name="index"/>'s metadata to what port <paramref name="egress"/> sends: the VLAN's
-    /// tag unless the port sends it untagged. False when the frame cannot be sent there: a frame whose other-TPID
-    /// outer tag AF_PACKET holds in metadata cannot take a second tag outside it.
+    /// Sets batch frame <paramref name="index"/>'s metadata to what a port that sends its VLAN as <paramref name="egress"/>
+    /// (Tagged or Untagged) sends: the VLAN's tag unless untagged. False when the frame cannot be sent there: a frame
+    /// whose other-TPID outer tag AF_PACKET holds in metadata cannot take a second tag outside it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TrySetEgressTag(ref FrameRef frame, int index, int egress, VlanMembership vlans)
+    public bool TrySetEgressTag(ref FrameRef frame, int index, VlanEgress egress)
     {
-        VlanTag kept = _kept[index];
-        if (vlans.IsUntagged(egress, _vlan[index]))
+        ref FrameVlan classified = ref _frames[index];
+        if (egress == VlanEgress.Untagged)
         {
-            frame.StrippedTpid = kept.Tpid;
-            frame.StrippedTci = kept.Tci;
+            frame.StrippedTpid = classified.Kept.Tpid;
+            frame.StrippedTci = classified.Kept.Tci;
             return true;
         }
-        if (kept.IsPresent)
+        if (classified.Kept.IsPresent)
         {
             return false;
         }
-        frame.StrippedTpid = vlans.Tpid;
-        frame.StrippedTci = _tci[index];
+        frame.StrippedTpid = _tpid;
+        frame.StrippedTci = classified.Tci;
         return true;
     }
+
+    /// <summary>
+    /// What ingress found for one frame: its VLAN, the TCI it leaves tagged ports with, and the tag to leave untagged
+    /// ports with (an outer tag of the other TPID, which is part of the frame here, as in the Linux bridge; else none).
+    /// </summary>
+    private readonly record struct FrameVlan(ushort Vlan, ushort Tci, VlanTag Kept);
 }

@@ -1,7 +1,8 @@
 // Which port is in which VLAN, as `bridge vlan` has it with vlan_filtering 1: per port a PVID (the VLAN of
 // untagged and priority-tagged ingress; 0 = none, such frames dropped), member VLANs 1-4094, and for each
 // member whether it egresses untagged; per VLAN the member ports, precomputed here so a flood walks one
-// list and never tests membership per frame. Immutable: the control plane builds a changed copy (only the
+// list and never tests membership per frame, and how each port sends the VLAN (VlanEgress), so the forwarder
+// learns membership and tagging of an egress port with one lookup. Immutable: the control plane builds a changed copy (only the
 // touched port's bitmaps and the touched VLANs' lists are new) and publishes it with the port tables
 // (PortSet.WithVlans), as ports are published. Poll loops only read it.
 using System.Numerics;
@@ -26,6 +27,9 @@ public sealed class VlanMembership
     private readonly ulong[]?[] _untagged;
     private readonly int[][] _flood;
 
+    // Per VLAN: VlanEgress by port; the shared all-NotMember array for a VLAN without members.
+    private readonly VlanEgress[][] _egress;
+
     /// <summary>No port in any VLAN; <paramref name="tpid"/> is the tag VLANs are read from and written with (vlan_protocol).</summary>
     public VlanMembership(int capacity, ushort tpid = VlanTag.CustomerTpid, ushort defaultPvid = DefaultPvid)
     {
@@ -44,6 +48,8 @@ public sealed class VlanMembership
         _untagged = new ulong[capacity][];
         _flood = new int[4096][];
         Array.Fill(_flood, []);
+        _egress = new VlanEgress[4096][];
+        Array.Fill(_egress, new VlanEgress[capacity]);
     }
 
     private VlanMembership(VlanMembership from)
@@ -54,6 +60,7 @@ public sealed class VlanMembership
         _members = (ulong[]?[])from._members.Clone();
         _untagged = (ulong[]?[])from._untagged.Clone();
         _flood = (int[][])from._flood.Clone();
+        _egress = (VlanEgress[][])from._egress.Clone();
     }
 
     /// <summary>The TPID of the tags this bridge filters on and pushes: 0x8100 (802.1Q) or 0x88a8 (802.1ad).</summary>
@@ -78,6 +85,9 @@ public sealed class VlanMembership
 
     /// <summary>The member ports of <paramref name="vlan"/>, ascending: where its floods go.</summary>
     public ReadOnlySpan<int> FloodList(ushort vlan) => _flood[vlan];
+
+    /// <summary>How each port, by id, sends frames of <paramref name="vlan"/> (0-4095; 0 and 4095 have no members).</summary>
+    public ReadOnlySpan<VlanEgress> EgressOf(ushort vlan) => _egress[vlan];
 
     /// <summary>The VLANs port is a member of, ascending.</summary>
     public IEnumerable<ushort> VlansOf(int port)
@@ -115,7 +125,7 @@ public sealed class VlanMembership
         next._pvid[port] = 0;
         next._members[port] = null;
         next._untagged[port] = null;
-        next.RebuildFloodLists(old);
+        next.RebuildVlans(old);
         return next;
     }
 
@@ -155,7 +165,7 @@ public sealed class VlanMembership
         {
             next._pvid[port] = 0;
         }
-        next.RebuildFloodLists(members);
+        next.RebuildVlans(members);
         return next;
     }
 
@@ -179,7 +189,7 @@ public sealed class VlanMembership
         {
             next._pvid[port] = 0;
         }
-        next.RebuildFloodLists(old);
+        next.RebuildVlans(old);
         return next;
     }
 
@@ -195,8 +205,11 @@ public sealed class VlanMembership
         }
     }
 
-    /// <summary>Recomputes the flood lists of the VLANs set in <paramref name="touched"/> (a port's bitmap before or after a change).</summary>
-    private void RebuildFloodLists(ulong[]? touched)
+    /// <summary>
+    /// Recomputes the flood lists and egress tables of the VLANs set in <paramref name="touched"/> (a port's bitmap
+    /// before or after a change).
+    /// </summary>
+    private void RebuildVlans(ulong[]? touched)
     {
         if (touched is null)
         {
@@ -209,14 +222,18 @@ public sealed class VlanMembership
             {
                 ushort vlan = (ushort)(word * 64 + BitOperations.TrailingZeroCount(bits));
                 ports.Clear();
+                var egress = new VlanEgress[_members.Length];
                 for (int port = 0; port < _members.Length; port++)
                 {
                     if (IsMember(port, vlan))
                     {
                         ports.Add(port);
+                        egress[port] = IsUntagged(port, vlan) ? VlanEgress.Untagged : VlanEgress.Tagged;
                     }
                 }
                 _flood[vlan] = [.. ports];
+                // VLAN 0 never has members: its table is the shared all-NotMember one.
+                _egress[vlan] = ports.Count == 0 ? _egress[0] : egress;
             }
         }
     }

@@ -67,9 +67,20 @@ public unsafe struct FrameRef
     /// </summary>
     public readonly int CopyToWire(Span<byte> destination)
     {
-        int wireLength = WireLength;
-        CopyWireRange(0, destination[..wireLength]);
-        return wireLength;
+        ReadOnlySpan<byte> source = Bytes;
+        if (StrippedTpid == 0)
+        {
+            source.CopyTo(destination);
+            return Length;
+        }
+        // What CopyWireRange(0, ...) writes, in three straight copies: every copied frame comes here (AF_PACKET, the
+        // in-memory port, AF_XDP's copy path), and going through CopyWireRange cost each about 8 ns (ForwardingBenchmarks,
+        // VLAN off, unicast: 2.685 us per 64-frame burst before, 2.128 after; --job short).
+        const int MacsLength = EthernetFrame.MacAddressesLength;
+        source[..MacsLength].CopyTo(destination);
+        BinaryPrimitives.WriteUInt32BigEndian(destination[MacsLength..], ((uint)StrippedTpid << 16) | StrippedTci);
+        source[MacsLength..].CopyTo(destination[(MacsLength + VlanTag.Length)..]);
+        return Length + VlanTag.Length;
     }
 
     /// <summary>

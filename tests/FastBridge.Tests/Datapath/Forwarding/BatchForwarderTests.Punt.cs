@@ -83,6 +83,20 @@ public sealed partial class BatchForwarderTests
     }
 
     [Fact]
+    public void TransmitInjected_AfterAVlanAwareBurstOfRuntsOnly_LeavesByteIdentical()
+    {
+        UseControlFrames();
+        _forwarder.Ports = _forwarder.Ports.WithVlans(new VlanMembership(4).WithNewPort(0).WithNewPort(1).WithNewPort(2).WithNewPort(3));
+        Forward(0, new byte[10]); // the burst ends before anything is classified
+        byte[] frame = TestFrames.Experimental(TestFrames.Mac(B), TestFrames.Mac(A), TestFrames.Marker("inject"), 100);
+        Assert.True(_control.Injected.TryWrite(1, frame));
+
+        Assert.Equal(1, _forwarder.TransmitInjected());
+
+        AssertReceivedBy(frame, 1); // sent as the control plane wrote it: no VLAN tag from the burst before
+    }
+
+    [Fact]
     public void TransmitInjected_PortDownTooBigOrTxFull_DroppedAndCounted()
     {
         UseControlFrames();

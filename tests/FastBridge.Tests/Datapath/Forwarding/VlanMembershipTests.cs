@@ -59,6 +59,21 @@ public sealed class VlanMembershipTests
         Assert.True(vlans.FloodList(8).IsEmpty);
     }
 
+    [Fact]
+    public void EgressOf_EachPortByItsMembershipAndUntaggedFlag_FollowsChanges()
+    {
+        VlanMembership vlans = new VlanMembership(4, defaultPvid: 0)
+            .WithVlans(0, 10, 11, pvid: false, untagged: true)
+            .WithVlans(2, 10, 10, pvid: false, untagged: false);
+        Assert.Equal([VlanEgress.Untagged, VlanEgress.NotMember, VlanEgress.Tagged, VlanEgress.NotMember], vlans.EgressOf(10).ToArray());
+        Assert.Equal([VlanEgress.Untagged, VlanEgress.NotMember, VlanEgress.NotMember, VlanEgress.NotMember], vlans.EgressOf(11).ToArray());
+
+        vlans = vlans.WithVlans(0, 10, 10, pvid: false, untagged: false).WithoutVlans(0, 11, 11);
+        Assert.Equal([VlanEgress.Tagged, VlanEgress.NotMember, VlanEgress.Tagged, VlanEgress.NotMember], vlans.EgressOf(10).ToArray());
+        Assert.All(vlans.EgressOf(11).ToArray(), egress => Assert.Equal(VlanEgress.NotMember, egress));
+        Assert.All(vlans.EgressOf(0).ToArray().Concat(vlans.EgressOf(4095).ToArray()), egress => Assert.Equal(VlanEgress.NotMember, egress));
+    }
+
     [Theory]
     [InlineData(0, 0)]
     [InlineData(4095, 4095)]

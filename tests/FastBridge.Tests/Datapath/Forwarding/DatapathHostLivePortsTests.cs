@@ -41,16 +41,18 @@ public sealed class DatapathHostLivePortsTests
         const int Frames = 20_000;
         var received = new Dictionary<string, List<byte[]>> { ["a"] = [], ["b"] = [] };
         using var trafficDone = new ManualResetEventSlim();
+        // Taken before the thread starts: the port opener adds to the dictionary while the thread runs.
+        TestWire wireA = wires["a"], wireB = wires["b"];
         var traffic = new Thread(() =>
         {
             for (int sent = 0; sent < Frames; sent++)
             {
-                wires["a"].Inject(aToB);
-                wires["b"].Inject(bToA);
+                wireA.Inject(aToB);
+                wireB.Inject(bToA);
                 if (sent % 64 == 63)
                 {
                     // Bounded: never more than a few bursts queued.
-                    while (wires["a"].Pending > 512 || wires["b"].Pending > 512)
+                    while (wireA.Pending > 512 || wireB.Pending > 512)
                     {
                         Thread.Sleep(0);
                     }

@@ -156,7 +156,7 @@ internal sealed class PortOpener : IDisposable
             return new AfXdpPort(iface, attachment, umem, queue: loop, new AfXdpOptions(_ringSize));
         }
         ushort fanout = _workers > 1 ? (ushort)((_fanoutBase + portId) % 0xFFFF + 1) : (ushort)0;
-        DrainCounter drain = _fastPathOnly.TryGetValue(iface.Name, out XdpAttachment? fastPath) ? fastPath.Drain(loop) : default;
+        PortDrain? drain = _fastPathOnly.TryGetValue(iface.Name, out XdpAttachment? fastPath) ? fastPath.Drain(loop) : null;
         return new AfPacketPort(iface, new AfPacketOptions(FanoutGroup: fanout), drain);
     }
 

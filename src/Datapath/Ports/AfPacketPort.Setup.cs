@@ -14,7 +14,7 @@ namespace FastBridge.Datapath.Ports;
 
 public sealed unsafe partial class AfPacketPort
 {
-    public AfPacketPort(NetInterfaceInfo iface, AfPacketOptions options, DrainCounter drain = default)
+    public AfPacketPort(NetInterfaceInfo iface, AfPacketOptions options, PortDrain? drain = null)
     {
         ArgumentNullException.ThrowIfNull(iface);
         ArgumentNullException.ThrowIfNull(options);

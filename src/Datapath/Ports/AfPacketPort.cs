@@ -51,7 +51,7 @@ public sealed unsafe partial class AfPacketPort : IPort
     private bool _txPending;
     private Tpacket3Hdr* _txLast;   // the slot queued last: the kernel has taken every slot once this one left SEND_REQUEST
 
-    private readonly DrainCounter _drain;   // the port's fast-path program's drain, when it has one
+    private readonly PortDrain? _drain;   // the port's fast-path program's drain, when it has one
     private ulong _unmarked;   // frames taken off the RX ring since the last MarkForwarded
 
     // Single writer (the poll thread); the stats reader reads them whole (64-bit loads do not tear).
@@ -176,7 +176,7 @@ public sealed unsafe partial class AfPacketPort : IPort
 
     public void MarkForwarded()
     {
-        _drain.Add(_unmarked);
+        _drain?.Forwarded(_unmarked);
         _unmarked = 0;
     }
 

@@ -46,7 +46,7 @@ public sealed unsafe partial class AfXdpPort : IPort
     private readonly ScratchFrames _scratch;   // frames of the burst gathered from several descriptors
     private readonly int _maxChunksPerFrame;   // TX descriptors the longest frame takes: 1 unless the MTU is jumbo
     private int _burstCount;
-    private readonly DrainCounter _drain;
+    private readonly PortDrain? _drain;
     private ulong _unmarked;   // frames taken off the RX ring since the last MarkForwarded
     private uint _fillTaken;   // fill-ring slots known empty: taken by the kernel (one per frame received) or left unfilled
     private int _failedErrno;
@@ -259,7 +259,7 @@ public sealed unsafe partial class AfXdpPort : IPort
 
     public void MarkForwarded()
     {
-        _drain.Add(_unmarked);
+        _drain?.Forwarded(_unmarked);
         _unmarked = 0;
     }
 

@@ -10,7 +10,7 @@ internal static class BpfAssembler
     internal const byte SizeW = 0x00, SizeH = 0x08, SizeB = 0x10, SizeDw = 0x18;
     internal const byte ModeImm = 0x00, ModeMem = 0x60, ModeAtomic = 0xc0;
     internal const byte OpAdd = 0x00, OpSub = 0x10, OpDiv = 0x30, OpOr = 0x40, OpAnd = 0x50, OpLsh = 0x60, OpRsh = 0x70, OpMov = 0xb0, OpEnd = 0xd0;
-    internal const byte OpJa = 0x00, OpJeq = 0x10, OpJgt = 0x20, OpJset = 0x40, OpJne = 0x50, OpCall = 0x80, OpExit = 0x90;
+    internal const byte OpJa = 0x00, OpJeq = 0x10, OpJgt = 0x20, OpJset = 0x40, OpJne = 0x50, OpJsgt = 0x60, OpCall = 0x80, OpExit = 0x90;
     internal const byte SourceK = 0x00, SourceX = 0x08;
 
     /// <summary>BPF_TO_BE in the source bit of a BPF_END: byte-swap on a little-endian machine.</summary>
@@ -49,7 +49,7 @@ internal static class BpfAssembler
     /// <summary>*(u64 *)(dst + off) += src, atomically (BPF_ATOMIC with BPF_ADD, the old XADD; no fetch).</summary>
     internal static ulong AtomicAdd64(byte dst, short off, byte src) => Encode(ClassStx | SizeDw | ModeAtomic, dst, src, off, OpAdd);
 
-    /// <summary>if (dst op imm) pc += off; op one of OpJeq, OpJne, OpJgt, OpJset (unsigned compares).</summary>
+    /// <summary>if (dst op imm) pc += off; op one of OpJeq, OpJne, OpJgt, OpJset (unsigned compares), OpJsgt (signed).</summary>
     internal static ulong JumpImm(byte op, byte dst, int imm, short off) => Encode((byte)(ClassJmp | op | SourceK), dst, 0, off, imm);
 
     /// <summary>if (dst op src) pc += off.</summary>

@@ -5,12 +5,18 @@
 //   handed   the program adds one for each frame it gives to user space (XSK redirect taken, or XDP_PASS);
 //   taken[l] poll loop l adds the frames it took from the port's socket once every one of them, and every
 //            copy it made, is in the kernel's hands (IPort.MarkForwarded, after its transmit rings drained);
-//   lost     frames handed that no loop will ever take: the kernel dropped them on the way (a full ring).
-// The program redirects when handed == lost + the sum of taken; otherwise the frame goes to user space too,
-// behind the ones waiting. Nothing counts drops exactly, so the tick settles them (SettleDrains): a port
-// whose handed and taken have not moved for SettleAfter but still differ has lost the difference. Time, not
-// ticks: a sync may run many times a second (after a policy change), and a loop a busy CPU holds off for a
-// few ms must not have its frames written off.
+//   lost     frames handed that no loop will ever take, written off by the tick.
+// The program redirects when handed - lost - the sum of taken is not above 0; otherwise the frame goes to
+// user space too, behind the ones waiting. Where that never converges the frames waiting are written off:
+//   - by the loop (PortDrain.Forwarded), when frames kept waiting at every report for 64 reports and 1 ms:
+//     a port sending faster than a loop turns its frames round never lets its queue run empty, and would
+//     otherwise stay out of the fast path for good once one of its frames went to user space (the e2e bench
+//     at 64 B: 50k of 893k frames in the kernel). The frames still queued then may be overtaken, once.
+//     Catching up after the loop was held off takes fewer reports than that (a full ring is 32 bursts);
+//   - by the tick (SettleDrains), when frames showed waiting at every look for 2 s: frames the kernel dropped
+//     on the way (a full ring) when no later traffic makes the loop report.
+// A loop then takes frames written off while queued, so the count goes below 0 for a while (still "nothing
+// waits"); the tick sets it back to 0.
 // One drain per XDP attachment (slot), allocated when its program is built, so a port's new attachment
 // never reads counts its old sockets wrote. All live in one BPF_F_MMAPABLE array of a single entry: the
 // program reaches its slot by address (no helper call), the loops write their counts in place (no syscall).
@@ -22,15 +28,59 @@ using Tmds.Linux;
 
 namespace FastBridge.Datapath.Xdp;
 
-/// <summary>A poll loop's taken count in one drain: the loop owns it, the program reads it. default: no drain (no fast path).</summary>
-public readonly unsafe struct DrainCounter(ulong* taken)
+/// <summary>
+/// Poll loop L's handle on one port, as the drain of the port's attachment sees it: the loop reports the frames that
+/// left (Forwarded), which it alone writes; the program reads them. Owned by the loop's thread.
+/// </summary>
+public sealed unsafe class PortDrain
 {
-    /// <summary><paramref name="frames"/> more frames from the port left user space (one writer: the loop's thread).</summary>
-    public void Add(ulong frames)
+    /// <summary>
+    /// Reports in a row that found frames still waiting, and how long they must span, before the loop writes them off:
+    /// more reports than a full RX ring takes to drain (2048 frames in bursts of 64: 32), so catching up after the loop
+    /// was held off never does; only a queue that new frames keep filling (a port sending faster than the poll loops
+    /// switch it) or frames the kernel dropped on the way.
+    /// </summary>
+    private const int WriteOffReports = 64;
+
+    private const long WriteOffMs = 1;
+
+    private readonly byte* _drain;
+    private readonly ulong* _taken;
+    private readonly int _loops;
+    private int _waitingReports;
+    private long _waitingSinceMs;
+
+    internal PortDrain(byte* drain, int loop, int loops)
     {
-        if (taken != null)
+        _drain = drain;
+        _taken = (ulong*)(drain + FastPathMaps.DrainLine * (1 + loop));
+        _loops = loops;
+    }
+
+    /// <summary>
+    /// <paramref name="frames"/> more frames from the port left user space. When frames have kept waiting for
+    /// WriteOffReports reports and WriteOffMs, they are counted as taken too: the fast path takes the port's flows over
+    /// at the cost of letting the frames still queued at that moment be overtaken, once.
+    /// </summary>
+    public void Forwarded(ulong frames)
+    {
+        ulong taken = *_taken + frames;
+        Volatile.Write(ref *_taken, taken);
+        long waiting = FastPathMaps.Waiting(_drain, _loops);
+        if (waiting <= 0)
         {
-            Volatile.Write(ref *taken, *taken + frames);
+            _waitingReports = 0;
+            return;
+        }
+        long now = Environment.TickCount64;
+        if (_waitingReports++ == 0)
+        {
+            _waitingSinceMs = now;
+        }
+        else if (_waitingReports >= WriteOffReports && now - _waitingSinceMs >= WriteOffMs)
+        {
+            Volatile.Write(ref *_taken, taken + (ulong)waiting);
+            _waitingReports = 0;
         }
     }
 }
@@ -42,13 +92,13 @@ public sealed unsafe partial class FastPathMaps
 
     internal const short DrainHanded = 0, DrainLost = 8;
 
-    /// <summary>How long a drain's counts must stand still before what they still differ by is written off.</summary>
+    /// <summary>How long a drain must show frames waiting at every look before they are written off.</summary>
     private static readonly long s_settleAfterTicks = 2 * Stopwatch.Frequency;
 
     private byte* _drains;
     private nuint _drainsLength;
     private bool[] _drainUsed = [];
-    private (ulong Handed, ulong Taken, long Since)[] _drainSeen = [];
+    private long[] _waitingSince = [];   // per drain: when a look first saw frames waiting, 0 when the last saw none
     private int _nextDrain;
 
     /// <summary>Poll loops whose taken counts each program adds up.</summary>
@@ -73,7 +123,7 @@ public sealed unsafe partial class FastPathMaps
                     _drainUsed[slot] = true;
                     _nextDrain = slot + 1;
                     new Span<byte>(_drains + (nint)slot * DrainBytes, DrainBytes).Clear();
-                    _drainSeen[slot] = (0, 0, Stopwatch.GetTimestamp());
+                    _waitingSince[slot] = 0;
                     return slot;
                 }
             }
@@ -89,21 +139,26 @@ public sealed unsafe partial class FastPathMaps
         }
     }
 
-    /// <summary>Loop <paramref name="loop"/>'s taken count in <paramref name="slot"/>.</summary>
-    internal DrainCounter Taken(int slot, int loop) =>
-        (uint)loop < (uint)Loops ? new DrainCounter((ulong*)(_drains + (nint)slot * DrainBytes + DrainLine * (1 + loop))) : default;
+    /// <summary>Loop <paramref name="loop"/>'s handle in <paramref name="slot"/>; null for a loop past Loops.</summary>
+    internal PortDrain? ForLoop(int slot, int loop) => (uint)loop < (uint)Loops ? new PortDrain(_drains + (nint)slot * DrainBytes, loop, Loops) : null;
 
-    /// <summary>Frames of <paramref name="slot"/>'s port in user space, as its program sees them (0: it may redirect).</summary>
-    internal ulong Waiting(int slot)
+    /// <summary>Frames of <paramref name="slot"/>'s port in user space, as its program sees them (0 or less: it may redirect).</summary>
+    internal long Waiting(int slot) => Waiting(_drains + (nint)slot * DrainBytes, Loops);
+
+    /// <summary>handed - lost - every loop's taken, read as the program reads them.</summary>
+    internal static long Waiting(byte* drain, int loops)
     {
-        (ulong handed, ulong taken) = Read(slot);
-        return handed - taken - Volatile.Read(ref *(ulong*)(_drains + (nint)slot * DrainBytes + DrainLost));
+        ulong owed = Volatile.Read(ref *(ulong*)(drain + DrainHanded)) - Volatile.Read(ref *(ulong*)(drain + DrainLost));
+        for (int loop = 0; loop < loops; loop++)
+        {
+            owed -= Volatile.Read(ref *(ulong*)(drain + DrainLine * (1 + loop)));
+        }
+        return (long)owed;
     }
 
     /// <summary>
-    /// The tick: a drain whose handed and taken counts stood still for SettleAfter while they still differ lost
-    /// the difference on the way (a ring that was full): written off, so its port's frames may cross in the kernel
-    /// again. Control thread only.
+    /// The tick: frames a drain showed waiting at every look for SettleAfter are written off (see the top of the
+    /// file), so its port's frames may cross in the kernel again; a count below 0 is set back to 0. Control thread only.
     /// </summary>
     public void SettleDrains()
     {
@@ -116,19 +171,26 @@ public sealed unsafe partial class FastPathMaps
                 {
                     continue;
                 }
-                (ulong handed, ulong taken) = Read(slot);
-                (ulong seenHanded, ulong seenTaken, long since) = _drainSeen[slot];
-                if ((handed, taken) != (seenHanded, seenTaken))
+                long waiting = Waiting(slot);
+                if (waiting <= 0)
                 {
-                    _drainSeen[slot] = (handed, taken, now);
+                    _waitingSince[slot] = 0;
                 }
-                else if (now - since >= s_settleAfterTicks && Waiting(slot) != 0)
+                else if (_waitingSince[slot] == 0)
                 {
-                    Volatile.Write(ref *(ulong*)(_drains + (nint)slot * DrainBytes + DrainLost), handed - taken);
+                    _waitingSince[slot] = now;
+                }
+                if (waiting < 0 || (waiting > 0 && now - _waitingSince[slot] >= s_settleAfterTicks))
+                {
+                    (ulong handed, ulong taken) = Read(slot);
+                    Volatile.Write(ref *Lost(slot), handed - taken);
+                    _waitingSince[slot] = 0;
                 }
             }
         }
     }
+
+    private ulong* Lost(int slot) => (ulong*)(_drains + (nint)slot * DrainBytes + DrainLost);
 
     private (ulong Handed, ulong Taken) Read(int slot)
     {
@@ -152,7 +214,7 @@ public sealed unsafe partial class FastPathMaps
         }
         _drains = (byte*)map;
         _drainUsed = new bool[slots];
-        _drainSeen = new (ulong, ulong, long)[slots];
+        _waitingSince = new long[slots];
     }
 
     private void UnmapDrains()

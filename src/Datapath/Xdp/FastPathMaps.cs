@@ -90,7 +90,7 @@ public sealed unsafe partial class FastPathMaps : IDisposable
     /// Creates the maps: the FDB map bounded by <paramref name="fdbMaxEntries"/> (--fdb-max); with a
     /// <paramref name="vlanTpid"/> (the bridge's vlan_protocol), the VLAN map too, and the programs built on these
     /// maps are VLAN-aware (FastPathProgram). <paramref name="loops"/>: the poll loops, each of which reports the
-    /// frames it forwarded to the programs (DrainCounter). Throws naming the map and errno.
+    /// frames it forwarded to the programs (PortDrain). Throws naming the map and errno.
     /// </summary>
     public static FastPathMaps Create(int fdbMaxEntries, int maxPorts, ushort vlanTpid = 0, int loops = 1)
     {

@@ -10,7 +10,7 @@
 //     entries' ports are not both isolated, the ingress port forwards (its flag in the port array),
 //     the egress port is a confirmed target (non-zero limits in the port array, an entry in the
 //     DEVMAP) and the frame fits that port (FrameRef.Fits's rule);
-//   - none of its ingress port's frames waits in user space (the drain's counts agree,
+//   - none of its ingress port's frames waits in user space (the drain's counts,
 //     FastPathMaps.Drains.cs): a frame never overtakes one the poll loops still hold.
 // Each frame it gives to user space is counted in the drain (after an XSK redirect the map took).
 // A poll loop that shuts a port (bpdu_guard, a MAC limit, a socket error) zeroes its port-array entry
@@ -134,14 +134,15 @@ internal static partial class FastPathProgram
             .Emit(Mov64Reg(R9, R1), Mov64Reg(R1, R6), Call(Bpf.FuncXdpGetBuffLen))
             .JumpIfReg(OpJgt, R0, R9, SlowPath)                 // too long, or limits 0: not confirmed
             .Emit(Mov64Reg(R9, R0));                            // r9 = length, for the byte counters
-        // Nothing of this port's waits in user space: handed == lost + every loop's taken.
+        // Nothing of this port's waits in user space: handed - lost - every loop's taken is not above 0 (below it for
+        // a moment after the tick wrote frames off that a loop then took: SettleDrains).
         p.Emit(LoadMapValue(R1, maps.DrainsFd, drainOffset))
             .Emit(Load(SizeDw, R2, R1, FastPathMaps.DrainHanded), Load(SizeDw, R3, R1, FastPathMaps.DrainLost));
         for (int loop = 0; loop < maps.Loops; loop++)
         {
             p.Emit(Load(SizeDw, R4, R1, (short)(FastPathMaps.DrainLine * (1 + loop))), Alu64Reg(OpAdd, R3, R4));
         }
-        p.JumpIfReg(OpJne, R2, R3, SlowPath);
+        p.Emit(Alu64Reg(OpSub, R2, R3)).JumpIf(OpJsgt, R2, 0, SlowPath);
         p.Emit(LoadMapFd(R1, maps.EgressFd))
             .Emit(Load(SizeW, R2, R10, DestinationPort), Mov64Imm(R3, Bpf.XdpPass), Call(Bpf.FuncRedirectMap))
             .JumpIf(OpJne, R0, Bpf.XdpRedirect, SlowPath);     // not in the DEVMAP (withdrawn meanwhile)

@@ -181,12 +181,12 @@ public sealed class XdpAttachment : IDisposable
 
     /// <summary>
     /// Where poll loop <paramref name="loop"/>'s handle on this port reports the frames it forwarded, so the
-    /// fast-path program redirects only while none wait in user space; default without a fast-path program.
+    /// fast-path program redirects only while none wait in user space; null without a fast-path program.
     /// </summary>
-    public DrainCounter Drain(int loop) => _fastPath?.Taken(_drain, loop) ?? default;
+    public PortDrain? Drain(int loop) => _fastPath?.ForLoop(_drain, loop);
 
     /// <summary>Frames of this port in user space as the fast-path program counts them (tests).</summary>
-    internal ulong DrainWaiting => _fastPath?.Waiting(_drain) ?? 0;
+    internal long DrainWaiting => _fastPath?.Waiting(_drain) ?? 0;
 
     /// <summary>Puts the socket of <paramref name="queue"/> in the map: frames of that queue go to it from now on.</summary>
     internal void Register(int queue, int xskFd)

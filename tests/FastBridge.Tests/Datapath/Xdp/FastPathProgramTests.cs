@@ -137,7 +137,8 @@ public sealed class FastPathProgramTests
         ports.Maps.Close(0);
         ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("ingress closed")));
         Assert.Null(ports.ReceiverB.ReceiveTest(300));
-        ports.LoopsForwardedAll(handed: 1);
+        ports.WaitWaiting(1);
+        ports.LoopsForwarded(1);
         Assert.True(ports.Maps.Open(0, 0, 0, 0));
         ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("open again")));
 
@@ -151,43 +152,67 @@ public sealed class FastPathProgramTests
         using var ports = new TwoPorts();
 
         ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("unknown source: to the loops")));
-        ports.WaitHanded(1);
+        ports.WaitWaiting(1);
         ports.Maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex });
         ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("behind the first")));
 
         Assert.Null(ports.ReceiverB.ReceiveTest(300)); // would overtake the first, which a loop still holds
-        ports.WaitHanded(2);
-        ports.LoopsForwardedAll(handed: 2);
+        ports.WaitWaiting(2);
+        ports.LoopsForwarded(2);
         byte[] third = TestFrames.Experimental(StationB, StationA, TestFrames.Marker("nothing waits"));
         ports.SenderA.Send(third);
         Assert.Equal(third, ports.ReceiverB.ReceiveTest(2000));
-        Assert.Equal(0UL, ports.Waiting);
+        Assert.Equal(0, ports.Waiting);
     }
 
     [Fact]
-    public void SettleDrains_HandedFramesNoLoopTakes_WrittenOffOnlyOnceTheCountsStoodStillTwoSeconds()
+    public void Forwarded_FramesWaitingAt64ReportsOverAMillisecond_WrittenOffByTheLoop()
     {
         using var ports = new TwoPorts();
-        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("lost 1")));
-        ports.WaitHanded(1);
-        ports.Maps.SettleDrains();
-        Thread.Sleep(1500);
-        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("lost 2")));
-        ports.WaitHanded(2);
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("never taken")));
+        ports.WaitWaiting(1);
 
+        for (int report = 0; report < 63; report++)
+        {
+            ports.LoopsForwarded(0);
+        }
+        Assert.Equal(1, ports.Waiting); // a full ring drains in 32 reports: catching up never writes off
+        Thread.Sleep(2);
+        ports.LoopsForwarded(0);
+        Assert.Equal(0, ports.Waiting);
+    }
+
+    [Fact]
+    public void SettleDrains_FramesWaitingAtEveryLookForTwoSeconds_WrittenOffAndBelowZeroSetBack()
+    {
+        using var ports = new TwoPorts();
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("taken late")));
+        ports.WaitWaiting(1);
         ports.Maps.SettleDrains();
-        Assert.Equal(2UL, ports.Waiting); // moved since the last look: it may still be on its way
         Thread.Sleep(1500);
         ports.Maps.SettleDrains();
-        Assert.Equal(2UL, ports.Waiting); // still for 1.5 s only
+        Assert.Equal(1, ports.Waiting); // waiting for 1.5 s only
+        ports.LoopsForwarded(1);
+        ports.Maps.SettleDrains();      // a look that sees nothing waiting starts the clock again
+
+        ports.SenderA.Send(TestFrames.Experimental(StationB, StationA, TestFrames.Marker("never taken")));
+        ports.WaitWaiting(1);
+        ports.Maps.SettleDrains();
+        Thread.Sleep(1500);
+        ports.Maps.SettleDrains();
+        Assert.Equal(1, ports.Waiting);
         Thread.Sleep(600);
         ports.Maps.SettleDrains();
-        Assert.Equal(0UL, ports.Waiting);
+        Assert.Equal(0, ports.Waiting);
 
         ports.Maps.Write(FdbKey.Make(StationA, 0), new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex });
         byte[] frame = TestFrames.Experimental(StationB, StationA, TestFrames.Marker("after the write-off"));
         ports.SenderA.Send(frame);
         Assert.Equal(frame, ports.ReceiverB.ReceiveTest(2000));
+        ports.LoopsForwarded(1); // the written-off frame arrives after all
+        Assert.Equal(-1, ports.Waiting);
+        ports.Maps.SettleDrains();
+        Assert.Equal(0, ports.Waiting);
     }
 
     [Fact]
@@ -224,6 +249,7 @@ public sealed class FastPathProgramTests
     {
         private readonly VethLab _lab = new();
         private readonly XdpAttachment _onA;
+        private PortDrain? _loop;   // one loop's handle, as a port holds it
 
         public TwoPorts(ushort vlanTpid = 0, ushort vlan = 0)
         {
@@ -252,25 +278,21 @@ public sealed class FastPathProgramTests
         public RawSocket ReceiverB { get; }
 
         /// <summary>A's frames in user space as its program counts them.</summary>
-        public ulong Waiting => _onA.DrainWaiting;
+        public long Waiting => _onA.DrainWaiting;
 
-        /// <summary>Waits until A's program has handed <paramref name="handed"/> frames to user space.</summary>
-        public void WaitHanded(ulong handed)
+        /// <summary>Waits until A's program counts <paramref name="frames"/> of its frames in user space.</summary>
+        public void WaitWaiting(long frames)
         {
             var deadline = DateTime.UtcNow.AddSeconds(2);
-            while (Waiting < handed && DateTime.UtcNow < deadline)
+            while (Waiting < frames && DateTime.UtcNow < deadline)
             {
                 Thread.Sleep(5);
             }
-            Assert.Equal(handed, Waiting);
+            Assert.Equal(frames, Waiting);
         }
 
-        /// <summary>What a poll loop reports once it has forwarded the <paramref name="handed"/> frames A's program gave it.</summary>
-        public void LoopsForwardedAll(ulong handed)
-        {
-            WaitHanded(handed);
-            _onA.Drain(0).Add(handed);
-        }
+        /// <summary>What a poll loop reports once it has forwarded <paramref name="frames"/> frames A's program gave it.</summary>
+        public void LoopsForwarded(ulong frames) => (_loop ??= _onA.Drain(0)!).Forwarded(frames);
 
         public void Dispose()
         {

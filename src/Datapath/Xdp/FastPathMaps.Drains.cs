@@ -145,6 +145,22 @@ public sealed unsafe partial class FastPathMaps
     /// <summary>Frames of <paramref name="slot"/>'s port in user space, as its program sees them (0 or less: it may redirect).</summary>
     internal long Waiting(int slot) => Waiting(_drains + (nint)slot * DrainBytes, Loops);
 
+    /// <summary>Whether any port's frames wait in user space now, so that its known unicast would take the poll loops too (tests).</summary>
+    internal bool AnyWaiting()
+    {
+        lock (_drainUsed)
+        {
+            for (int slot = 0; slot < _drainUsed.Length; slot++)
+            {
+                if (_drainUsed[slot] && Waiting(slot) > 0)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /// <summary>handed - lost - every loop's taken, read as the program reads them.</summary>
     internal static long Waiting(byte* drain, int loops)
     {

@@ -14,7 +14,7 @@ public sealed partial class SwitchHostFastPathTests
     [Fact]
     public void Takeover_SourceWrittenMidStream_EveryFrameArrivesInOrder()
     {
-        const int Frames = 1000;
+        const int Frames = 1000, Tail = 20;
         using SwitchHost host = Start(2, groOn: [true, true]);
         _peers[1].Send(TestFrames.Numbered(1001, 64, 0xFFFF_FFFF_FFFF, Station(1)));
         Assert.Equal(1, ReceiveAll(0, 1));
@@ -53,12 +53,23 @@ public sealed partial class SwitchHostFastPathTests
         Volatile.Write(ref sent, true);
         Assert.True(sender.Join(TimeSpan.FromSeconds(10)) && hog.Join(TimeSpan.FromSeconds(10)));
 
-        List<byte[]> got = Receive(1, Frames);
-        Assert.Equal(Frames, got.Count);
-        for (int i = 0; i < Frames; i++)
+        // Then, the queue drained, the flow is the kernel's: a paced tail crosses there, still in order.
+        WaitNothingInUserSpace(host);
+        ulong before = host.Datapath.FastPathCounts(1).TxPackets;
+        byte[][] tail = [.. Enumerable.Range(Frames, Tail).Select(i => TestFrames.Numbered(i, 64, Station(1), Station(0)))];
+        foreach (byte[] frame in tail)
         {
-            Assert.True(frames[i].AsSpan().SequenceEqual(got[i]), $"frame {i} at the peer is not frame {i} as sent (reordered)");
+            _peers[0].Send(frame);
+            Thread.Sleep(1);
         }
-        Assert.True(host.Datapath.FastPathCounts(1).TxPackets > 0, "the fast path never took the flow over");
+
+        List<byte[]> got = Receive(1, Frames + Tail);
+        Assert.Equal(Frames + Tail, got.Count);
+        byte[][] sentAll = [.. frames, .. tail];
+        for (int i = 0; i < sentAll.Length; i++)
+        {
+            Assert.True(sentAll[i].AsSpan().SequenceEqual(got[i]), $"frame {i} at the peer is not frame {i} as sent (reordered)");
+        }
+        Assert.Equal((ulong)Tail, host.Datapath.FastPathCounts(1).TxPackets - before);
     }
 }

@@ -191,6 +191,7 @@ public sealed partial class SwitchHostFastPathTests
         }
         host.Datapath.SyncFastPath();
         AssertMapMatchesFdb(host);
+        WaitNothingInUserSpace(host);
     }
 
     private byte[][] Send(int port, Func<int, byte[]> frame)

@@ -76,7 +76,7 @@ internal static class Report
         md.AppendLine();
         if (options.Switches.Contains(SwitchKind.FastBridgeFastPath))
         {
-            md.AppendLine("Frames FastBridge's ports received per round, through the XDP fast path and through the poll loops (means):");
+            md.AppendLine("Frames FastBridge's ports received per round in the measured trials (after the warm-up), through the XDP fast path and through the poll loops (means):");
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"{F(results.Mean(SwitchKind.FastBridgeFastPath, 0, Figures.FastPathFrames), 0)} fast path, {F(results.Mean(SwitchKind.FastBridgeFastPath, 0, Figures.PollLoopFrames), 0)} poll loops.");
             md.AppendLine();

@@ -10,6 +10,9 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
 {
     private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>The longest the bench waits for FastBridge's runtime to settle after the warm-up (SteadyState).</summary>
+    private static readonly TimeSpan s_steadyLimit = TimeSpan.FromSeconds(120);
+
     private volatile bool _cancelled;
 
     public bool Cancelled => _cancelled;
@@ -56,7 +59,12 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
             trial.Run(warmUp, 0); // JIT, learning, caches: not counted
         }
         Thread.Sleep(sut.Settle);
+        if (sut is FastBridgeSwitch daemon)
+        {
+            Console.Error.WriteLine($"e2e: round {round} {sut.Kind,-20} steady: {SteadyState.Wait(daemon.Pid, s_steadyLimit)}");
+        }
         long? gcBefore = sut.GcCollections();
+        (ulong Received, ulong Fast) pathsBefore = sut is FastBridgeSwitch started ? Paths(started) : default;
         double throughput64 = 200_000; // used by the RFC 2889 trials when 64-byte frames were not measured
         foreach (int size in options.Sizes)
         {
@@ -102,7 +110,7 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
         }
         if (sut is FastBridgeSwitch fastBridge)
         {
-            ReportPaths(round, fastBridge);
+            ReportPaths(round, fastBridge, pathsBefore);
         }
         if (sut.Learns && !_cancelled)
         {
@@ -116,8 +124,22 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
         }
     }
 
-    /// <summary>Frames the ports took in through the XDP fast path and through the poll loops, over the whole round.</summary>
-    private void ReportPaths(int round, FastBridgeSwitch fastBridge)
+    /// <summary>
+    /// Frames the ports took in through the XDP fast path and through the poll loops in the measured trials (after the
+    /// warm-up, whose first frames the poll loops learn from while the tick has yet to mirror them).
+    /// </summary>
+    private void ReportPaths(int round, FastBridgeSwitch fastBridge, (ulong Received, ulong Fast) before)
+    {
+        (ulong received, ulong fast) = Paths(fastBridge);
+        received -= before.Received;
+        fast -= before.Fast;
+        results.Add(round, fastBridge.Kind, 0, Figures.FastPathFrames, fast);
+        results.Add(round, fastBridge.Kind, 0, Figures.PollLoopFrames, received - fast);
+        Console.Error.WriteLine($"e2e: round {round} {fastBridge.Kind,-20} frames received in the measured trials: {fast} through the XDP fast path, {received - fast} through the poll loops");
+    }
+
+    /// <summary>Frames all ports received so far, and those of them the XDP fast path forwarded.</summary>
+    private static (ulong Received, ulong Fast) Paths(FastBridgeSwitch fastBridge)
     {
         ulong received = 0, fast = 0;
         foreach (System.Text.Json.JsonElement port in fastBridge.Stats().RootElement.GetProperty("ports").EnumerateArray())
@@ -125,9 +147,7 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
             received += port.GetProperty("rxPackets").GetUInt64();
             fast += port.GetProperty("fastPathRxPackets").GetUInt64();
         }
-        results.Add(round, fastBridge.Kind, 0, Figures.FastPathFrames, fast);
-        results.Add(round, fastBridge.Kind, 0, Figures.PollLoopFrames, received - fast);
-        Console.Error.WriteLine($"e2e: round {round} {fastBridge.Kind,-20} frames received: {fast} through the XDP fast path, {received - fast} through the poll loops");
+        return (received, fast);
     }
 
     private static FramePlan Plan(int size) => FramePlan.Create(size, 1, _ => BenchLab.GenMac, _ => BenchLab.SinkMac);

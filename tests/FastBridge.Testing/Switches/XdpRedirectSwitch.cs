@@ -44,9 +44,12 @@ internal sealed class XdpRedirectSwitch : SwitchUnderTest
         return null;
     }
 
+    /// <summary>return bpf_redirect(<paramref name="toIfIndex"/>, 0): every frame to that interface.</summary>
+    internal static ulong[] Program(int toIfIndex) => [Mov64Imm(R1, toIfIndex), Mov64Imm(R2, 0), Call(FuncRedirect), Exit()];
+
     private void Redirect(int from, int to)
     {
-        int progFd = Bpf.LoadXdpProgram([Mov64Imm(R1, to), Mov64Imm(R2, 0), Call(FuncRedirect), Exit()], "fb_bench_redir", out string log);
+        int progFd = Bpf.LoadXdpProgram(Program(to), "fb_bench_redir", out string log);
         if (progFd < 0)
         {
             throw new InvalidOperationException($"the bare redirect program was refused: {LibcExtras.ErrnoText(-progFd)} {log}");

@@ -1,0 +1,58 @@
+// Waits, after the warm-up, until a FastBridge daemon's control threads are quiet, so the trials measure the
+// switch as it runs for days and not while its runtime still compiles. Measured on an idle daemon with three
+// fast-path ports (2026-12-03, perf of its threads): 4-14 s after start its threads other than the poll loops
+// took 5% of a CPU (half of it the JIT's tier-up thread), 30-40 s after start 0.9% (the once-a-second tick's
+// code reaching tier 1), 70-80 s after start 0.4%. In the bench those threads share the generator's CPU (the
+// poll loops own the switch CPU), so until then they come off the measured rate. Their time on CPU is read
+// from /proc/PID/task/TID/schedstat (nanoseconds), over windows of WindowSeconds.
+using System.Globalization;
+
+namespace FastBridge.E2e;
+
+internal static class SteadyState
+{
+    private const int WindowSeconds = 5;
+
+    /// <summary>Quiet: the control threads took at most this share of one CPU over a window.</summary>
+    private const double QuietShare = 0.006;
+
+    /// <summary>Waits (at most <paramref name="limit"/>) until the non-poll threads of <paramref name="pid"/> are quiet; what it saw.</summary>
+    public static string Wait(int pid, TimeSpan limit)
+    {
+        DateTime start = DateTime.UtcNow;
+        double share = double.NaN;
+        while (DateTime.UtcNow - start < limit)
+        {
+            long before = ControlThreadsNs(pid);
+            Thread.Sleep(TimeSpan.FromSeconds(WindowSeconds));
+            share = (ControlThreadsNs(pid) - before) / (WindowSeconds * 1e9);
+            if (share <= QuietShare)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"control threads at {share * 100:F2}% of a CPU after {(DateTime.UtcNow - start).TotalSeconds:F0} s");
+            }
+        }
+        return string.Create(CultureInfo.InvariantCulture, $"control threads still at {share * 100:F2}% of a CPU after {limit.TotalSeconds:F0} s");
+    }
+
+    /// <summary>Nanoseconds on CPU of every thread of the process but the poll loops (named fastbridge-poll*).</summary>
+    private static long ControlThreadsNs(int pid)
+    {
+        long total = 0;
+        foreach (string task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith("fastbridge-poll", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                total += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // a thread that ended meanwhile
+            }
+        }
+        return total;
+    }
+}

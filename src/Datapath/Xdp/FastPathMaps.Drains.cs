@@ -42,6 +42,7 @@ public sealed unsafe class PortDrain
     /// </summary>
     private const int WriteOffReports = 64;
 
+    /// <summary>On Environment.TickCount64, which moves in the kernel's coarse ticks (4 ms on this machine): 1 means at least one tick.</summary>
     private const long WriteOffMs = 1;
 
     private readonly byte* _drain;

@@ -177,7 +177,7 @@ public sealed class FastPathProgramTests
             ports.LoopsForwarded(0);
         }
         Assert.Equal(1, ports.Waiting); // a full ring drains in 32 reports: catching up never writes off
-        Thread.Sleep(2);
+        Thread.Sleep(10); // past the millisecond on the loop's coarse clock, which moves in 4-ms ticks here (2 ms once failed)
         ports.LoopsForwarded(0);
         Assert.Equal(0, ports.Waiting);
     }

@@ -70,7 +70,7 @@ public class FastPathProgramBenchmarks
     [Benchmark(OperationsPerInvoke = (int)Runs)]
     public uint Run()
     {
-        int result = Bpf.TestRunXdp(_progFd, _frame, _ifIndex, Runs, out uint verdict, out _);
+        int result = Bpf.TestRunXdp(_progFd, _frame, _ifIndex, Runs, out uint verdict);
         return result < 0 ? throw new InvalidOperationException($"BPF_PROG_TEST_RUN: {LibcExtras.ErrnoText(-result)}") : verdict;
     }
 }

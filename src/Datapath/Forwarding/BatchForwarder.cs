@@ -128,7 +128,8 @@ public sealed unsafe partial class BatchForwarder
         for (int j = 0; j < valid; j++)
         {
             int frame = _valid[j];
-            ulong destination = FdbKey.Mac(_destinationKeys[j]);
+            ulong key = _destinationKeys[j];
+            ulong destination = FdbKey.Mac(key);
             if (MacAddress.IsGroup(destination))
             {
                 if (punting && punts.Contains(destination))
@@ -156,7 +157,7 @@ public sealed unsafe partial class BatchForwarder
             {
                 rx.Drops[(int)DropReason.SamePort]++;
             }
-            else if (vlans is not null && (tagging = vlans.EgressOf(_vlanFrames.VlanOf(frame))[egress]) == VlanEgress.NotMember)
+            else if (vlans is not null && (tagging = vlans.EgressOf(FdbKey.VlanId(key))[egress]) == VlanEgress.NotMember)
             {
                 rx.Drops[(int)DropReason.VlanFiltered]++; // a static entry on a port that left the VLAN (br_allowed_egress)
             }
@@ -209,6 +210,7 @@ public sealed unsafe partial class BatchForwarder
     private int Validate(FrameBatch batch, int ingress, ref PortCounters rx)
     {
         VlanMembership? vlans = _vlans;
+        VlanClassifier classifier = _vlanFrames;
         int valid = 0;
         for (int i = 0; i < batch.Count; i++)
         {
@@ -230,7 +232,7 @@ public sealed unsafe partial class BatchForwarder
             }
             // VLAN id 0 while the bridge is not VLAN-aware: one learning domain, tags carried through.
             ushort vlan = 0;
-            if (vlans is not null && !_vlanFrames.TryClassify(ref frame, i, out vlan, out DropReason reason))
+            if (vlans is not null && !classifier.TryClassify(ref frame, i, out vlan, out DropReason reason))
             {
                 rx.Drops[(int)reason]++;
                 continue;

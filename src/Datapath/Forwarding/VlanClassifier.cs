@@ -6,6 +6,7 @@
 // index, in an array allocated once; what every untagged frame of a burst shares (the TPID, the ingress port's
 // PVID and whether it is a member of it) is read once per burst (Begin), and the ingress port's membership of the
 // last tag's VLAN is kept while the tags repeat. Only the owning poll thread touches it.
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Frames;
@@ -47,43 +48,53 @@ public sealed class VlanClassifier(int batchCapacity)
     /// of the bridge's TPID has moved into metadata.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryClassify(ref FrameRef frame, int index, out ushort vlan, out DropReason reason)
+    public unsafe bool TryClassify(ref FrameRef frame, int index, out ushort vlan, out DropReason reason)
     {
-        VlanTag tag = frame.OuterTag;
-        ushort tci;
-        VlanTag kept;
-        bool member;
-        if (tag.Tpid == _tpid)
+        // The untagged frame is the common case, and its test is one EtherType read: a frame with no tag in metadata
+        // whose EtherType is not the bridge's TPID keeps no tag. A tag of the bridge's TPID is read where it is.
+        ushort strippedTpid = frame.StrippedTpid;
+        if (strippedTpid == 0)
         {
-            VlanEditing.StripInPlace(ref frame, tag);
-            kept = VlanTag.None;
-            vlan = tag.VlanId;
-            tci = tag.Tci;
-            if (vlan == 0)
+            if (BinaryPrimitives.ReadUInt16BigEndian(new ReadOnlySpan<byte>(frame.Data + EthernetFrame.MacAddressesLength, 2)) != _tpid)
             {
-                // Priority-tagged: the PVID's frame, with its priority kept for tagged egress.
                 vlan = _pvid;
-                tci = (ushort)((tci & 0xF000) | vlan);
+                return Accept(index, vlan, vlan, VlanTag.None, _pvidMember, out reason);
             }
-            if (vlan != _taggedVlan)
-            {
-                _taggedVlan = vlan;
-                _taggedMember = _vlans!.IsMember(_ingress, vlan); // 4095 is never a member
-            }
-            member = _taggedMember;
-        }
-        else
-        {
-            if (VlanEditing.HasTruncatedTag(frame, _tpid))
+            if (frame.Length < EthernetFrame.HeaderLength + VlanTag.Length)
             {
                 vlan = 0;
-                reason = DropReason.Runt;
+                reason = DropReason.Runt; // a malformed tag
                 return false;
             }
-            kept = new VlanTag(frame.StrippedTpid, frame.StrippedTci);
-            vlan = tci = _pvid;
-            member = _pvidMember;
+            ushort inFrameTci = BinaryPrimitives.ReadUInt16BigEndian(new ReadOnlySpan<byte>(frame.Data + EthernetFrame.HeaderLength, 2));
+            VlanEditing.StripInPlace(ref frame, new VlanTag(_tpid, inFrameTci));
         }
+        else if (strippedTpid != _tpid)
+        {
+            vlan = _pvid;
+            return Accept(index, vlan, vlan, new VlanTag(strippedTpid, frame.StrippedTci), _pvidMember, out reason);
+        }
+
+        ushort tci = frame.StrippedTci;
+        vlan = (ushort)(tci & 0x0FFF);
+        if (vlan == 0)
+        {
+            // Priority-tagged: the PVID's frame, with its priority kept for tagged egress.
+            vlan = _pvid;
+            tci = (ushort)((tci & 0xF000) | vlan);
+        }
+        if (vlan != _taggedVlan)
+        {
+            _taggedVlan = vlan;
+            _taggedMember = _vlans!.IsMember(_ingress, vlan); // 4095 is never a member
+        }
+        return Accept(index, vlan, tci, VlanTag.None, _taggedMember, out reason);
+    }
+
+    /// <summary>Keeps what ingress found for batch frame <paramref name="index"/> if the port is a member of its VLAN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Accept(int index, ushort vlan, ushort tci, VlanTag kept, bool member, out DropReason reason)
+    {
         if (!member)
         {
             reason = DropReason.VlanFiltered;

@@ -9,7 +9,6 @@
 // AF_XDP is not measured yet: ForwardingBenchmarks' push/pop cases run on in-memory ports, which copy on every path
 // (there, 64-byte frames against the same run's VLAN-unaware case: untagged +13% per unicast burst, +4% per 3-port
 // flood; push +18%/+15%; pop +14%/-5%; --job short, loaded VM).
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using FastBridge.Datapath.Ports;
 
@@ -39,13 +38,4 @@ public static unsafe class VlanEditing
         frame.StrippedTpid = tag.Tpid;
         frame.StrippedTci = tag.Tci;
     }
-
-    /// <summary>
-    /// Whether the frame's bytes (an Ethernet header at least) say a <paramref name="tpid"/> tag follows the MAC
-    /// addresses but end before the tag does: a malformed tag. A tag in metadata is always whole.
-    /// </summary>
-    public static bool HasTruncatedTag(in FrameRef frame, ushort tpid) =>
-        frame.StrippedTpid == 0
-        && frame.Length < EthernetFrame.HeaderLength + VlanTag.Length
-        && BinaryPrimitives.ReadUInt16BigEndian(frame.Bytes[EthernetFrame.MacAddressesLength..]) == tpid;
 }

@@ -132,10 +132,12 @@ public sealed class BatchForwarderVlanTests : IDisposable
         AssertNothingElse();
     }
 
-    [Fact]
-    public void Process_TruncatedTag_DroppedAsRunt()
+    [Theory]
+    [InlineData(14)] // the TPID as EtherType, no TCI
+    [InlineData(17)] // one byte short of the tag's end
+    public void Process_TruncatedTag_DroppedAsRunt(int length)
     {
-        Forward(3, TestFrames.Sized(Broadcast, A, 16, Q));
+        Forward(3, TestFrames.Sized(Broadcast, A, length, Q));
         AssertNothingElse();
         Assert.Equal(1UL, _counters.Ports[3].Drops[(int)DropReason.Runt]);
     }

@@ -36,19 +36,4 @@ public sealed unsafe class VlanEditingTests
             Assert.Equal(untagged.Length, frame.Length);
         }
     }
-
-    [Theory]
-    [InlineData(14, true)]
-    [InlineData(17, true)]
-    [InlineData(18, false)]
-    public void HasTruncatedTag_TpidWithoutRoomForTheTci_IsMalformed(int length, bool truncated)
-    {
-        byte[] bytes = TestFrames.Sized(0x02AA_0000_0001, 0x02BB_0000_0002, length, VlanTag.CustomerTpid);
-        fixed (byte* data = bytes)
-        {
-            var frame = new FrameRef { Data = data, Length = length };
-            Assert.Equal(truncated, VlanEditing.HasTruncatedTag(frame, VlanTag.CustomerTpid));
-            Assert.False(VlanEditing.HasTruncatedTag(frame, VlanTag.ServiceTpid));
-        }
-    }
 }

@@ -101,6 +101,8 @@ public sealed class PortSet
     private readonly int[] _ids;
     private readonly int[] _maxFrameLength;
     private readonly int[] _maxUntaggedFrameLength;
+    // FitsVlanEgress's bound for untagged frames, worked out per table: a Math.Min per frame showed in the VLAN-aware path.
+    private readonly int[] _maxVlanUntaggedFrameLength;
     private readonly PortStates _states;
 
     /// <summary>Ports 0..n-1, capacity n: the fixed tables of tests and benchmarks.</summary>
@@ -115,6 +117,7 @@ public sealed class PortSet
         _byId = byId;
         _maxFrameLength = new int[byId.Length];
         _maxUntaggedFrameLength = new int[byId.Length];
+        _maxVlanUntaggedFrameLength = new int[byId.Length];
         var ids = new List<int>();
         for (int id = 0; id < byId.Length; id++)
         {
@@ -123,6 +126,7 @@ public sealed class PortSet
                 ids.Add(id);
                 _maxFrameLength[id] = port.MaxFrameLength;
                 _maxUntaggedFrameLength[id] = port.MaxUntaggedFrameLength;
+                _maxVlanUntaggedFrameLength[id] = Math.Min(port.MaxUntaggedFrameLength, port.MaxFrameLength - VlanTag.Length);
             }
         }
         _ids = [.. ids];
@@ -168,7 +172,7 @@ public sealed class PortSet
     /// over MTU + Ethernet header are for a tagged frame only.
     /// </summary>
     public bool FitsVlanEgress(int id, in FrameRef frame) =>
-        frame.Fits(_maxFrameLength[id], Math.Min(_maxUntaggedFrameLength[id], _maxFrameLength[id] - VlanTag.Length));
+        frame.Fits(_maxFrameLength[id], _maxVlanUntaggedFrameLength[id]);
 
     /// <summary>VLAN membership while the bridge is VLAN-aware, published with the table; null while it is not.</summary>
     public VlanMembership? Vlans { get; private init; }

@@ -8,9 +8,11 @@
 // lists and counters as forwarded ones. While the table carries VLAN membership (PortSet.Vlans), VlanClassifier
 // gives each frame its VLAN on ingress, floods go to the VLAN's members only, and each egress port's tag is set
 // as the frame is queued for it (one lookup, VlanMembership.EgressOf, says whether the port is a member and which
-// tag it sends), and again just before its Transmit only where a flood left with more than one tag. Port flags
+// tag it sends; a flood walks the members that send the VLAN untagged, then those that send it tagged, and sets the
+// tag once for each), and again just before its Transmit only where a flood left with more than one tag. Port flags
 // (learning, flooding, isolation, hairpin) come with the table; floods under flags other than the defaults take
 // BatchForwarder.Policy.cs, and port mirrors (copies of a port's received or sent frames) BatchForwarder.Mirror.cs.
+using System.Runtime.CompilerServices;
 using FastBridge.Datapath.Common;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Frames;
@@ -269,16 +271,8 @@ public sealed unsafe partial class BatchForwarder
         if (_vlans is { } vlans)
         {
             ushort vlan = _vlanFrames.VlanOf(frame);
-            ReadOnlySpan<VlanEgress> tagging = vlans.EgressOf(vlan);
-            int sentAs = 0;
-            foreach (int member in vlans.FloodList(vlan))
-            {
-                if (member != ingress && ports.IsUp(member))
-                {
-                    sentAs |= 1 << (int)tagging[member];
-                    EnqueueTagged(batch, frame, member, tagging[member]);
-                }
-            }
+            int sentAs = FloodInVlan(batch, frame, ingress, vlans.FloodList(vlan, VlanEgress.Untagged), VlanEgress.Untagged)
+                | FloodInVlan(batch, frame, ingress, vlans.FloodList(vlan, VlanEgress.Tagged), VlanEgress.Tagged);
             _retag |= sentAs == BothTags;
             return;
         }
@@ -305,7 +299,7 @@ public sealed unsafe partial class BatchForwarder
             _counters.Ports[egress].Drops[(int)DropReason.TooBig]++;
             return;
         }
-        _txIndices[egress * _batchCapacity + _txCounts[egress]++] = frame;
+        Queue(frame, egress);
     }
 
     /// <summary>Queues a classified frame for <paramref name="egress"/>, a member that sends its VLAN as <paramref name="tagging"/>, with that tag.</summary>
@@ -322,8 +316,50 @@ public sealed unsafe partial class BatchForwarder
             _counters.Ports[egress].Drops[(int)DropReason.TooBig]++;
             return;
         }
-        _txIndices[egress * _batchCapacity + _txCounts[egress]++] = frame;
+        Queue(frame, egress);
     }
+
+    /// <summary>
+    /// Floods a classified frame to <paramref name="members"/>, its VLAN's members that all send it as <paramref name="tagging"/>,
+    /// but the ingress port and ports that are down: the tag is set once, before the first port it goes to. Returns
+    /// 1 &lt;&lt; tagging when the frame was queued with that tag, else 0.
+    /// </summary>
+    private int FloodInVlan(FrameBatch batch, int frame, int ingress, ReadOnlySpan<int> members, VlanEgress tagging)
+    {
+        PortSet ports = _ports;
+        ref FrameRef flooded = ref batch[frame];
+        bool tagSet = false;
+        bool taggable = false;
+        foreach (int member in members)
+        {
+            if (member == ingress || !ports.IsUp(member))
+            {
+                continue;
+            }
+            if (!tagSet)
+            {
+                taggable = _vlanFrames.TrySetEgressTag(ref flooded, frame, tagging);
+                tagSet = true;
+            }
+            if (!taggable)
+            {
+                _counters.Ports[member].Drops[(int)DropReason.VlanFiltered]++;
+            }
+            else if (!ports.FitsVlanEgress(member, flooded))
+            {
+                _counters.Ports[member].Drops[(int)DropReason.TooBig]++;
+            }
+            else
+            {
+                Queue(frame, member);
+            }
+        }
+        return taggable ? 1 << (int)tagging : 0;
+    }
+
+    /// <summary>Adds a frame that passed every check to <paramref name="egress"/>'s transmit list.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Queue(int frame, int egress) => _txIndices[egress * _batchCapacity + _txCounts[egress]++] = frame;
 
     /// <summary>A flood's bits 1 &lt;&lt; VlanEgress when it went to ports that send its VLAN tagged and to ports that send it untagged.</summary>
     private const int BothTags = (1 << (int)VlanEgress.Tagged) | (1 << (int)VlanEgress.Untagged);

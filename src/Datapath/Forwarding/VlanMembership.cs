@@ -27,6 +27,10 @@ public sealed class VlanMembership
     private readonly ulong[]?[] _untagged;
     private readonly int[][] _flood;
 
+    // Per VLAN: its members that send it untagged, and those that send it tagged (a flood sets each frame's tag once per kind).
+    private readonly int[][] _untaggedFlood;
+    private readonly int[][] _taggedFlood;
+
     // Per VLAN: VlanEgress by port; the shared all-NotMember array for a VLAN without members.
     private readonly VlanEgress[][] _egress;
 
@@ -48,6 +52,10 @@ public sealed class VlanMembership
         _untagged = new ulong[capacity][];
         _flood = new int[4096][];
         Array.Fill(_flood, []);
+        _untaggedFlood = new int[4096][];
+        Array.Fill(_untaggedFlood, []);
+        _taggedFlood = new int[4096][];
+        Array.Fill(_taggedFlood, []);
         _egress = new VlanEgress[4096][];
         Array.Fill(_egress, new VlanEgress[capacity]);
     }
@@ -60,6 +68,8 @@ public sealed class VlanMembership
         _members = (ulong[]?[])from._members.Clone();
         _untagged = (ulong[]?[])from._untagged.Clone();
         _flood = (int[][])from._flood.Clone();
+        _untaggedFlood = (int[][])from._untaggedFlood.Clone();
+        _taggedFlood = (int[][])from._taggedFlood.Clone();
         _egress = (VlanEgress[][])from._egress.Clone();
     }
 
@@ -85,6 +95,9 @@ public sealed class VlanMembership
 
     /// <summary>The member ports of <paramref name="vlan"/>, ascending: where its floods go.</summary>
     public ReadOnlySpan<int> FloodList(ushort vlan) => _flood[vlan];
+
+    /// <summary>The member ports of <paramref name="vlan"/> that send it as <paramref name="sentAs"/> (Tagged or Untagged), ascending.</summary>
+    public ReadOnlySpan<int> FloodList(ushort vlan, VlanEgress sentAs) => sentAs == VlanEgress.Untagged ? _untaggedFlood[vlan] : _taggedFlood[vlan];
 
     /// <summary>How each port, by id, sends frames of <paramref name="vlan"/> (0-4095; 0 and 4095 have no members).</summary>
     public ReadOnlySpan<VlanEgress> EgressOf(ushort vlan) => _egress[vlan];
@@ -232,6 +245,8 @@ public sealed class VlanMembership
                     }
                 }
                 _flood[vlan] = [.. ports];
+                _untaggedFlood[vlan] = [.. ports.Where(port => egress[port] == VlanEgress.Untagged)];
+                _taggedFlood[vlan] = [.. ports.Where(port => egress[port] == VlanEgress.Tagged)];
                 // VLAN 0 never has members: its table is the shared all-NotMember one.
                 _egress[vlan] = ports.Count == 0 ? _egress[0] : egress;
             }

@@ -32,11 +32,24 @@ public sealed class VlanMembershipTests
             .WithVlans(2, 11, 11, pvid: true, untagged: true);
         Assert.Equal([5], vlans.FloodList(10).ToArray());
         Assert.Equal([2, 5], vlans.FloodList(11).ToArray());
+        Assert.Equal([2], vlans.FloodList(11, VlanEgress.Untagged).ToArray());
+        Assert.Equal([5], vlans.FloodList(11, VlanEgress.Tagged).ToArray());
+        Assert.True(vlans.FloodList(10, VlanEgress.Untagged).IsEmpty);
         Assert.Equal([10, 11, 12], vlans.VlansOf(5).Select(v => (int)v).ToArray());
         Assert.False(vlans.IsUntagged(5, 11));
         Assert.True(vlans.IsUntagged(2, 11));
         Assert.Equal(11, vlans.Pvid(2));
         Assert.Equal(0, vlans.Pvid(5));
+    }
+
+    [Fact]
+    public void WithVlans_AgainWithTheOtherFlag_MovesThePortToTheOtherFloodList()
+    {
+        VlanMembership untagged = new VlanMembership(8, defaultPvid: 0).WithVlans(4, 30, 30, pvid: false, untagged: true);
+        VlanMembership tagged = untagged.WithVlans(4, 30, 30, pvid: false, untagged: false);
+        Assert.Equal([4], untagged.FloodList(30, VlanEgress.Untagged).ToArray());
+        Assert.True(tagged.FloodList(30, VlanEgress.Untagged).IsEmpty);
+        Assert.Equal([4], tagged.FloodList(30, VlanEgress.Tagged).ToArray());
     }
 
     [Fact]
@@ -47,6 +60,8 @@ public sealed class VlanMembershipTests
         Assert.Equal(0, after.Pvid(1));
         Assert.False(after.IsMember(1, 20));
         Assert.True(after.FloodList(20).IsEmpty);
+        Assert.True(after.FloodList(20, VlanEgress.Tagged).IsEmpty);
+        Assert.True(after.FloodList(20, VlanEgress.Untagged).IsEmpty);
         Assert.True(before.IsMember(1, 20)); // immutable: loops holding the old one see no change
     }
 

@@ -38,7 +38,8 @@ public sealed partial class BatchForwarder
         }
         rx.Floods++;
         VlanMembership? vlans = _vlans;
-        ReadOnlySpan<VlanEgress> tagging = vlans is null ? default : vlans.EgressOf(_vlanFrames.VlanOf(frame));
+        EgressForms forms = vlans is null ? default : _vlanFrames.FormsOf(batch[frame]);
+        ReadOnlySpan<VlanEgress> tagging = vlans is null ? default : vlans.EgressOf(forms.Vlan);
         int sentAs = 0;
         foreach (int port in policy.FloodTargets(kind))
         {
@@ -50,13 +51,21 @@ public sealed partial class BatchForwarder
             {
                 Enqueue(batch, frame, port);
             }
-            else if (tagging[port] != VlanEgress.NotMember)
+            else if (tagging[port] != VlanEgress.NotMember) // the class's targets cut down to the frame's VLAN's members
             {
+                if (!forms.TryGet(tagging[port], out VlanTag form))
+                {
+                    _counters.Ports[port].Drops[(int)DropReason.VlanFiltered]++;
+                    continue;
+                }
                 sentAs |= 1 << (int)tagging[port];
-                EnqueueTagged(batch, frame, port, tagging[port]); // the class's targets cut down to the frame's VLAN's members
+                ref FrameRef flooded = ref batch[frame];
+                flooded.StrippedTpid = form.Tpid;
+                flooded.StrippedTci = form.Tci;
+                EnqueueInForm(batch, frame, port);
             }
         }
-        _retag |= sentAs == BothTags;
+        KeepForRetag(frame, sentAs, forms);
     }
 
     /// <summary>Addressed to 01:80:C2:00:00:00, the STP group (a group frame here is flooded only while STP is not punted).</summary>

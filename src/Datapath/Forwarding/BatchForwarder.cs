@@ -43,7 +43,7 @@ public sealed unsafe partial class BatchForwarder
     private readonly FrameBatch? _injected;
     private readonly int[] _injectedPorts;
 
-    // VLAN-aware mode: per-frame VLANs of the burst; the table's membership while Process forwards a burst, else null;
+    // VLAN-aware mode: the classifier of the burst's frames; the table's membership while Process forwards a burst, else null;
     // whether a frame of the burst was flooded to ports that send its VLAN with different tags (SetEgressTags).
     private readonly VlanClassifier _vlanFrames;
     private VlanMembership? _vlans;
@@ -234,7 +234,7 @@ public sealed unsafe partial class BatchForwarder
             }
             // VLAN id 0 while the bridge is not VLAN-aware: one learning domain, tags carried through.
             ushort vlan = 0;
-            if (vlans is not null && !classifier.TryClassify(ref frame, i, out vlan, out DropReason reason))
+            if (vlans is not null && !classifier.TryClassify(ref frame, out vlan, out DropReason reason))
             {
                 rx.Drops[(int)reason]++;
                 continue;
@@ -270,10 +270,19 @@ public sealed unsafe partial class BatchForwarder
         rx.Floods++;
         if (_vlans is { } vlans)
         {
-            ushort vlan = _vlanFrames.VlanOf(frame);
-            int sentAs = FloodInVlan(batch, frame, ingress, vlans.FloodList(vlan, VlanEgress.Untagged), VlanEgress.Untagged)
-                | FloodInVlan(batch, frame, ingress, vlans.FloodList(vlan, VlanEgress.Tagged), VlanEgress.Tagged);
-            _retag |= sentAs == BothTags;
+            EgressForms forms = _vlanFrames.FormsOf(batch[frame]);
+            ReadOnlySpan<int> untaggedMembers = vlans.FloodList(forms.Vlan, VlanEgress.Untagged);
+            ReadOnlySpan<int> taggedMembers = vlans.FloodList(forms.Vlan, VlanEgress.Tagged);
+            int sentAs = 0;
+            if (!untaggedMembers.IsEmpty)
+            {
+                sentAs = FloodInVlan(batch, frame, ingress, untaggedMembers, forms, VlanEgress.Untagged);
+            }
+            if (!taggedMembers.IsEmpty)
+            {
+                sentAs |= FloodInVlan(batch, frame, ingress, taggedMembers, forms, VlanEgress.Tagged);
+            }
+            KeepForRetag(frame, sentAs, forms);
             return;
         }
         int count = ports.Count;
@@ -287,7 +296,7 @@ public sealed unsafe partial class BatchForwarder
         }
     }
 
-    // Enqueue and EnqueueTagged hold the one size check of the datapath (IPort.Transmit's contract), for forwarded
+    // Enqueue and EnqueueInForm hold the one size check of the datapath (IPort.Transmit's contract), for forwarded
     // and injected frames alike: the egress port's own rule (AF_PACKET refuses untagged frames past MTU + 14). Runts
     // never get here: Validate drops them on ingress and TryInject refuses them.
 
@@ -305,13 +314,19 @@ public sealed unsafe partial class BatchForwarder
     /// <summary>Queues a classified frame for <paramref name="egress"/>, a member that sends its VLAN as <paramref name="tagging"/>, with that tag.</summary>
     private void EnqueueTagged(FrameBatch batch, int frame, int egress, VlanEgress tagging)
     {
-        ref FrameRef tagged = ref batch[frame];
-        if (!_vlanFrames.TrySetEgressTag(ref tagged, frame, tagging))
+        if (!_vlanFrames.TrySetEgressTag(ref batch[frame], tagging))
         {
             _counters.Ports[egress].Drops[(int)DropReason.VlanFiltered]++;
             return;
         }
-        if (!_ports.FitsVlanEgress(egress, tagged))
+        EnqueueInForm(batch, frame, egress);
+    }
+
+    /// <summary>Queues a classified frame, already in the form <paramref name="egress"/> sends, for it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void EnqueueInForm(FrameBatch batch, int frame, int egress)
+    {
+        if (!_ports.FitsVlanEgress(egress, batch[frame]))
         {
             _counters.Ports[egress].Drops[(int)DropReason.TooBig]++;
             return;
@@ -321,40 +336,48 @@ public sealed unsafe partial class BatchForwarder
 
     /// <summary>
     /// Floods a classified frame to <paramref name="members"/>, its VLAN's members that all send it as <paramref name="tagging"/>,
-    /// but the ingress port and ports that are down: the tag is set once, before the first port it goes to. Returns
-    /// 1 &lt;&lt; tagging when the frame was queued with that tag, else 0.
+    /// but the ingress port and ports that are down: the frame is set to that form of <paramref name="forms"/> once,
+    /// before the first port it goes to. Returns 1 &lt;&lt; tagging when it was set to that form, else 0.
     /// </summary>
-    private int FloodInVlan(FrameBatch batch, int frame, int ingress, ReadOnlySpan<int> members, VlanEgress tagging)
+    private int FloodInVlan(FrameBatch batch, int frame, int ingress, ReadOnlySpan<int> members, EgressForms forms, VlanEgress tagging)
     {
         PortSet ports = _ports;
         ref FrameRef flooded = ref batch[frame];
-        bool tagSet = false;
-        bool taggable = false;
+        bool formSet = false;
+        bool sendable = forms.TryGet(tagging, out VlanTag form);
         foreach (int member in members)
         {
             if (member == ingress || !ports.IsUp(member))
             {
                 continue;
             }
-            if (!tagSet)
-            {
-                taggable = _vlanFrames.TrySetEgressTag(ref flooded, frame, tagging);
-                tagSet = true;
-            }
-            if (!taggable)
+            if (!sendable)
             {
                 _counters.Ports[member].Drops[(int)DropReason.VlanFiltered]++;
+                continue;
             }
-            else if (!ports.FitsVlanEgress(member, flooded))
+            if (!formSet)
             {
-                _counters.Ports[member].Drops[(int)DropReason.TooBig]++;
+                flooded.StrippedTpid = form.Tpid;
+                flooded.StrippedTci = form.Tci;
+                formSet = true;
             }
-            else
-            {
-                Queue(frame, member);
-            }
+            EnqueueInForm(batch, frame, member);
         }
-        return taggable ? 1 << (int)tagging : 0;
+        return formSet ? 1 << (int)tagging : 0;
+    }
+
+    /// <summary>
+    /// After a flood that set the frame to both forms (<paramref name="sentAs"/>, the bits of FloodInVlan), keeps its
+    /// tagged form, so that each port's list is set to its own form just before it is sent (SetEgressTags).
+    /// </summary>
+    private void KeepForRetag(int frame, int sentAs, EgressForms forms)
+    {
+        if (sentAs == BothTags)
+        {
+            _vlanFrames.KeepForRetag(frame, forms.Tagged);
+            _retag = true;
+        }
     }
 
     /// <summary>Adds a frame that passed every check to <paramref name="egress"/>'s transmit list.</summary>
@@ -365,14 +388,14 @@ public sealed unsafe partial class BatchForwarder
     private const int BothTags = (1 << (int)VlanEgress.Tagged) | (1 << (int)VlanEgress.Untagged);
 
     /// <summary>
-    /// Sets each queued frame's tag to this port's again: a frame flooded to ports that send its VLAN with different tags
-    /// last had the tag of the last port it was queued for. Elsewhere every port a frame went to wants the tag it has.
+    /// Sets each queued frame that was flooded in both forms to this port's form again: it is in the form it was set to
+    /// last. Every other frame is in the form each port it went to sends.
     /// </summary>
     private void SetEgressTags(FrameBatch batch, ReadOnlySpan<int> indices, int port, VlanMembership vlans)
     {
         foreach (int frame in indices)
         {
-            _vlanFrames.TrySetEgressTag(ref batch[frame], frame, vlans.EgressOf(_vlanFrames.VlanOf(frame))[port]);
+            _vlanFrames.SetRetagForm(ref batch[frame], frame, vlans, port);
         }
     }
 
@@ -413,7 +436,11 @@ public sealed unsafe partial class BatchForwarder
             tx.Drops[(int)DropReason.NoTxRoom] += (ulong)(queued - sent);
             total += sent;
         }
-        _retag = false;
+        if (_retag)
+        {
+            _vlanFrames.EndRetag();
+            _retag = false;
+        }
         return total;
     }
 }

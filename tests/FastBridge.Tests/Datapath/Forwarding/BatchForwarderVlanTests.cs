@@ -122,6 +122,51 @@ public sealed class BatchForwarderVlanTests : IDisposable
         AssertNothingElse();
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Process_TaggedFloodToUntaggedAndTaggedPortsOfAnotherVlan_EachGetsItsForm(bool tagInMetadata, bool policy)
+    {
+        // VLAN 30 is not the ingress trunk's PVID (10), and the ports that send it untagged (0, 2) come before and
+        // after one that sends it tagged (1): each must get the frame's own VLAN and priority, whatever was set before.
+        VlanMembership vlans = new VlanMembership(4, defaultPvid: 0)
+            .WithVlans(0, 30, 30, pvid: true, untagged: true)
+            .WithVlans(1, 30, 30, pvid: false, untagged: false)
+            .WithVlans(2, 30, 30, pvid: true, untagged: true)
+            .WithVlans(3, 10, 10, pvid: true, untagged: false)
+            .WithVlans(3, 30, 30, pvid: false, untagged: false);
+        PortSet ports = _forwarder.Ports.WithVlans(vlans);
+        _forwarder.Ports = policy ? ports.WithPolicy(1, new PortPolicy(PortFlags.Default | PortFlags.Hairpin)) : ports;
+        byte[] untagged = TestFrames.Sized(Broadcast, A, 100);
+        ForwardTagged(3, untagged, 0xA01E, tagInMetadata); // PCP 5, VID 30
+        AssertSent(0, untagged);
+        AssertSent(1, TestFrames.Tagged(untagged, Q, 0xA01E));
+        AssertSent(2, untagged);
+        AssertNothingElse();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Process_UntaggedFloodToUntaggedAndTaggedPorts_TaggedWithThePvidAfterAnUntaggedPort(bool policy)
+    {
+        VlanMembership vlans = new VlanMembership(4, defaultPvid: 0)
+            .WithVlans(0, 10, 10, pvid: true, untagged: true)
+            .WithVlans(1, 10, 10, pvid: false, untagged: false)
+            .WithVlans(2, 10, 10, pvid: true, untagged: true)
+            .WithVlans(3, 10, 10, pvid: false, untagged: false);
+        PortSet ports = _forwarder.Ports.WithVlans(vlans);
+        _forwarder.Ports = policy ? ports.WithPolicy(1, new PortPolicy(PortFlags.Default | PortFlags.Hairpin)) : ports;
+        byte[] frame = TestFrames.Sized(Broadcast, A, 100);
+        Forward(2, frame);
+        AssertSent(0, frame);
+        AssertSent(1, TestFrames.Tagged(frame, Q, 10));
+        AssertSent(3, TestFrames.Tagged(frame, Q, 10));
+        AssertNothingElse();
+    }
+
     [Fact]
     public void Process_DoubleTagged_ClassifiedByTheOuterTagInnerUntouched()
     {

@@ -82,7 +82,7 @@ public sealed partial class SwitchHostFastPathTests
         host.Datapath.DeleteVlans(_ports[0], 20, 20);
         Send(0, i => TestFrames.Tagged(TestFrames.Numbered(i, 64, Station(1), Station(0)), Q, 20));
 
-        Assert.Empty(Receive(1, 1));
+        Assert.True(NoneArrives(1));
         Assert.Equal(before, host.Datapath.FastPathCounts(1).TxPackets);
         Assert.True(WaitFor(() => VlanFiltered(host, 0) >= Frames), $"vlan_filtered on port 0: {VlanFiltered(host, 0)}");
     }
@@ -105,7 +105,7 @@ public sealed partial class SwitchHostFastPathTests
         Assert.Equal(to20, Receive(2, Frames));
         Assert.Equal((ulong)Frames, host.Datapath.FastPathCounts(1).TxPackets - before1);
         Assert.Equal((ulong)Frames, host.Datapath.FastPathCounts(2).TxPackets - before2);
-        Assert.Empty(Receive(1, 1));
+        Assert.True(NoneArrives(1));
         AssertMapMatchesFdb(host);
     }
 
@@ -120,7 +120,7 @@ public sealed partial class SwitchHostFastPathTests
         host.Datapath.DeleteVlans(_ports[1], 10, 10);
         Send(0, i => TestFrames.Tagged(TestFrames.Numbered(Frames + i, 64, Station(1), Station(0)), Q, 10));
 
-        Assert.Empty(Receive(1, 1));
+        Assert.True(NoneArrives(1));
         Assert.Equal(before, host.Datapath.FastPathCounts(1).TxPackets);
         host.Datapath.SyncFastPath();
         AssertMapMatchesFdb(host);

@@ -47,7 +47,7 @@ public sealed partial class SwitchHostFastPathTests : IDisposable
         }
 
         Assert.Equal(Frames, ReceiveAll(1, Frames));
-        Assert.Equal(0, ReceiveAll(2, 1));
+        Assert.True(NoneArrives(2));
         DatapathHost datapath = host.Datapath;
         Assert.Equal((ulong)Frames, datapath.FastPathCounts(0).RxPackets);
         Assert.Equal((ulong)Frames * 64, datapath.FastPathCounts(0).RxBytes);
@@ -130,7 +130,7 @@ public sealed partial class SwitchHostFastPathTests : IDisposable
         }
 
         Assert.Equal(20, ReceiveAll(2, 20));
-        Assert.Equal(0, ReceiveAll(1, 1));
+        Assert.True(NoneArrives(1));
         host.Datapath.SyncFastPath();
         AssertMapMatchesFdb(host);
     }
@@ -150,7 +150,7 @@ public sealed partial class SwitchHostFastPathTests : IDisposable
         _peers[0].Send(TestFrames.Numbered(3, 64, Station(1), Station(0)));
 
         Assert.Equal(1, ReceiveAll(2, 1));
-        Assert.Equal(0, ReceiveAll(1, 1));
+        Assert.True(NoneArrives(1));
         Assert.Equal(sentToOld, host.Datapath.FastPathCounts(1).TxPackets);
     }
 
@@ -211,7 +211,7 @@ public sealed partial class SwitchHostFastPathTests : IDisposable
         {
             _peers[0].Send(TestFrames.Numbered(i, 64, Station(1), Station(0)));
         }
-        Assert.Equal(0, ReceiveAll(1, 1));
+        Assert.True(NoneArrives(1));
         Assert.Equal(0UL, host.Datapath.FastPathCounts(1).TxPackets);
 
         // Sent after the poll loop has dropped the others: a frame behind one in user space is not redirected.
@@ -232,9 +232,9 @@ public sealed partial class SwitchHostFastPathTests : IDisposable
 
         host.Datapath.States.MarkDown(1, PolicyShutdown.BpduGuard); // as a poll loop does, between two ticks
         _peers[1].Send(TestFrames.Numbered(1, 64, Station(2), Station(1)));
-        Assert.Equal(0, ReceiveAll(2, 1));
+        Assert.True(NoneArrives(2));
         _peers[0].Send(TestFrames.Numbered(2, 64, Station(1), Station(0)));
-        Assert.Equal(0, ReceiveAll(1, 1));
+        Assert.True(NoneArrives(1));
         ReceiveAll(2, 1); // the poll loop floods it: its egress is down
         Assert.Equal(before, host.Datapath.FastPathCounts(1).RxPackets + host.Datapath.FastPathCounts(1).TxPackets);
         Assert.False(host.Datapath.IsFastPathTarget(1));
@@ -264,9 +264,9 @@ public sealed partial class SwitchHostFastPathTests : IDisposable
         }
         Assert.True(host.Datapath.States.IsFailed(1));
         _peers[1].Send(TestFrames.Numbered(1, 64, Station(2), Station(1)));
-        Assert.Equal(0, ReceiveAll(2, 1));
+        Assert.True(NoneArrives(2));
         _peers[0].Send(TestFrames.Numbered(2, 64, Station(1), Station(0)));
-        Assert.Equal(0, ReceiveAll(1, 1));
+        Assert.True(NoneArrives(1));
         Assert.Equal(before, host.Datapath.FastPathCounts(1).RxPackets + host.Datapath.FastPathCounts(1).TxPackets);
     }
 
@@ -364,11 +364,17 @@ public sealed partial class SwitchHostFastPathTests : IDisposable
 
     private int ReceiveAll(int peer, int expected) => Receive(peer, expected).Count;
 
-    /// <summary>Up to <paramref name="expected"/> frames, in the order they came.</summary>
+    /// <summary>
+    /// Whether no test frame reaches <paramref name="peer"/> within 300 ms. Only absence waits this short: a frame that
+    /// should come gets 2 s, as the poll loop of a loaded 2-core machine once took over 300 ms to forward one.
+    /// </summary>
+    private bool NoneArrives(int peer) => _peers[peer].ReceiveTest(300) is null;
+
+    /// <summary>Up to <paramref name="expected"/> frames, in the order they came, waiting up to 2 s for each.</summary>
     private List<byte[]> Receive(int peer, int expected)
     {
         var frames = new List<byte[]>();
-        while (frames.Count < expected && _peers[peer].ReceiveTest(expected == 1 ? 300 : 2000) is byte[] frame)
+        while (frames.Count < expected && _peers[peer].ReceiveTest(2000) is byte[] frame)
         {
             frames.Add(frame);
         }

@@ -29,6 +29,10 @@ internal sealed class OvsSwitch(SwitchSettings settings) : SwitchUnderTest
     public override void FlushFdb() =>
         ChildProcess.RunChecked("ovs-appctl", ["-t", Path.Combine(_runDir!, "ovs-vswitchd.ctl"), "fdb/flush", _bridge], s_scriptTimeout);
 
+    /// <summary>revalidator/wait: every revalidator has run since the call, so no flow cached before a move is left.</summary>
+    public override void AwaitLearning() =>
+        ChildProcess.RunChecked("ovs-appctl", ["-t", Path.Combine(_runDir!, "ovs-vswitchd.ctl"), "revalidator/wait"], s_scriptTimeout);
+
     /// <summary>
     /// tag= and vlan_mode=access for an access port; trunks= and vlan_mode=trunk for a trunk; tag=PVID, trunks= and
     /// vlan_mode=native-untagged for a trunk with a native VLAN (ovs-vswitchd.conf.db(5), Port table).

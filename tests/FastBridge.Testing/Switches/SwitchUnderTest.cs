@@ -77,6 +77,15 @@ internal abstract class SwitchUnderTest : IDisposable
     /// <summary>Empties the forwarding database (the RFC 2889 trials start from nothing learned).</summary>
     public abstract void FlushFdb();
 
+    /// <summary>
+    /// Returns once what the switch learned from the frames delivered so far decides where it forwards. The switches
+    /// here learn as a frame passes, all but Open vSwitch, whose cached datapath flows still send a moved station's
+    /// frames to its old port until its revalidators have run.
+    /// </summary>
+    public virtual void AwaitLearning()
+    {
+    }
+
     /// <summary>Gives <paramref name="port"/> exactly this VLAN membership (a VLAN-aware switch only).</summary>
     public virtual void SetVlans(string port, PortVlanSpec vlans) => throw new NotSupportedException($"{Kind} is not set up VLAN-aware here");
 

@@ -59,9 +59,7 @@ public sealed partial class BatchForwarder
                     continue;
                 }
                 sentAs |= 1 << (int)tagging[port];
-                ref FrameRef flooded = ref batch[frame];
-                flooded.StrippedTpid = form.Tpid;
-                flooded.StrippedTci = form.Tci;
+                batch[frame].SetStrippedTag(form);
                 EnqueueInForm(batch, frame, port);
             }
         }

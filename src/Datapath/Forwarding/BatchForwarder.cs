@@ -358,8 +358,7 @@ public sealed unsafe partial class BatchForwarder
             }
             if (!formSet)
             {
-                flooded.StrippedTpid = form.Tpid;
-                flooded.StrippedTci = form.Tci;
+                flooded.SetStrippedTag(form);
                 formSet = true;
             }
             EnqueueInForm(batch, frame, member);

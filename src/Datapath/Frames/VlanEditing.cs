@@ -35,7 +35,6 @@ public static unsafe class VlanEditing
         Unsafe.WriteUnaligned(data + VlanTag.Length + 8, rest);
         frame.Data = data + VlanTag.Length;
         frame.Length -= VlanTag.Length;
-        frame.StrippedTpid = tag.Tpid;
-        frame.StrippedTci = tag.Tci;
+        frame.SetStrippedTag(tag);
     }
 }

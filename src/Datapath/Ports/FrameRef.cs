@@ -22,6 +22,13 @@ public unsafe struct FrameRef
     public ushort StrippedTpid;
     public ushort StrippedTci;
 
+    /// <summary>Puts <paramref name="tag"/> in metadata as the frame's outer tag (VlanTag.None: none).</summary>
+    public void SetStrippedTag(VlanTag tag)
+    {
+        StrippedTpid = tag.Tpid;
+        StrippedTci = tag.Tci;
+    }
+
     /// <summary>Length on the wire, the stripped tag included.</summary>
     public readonly int WireLength => StrippedTpid == 0 ? Length : Length + VlanTag.Length;
 

@@ -26,12 +26,14 @@ internal sealed class OvsSwitch(SwitchSettings settings) : SwitchUnderTest
         ChildProcess.RunChecked(settings.OvsScript, ["start", _runDir, _bridge, mask, .. ports], s_scriptTimeout);
     }
 
-    public override void FlushFdb() =>
-        ChildProcess.RunChecked("ovs-appctl", ["-t", Path.Combine(_runDir!, "ovs-vswitchd.ctl"), "fdb/flush", _bridge], s_scriptTimeout);
+    public override void FlushFdb() => AppCtl("fdb/flush", _bridge);
 
     /// <summary>revalidator/wait: every revalidator has run since the call, so no flow cached before a move is left.</summary>
-    public override void AwaitLearning() =>
-        ChildProcess.RunChecked("ovs-appctl", ["-t", Path.Combine(_runDir!, "ovs-vswitchd.ctl"), "revalidator/wait"], s_scriptTimeout);
+    public override void AwaitLearning() => AppCtl("revalidator/wait");
+
+    /// <summary>An ovs-appctl command to this switch's ovs-vswitchd.</summary>
+    private void AppCtl(params string[] command) =>
+        ChildProcess.RunChecked("ovs-appctl", ["-t", Path.Combine(_runDir!, "ovs-vswitchd.ctl"), .. command], s_scriptTimeout);
 
     /// <summary>
     /// tag= and vlan_mode=access for an access port; trunks= and vlan_mode=trunk for a trunk; tag=PVID, trunks= and

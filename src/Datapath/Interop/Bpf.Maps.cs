@@ -10,7 +10,7 @@ internal static unsafe partial class Bpf
     internal const int MapLookupElem = 1, MapGetNextKey = 4;
 
     // Map types (enum bpf_map_type).
-    internal const uint MapTypeHash = 1, MapTypeArray = 2, MapTypePercpuArray = 6, MapTypeDevmapHash = 25;
+    internal const uint MapTypeHash = 1, MapTypeArray = 2, MapTypePercpuArray = 6, MapTypeDevmap = 14;
 
     /// <summary>BPF_F_NO_PREALLOC: a hash map takes memory per element as it fills, not all of it at creation.</summary>
     internal const uint MapFlagNoPrealloc = 1;

@@ -9,7 +9,7 @@ internal static class BpfAssembler
     internal const byte ClassLd = 0x00, ClassLdx = 0x01, ClassSt = 0x02, ClassStx = 0x03, ClassAlu = 0x04, ClassJmp = 0x05, ClassAlu64 = 0x07;
     internal const byte SizeW = 0x00, SizeH = 0x08, SizeB = 0x10, SizeDw = 0x18;
     internal const byte ModeImm = 0x00, ModeMem = 0x60, ModeAtomic = 0xc0;
-    internal const byte OpAdd = 0x00, OpSub = 0x10, OpDiv = 0x30, OpOr = 0x40, OpAnd = 0x50, OpLsh = 0x60, OpRsh = 0x70, OpMov = 0xb0, OpEnd = 0xd0;
+    internal const byte OpAdd = 0x00, OpSub = 0x10, OpMul = 0x20, OpDiv = 0x30, OpOr = 0x40, OpAnd = 0x50, OpLsh = 0x60, OpRsh = 0x70, OpMov = 0xb0, OpEnd = 0xd0;
     internal const byte OpJa = 0x00, OpJeq = 0x10, OpJgt = 0x20, OpJset = 0x40, OpJne = 0x50, OpJsgt = 0x60, OpCall = 0x80, OpExit = 0x90;
     internal const byte SourceK = 0x00, SourceX = 0x08;
 
@@ -65,6 +65,10 @@ internal static class BpfAssembler
     /// </summary>
     internal static (ulong First, ulong Second) LoadMapValue(byte dst, int mapFd, int offset) =>
         (Encode(ClassLd | SizeDw | ModeImm, dst, Interop.Bpf.PseudoMapValue, 0, mapFd), Encode(0, 0, 0, 0, offset));
+
+    /// <summary>dst = <paramref name="value"/>: a two-slot ld_imm64 (a 64-bit constant no ALU immediate holds).</summary>
+    internal static (ulong First, ulong Second) LoadImm64(byte dst, ulong value) =>
+        (Encode(ClassLd | SizeDw | ModeImm, dst, 0, 0, (int)(uint)value), Encode(0, 0, 0, 0, (int)(uint)(value >> 32)));
 
     /// <summary>r0 = helper(r1..r5).</summary>
     internal static ulong Call(int helper) => Encode(ClassJmp | OpCall, 0, 0, 0, helper);

@@ -1,16 +1,19 @@
 // The BPF maps the XDP fast path shares between every port's program and the control plane.
 // The process owns them by fd only (nothing is pinned), so they go with it, even on kill -9:
-//   fdb      HASH   FdbKey (8 bytes) -> FastPathEntry: the FDB's entries, mirrored by FdbMirror;
-//            the program refreshes LastSeen, the mirror reads it back so fast-path stations do not age.
+//   fdb      ARRAY of groups, mapped into the process: an open-addressed table FdbKey -> FastPathEntry
+//            (FastPathMaps.Fdb.cs), the FDB's entries, mirrored by FdbMirror; the program refreshes
+//            LastSeen, the mirror reads it back so fast-path stations do not age.
 //   ports    ARRAY  port id -> FastPathPortState: whether the port forwards (frames from it may be
 //            redirected) and the longest frames it takes as a redirect target (0 = not a target).
-//   egress   DEVMAP_HASH port id -> ifindex: the confirmed egress ports bpf_redirect_map sends to.
+//   egress   DEVMAP port id -> ifindex: the confirmed egress ports bpf_redirect_map sends to (an array:
+//            the redirect indexes it, where a DEVMAP_HASH hashes the id and walks a bucket).
 //   counters PERCPU_ARRAY port id -> FastPathCounters: what the fast path forwarded, per CPU.
 //   drains   ARRAY of one entry, mapped into the process: per attachment, how many of its port's frames
 //            wait in user space, so a flow the fast path takes over stays in order (FastPathMaps.Drains.cs).
 //   vlans    HASH   ifindex -> FastPathVlans: a port's VLAN membership, on a VLAN-aware bridge only
 //            (FastPathMaps.Vlans.cs).
-// Control-plane threads, and a poll loop that shuts a port (Close); each call is one bpf(2) syscall.
+// Control-plane threads, and a poll loop that shuts a port (Close); each call is one bpf(2) syscall, but
+// the FDB table's and the drains', which are plain loads and stores in the mapped memory.
 using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
 using Tmds.Linux;
@@ -87,7 +90,7 @@ public sealed unsafe partial class FastPathMaps : IDisposable
     internal int CountersFd => _fds[3];
 
     /// <summary>
-    /// Creates the maps: the FDB map bounded by <paramref name="fdbMaxEntries"/> (--fdb-max); with a
+    /// Creates the maps: the FDB table sized for <paramref name="fdbMaxEntries"/> (--fdb-max; the FDB holds no more); with a
     /// <paramref name="vlanTpid"/> (the bridge's vlan_protocol), the VLAN map too, and the programs built on these
     /// maps are VLAN-aware (FastPathProgram). <paramref name="loops"/>: the poll loops, each of which reports the
     /// frames it forwarded to the programs (PortDrain). Throws naming the map and errno.
@@ -96,11 +99,12 @@ public sealed unsafe partial class FastPathMaps : IDisposable
     {
         // A drain per attachment: a port's new attachment may be made before its old one is gone.
         int drains = 2 * maxPorts;
+        int groupBits = GroupBitsFor(fdbMaxEntries);
         var specs = new List<(uint Type, uint Key, uint Value, uint Max, uint Flags, string Name)>
         {
-            (Bpf.MapTypeHash, 8, (uint)sizeof(FastPathEntry), (uint)fdbMaxEntries, Bpf.MapFlagNoPrealloc, "fb_fdb"),
+            FdbSpec(groupBits),
             (Bpf.MapTypeArray, 4, (uint)sizeof(FastPathPortState), (uint)maxPorts, 0, "fb_ports"),
-            (Bpf.MapTypeDevmapHash, 4, 4, (uint)maxPorts, 0, "fb_egress"),
+            (Bpf.MapTypeDevmap, 4, 4, (uint)maxPorts, 0, "fb_egress"),
             (Bpf.MapTypePercpuArray, 4, (uint)sizeof(FastPathCounters), (uint)maxPorts, 0, "fb_fast_counts"),
             DrainsSpec(drains, loops),
         };
@@ -123,6 +127,7 @@ public sealed unsafe partial class FastPathMaps : IDisposable
         var maps = new FastPathMaps(fds, maxPorts, vlanTpid, loops);
         try
         {
+            maps.MapFdb(groupBits);
             maps.MapDrains(drains);
         }
         catch
@@ -131,38 +136,6 @@ public sealed unsafe partial class FastPathMaps : IDisposable
             throw;
         }
         return maps;
-    }
-
-    /// <summary>fdb[key] = entry; false when the map is full (bounded by --fdb-max) or the kernel refused.</summary>
-    public bool Write(ulong key, in FastPathEntry entry)
-    {
-        fixed (FastPathEntry* value = &entry)
-        {
-            return Bpf.UpdateElem(FdbFd, &key, value) == 0;
-        }
-    }
-
-    public bool TryRead(ulong key, out FastPathEntry entry)
-    {
-        FastPathEntry value;
-        bool found = Bpf.LookupElem(FdbFd, &key, &value) == 0;
-        entry = found ? value : default;
-        return found;
-    }
-
-    public void Delete(ulong key) => Bpf.DeleteElem(FdbFd, &key);
-
-    /// <summary>Every key in the FDB map now (for tests and checks; one syscall per key).</summary>
-    public List<ulong> Keys()
-    {
-        var keys = new List<ulong>();
-        ulong key = 0, next;
-        for (void* after = null; Bpf.GetNextKey(FdbFd, after, &next) == 0; after = &key)
-        {
-            keys.Add(next);
-            key = next;
-        }
-        return keys;
     }
 
     /// <summary>
@@ -227,6 +200,7 @@ public sealed unsafe partial class FastPathMaps : IDisposable
 
     public void Dispose()
     {
+        UnmapFdb();
         UnmapDrains();
         CloseAll(_fds);
         _fds = [];

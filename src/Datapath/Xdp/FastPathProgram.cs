@@ -37,7 +37,7 @@ internal static partial class FastPathProgram
     private const int MovedAway = -1;
 
     // Stack slots below r10.
-    private const short DestinationKey = -8, SourceKey = -16, DestinationPort = -20, SourcePort = -24;
+    private const short DestinationKey = -8, SourceKey = -16, DestinationPort = -20, SourcePort = -24, FdbGroup = -40; // -28 to -36: FastPathProgram.Vlans.cs
 
     // TPIDs as a little-endian 16-bit load of the network-order field reads them.
     private const int CustomerTpidLoaded = 0x0081, ServiceTpidLoaded = 0xa888;
@@ -82,7 +82,7 @@ internal static partial class FastPathProgram
             ClassifyVlan(p, maps); // r8 = VLAN << 48
         }
         // Keys as FdbKey.Make(MacAddress.ReadAt8(...), vlan): eight bytes big-endian, shifted down by 16; VLAN
-        // 0 on an unaware bridge, as BatchForwarder's.
+        // 0 on an unaware bridge, as BatchForwarder's; with KeyInUse set, as the FDB table holds them.
         p.Emit(
             Load(SizeDw, R2, R7, 0), ToBigEndianBits(R2, 64), Alu64Imm(OpRsh, R2, 16),
             Load(SizeDw, R3, R7, 6), ToBigEndianBits(R3, 64), Alu64Imm(OpRsh, R3, 16));
@@ -90,10 +90,11 @@ internal static partial class FastPathProgram
         {
             p.Emit(Alu64Reg(OpOr, R2, R8), Alu64Reg(OpOr, R3, R8));
         }
-        p.Emit(Store(SizeDw, R10, DestinationKey, R2), Store(SizeDw, R10, SourceKey, R3));
+        p.Emit(LoadImm64(R4, FastPathMaps.KeyInUse)).Emit(Alu64Reg(OpOr, R2, R4), Alu64Reg(OpOr, R3, R4))
+            .Emit(Store(SizeDw, R10, DestinationKey, R2), Store(SizeDw, R10, SourceKey, R3));
 
         // Source: known on this ingress interface.
-        Lookup(p, maps.FdbFd, SourceKey);
+        LookupFdb(p, maps, SourceKey, "source");
         p.Emit(Mov64Reg(R7, R0), Load(SizeW, R2, R7, EntryIfIndex), Load(SizeW, R3, R6, Bpf.XdpMdIngressIfindex))
             .JumpIfReg(OpJeq, R2, R3, "source_here")
             // The station moved here: until the mirror writes its new port, frames to it go to the poll
@@ -109,7 +110,7 @@ internal static partial class FastPathProgram
         // Destination: a unicast address (the key's top byte is the MAC's first), known on another interface,
         // confirmed, and the frame fits.
         p.Emit(Load(SizeDw, R2, R10, DestinationKey), Alu64Imm(OpRsh, R2, 40)).JumpIf(OpJset, R2, 1, SlowPath);
-        Lookup(p, maps.FdbFd, DestinationKey);
+        LookupFdb(p, maps, DestinationKey, "destination");
         p.Emit(Mov64Reg(R8, R0), Load(SizeW, R2, R8, EntryIfIndex), Load(SizeW, R3, R6, Bpf.XdpMdIngressIfindex))
             .JumpIfReg(OpJeq, R2, R3, SlowPath)
             .Emit(Load(SizeW, R2, R8, EntryFlags), Load(SizeW, R3, R7, EntryFlags), Alu64Reg(OpAnd, R2, R3))
@@ -175,6 +176,29 @@ internal static partial class FastPathProgram
         .Emit(LoadMapFd(R1, mapFd))
         .Emit(Mov64Reg(R2, R10), Alu64Imm(OpAdd, R2, key), Call(Bpf.FuncMapLookupElem))
         .JumpIf(OpJeq, R0, 0, SlowPath);
+
+    /// <summary>
+    /// r0 = the entry of the key at r10 + <paramref name="key"/> in the FDB table (FastPathMaps.Fdb.cs): its group by
+    /// the table's hash, one array lookup (the verifier inlines it: no call), then the group's slots compared in turn;
+    /// a key in none of them goes the slow path.
+    /// </summary>
+    private static void LookupFdb(BpfProgramBuilder p, FastPathMaps maps, short key, string name)
+    {
+        p.Emit(Load(SizeDw, R2, R10, key)).Emit(LoadImm64(R3, FastPathMaps.HashMultiplier))
+            .Emit(Alu64Reg(OpMul, R2, R3), Alu64Imm(OpRsh, R2, 64 - maps.FdbGroupBits), Store(SizeW, R10, FdbGroup, R2));
+        Lookup(p, maps.FdbFd, FdbGroup);
+        p.Emit(Load(SizeDw, R2, R10, key));
+        for (int slot = 0; slot < FastPathMaps.SlotsPerGroup; slot++)
+        {
+            p.Emit(Load(SizeDw, R3, R0, (short)(slot * FastPathMaps.SlotBytes + FastPathMaps.SlotKey))).JumpIfReg(OpJeq, R3, R2, $"{name}_{slot}");
+        }
+        p.Goto(SlowPath);
+        for (int slot = 0; slot < FastPathMaps.SlotsPerGroup; slot++)
+        {
+            p.Label($"{name}_{slot}").Emit(Alu64Imm(OpAdd, R0, slot * FastPathMaps.SlotBytes + FastPathMaps.SlotEntry)).Goto($"{name}_found");
+        }
+        p.Label($"{name}_found");
+    }
 
     /// <summary>counters[*(r10 + port)] += one frame of r9 bytes.</summary>
     private static void Count(BpfProgramBuilder p, FastPathMaps maps, short port, short packets, short bytes, string done) => p

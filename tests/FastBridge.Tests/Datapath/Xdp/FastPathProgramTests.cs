@@ -115,6 +115,25 @@ public sealed class FastPathProgramTests
     }
 
     [Fact]
+    public void Redirect_SourceInTheLastSlotOfItsGroup_Found()
+    {
+        using var ports = new TwoPorts();
+        ulong[] group = FastPathFdbTableTests.SameGroup(ports.Maps, FastPathMaps.SlotsPerGroup, firstMac: StationA); // StationA's first
+        foreach (ulong other in group[1..])
+        {
+            Assert.True(ports.Maps.Write(other, new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex }));
+        }
+        Assert.True(ports.Maps.Write(group[0], new FastPathEntry { Port = 0, IfIndex = (uint)ports.A.IfIndex }));
+        Assert.DoesNotContain(FdbKey.Make(StationB, 0), group);
+        byte[] frame = TestFrames.Experimental(StationB, StationA, TestFrames.Marker("last slot"));
+
+        ports.SenderA.Send(frame);
+
+        Assert.Equal(frame, ports.ReceiverB.ReceiveTest(2000));
+        Assert.Equal(1UL, ports.Maps.ReadCounters(1).TxPackets);
+    }
+
+    [Fact]
     public void Redirect_EgressClosedOrSourceUnknown_NotRedirected()
     {
         using var ports = new TwoPorts();

@@ -1,6 +1,7 @@
 // The end-to-end forwarding benchmark (bench/README.md): every switch under test on a fresh
-// topology, in interleaved rounds (A B C A B C) so machine drift shows up as round-to-round
-// differences instead of as a difference between switches; results as Markdown, CSV and a plot.
+// topology, in interleaved rounds (A B C, B C A, C A B) so machine drift shows up as round-to-round
+// differences instead of as a difference between switches, and no switch always runs first or after
+// the same one; results as Markdown, CSV and a plot.
 // `soak` as the first argument runs the soak instead (Soak.cs, bench/soak/run.sh); `storm` the
 // storm-control bench (StormControl.cs).
 using System.Globalization;
@@ -53,7 +54,8 @@ Console.CancelKeyPress += (_, e) =>
 DateTime started = DateTime.UtcNow;
 for (int round = 1; round <= options.Rounds && !runner.Cancelled; round++)
 {
-    foreach (string name in options.Switches)
+    int turn = (round - 1) % options.Switches.Length;
+    foreach (string name in options.Switches[turn..].Concat(options.Switches[..turn]))
     {
         if (runner.Cancelled)
         {

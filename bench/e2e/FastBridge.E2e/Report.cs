@@ -1,5 +1,5 @@
 // Writes what the run measured, untouched by hand: results.csv (every row, with its ratios to the
-// Linux bridge, to OVS and to `none` in the same round), results.md (means over rounds and mean
+// Linux bridge, to OVS and to `none` in the same round), results.md (medians over rounds and median
 // in-round ratios, with the method and the machine) and throughput.png (gnuplot, if installed).
 using System.Globalization;
 using System.Text;
@@ -10,7 +10,7 @@ namespace FastBridge.E2e;
 
 internal static class Report
 {
-    private const string Bridge = "linux-bridge", Ovs = "ovs-afxdp", None = "none";
+    private const string Bridge = "linux-bridge", Ovs = "ovs-afxdp", None = "none", Redirect = SwitchKind.XdpRedirect;
 
     public static void Write(BenchOptions options, Results results, DateTime started, string[] args)
     {
@@ -37,10 +37,10 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"# End-to-end forwarding benchmark, {started:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Command: `bench/e2e/run.sh {string.Join(' ', args)}`. Machine: {Machine()}.");
-        md.AppendLine(CultureInfo.InvariantCulture, $"{options.Rounds} round(s), switches interleaved in each round ({string.Join(", ", options.Switches)}); trials of {options.TrialSeconds} s; " +
+        md.AppendLine(CultureInfo.InvariantCulture, $"{options.Rounds} round(s), switches interleaved in each round ({string.Join(", ", options.Switches)} in round 1, the order turned by one each round); trials of {options.TrialSeconds} s; " +
             $"RFC 2544 throughput = highest offered rate with loss <= {Trial.LossBar * 100}% ({options.SearchSteps} binary-search steps); " +
             $"latency p50/p99 from kernel receive timestamps at {options.LowRate / 1e3:F0}k and {options.ModerateRate / 1e3:F0}k frames/s; " +
-            $"generator on CPU {options.GenCpu}, switch threads on CPU {options.SwitchCpu}. Figures are means over rounds; ratios are means of in-round ratios. " +
+            $"generator on CPU {options.GenCpu}, switch threads on CPU {options.SwitchCpu}. Figures are medians over rounds; ratios are medians of in-round ratios. " +
             $"Frame sizes include the 4-byte FCS veth does not carry.");
         md.AppendLine();
         foreach (int size in options.Sizes)
@@ -51,8 +51,8 @@ internal static class Report
             md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (string sut in options.Switches)
             {
-                double M(string figure) => results.Mean(sut, size, figure);
-                string R(string peer, string figure) => sut == peer ? "" : F(results.MeanRatio(sut, peer, size, figure), 2) + "x";
+                double M(string figure) => results.Median(sut, size, figure);
+                string R(string peer, string figure) => sut == peer ? "" : F(results.MedianRatio(sut, peer, size, figure), 2) + "x";
                 md.AppendLine(CultureInfo.InvariantCulture,
                     $"| {sut} | {F(M(Figures.Throughput) / 1e6, 3)} | {R(Bridge, Figures.Throughput)} | {R(Ovs, Figures.Throughput)} | {R(None, Figures.Throughput)} " +
                     $"| {F(M(Figures.MaxLoadForwarded) / 1e6, 3)} | {F(M(Figures.LatencyLowP50), 0)} / {F(M(Figures.LatencyLowP99), 0)} " +
@@ -61,6 +61,10 @@ internal static class Report
                     $"| {F(M(Figures.CpuMax), 0)} | {F(M(Figures.GenCpuBusyMax), 0)}% / {F(M(Figures.SwitchCpuBusyMax), 0)}% |");
             }
             md.AppendLine();
+            if (options.Switches.Contains(Redirect))
+            {
+                AppendRedirectRatios(md, options, results, size);
+            }
         }
         md.AppendLine("## RFC 2889 (64-byte frames) and garbage collection");
         md.AppendLine();
@@ -68,17 +72,17 @@ internal static class Report
         md.AppendLine("|---|---:|---:|---:|");
         foreach (string sut in options.Switches.Where(s => s != None))
         {
-            double capacity = results.Mean(sut, 64, Figures.CachingCapacity);
-            double atLeast = results.Mean(sut, 64, Figures.CachingCapacityAtLeast);
+            double capacity = results.Median(sut, 64, Figures.CachingCapacity);
+            double atLeast = results.Median(sut, 64, Figures.CachingCapacityAtLeast);
             string capacityText = double.IsNaN(capacity) ? (double.IsNaN(atLeast) ? "-" : ">= " + F(atLeast, 0)) : F(capacity, 0);
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {sut} | {capacityText} | {F(results.Mean(sut, 64, Figures.LearningRate), 0)} | {F(results.Mean(sut, 0, Figures.GcCollections), 0)} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {sut} | {capacityText} | {F(results.Median(sut, 64, Figures.LearningRate), 0)} | {F(results.Median(sut, 0, Figures.GcCollections), 0)} |");
         }
         md.AppendLine();
         if (options.Switches.Contains(SwitchKind.FastBridgeFastPath))
         {
-            md.AppendLine("Frames FastBridge's ports received per round in the measured trials (after the warm-up), through the XDP fast path and through the poll loops (means):");
+            md.AppendLine("Frames FastBridge's ports received per round in the measured trials (after the warm-up), through the XDP fast path and through the poll loops (medians):");
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"{F(results.Mean(SwitchKind.FastBridgeFastPath, 0, Figures.FastPathFrames), 0)} fast path, {F(results.Mean(SwitchKind.FastBridgeFastPath, 0, Figures.PollLoopFrames), 0)} poll loops.");
+                $"{F(results.Median(SwitchKind.FastBridgeFastPath, 0, Figures.FastPathFrames), 0)} fast path, {F(results.Median(SwitchKind.FastBridgeFastPath, 0, Figures.PollLoopFrames), 0)} poll loops.");
             md.AppendLine();
         }
         string[] errors = results.Rows.Where(r => r.Figure == "error").Select(r => $"round {r.Round} {r.Switch}").ToArray();
@@ -90,12 +94,29 @@ internal static class Report
         return md.ToString();
     }
 
+    /// <summary>
+    /// Each switch's throughput against the bare XDP redirect's in the same round: the bound of any XDP fast path on these
+    /// ports, and the fast path's bar where the redirect is below the Linux bridge (issue 12).
+    /// </summary>
+    private static void AppendRedirectRatios(StringBuilder md, BenchOptions options, Results results, int size)
+    {
+        md.AppendLine("Throughput in-round ratio to the bare XDP redirect (xdp-redirect), median (each round in order):");
+        md.AppendLine();
+        foreach (string sut in options.Switches.Where(s => s != Redirect))
+        {
+            double[] ratios = results.Ratios(sut, Redirect, size, Figures.Throughput);
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"- {sut}: {F(results.MedianRatio(sut, Redirect, size, Figures.Throughput), 2)}x ({string.Join(", ", ratios.Select(r => F(r, 2) + "x"))})");
+        }
+        md.AppendLine();
+    }
+
     private static void WritePlot(BenchOptions options, Results results)
     {
         var data = new StringBuilder("size " + string.Join(' ', options.Switches) + "\n");
         foreach (int size in options.Sizes)
         {
-            data.Append(CultureInfo.InvariantCulture, $"{size} {string.Join(' ', options.Switches.Select(s => F(results.Mean(s, size, Figures.Throughput) / 1e6, 4)))}\n");
+            data.Append(CultureInfo.InvariantCulture, $"{size} {string.Join(' ', options.Switches.Select(s => F(results.Median(s, size, Figures.Throughput) / 1e6, 4)))}\n");
         }
         File.WriteAllText(Path.Combine(options.OutputDirectory, "throughput.dat"), data.ToString());
         string script = $"""

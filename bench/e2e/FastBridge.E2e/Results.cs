@@ -16,21 +16,29 @@ internal sealed class Results
     public double Get(int round, string sut, int size, string figure) =>
         _rows.FirstOrDefault(r => r.Round == round && r.Switch == sut && r.Size == size && r.Figure == figure)?.Value ?? double.NaN;
 
-    /// <summary>The mean over rounds, NaN if never measured.</summary>
-    public double Mean(string sut, int size, string figure)
-    {
-        double[] values = _rows.Where(r => r.Switch == sut && r.Size == size && r.Figure == figure).Select(r => r.Value).ToArray();
-        return values.Length == 0 ? double.NaN : values.Average();
-    }
+    /// <summary>The median over rounds, NaN if never measured.</summary>
+    public double Median(string sut, int size, string figure) =>
+        MedianOf(_rows.Where(r => r.Switch == sut && r.Size == size && r.Figure == figure).Select(r => r.Value).ToArray());
 
-    /// <summary>The mean over rounds of value / peer's value in the same round: drift between rounds cancels.</summary>
-    public double MeanRatio(string sut, string peer, int size, string figure)
-    {
-        double[] ratios = _rows.Where(r => r.Switch == sut && r.Size == size && r.Figure == figure)
+    /// <summary>value / peer's value in the same round, for every round that has both: drift between rounds cancels.</summary>
+    public double[] Ratios(string sut, string peer, int size, string figure) =>
+        _rows.Where(r => r.Switch == sut && r.Size == size && r.Figure == figure)
             .Select(r => r.Value / Get(r.Round, peer, size, figure))
             .Where(double.IsFinite)
             .ToArray();
-        return ratios.Length == 0 ? double.NaN : ratios.Average();
+
+    /// <summary>The median of the in-round ratios (Ratios), NaN if none.</summary>
+    public double MedianRatio(string sut, string peer, int size, string figure) => MedianOf(Ratios(sut, peer, size, figure));
+
+    private static double MedianOf(double[] values)
+    {
+        if (values.Length == 0)
+        {
+            return double.NaN;
+        }
+        Array.Sort(values);
+        int middle = values.Length / 2;
+        return values.Length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 }
 

@@ -29,11 +29,7 @@ public sealed class FastPathFdbTableTests
     public void Write_FullGroup_RefusedAndNothingOfTheKeyStays()
     {
         using FastPathMaps maps = FastPathMaps.Create(1024, 64);
-        ulong[] keys = SameGroup(maps, FastPathMaps.SlotsPerGroup + 1);
-        for (int i = 0; i < FastPathMaps.SlotsPerGroup; i++)
-        {
-            Assert.True(maps.Write(keys[i], new FastPathEntry { Port = (uint)i }));
-        }
+        ulong[] keys = FillOneGroup(maps);
 
         Assert.False(maps.Write(keys[^1], new FastPathEntry { Port = 9 }));
         Assert.False(maps.TryRead(keys[^1], out _));
@@ -47,11 +43,7 @@ public sealed class FastPathFdbTableTests
     public void Delete_FreedSlot_TakesAnotherKeyOnlyTwoSecondsLater()
     {
         using FastPathMaps maps = FastPathMaps.Create(1024, 64);
-        ulong[] keys = SameGroup(maps, FastPathMaps.SlotsPerGroup + 1);
-        for (int i = 0; i < FastPathMaps.SlotsPerGroup; i++)
-        {
-            Assert.True(maps.Write(keys[i], new FastPathEntry { Port = (uint)i }));
-        }
+        ulong[] keys = FillOneGroup(maps);
         maps.Delete(keys[3]);
         uint freed = FdbClock.Now;
 
@@ -63,6 +55,17 @@ public sealed class FastPathFdbTableTests
         Assert.True(maps.Write(keys[^1], new FastPathEntry { Port = 9 }));
         Assert.True(maps.TryRead(keys[^1], out FastPathEntry read));
         Assert.Equal(9u, read.Port);
+    }
+
+    /// <summary>Nine keys of one group, the first eight written (port = index): the group is full.</summary>
+    private static ulong[] FillOneGroup(FastPathMaps maps)
+    {
+        ulong[] keys = SameGroup(maps, FastPathMaps.SlotsPerGroup + 1);
+        for (int i = 0; i < FastPathMaps.SlotsPerGroup; i++)
+        {
+            Assert.True(maps.Write(keys[i], new FastPathEntry { Port = (uint)i }));
+        }
+        return keys;
     }
 
     /// <summary><paramref name="count"/> keys (VLAN 0) whose group is the same in <paramref name="maps"/>'s table.</summary>

@@ -7,7 +7,7 @@ namespace FastBridge.Datapath.Interop;
 
 internal static unsafe partial class Bpf
 {
-    internal const int MapLookupElem = 1, MapGetNextKey = 4;
+    internal const int MapLookupElem = 1;
 
     // Map types (enum bpf_map_type).
     internal const uint MapTypeHash = 1, MapTypeArray = 2, MapTypePercpuArray = 6, MapTypeDevmap = 14;
@@ -51,13 +51,6 @@ internal static unsafe partial class Bpf
     {
         var attr = new MapElemAttr { MapFd = (uint)mapFd, Key = (ulong)key };
         return Call(MapDeleteElem, &attr);
-    }
-
-    /// <summary>*next = the key after *key (the first key when key is null); 0, or -ENOENT after the last.</summary>
-    internal static int GetNextKey(int mapFd, void* key, void* next)
-    {
-        var attr = new MapElemAttr { MapFd = (uint)mapFd, Key = (ulong)key, Value = (ulong)next };
-        return Call(MapGetNextKey, &attr);
     }
 
     /// <summary>CPUs the kernel may ever bring up (/sys/devices/system/cpu/possible, e.g. "0-1"): a per-CPU map holds a value for each.</summary>

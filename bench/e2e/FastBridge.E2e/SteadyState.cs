@@ -6,8 +6,7 @@
 // poll loops own the switch CPU), so until then they come off the measured rate. Their time on CPU is read
 // from /proc/PID/task/TID/schedstat (nanoseconds), over windows of WindowSeconds. The window is 10 s, not 5:
 // on 2026-12-03 the tier-up thread still took 70 ms in bursts 10 s apart (1-s samples of /proc/PID/task),
-// which a 5-s window between two bursts passed as quiet, and the first trials (64 B) then lost to them; and
-// quiet means two windows in a row.
+// which a 5-s window between two bursts passed as quiet, and the first trials (64 B) then lost to them.
 using System.Globalization;
 
 namespace FastBridge.E2e;
@@ -16,25 +15,21 @@ internal static class SteadyState
 {
     private const int WindowSeconds = 10;
 
-    /// <summary>Quiet: the control threads took at most this share of one CPU over each of QuietWindows windows in a row.</summary>
+    /// <summary>Quiet: the control threads took at most this share of one CPU over a window.</summary>
     private const double QuietShare = 0.006;
-
-    private const int QuietWindows = 2;
 
     /// <summary>Waits (at most <paramref name="limit"/>) until the non-poll threads of <paramref name="pid"/> are quiet; what it saw.</summary>
     public static string Wait(int pid, TimeSpan limit)
     {
         DateTime start = DateTime.UtcNow;
         double share = double.NaN;
-        int quiet = 0;
         while (DateTime.UtcNow - start < limit)
         {
             Dictionary<int, long> before = ControlThreadsNs(pid);
             Thread.Sleep(TimeSpan.FromSeconds(WindowSeconds));
             // Per thread: one that ended in the window takes its time with it, and must not make the sum go down.
             share = ControlThreadsNs(pid).Sum(thread => thread.Value - before.GetValueOrDefault(thread.Key)) / (WindowSeconds * 1e9);
-            quiet = share <= QuietShare ? quiet + 1 : 0;
-            if (quiet == QuietWindows)
+            if (share <= QuietShare)
             {
                 return string.Create(CultureInfo.InvariantCulture, $"control threads at {share * 100:F2}% of a CPU after {(DateTime.UtcNow - start).TotalSeconds:F0} s");
             }

@@ -22,9 +22,7 @@
 // program reaches its slot by address (no helper call), the loops write their counts in place (no syscall).
 // Each writer has its own cache line: handed and lost (the program's CPUs, the tick), taken[l] (loop l).
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using FastBridge.Datapath.Interop;
-using Tmds.Linux;
 
 namespace FastBridge.Datapath.Xdp;
 
@@ -224,23 +222,9 @@ public sealed unsafe partial class FastPathMaps
     private void MapDrains(int slots)
     {
         _drainsLength = (nuint)((long)slots * DrainBytes + Environment.SystemPageSize - 1) & ~(nuint)(Environment.SystemPageSize - 1);
-        void* map = LibC.mmap(null, (size_t)_drainsLength, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, DrainsFd, 0);
-        if (map == LibC.MAP_FAILED)
-        {
-            throw new InvalidOperationException($"cannot map the fast path's BPF map fb_drains: {LibcExtras.ErrnoText(Marshal.GetLastPInvokeError())}");
-        }
-        _drains = (byte*)map;
+        _drains = MapArray(DrainsFd, _drainsLength, "fb_drains");
         _drainUsed = new bool[slots];
         _waitingSince = new long[slots];
-    }
-
-    private void UnmapDrains()
-    {
-        if (_drains != null)
-        {
-            LibC.munmap(_drains, (size_t)_drainsLength);
-            _drains = null;
-        }
     }
 
     private static (uint Type, uint Key, uint Value, uint Max, uint Flags, string Name) DrainsSpec(int slots, int loops) =>

@@ -13,10 +13,8 @@
 // is reused only two seconds later, so a program that matched its key still reads the entry it matched.
 // A key whose group is full is not written: its frames take the poll loops, which is always correct.
 // One caller at a time (FdbMirror under the control lock; tests).
-using System.Runtime.InteropServices;
 using FastBridge.Datapath.Fdb;
 using FastBridge.Datapath.Interop;
-using Tmds.Linux;
 
 namespace FastBridge.Datapath.Xdp;
 
@@ -62,7 +60,7 @@ public sealed unsafe partial class FastPathMaps
         int free = -1;
         for (int i = 0; i < SlotsPerGroup && free < 0; i++)
         {
-            ulong held = Volatile.Read(ref *(ulong*)(group + i * SlotBytes));
+            ulong held = Volatile.Read(ref *Key(group, i));
             if (held == 0 || (held == Tombstone && now - Entry(group, i)->LastSeen >= TombstoneSeconds))
             {
                 free = i;
@@ -71,11 +69,11 @@ public sealed unsafe partial class FastPathMaps
         if (free >= 0)
         {
             *Entry(group, free) = entry;
-            Volatile.Write(ref *(ulong*)(group + free * SlotBytes), tagged);
+            Volatile.Write(ref *Key(group, free), tagged);
         }
         for (int i = 0; i < SlotsPerGroup; i++)
         {
-            if (i != free && Volatile.Read(ref *(ulong*)(group + i * SlotBytes)) == tagged)
+            if (i != free && Volatile.Read(ref *Key(group, i)) == tagged)
             {
                 Free(group, i, now);
             }
@@ -89,7 +87,7 @@ public sealed unsafe partial class FastPathMaps
         byte* group = Group(tagged);
         for (int i = 0; i < SlotsPerGroup; i++)
         {
-            if (Volatile.Read(ref *(ulong*)(group + i * SlotBytes)) == tagged)
+            if (Volatile.Read(ref *Key(group, i)) == tagged)
             {
                 entry = *Entry(group, i);
                 return true;
@@ -105,7 +103,7 @@ public sealed unsafe partial class FastPathMaps
         byte* group = Group(tagged);
         for (int i = 0; i < SlotsPerGroup; i++)
         {
-            if (Volatile.Read(ref *(ulong*)(group + i * SlotBytes)) == tagged)
+            if (Volatile.Read(ref *Key(group, i)) == tagged)
             {
                 Free(group, i, FdbClock.Now);
             }
@@ -132,12 +130,14 @@ public sealed unsafe partial class FastPathMaps
 
     private byte* Group(ulong tagged) => _fdb + (nint)GroupOf(tagged, FdbGroupBits) * GroupBytes;
 
+    private static ulong* Key(byte* group, int slot) => (ulong*)(group + slot * SlotBytes + SlotKey);
+
     private static FastPathEntry* Entry(byte* group, int slot) => (FastPathEntry*)(group + slot * SlotBytes + SlotEntry);
 
     private static void Free(byte* group, int slot, uint now)
     {
         Entry(group, slot)->LastSeen = now;
-        Volatile.Write(ref *(ulong*)(group + slot * SlotBytes), Tombstone);
+        Volatile.Write(ref *Key(group, slot), Tombstone);
     }
 
     private static int GroupBitsFor(int fdbMaxEntries)
@@ -157,20 +157,6 @@ public sealed unsafe partial class FastPathMaps
     {
         FdbGroupBits = groupBits;
         _fdbLength = (nuint)((long)GroupBytes << groupBits);
-        void* map = LibC.mmap(null, (size_t)_fdbLength, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, FdbFd, 0);
-        if (map == LibC.MAP_FAILED)
-        {
-            throw new InvalidOperationException($"cannot map the fast path's BPF map fb_fdb: {LibcExtras.ErrnoText(Marshal.GetLastPInvokeError())}");
-        }
-        _fdb = (byte*)map;
-    }
-
-    private void UnmapFdb()
-    {
-        if (_fdb != null)
-        {
-            LibC.munmap(_fdb, (size_t)_fdbLength);
-            _fdb = null;
-        }
+        _fdb = MapArray(FdbFd, _fdbLength, "fb_fdb");
     }
 }

@@ -200,10 +200,28 @@ public sealed unsafe partial class FastPathMaps : IDisposable
 
     public void Dispose()
     {
-        UnmapFdb();
-        UnmapDrains();
+        Unmap(ref _fdb, _fdbLength);
+        Unmap(ref _drains, _drainsLength);
         CloseAll(_fds);
         _fds = [];
+    }
+
+    /// <summary>The values of the mmapable array behind <paramref name="fd"/>, mapped into this process to read and write; throws naming the map and errno.</summary>
+    private static byte* MapArray(int fd, nuint length, string name)
+    {
+        void* map = LibC.mmap(null, (size_t)length, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED, fd, 0);
+        return map != LibC.MAP_FAILED
+            ? (byte*)map
+            : throw new InvalidOperationException($"cannot map the fast path's BPF map {name}: {LibcExtras.ErrnoText(Marshal.GetLastPInvokeError())}");
+    }
+
+    private static void Unmap(ref byte* mapped, nuint length)
+    {
+        if (mapped != null)
+        {
+            LibC.munmap(mapped, (size_t)length);
+            mapped = null;
+        }
     }
 
     private static void CloseAll(ReadOnlySpan<int> fds)

@@ -3,7 +3,7 @@
 // differences instead of as a difference between switches, and no switch always runs first or after
 // the same one; results as Markdown, CSV and a plot.
 // `soak` as the first argument runs the soak instead (Soak.cs, bench/soak/run.sh); `storm` the
-// storm-control bench (StormControl.cs).
+// storm-control bench (StormControl.cs); `paired` two switches' maximum-load trials in alternation (Paired.cs).
 using System.Globalization;
 using FastBridge.E2e;
 
@@ -34,14 +34,19 @@ if (args.Length > 0 && args[0] == "storm")
 {
     return Parsed("storm", () => StormOptions.Parse(args[1..])) is StormOptions storm ? StormControl.Run(storm, new BenchOptions(), prefix) : 2;
 }
-if (Parsed("e2e", () => BenchOptions.Parse(args)) is not BenchOptions options)
+bool paired = args.Length > 0 && args[0] == "paired";
+if (Parsed(paired ? "paired" : "e2e", () => BenchOptions.Parse(paired ? args[1..] : args)) is not BenchOptions options)
 {
     return 2;
 }
 if (options.OutputDirectory.Length == 0)
 {
     string stamp = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HHmm", CultureInfo.InvariantCulture);
-    options = options with { OutputDirectory = Path.Combine("bench/e2e/results", stamp + (options.Quick ? "-quick" : "")) };
+    options = options with { OutputDirectory = Path.Combine("bench/e2e/results", stamp + (paired ? "-paired" : options.Quick ? "-quick" : "")) };
+}
+if (paired)
+{
+    return Paired.Run(options, prefix, args);
 }
 
 var results = new Results();

@@ -30,7 +30,8 @@ internal sealed class Results
     /// <summary>The median of the in-round ratios (Ratios), NaN if none.</summary>
     public double MedianRatio(string sut, string peer, int size, string figure) => MedianOf(Ratios(sut, peer, size, figure));
 
-    private static double MedianOf(double[] values)
+    /// <summary>The median of <paramref name="values"/> (sorted in place), NaN if none.</summary>
+    public static double MedianOf(double[] values)
     {
         if (values.Length == 0)
         {

@@ -53,16 +53,7 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
     private void MeasureStarted(int round, SwitchUnderTest sut, BenchLab lab)
     {
         var trial = new Trial(lab, options);
-        lab.SinkHello(options.GenCpu);
-        using (FramePlan warmUp = Plan(64))
-        {
-            trial.Run(warmUp, 0); // JIT, learning, caches: not counted
-        }
-        Thread.Sleep(sut.Settle);
-        if (sut is FastBridgeSwitch daemon)
-        {
-            Console.Error.WriteLine($"e2e: round {round} {sut.Kind,-20} steady: {SteadyState.Wait(daemon.Pid, s_steadyLimit)}");
-        }
+        WarmUp(options, sut, lab, trial, $"e2e: round {round}");
         long? gcBefore = sut.GcCollections();
         (ulong Received, ulong Fast) pathsBefore = sut is FastBridgeSwitch started ? Paths(started) : default;
         double throughput64 = 200_000; // used by the RFC 2889 trials when 64-byte frames were not measured
@@ -125,6 +116,24 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
     }
 
     /// <summary>
+    /// Before the measured trials: the sink announces itself, one maximum-load trial at 64 B that is not counted (JIT,
+    /// learning, caches), the switch's settle time, and for FastBridge the wait for its runtime to go quiet (SteadyState).
+    /// </summary>
+    public static void WarmUp(BenchOptions options, SwitchUnderTest sut, BenchLab lab, Trial trial, string label)
+    {
+        lab.SinkHello(options.GenCpu);
+        using (FramePlan warmUp = Plan(64))
+        {
+            trial.Run(warmUp, 0);
+        }
+        Thread.Sleep(sut.Settle);
+        if (sut is FastBridgeSwitch daemon)
+        {
+            Console.Error.WriteLine($"{label} {sut.Kind,-20} steady: {SteadyState.Wait(daemon.Pid, s_steadyLimit)}");
+        }
+    }
+
+    /// <summary>
     /// Frames the ports took in through the XDP fast path and through the poll loops in the measured trials (after the
     /// warm-up, whose first frames the poll loops learn from while the tick has yet to mirror them).
     /// </summary>
@@ -150,5 +159,6 @@ internal sealed class SwitchRound(BenchOptions options, string prefix, Results r
         return (received, fast);
     }
 
-    private static FramePlan Plan(int size) => FramePlan.Create(size, 1, _ => BenchLab.GenMac, _ => BenchLab.SinkMac);
+    /// <summary>Frames of <paramref name="size"/> bytes from the generator to the sink.</summary>
+    public static FramePlan Plan(int size) => FramePlan.Create(size, 1, _ => BenchLab.GenMac, _ => BenchLab.SinkMac);
 }

@@ -95,7 +95,6 @@ internal sealed partial class SwitchHost
         }
     }
 
-    /// <summary>Every second: attach ports still waiting for their interface, re-open ports whose socket died.</summary>
     /// <summary>Once a second: the datapath's housekeeping (ageing, failed-port reports), then the retries and the fast path's egress checks.</summary>
     private void Tick()
     {

@@ -2,7 +2,7 @@
 # The end-to-end forwarding benchmark, one command (see bench/README.md):
 #   bench/e2e/run.sh [--quick] [--switches a,b] [--sizes 64,512,1518] [--rounds N] [--trial-seconds S] [--out DIR] [--profile]
 #   bench/e2e/run.sh storm [--switches a,b] [--limit FPS] [--storm-rate FPS] [--storm-cpu N]   (storm control, bench/README.md)
-#   bench/e2e/run.sh paired --switches a,b [--sizes 64] [--rounds PAIRS] [--trial-seconds S]   (A against B trial by trial, bench/README.md)
+#   bench/e2e/run.sh paired --switches a,b [--sizes 64] [--rounds PAIRS (16)] [--trial-seconds S]   (A against B trial by trial, bench/README.md)
 # Installs what it needs (Open vSwitch, gnuplot), builds this tree's FastBridge and the bench in
 # Release, and runs every switch under test on its own throw-away namespaces and veth pairs.
 # Results land in bench/e2e/results/<date>/ (results.md, results.csv, throughput.png).

@@ -8,7 +8,7 @@
 // The switch not being measured stays up. Measured 2026-12-03: the bare redirect with a FastBridge
 // daemon up on the lab's third port forwarded 0.326-0.351 Mfps at 64 B in three rounds, the range it
 // has alone; two bare redirects paired gave a median ratio of 0.995 (bench/README.md).
-// `--rounds N` is the number of pairs.
+// `--rounds N` is the number of pairs, 16 unless given.
 using System.Globalization;
 using System.Text;
 using FastBridge.Testing.Frames;
@@ -20,9 +20,11 @@ internal static class Paired
 {
     public static int Run(BenchOptions options, string prefix, string[] args)
     {
-        if (options.Switches.Length != 2)
+        if (options.Switches.Length != 2 || options.Profile)
         {
-            Console.Error.WriteLine("paired: --switches names exactly two switches, A,B (the ratio is A / B)");
+            Console.Error.WriteLine(options.Profile
+                ? "paired: --profile belongs to the round bench (bench/e2e/run.sh --profile)"
+                : "paired: --switches names exactly two switches, A,B (the ratio is A / B)");
             return 2;
         }
         DateTime started = DateTime.UtcNow;
@@ -48,6 +50,11 @@ internal static class Paired
             File.WriteAllText(Path.Combine(options.OutputDirectory, "paired.md"), report.ToString());
             Console.Error.WriteLine($"paired: results in {options.OutputDirectory}/paired.md ({(DateTime.UtcNow - started).TotalMinutes:F1} min)");
             return 0;
+        }
+        catch (Exception ex) // any failure (a switch or lab that would not start, a trial): said, and the finally removes what was built
+        {
+            Console.Error.WriteLine($"paired: {ex.Message}");
+            return 1;
         }
         finally
         {

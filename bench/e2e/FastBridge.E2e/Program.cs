@@ -46,7 +46,7 @@ if (options.OutputDirectory.Length == 0)
 }
 if (paired)
 {
-    return Paired.Run(options, prefix, args);
+    return Paired.Run(args.Contains("--rounds") ? options : options with { Rounds = 16 }, prefix, args);
 }
 
 var results = new Results();

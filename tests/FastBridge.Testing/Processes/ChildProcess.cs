@@ -25,7 +25,7 @@ internal sealed record ProcessResult(string CommandLine, int ExitCode, string St
 /// </summary>
 internal sealed partial class ChildProcess : IDisposable
 {
-    public const int SigHup = 1, SigInt = 2, SigKill = 9, SigTerm = 15;
+    public const int SigHup = 1, SigInt = 2, SigKill = 9, SigTerm = 15, SigCont = 18, SigStop = 19;
 
     /// <summary>The uid and gid of `nobody`, for what an unprivileged local user can do.</summary>
     public const string Nobody = "65534";

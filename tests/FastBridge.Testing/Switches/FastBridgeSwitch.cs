@@ -40,6 +40,8 @@ internal sealed class FastBridgeSwitch(string backend, int workers, SwitchSettin
 
     public int Pid => Daemon.Pid;
 
+    public override IReadOnlyList<int> Processes => _daemon is null ? [] : [_daemon.Pid];
+
     /// <summary>`--socket` and a path of its own, for a switch whose counters a test reads.</summary>
     public static string[] ApiArgs() => ["--socket", Path.Combine(Path.GetTempPath(), $"fbt-{Guid.NewGuid():N}.sock")];
 

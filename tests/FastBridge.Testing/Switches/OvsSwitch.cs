@@ -26,6 +26,19 @@ internal sealed class OvsSwitch(SwitchSettings settings) : SwitchUnderTest
         ChildProcess.RunChecked(settings.OvsScript, ["start", _runDir, _bridge, mask, .. ports], s_scriptTimeout);
     }
 
+    /// <summary>ovs-vswitchd, from its pidfile in the run directory (ovs.sh); ovsdb-server idles and is left running.</summary>
+    public override IReadOnlyList<int> Processes
+    {
+        get
+        {
+            string? pidFile = _runDir is null ? null : Path.Combine(_runDir, "ovs-vswitchd.pid");
+            return pidFile is not null && File.Exists(pidFile)
+                && int.TryParse(File.ReadAllText(pidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+                ? [pid]
+                : [];
+        }
+    }
+
     public override void FlushFdb() => AppCtl("fdb/flush", _bridge);
 
     /// <summary>revalidator/wait: every revalidator has run since the call, so no flow cached before a move is left.</summary>

@@ -58,6 +58,9 @@ internal abstract class SwitchUnderTest : IDisposable
     /// <summary>How long after learning its first stations the switch needs before it forwards at full speed (FastBridge's fast path: one mirror tick).</summary>
     public virtual TimeSpan Settle => TimeSpan.Zero;
 
+    /// <summary>The switch's user-space processes while it runs (none for a switch in the kernel), for the paired bench to freeze while it measures another switch.</summary>
+    public virtual IReadOnlyList<int> Processes => [];
+
     public static SwitchUnderTest Create(string kind, SwitchSettings settings) => kind switch
     {
         SwitchKind.LinuxBridge => new LinuxBridgeSwitch(settings),

@@ -114,12 +114,15 @@ public sealed unsafe partial class FastPathMaps
     public List<ulong> Keys()
     {
         var keys = new List<ulong>();
-        for (long slot = 0; slot < (long)FdbGroups * SlotsPerGroup; slot++)
+        for (long group = 0; group < FdbGroups; group++)
         {
-            ulong held = Volatile.Read(ref *(ulong*)(_fdb + slot * SlotBytes));
-            if ((held & KeyInUse) != 0)
+            for (int i = 0; i < SlotsPerGroup; i++)
             {
-                keys.Add(held & ~KeyInUse);
+                ulong held = Volatile.Read(ref *Key(_fdb + group * GroupBytes, i));
+                if ((held & KeyInUse) != 0)
+                {
+                    keys.Add(held & ~KeyInUse);
+                }
             }
         }
         return keys;

@@ -106,7 +106,7 @@ internal static class Report
         {
             double[] ratios = results.Ratios(sut, Redirect, size, Figures.Throughput);
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"- {sut}: {F(results.MedianRatio(sut, Redirect, size, Figures.Throughput), 2)}x ({string.Join(", ", ratios.Select(r => F(r, 2) + "x"))})");
+                $"- {sut}: {F(Results.MedianOf(ratios), 2)}x ({string.Join(", ", ratios.Select(r => F(r, 2) + "x"))})");
         }
         md.AppendLine();
     }

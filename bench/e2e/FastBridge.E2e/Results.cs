@@ -30,16 +30,17 @@ internal sealed class Results
     /// <summary>The median of the in-round ratios (Ratios), NaN if none.</summary>
     public double MedianRatio(string sut, string peer, int size, string figure) => MedianOf(Ratios(sut, peer, size, figure));
 
-    /// <summary>The median of <paramref name="values"/> (sorted in place), NaN if none.</summary>
+    /// <summary>The median of <paramref name="values"/> (left in their order), NaN if none.</summary>
     public static double MedianOf(double[] values)
     {
         if (values.Length == 0)
         {
             return double.NaN;
         }
-        Array.Sort(values);
-        int middle = values.Length / 2;
-        return values.Length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+        double[] sorted = [.. values];
+        Array.Sort(sorted);
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }
 
